@@ -1,0 +1,8 @@
+//! Nianbao (年报): fill in, check and print the 政府信息公开工作年度报告.
+//!
+//! Layers, one direction (design principle 2): [`model`] knows the forms and the rules;
+//! [`store`], [`pdf`], [`cli`] and [`ui`] build on it; nothing depends on `ui`.
+
+pub mod cli;
+pub mod model;
+pub mod store;

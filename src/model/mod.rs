@@ -1,0 +1,14 @@
+//! The report as data: templates, values, the rule engine and roll-over.
+//! No UI, no PDF, no file I/O here (design principle 2).
+
+pub mod labels;
+pub mod report;
+pub mod rollover;
+pub mod rules;
+pub mod template;
+pub mod value;
+
+pub use report::{Date, Reference, Report, UnitInfo, Values};
+pub use rules::{Context, Finding, check_report, evaluate};
+pub use template::{Form, Severity, Template, TemplateError};
+pub use value::{CellKind, CellValue, Num, parse_cell};

@@ -1,0 +1,382 @@
+//! The report as data: what the staffer entered, keyed by stable ids, never by screen position.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use super::template::{Form, Template, TemplateError};
+use super::value::{CellValue, Num, parse_cell};
+
+/// A calendar date without time zone: the 落款 date and file timestamps shown to the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Date {
+    pub fn new(year: i32, month: u32, day: u32) -> Option<Date> {
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+            2 => 28,
+            _ => return None,
+        };
+        ((1..=days).contains(&day) && (1000..=9999).contains(&year)).then_some(Date { year, month, day })
+    }
+
+    /// Parses `2026-01-19`, `2026/1/19`, `2026.1.19` or `2026年1月19日`.
+    pub fn parse(s: &str) -> Option<Date> {
+        let s: String = s.trim().chars().map(super::value::to_halfwidth).collect();
+        let s = s.trim().trim_end_matches('日');
+        let parts: Vec<&str> = s.split(['-', '/', '.', '年', '月']).map(str::trim).collect();
+        if parts.len() != 3 {
+            return None;
+        }
+        let y = parts[0].parse().ok()?;
+        let m = parts[1].parse().ok()?;
+        let d = parts[2].parse().ok()?;
+        Date::new(y, m, d)
+    }
+
+    /// The official form: `2026年1月19日` (Arabic numerals, no zero padding; GB/T 9704).
+    pub fn chinese(&self) -> String {
+        format!("{}年{}月{}日", self.year, self.month, self.day)
+    }
+
+    /// Days since 1970-01-01 (proleptic Gregorian), for timestamps.
+    pub fn from_days(days: i64) -> Date {
+        // Howard Hinnant's civil_from_days.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let y = yoe + era * 400;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let y = if m <= 2 { y + 1 } else { y };
+        Date { year: y as i32, month: m, day: d }
+    }
+
+    /// Today in local civil time as far as the standard library allows (UTC+8, the time zone of
+    /// every user of this app).
+    pub fn today() -> Date {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        Date::from_days((secs + 8 * 3600).div_euclid(86_400))
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let s = String::deserialize(d)?;
+        Date::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("“{s}”不是有效日期（应为2026-01-19）")))
+    }
+}
+
+/// The unit's details, copied forward every year.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UnitInfo {
+    /// 机关全称, used in the title.
+    pub name: String,
+    /// 落款名称: the name over the seal (usually the same as `name`).
+    pub signature: String,
+    pub phone: String,
+    pub address: String,
+    pub postcode: String,
+    pub website: String,
+    /// Whether the unit may make 规章 (国务院部门, 省/设区的市/自治州人民政府); `None` = not said.
+    pub makes_rules: Option<bool>,
+}
+
+impl UnitInfo {
+    /// The name to sign with: 落款名称, or 机关全称 when that is empty.
+    pub fn signing_name(&self) -> &str {
+        if self.signature.trim().is_empty() { &self.name } else { &self.signature }
+    }
+}
+
+/// Where the "statistics period and contact" sentences go (spec §3: both placements are seen).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OpeningPlacement {
+    /// As an opening paragraph before 一、总体情况 (most reports).
+    #[default]
+    Start,
+    /// At the end, after section 六 (as the seed report does).
+    End,
+}
+
+/// Title patterns seen in published reports (spec §8.2).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TitlePattern {
+    /// `{单位}{Y}年政府信息公开工作年度报告`
+    #[default]
+    UnitYear,
+    /// `{单位}{Y}年度政府信息公开工作年度报告`
+    UnitYearDu,
+    /// `{Y}年{单位}政府信息公开工作年度报告`
+    YearUnit,
+}
+
+/// Per-report choices that change the printed document, not the data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReportOptions {
+    pub title_pattern: TitlePattern,
+    pub opening: OpeningPlacement,
+    /// A custom opening paragraph; `None` means generated from the unit details.
+    pub opening_text: Option<String>,
+    /// Print table 四 on a landscape page rather than shrinking it.
+    pub landscape_table4: bool,
+    /// Print blank input cells as `0` (otherwise export warns about them).
+    pub blank_as_zero: bool,
+    /// Print the 落款 (name and date) for the seal.
+    pub signature_block: bool,
+    /// Unit of money cells whose template leaves it open (GB2019 采购总金额), by cell id.
+    pub money_units: BTreeMap<String, String>,
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        ReportOptions {
+            title_pattern: TitlePattern::default(),
+            opening: OpeningPlacement::default(),
+            opening_text: None,
+            landscape_table4: false,
+            blank_as_zero: false,
+            signature_block: true,
+            money_units: BTreeMap::new(),
+        }
+    }
+}
+
+/// Last year's figures kept in this year's draft so the cross-year checks run without the old
+/// file (design: "the reference values taken from last year's report").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reference {
+    pub year: i32,
+    pub template: String,
+    /// Values by cell id, computed totals included, as canonical text.
+    pub cells: BTreeMap<String, String>,
+    /// Last year's text sections, shown read-only beside this year's editors.
+    #[serde(default)]
+    pub sections: BTreeMap<String, String>,
+}
+
+impl Reference {
+    pub fn value(&self, id: &str) -> Option<Num> {
+        let text = self.cells.get(id)?;
+        parse_cell(text, &super::value::CellKind::Signed, false)
+            .num()
+            .or_else(|| parse_cell(text, &super::value::CellKind::Money { unit: None }, false).num())
+    }
+}
+
+/// One report: the whole content of a draft file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    /// Template id: `gb2021` or `gb2019`.
+    pub template: String,
+    pub year: i32,
+    #[serde(default)]
+    pub unit: UnitInfo,
+    /// 落款 date.
+    #[serde(default)]
+    pub signed_on: Option<Date>,
+    /// What was typed in each input cell, by cell id. Blank cells are absent.
+    #[serde(default)]
+    pub cells: BTreeMap<String, String>,
+    /// Text sections by key (`s1` … `s6`, `s1.1` …).
+    #[serde(default)]
+    pub sections: BTreeMap<String, String>,
+    /// The user's explanations of warnings, by finding key.
+    #[serde(default)]
+    pub explanations: BTreeMap<String, String>,
+    /// Optional annex templates the report carries (e.g. `guizhou-annex`).
+    #[serde(default)]
+    pub annexes: Vec<String>,
+    #[serde(default)]
+    pub reference: Option<Reference>,
+    #[serde(default)]
+    pub options: ReportOptions,
+}
+
+impl Report {
+    /// An empty report in the format that fits the year.
+    pub fn new(template: &str, year: i32, unit_name: &str) -> Report {
+        let mut sections = BTreeMap::new();
+        if let Ok(t) = Template::builtin(template) {
+            for s in &t.sections {
+                sections.insert(s.id.clone(), String::new());
+                for sub in &s.subsections {
+                    sections.insert(sub.id.clone(), String::new());
+                }
+            }
+        }
+        Report {
+            template: template.to_string(),
+            year,
+            unit: UnitInfo { name: unit_name.to_string(), signature: unit_name.to_string(), ..UnitInfo::default() },
+            signed_on: None,
+            cells: BTreeMap::new(),
+            sections,
+            explanations: BTreeMap::new(),
+            annexes: Vec::new(),
+            reference: None,
+            options: ReportOptions::default(),
+        }
+    }
+
+    /// The compiled form for this report's template and annexes.
+    pub fn form(&self) -> Result<Form, TemplateError> {
+        Form::builtin(&self.template, &self.annexes)
+    }
+
+    pub fn cell_text(&self, id: &str) -> &str {
+        self.cells.get(id).map(String::as_str).unwrap_or("")
+    }
+
+    /// Sets a cell's text; empty text removes it (blank).
+    pub fn set_cell(&mut self, id: &str, text: &str) {
+        if text.trim().is_empty() {
+            self.cells.remove(id);
+        } else {
+            self.cells.insert(id.to_string(), text.to_string());
+        }
+    }
+
+    pub fn section(&self, key: &str) -> &str {
+        self.sections.get(key).map(String::as_str).unwrap_or("")
+    }
+
+    /// The report title in the chosen pattern.
+    pub fn title(&self) -> String {
+        let unit = self.unit.name.trim();
+        let y = self.year;
+        match self.options.title_pattern {
+            TitlePattern::UnitYear => format!("{unit}{y}年政府信息公开工作年度报告"),
+            TitlePattern::UnitYearDu => format!("{unit}{y}年度政府信息公开工作年度报告"),
+            TitlePattern::YearUnit => format!("{y}年{unit}政府信息公开工作年度报告"),
+        }
+    }
+
+    /// The opening paragraph generated from the unit details (spec §3, observed pattern).
+    pub fn generated_opening(&self) -> String {
+        let y = self.year;
+        let unit = self.unit.name.trim();
+        let mut s = String::from(
+            "本年度报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）要求编制，全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、政府信息公开行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项。",
+        );
+        s.push_str(&format!("本报告中所列数据的统计期限自{y}年1月1日起至{y}年12月31日止。"));
+        if !self.unit.website.trim().is_empty() {
+            s.push_str(&format!("本年度报告电子版可在{}下载。", self.unit.website.trim()));
+        }
+        let mut contact = Vec::new();
+        if !self.unit.address.trim().is_empty() {
+            contact.push(format!("地址：{}", self.unit.address.trim()));
+        }
+        if !self.unit.postcode.trim().is_empty() {
+            contact.push(format!("邮编：{}", self.unit.postcode.trim()));
+        }
+        if !self.unit.phone.trim().is_empty() {
+            contact.push(format!("电话：{}", self.unit.phone.trim()));
+        }
+        if !unit.is_empty() {
+            if contact.is_empty() {
+                s.push_str(&format!("如对本报告有疑问，请与{unit}联系。"));
+            } else {
+                s.push_str(&format!("如对本报告有疑问，请与{unit}联系（{}）。", contact.join("；")));
+            }
+        }
+        s
+    }
+
+    /// The opening paragraph as printed: the user's text, or the generated one.
+    pub fn opening(&self) -> String {
+        match &self.options.opening_text {
+            Some(t) if !t.trim().is_empty() => t.clone(),
+            _ => self.generated_opening(),
+        }
+    }
+}
+
+/// The current values of every cell of a form for a report: parsed inputs and computed totals.
+#[derive(Debug, Clone)]
+pub struct Values {
+    pub cells: Vec<CellValue>,
+}
+
+impl Values {
+    /// Parses inputs and computes every formula (blank parts count as 0; a total is blank only
+    /// when all its parts are, and unknown when any part is invalid).
+    pub fn compute(form: &Form, report: &Report) -> Values {
+        let mut cells: Vec<CellValue> = form
+            .cells
+            .iter()
+            .map(|c| {
+                if c.is_input() {
+                    parse_cell(report.cell_text(&c.id), &c.kind, c.allow_na)
+                } else {
+                    CellValue::Blank
+                }
+            })
+            .collect();
+        for &ix in &form.eval_order {
+            let Some(super::template::Formula::Sum(parts)) = &form.cells[ix].formula else { continue };
+            let mut sum = Some(Num::ZERO);
+            let mut any = false;
+            let mut invalid = false;
+            for &p in parts {
+                match &cells[p] {
+                    CellValue::Num(n) => {
+                        any = true;
+                        sum = sum.and_then(|s| s.checked_add(*n));
+                    }
+                    CellValue::Invalid(_) => invalid = true,
+                    CellValue::Blank | CellValue::NotApplicable => {}
+                }
+            }
+            let error = |reason| CellValue::Invalid(super::value::ValueError { text: "合计".into(), reason });
+            cells[ix] = match (invalid, any, sum) {
+                (true, _, _) => error(super::value::Reason::DependsOnInvalid),
+                (false, false, _) => CellValue::Blank,
+                (false, true, Some(s)) => CellValue::Num(s),
+                (false, true, None) => error(super::value::Reason::TooLarge),
+            };
+        }
+        Values { cells }
+    }
+
+    pub fn get(&self, ix: usize) -> &CellValue {
+        &self.cells[ix]
+    }
+
+    /// The number in a cell; blank counts as 0, invalid is `None`.
+    pub fn num_or_zero(&self, ix: usize) -> Option<Num> {
+        match &self.cells[ix] {
+            CellValue::Num(n) => Some(*n),
+            CellValue::Blank | CellValue::NotApplicable => Some(Num::ZERO),
+            CellValue::Invalid(_) => None,
+        }
+    }
+}

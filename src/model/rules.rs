@@ -1,0 +1,748 @@
+//! The rule engine: template rules compiled once, evaluated on every keystroke.
+//!
+//! Findings are data (design principle 5): rule id, severity, the cells involved, both sides and
+//! their difference, and a Chinese message that names the cells in words with their numbers.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::report::{Date, Report, Values};
+use super::template::{CellIx, Check, Cond, Each, Form, Op, RuleDef, Severity, Template};
+use super::value::{CellValue, Num, parse_cell};
+
+/// Where a rule instance applies: messages name the scope once and each cell by what varies.
+#[derive(Debug, Clone)]
+pub enum Scope {
+    None,
+    Column { table: usize, col: String, text: String },
+    Row { table: usize, row: String, text: String, single_column: bool },
+}
+
+#[derive(Debug, Clone)]
+pub enum Src {
+    Cell(CellIx),
+    /// Last year's value of a cell id (from the report's reference values).
+    Prev(String),
+    Const(Num),
+}
+
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub neg: bool,
+    pub src: Src,
+}
+
+#[derive(Debug, Clone)]
+pub enum CCheck {
+    Cmp { left: Vec<Term>, op: Op, right: Vec<Term> },
+    When { cond: Vec<CCond>, then: Box<CCheck> },
+    AllZero(Vec<CellIx>),
+    TextFilled { section: String, reject: Vec<String> },
+    NoDigits { section: String },
+    CellTypes,
+    NoBlanks,
+    ReportPeriod,
+    FormatForYear,
+    Structure,
+    UnitDetails,
+}
+
+#[derive(Debug, Clone)]
+pub enum CCond {
+    Cmp { left: Vec<Term>, op: Op, right: Vec<Term> },
+    NoRuleMakingPower,
+}
+
+#[derive(Debug, Clone)]
+pub struct CompiledRule {
+    pub id: String,
+    pub severity: Severity,
+    pub scope: Scope,
+    /// The expansion key (`np`, `reg` …), part of the finding key.
+    pub instance: String,
+    pub check: CCheck,
+    pub hint: Option<String>,
+    pub message: Option<String>,
+}
+
+/// A rule violation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: Severity,
+    /// Table id the finding belongs to, for grouping (`t3`); `None` for report-level findings.
+    pub table: Option<String>,
+    /// Cell ids involved; the first is the one to jump to.
+    pub cells: Vec<String>,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub left: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub right: Option<String>,
+    /// left − right.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub difference: Option<String>,
+    /// Stable key under which an explanation (说明) is stored.
+    pub key: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explanation: Option<String>,
+}
+
+impl Finding {
+    /// A warning or hint the user has explained in writing.
+    pub fn is_explained(&self) -> bool {
+        self.explanation.as_deref().is_some_and(|e| !e.trim().is_empty())
+    }
+
+    /// Errors cannot be explained away; they block a final export.
+    pub fn explainable(&self) -> bool {
+        self.severity != Severity::E
+    }
+}
+
+/// Inputs to an evaluation that are not in the report.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// Today, for G-04.
+    pub today: Option<Date>,
+    /// Values given for computed cells by an outside source (an imported published report).
+    pub published: BTreeMap<String, String>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compilation
+// ---------------------------------------------------------------------------------------------
+
+/// Expands a rule definition into its instances, resolving every cell reference.
+pub fn compile(form: &Form, def: &RuleDef) -> Result<Vec<CompiledRule>, String> {
+    let instances: Vec<(String, Scope)> = match &def.each {
+        None => vec![(String::new(), Scope::None)],
+        Some(Each::Columns { table, set, keys }) => {
+            let (tix, t) = table_of(form, table)?;
+            let cols = t
+                .def
+                .column_sets
+                .get(set)
+                .ok_or_else(|| format!("规则 {}：表 {} 没有列组 {}", def.id, table, set))?;
+            let keys: Vec<String> =
+                if keys.is_empty() { cols.iter().map(|c| c.key.clone()).collect() } else { keys.clone() };
+            keys.into_iter()
+                .map(|k| {
+                    let label = cols
+                        .iter()
+                        .find(|c| c.key == k)
+                        .map(|c| c.label.clone())
+                        .ok_or_else(|| format!("规则 {}：未知的列 {}", def.id, k))?;
+                    let text = format!("{}“{}”列", t.def.name, label);
+                    Ok((k.clone(), Scope::Column { table: tix, col: k, text }))
+                })
+                .collect::<Result<_, String>>()?
+        }
+        Some(Each::Rows { table, keys }) => {
+            let (tix, t) = table_of(form, table)?;
+            keys.iter()
+                .map(|k| {
+                    let row = t
+                        .def
+                        .rows
+                        .iter()
+                        .find_map(|r| r.data.iter().find(|d| &d.key == k).map(|d| (r, d)))
+                        .ok_or_else(|| format!("规则 {}：未知的行 {}", def.id, k))?;
+                    let (printed, data) = row;
+                    let single_column = t.def.column_sets.get(&data.columns).is_some_and(|s| s.len() == 1);
+                    let has_label = printed.cells.iter().any(|c| c.text == data.label);
+                    let text = if single_column {
+                        t.def.name.clone()
+                    } else if has_label {
+                        format!("{}“{}”行", t.def.name, data.label)
+                    } else {
+                        format!("{}“{}”", t.def.name, data.label)
+                    };
+                    Ok((k.clone(), Scope::Row { table: tix, row: k.clone(), text, single_column }))
+                })
+                .collect::<Result<_, String>>()?
+        }
+    };
+    instances
+        .into_iter()
+        .map(|(k, scope)| {
+            Ok(CompiledRule {
+                id: def.id.clone(),
+                severity: def.severity,
+                scope,
+                check: compile_check(form, &def.check, &k).map_err(|e| format!("规则 {}：{e}", def.id))?,
+                hint: def.hint.clone(),
+                message: def.message.clone(),
+                instance: k,
+            })
+        })
+        .collect()
+}
+
+fn table_of<'a>(form: &'a Form, id: &str) -> Result<(usize, &'a super::template::FormTable), String> {
+    form.tables.iter().enumerate().find(|(_, t)| t.def.id == id).ok_or_else(|| format!("未知的表 {id}"))
+}
+
+fn compile_check(form: &Form, check: &Check, k: &str) -> Result<CCheck, String> {
+    Ok(match check {
+        Check::Cmp { left, op, right } => {
+            CCheck::Cmp { left: terms(form, left, k)?, op: *op, right: terms(form, right, k)? }
+        }
+        Check::When { cond, then } => CCheck::When {
+            cond: cond
+                .iter()
+                .map(|c| {
+                    Ok(match c {
+                        Cond::Cmp { left, op, right } => {
+                            CCond::Cmp { left: terms(form, left, k)?, op: *op, right: terms(form, right, k)? }
+                        }
+                        Cond::NoRuleMakingPower => CCond::NoRuleMakingPower,
+                    })
+                })
+                .collect::<Result<_, String>>()?,
+            then: Box::new(compile_check(form, then, k)?),
+        },
+        Check::AllZero(cells) => CCheck::AllZero(
+            cells
+                .iter()
+                .map(|c| {
+                    let id = c.replace("{k}", k);
+                    form.index.get(&id).copied().ok_or_else(|| format!("未知的单元格 {id}"))
+                })
+                .collect::<Result<_, String>>()?,
+        ),
+        Check::TextFilled { section, reject } => {
+            known_section(form, section)?;
+            CCheck::TextFilled { section: section.clone(), reject: reject.clone() }
+        }
+        Check::NoDigits { section } => {
+            known_section(form, section)?;
+            CCheck::NoDigits { section: section.clone() }
+        }
+        Check::CellTypes => CCheck::CellTypes,
+        Check::NoBlanks => CCheck::NoBlanks,
+        Check::ReportPeriod => CCheck::ReportPeriod,
+        Check::FormatForYear => CCheck::FormatForYear,
+        Check::Structure => CCheck::Structure,
+        Check::UnitDetails => CCheck::UnitDetails,
+    })
+}
+
+fn known_section(form: &Form, key: &str) -> Result<(), String> {
+    if form.section_keys().iter().any(|s| s == key) { Ok(()) } else { Err(format!("未知的正文部分 {key}")) }
+}
+
+fn terms(form: &Form, list: &[String], k: &str) -> Result<Vec<Term>, String> {
+    list.iter()
+        .map(|t| {
+            let t = t.replace("{k}", k);
+            let (neg, body) = match t.strip_prefix('-') {
+                Some(rest) => (true, rest),
+                None => (false, t.as_str()),
+            };
+            let src = if let Some(id) = body.strip_prefix("prev:") {
+                Src::Prev(id.to_string())
+            } else if body.bytes().all(|b| b.is_ascii_digit()) && !body.is_empty() {
+                let n: i64 = body.parse().map_err(|_| format!("常数 {body} 无效"))?;
+                Src::Const(Num::from_int(n).ok_or_else(|| format!("常数 {body} 过大"))?)
+            } else {
+                Src::Cell(form.index.get(body).copied().ok_or_else(|| format!("未知的单元格 {body}"))?)
+            };
+            Ok(Term { neg, src })
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation
+// ---------------------------------------------------------------------------------------------
+
+/// Evaluates every rule of the form on a report. Findings come in rule order; explanations
+/// stored in the report are attached.
+pub fn evaluate(form: &Form, report: &Report, values: &Values, ctx: &Context) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let ev = Eval { form, report, values, ctx };
+    for rule in &form.rules {
+        ev.rule(rule, &mut out);
+    }
+    ev.published_totals(&mut out);
+    for f in &mut out {
+        if f.explainable()
+            && let Some(e) = report.explanations.get(&f.key)
+        {
+            f.explanation = Some(e.clone());
+        }
+    }
+    out
+}
+
+/// Convenience: compute values and evaluate in one call.
+pub fn check_report(form: &Form, report: &Report, ctx: &Context) -> (Values, Vec<Finding>) {
+    let values = Values::compute(form, report);
+    let findings = evaluate(form, report, &values, ctx);
+    (values, findings)
+}
+
+struct Eval<'a> {
+    form: &'a Form,
+    report: &'a Report,
+    values: &'a Values,
+    ctx: &'a Context,
+}
+
+/// A side of a comparison, evaluated.
+struct Side {
+    total: Num,
+    parts: Vec<(String, Option<Num>)>, // name, value (None = blank)
+    only_const: bool,
+}
+
+impl Eval<'_> {
+    fn finding(&self, rule: &CompiledRule, table: Option<usize>, cells: Vec<CellIx>, message: String) -> Finding {
+        let table = table.or_else(|| cells.first().map(|&c| self.form.cells[c].table));
+        let key_part = cells
+            .first()
+            .map(|&c| self.form.cells[c].id.clone())
+            .or_else(|| table.map(|t| self.form.tables[t].def.id.clone()))
+            .unwrap_or_default();
+        let key = if key_part.is_empty() { rule.id.clone() } else { format!("{}@{}", rule.id, key_part) };
+        Finding {
+            rule: rule.id.clone(),
+            severity: rule.severity,
+            table: table.map(|t| self.form.tables[t].def.id.clone()),
+            cells: cells.iter().map(|&c| self.form.cells[c].id.clone()).collect(),
+            message,
+            left: None,
+            right: None,
+            difference: None,
+            key,
+            explanation: None,
+        }
+    }
+
+    fn rule(&self, rule: &CompiledRule, out: &mut Vec<Finding>) {
+        match &rule.check {
+            CCheck::CellTypes => self.cell_types(rule, out),
+            CCheck::NoBlanks => self.no_blanks(rule, out),
+            CCheck::ReportPeriod => self.report_period(rule, out),
+            CCheck::FormatForYear => self.format_for_year(rule, out),
+            CCheck::Structure => self.structure(rule, out),
+            CCheck::UnitDetails => self.unit_details(rule, out),
+            CCheck::TextFilled { section, reject } => {
+                let text = self.report.section(section).trim();
+                if text.is_empty() || reject.iter().any(|r| r == text) {
+                    let msg = rule.message.clone().unwrap_or_else(|| format!("正文“{}”未填写", self.heading(section)));
+                    let mut f = self.finding(rule, None, vec![], msg);
+                    f.key = format!("{}@{}", rule.id, section);
+                    out.push(f);
+                }
+            }
+            CCheck::NoDigits { section } => {
+                let text = self.report.section(section);
+                if text.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
+                    let msg = rule.message.clone().unwrap_or_else(|| format!("正文“{}”含有数字", self.heading(section)));
+                    let mut f = self.finding(rule, None, vec![], msg);
+                    f.key = format!("{}@{}", rule.id, section);
+                    out.push(f);
+                }
+            }
+            CCheck::Cmp { .. } | CCheck::When { .. } | CCheck::AllZero(_) => {
+                if let Some(f) = self.logic(rule, &rule.check, None) {
+                    out.push(f);
+                }
+            }
+        }
+    }
+
+    fn heading(&self, key: &str) -> String {
+        for s in &self.form.template.sections {
+            if s.id == key {
+                return s.heading.clone();
+            }
+            if let Some(sub) = s.subsections.iter().find(|x| x.id == key) {
+                return sub.heading.clone();
+            }
+        }
+        key.to_string()
+    }
+
+    /// Evaluates Cmp / When / AllZero. `cond_text` is the already-met condition, for messages.
+    fn logic(&self, rule: &CompiledRule, check: &CCheck, cond_text: Option<String>) -> Option<Finding> {
+        match check {
+            CCheck::Cmp { left, op, right } => {
+                let (l, r) = (self.side(rule, left)?, self.side(rule, right)?);
+                if cond_text.is_none() && self.all_current_blank(left, right) {
+                    return None;
+                }
+                if op.holds(l.total.raw(), r.total.raw()) {
+                    return None;
+                }
+                let msg = match &rule.message {
+                    Some(m) => fill(m, &self.scope_text(rule), l.total, r.total),
+                    None => {
+                        let mut m = self.scope_prefix(rule);
+                        if let Some(c) = &cond_text {
+                            m.push_str(&format!("{c}时，"));
+                        }
+                        m.push_str(&format!("{}，{}{}", side_text(&l), op.violation(), side_text(&r)));
+                        m
+                    }
+                };
+                let msg = with_hint(msg, rule);
+                let cells = cells_of(left).chain(cells_of(right)).collect();
+                let mut f = self.finding(rule, self.scope_table(rule), cells, msg);
+                f.left = Some(l.total.to_string());
+                f.right = Some(r.total.to_string());
+                f.difference = l.total.checked_sub(r.total).map(|d| d.to_string());
+                Some(f)
+            }
+            CCheck::When { cond, then } => {
+                let mut texts = Vec::new();
+                for c in cond {
+                    match c {
+                        CCond::NoRuleMakingPower => {
+                            if self.report.unit.makes_rules != Some(false) {
+                                return None;
+                            }
+                            texts.push("本机关无规章制定权".to_string());
+                        }
+                        CCond::Cmp { left, op, right } => {
+                            let (l, r) = (self.side(rule, left)?, self.side(rule, right)?);
+                            if !op.holds(l.total.raw(), r.total.raw()) {
+                                return None;
+                            }
+                            let text = if r.only_const {
+                                format!("{}{}{}", side_text(&l), op.phrase(), r.total)
+                            } else {
+                                format!("{}{}{}", side_text(&l), op.phrase(), side_text(&r))
+                            };
+                            texts.push(text);
+                        }
+                    }
+                }
+                self.logic(rule, then, Some(texts.join("且")))
+            }
+            CCheck::AllZero(cells) => {
+                let nonzero: Vec<CellIx> = cells
+                    .iter()
+                    .copied()
+                    .filter(|&c| self.values.get(c).num().is_some_and(|n| !n.is_zero()))
+                    .collect();
+                if nonzero.is_empty() {
+                    return None;
+                }
+                let msg = match &rule.message {
+                    Some(m) => fill(m, &self.scope_text(rule), Num::ZERO, Num::ZERO),
+                    None => {
+                        let list: Vec<String> = nonzero
+                            .iter()
+                            .map(|&c| format!("{}({})", self.name(rule, c), self.values.get(c).num().unwrap_or_default()))
+                            .collect();
+                        let mut m = self.scope_prefix(rule);
+                        if let Some(c) = &cond_text {
+                            m.push_str(&format!("{c}时，"));
+                        }
+                        m.push_str(&format!("{}应为0", list.join("、")));
+                        m
+                    }
+                };
+                Some(self.finding(rule, self.scope_table(rule), nonzero, with_hint(msg, rule)))
+            }
+            _ => None,
+        }
+    }
+
+    /// True when the comparison refers to this year's cells and all of them are blank: nothing
+    /// has been entered yet, so there is nothing to complain about.
+    fn all_current_blank(&self, left: &[Term], right: &[Term]) -> bool {
+        let mut any = false;
+        for t in left.iter().chain(right) {
+            if let Src::Cell(c) = t.src {
+                any = true;
+                if !matches!(self.values.get(c), CellValue::Blank) {
+                    return false;
+                }
+            }
+        }
+        any
+    }
+
+    /// Sums a side; `None` when a term cannot be evaluated (invalid cell, missing reference).
+    fn side(&self, rule: &CompiledRule, terms: &[Term]) -> Option<Side> {
+        let mut total = Num::ZERO;
+        let mut parts = Vec::new();
+        let mut only_const = true;
+        for t in terms {
+            let (name, value, shown) = match &t.src {
+                Src::Cell(c) => {
+                    only_const = false;
+                    let v = self.values.num_or_zero(*c)?;
+                    let shown = match self.values.get(*c) {
+                        CellValue::Blank => None,
+                        _ => Some(v),
+                    };
+                    (self.name(rule, *c), v, shown)
+                }
+                Src::Prev(id) => {
+                    only_const = false;
+                    let v = self.report.reference.as_ref()?.value(id)?;
+                    (self.prev_name(rule, id), v, Some(v))
+                }
+                Src::Const(n) => (n.to_string(), *n, Some(*n)),
+            };
+            total = if t.neg { total.checked_sub(value)? } else { total.checked_add(value)? };
+            parts.push((if t.neg { format!("-{name}") } else { name }, shown));
+        }
+        Some(Side { total, parts, only_const })
+    }
+
+    fn scope_table(&self, rule: &CompiledRule) -> Option<usize> {
+        match &rule.scope {
+            Scope::None => None,
+            Scope::Column { table, .. } | Scope::Row { table, .. } => Some(*table),
+        }
+    }
+
+    fn scope_text(&self, rule: &CompiledRule) -> String {
+        match &rule.scope {
+            Scope::None => String::new(),
+            Scope::Column { text, .. } | Scope::Row { text, .. } => text.clone(),
+        }
+    }
+
+    fn scope_prefix(&self, rule: &CompiledRule) -> String {
+        let t = self.scope_text(rule);
+        if t.is_empty() { t } else { format!("{t}：") }
+    }
+
+    /// How a message names a cell inside a rule's scope.
+    fn name(&self, rule: &CompiledRule, ix: CellIx) -> String {
+        let c = &self.form.cells[ix];
+        match &rule.scope {
+            Scope::Column { table, col, .. } if c.table == *table && &c.col_key == col => c.row_short.clone(),
+            Scope::Row { table, row, single_column: false, .. } if c.table == *table && &c.row_key == row => {
+                c.col_label.clone()
+            }
+            Scope::Column { table, .. } | Scope::Row { table, .. } if c.table == *table => c.full_name(),
+            _ => format!("{}{}", self.form.table_name(c), c.full_name()),
+        }
+    }
+
+    fn prev_name(&self, rule: &CompiledRule, id: &str) -> String {
+        match self.form.index.get(id) {
+            Some(&ix) => format!("上年报告的{}", self.name(rule, ix)),
+            None => format!("上年报告的{id}"),
+        }
+    }
+
+    fn cell_types(&self, rule: &CompiledRule, out: &mut Vec<Finding>) {
+        for (ix, c) in self.form.input_cells() {
+            if let CellValue::Invalid(e) = self.values.get(ix) {
+                let msg = format!("{}：{}", self.describe_cell(ix), e);
+                let mut f = self.finding(rule, None, vec![ix], msg);
+                f.rule = c.type_rule.clone();
+                f.key = format!("{}@{}", c.type_rule, c.id);
+                out.push(f);
+            }
+        }
+    }
+
+    /// `表三“一、本年新收”行“自然人”列`, or `附件统计表“2.兼职人数”` for one-column tables.
+    fn describe_cell(&self, ix: CellIx) -> String {
+        let c = &self.form.cells[ix];
+        let t = &self.form.tables[c.table].def;
+        let single = t.column_sets.values().all(|s| s.len() == 1);
+        if single {
+            format!("{}“{}”", t.name, c.row_short)
+        } else {
+            format!("{}“{}”行“{}”列", t.name, c.row_short, c.col_label)
+        }
+    }
+
+    fn no_blanks(&self, rule: &CompiledRule, out: &mut Vec<Finding>) {
+        for (tix, t) in self.form.tables.iter().enumerate() {
+            if !t.def.printed {
+                continue;
+            }
+            let blanks: Vec<CellIx> = t
+                .cells
+                .iter()
+                .copied()
+                .filter(|&c| self.form.cells[c].is_input() && matches!(self.values.get(c), CellValue::Blank))
+                .collect();
+            if blanks.is_empty() {
+                continue;
+            }
+            let total = t.cells.iter().filter(|&&c| self.form.cells[c].is_input()).count();
+            let first = self.describe_cell(blanks[0]);
+            let msg = if blanks.len() == total {
+                format!("{}尚未填写（共{}个单元格）", t.def.name, total)
+            } else {
+                format!("{}有{}个单元格未填写，第一个是{}", t.def.name, blanks.len(), first)
+            };
+            let mut f = self.finding(rule, Some(tix), blanks, with_hint(msg, rule));
+            f.key = format!("{}@{}", rule.id, t.def.id);
+            out.push(f);
+        }
+    }
+
+    fn report_period(&self, rule: &CompiledRule, out: &mut Vec<Finding>) {
+        let y = self.report.year;
+        if let Some(today) = self.ctx.today
+            && y >= today.year
+        {
+            let msg = format!(
+                "报告年度为{y}年，但统计期限（{y}年1月1日至{y}年12月31日）尚未结束：年度报告总结的是上一年度（今天是{}）",
+                today.chinese()
+            );
+            out.push(self.finding(rule, None, vec![], msg));
+        }
+        if let Some(d) = self.report.signed_on
+            && d.year <= y
+        {
+            let msg = format!("落款日期{}不在统计期限（截至{y}年12月31日）之后", d.chinese());
+            let mut f = self.finding(rule, None, vec![], msg);
+            f.key = format!("{}@落款日期", rule.id);
+            out.push(f);
+        }
+    }
+
+    fn format_for_year(&self, rule: &CompiledRule, out: &mut Vec<Finding>) {
+        let t = &self.form.template;
+        let y = self.report.year;
+        if t.applies_to(y) {
+            return;
+        }
+        let msg = if y < 2019 {
+            format!("{y}年度的报告早于现行格式（2019年度起），本软件只支持2019年度及以后的报告")
+        } else {
+            let expected = Template::format_for_year(y);
+            let name = Template::builtin(expected).map(|e| e.name).unwrap_or_else(|_| expected.to_string());
+            format!("{y}年度的报告应使用{name}格式，本稿使用的是{}格式", t.name)
+        };
+        out.push(self.finding(rule, None, vec![], msg));
+    }
+
+    fn structure(&self, rule: &CompiledRule, out: &mut Vec<Finding>) {
+        let known = self.form.section_keys();
+        for key in self.report.sections.keys() {
+            if !known.iter().any(|k| k == key) {
+                let msg = format!("正文中有格式以外的部分“{key}”：年度报告只能包含统一格式规定的六个部分");
+                let mut f = self.finding(rule, None, vec![], msg);
+                f.key = format!("{}@{}", rule.id, key);
+                out.push(f);
+            }
+        }
+    }
+
+    fn unit_details(&self, rule: &CompiledRule, out: &mut Vec<Finding>) {
+        if self.report.unit.name.trim().is_empty() {
+            let mut f = self.finding(rule, None, vec![], "未填写机关全称（用于标题和落款）".into());
+            f.key = format!("{}@机关全称", rule.id);
+            out.push(f);
+        }
+        if self.report.options.signature_block && self.report.signed_on.is_none() {
+            let mut f = self.finding(rule, None, vec![], "未填写落款日期".into());
+            f.key = format!("{}@落款日期", rule.id);
+            out.push(f);
+        }
+    }
+
+    /// Published values of computed cells (from an imported report) must equal the computed ones.
+    fn published_totals(&self, out: &mut Vec<Finding>) {
+        let mut given: Vec<(CellIx, &String)> =
+            self.ctx.published.iter().filter_map(|(id, t)| self.form.index.get(id).map(|&ix| (ix, t))).collect();
+        given.sort_by_key(|(ix, _)| *ix);
+        for (ix, text) in given {
+            let c = &self.form.cells[ix];
+            let rule_id = c.formula_rule.clone().unwrap_or_else(|| "T3-03".into());
+            let shell = CompiledRule {
+                id: rule_id,
+                severity: Severity::E,
+                scope: Scope::None,
+                instance: String::new(),
+                check: CCheck::CellTypes,
+                hint: None,
+                message: None,
+            };
+            let computed = self.values.get(ix).num();
+            let published = parse_cell(text, &c.kind, c.allow_na);
+            let msg = match (&published, computed) {
+                (CellValue::Blank, None) => continue,
+                (CellValue::Num(p), Some(v)) if *p == v => continue,
+                (CellValue::Num(p), Some(v)) => {
+                    format!("{}：填报的数字为{}，但各项之和为{}", self.describe_cell(ix), p, v)
+                }
+                (CellValue::Num(p), None) => {
+                    format!("{}：填报的数字为{}，但各项均未填写或有误", self.describe_cell(ix), p)
+                }
+                (CellValue::Blank, Some(v)) => {
+                    format!("{}：填报时为空白，但各项之和为{}（总计不应留空）", self.describe_cell(ix), v)
+                }
+                (CellValue::Invalid(e), _) => format!("{}：{}", self.describe_cell(ix), e),
+                (CellValue::NotApplicable, _) => format!("{}：总计不能填“不适用”", self.describe_cell(ix)),
+            };
+            let mut f = self.finding(&shell, None, vec![ix], msg);
+            if let (CellValue::Num(p), Some(v)) = (&published, computed) {
+                f.left = Some(p.to_string());
+                f.right = Some(v.to_string());
+                f.difference = p.checked_sub(v).map(|d| d.to_string());
+            }
+            out.push(f);
+        }
+    }
+}
+
+fn cells_of(terms: &[Term]) -> impl Iterator<Item = CellIx> + '_ {
+    terms.iter().filter_map(|t| match t.src {
+        Src::Cell(c) => Some(c),
+        _ => None,
+    })
+}
+
+/// `一、本年新收(5)+二、上年结转(0)=5`; a single term is just `二、上年结转(3)`.
+fn side_text(side: &Side) -> String {
+    if side.only_const {
+        return side.total.to_string();
+    }
+    let mut s = String::new();
+    for (i, (name, v)) in side.parts.iter().enumerate() {
+        if i > 0 && !name.starts_with('-') {
+            s.push('+');
+        }
+        match v {
+            Some(v) => s.push_str(&format!("{name}({v})")),
+            None => s.push_str(&format!("{name}(未填)")),
+        }
+    }
+    if side.parts.len() > 1 {
+        s.push_str(&format!("={}", side.total));
+    }
+    s
+}
+
+fn fill(template: &str, scope: &str, l: Num, r: Num) -> String {
+    let d = l.checked_sub(r).map(|d| d.to_string()).unwrap_or_default();
+    template.replace("{scope}", scope).replace("{l}", &l.to_string()).replace("{r}", &r.to_string()).replace("{d}", &d)
+}
+
+fn with_hint(msg: String, rule: &CompiledRule) -> String {
+    match &rule.hint {
+        Some(h) if rule.message.is_none() => format!("{msg}。{h}"),
+        _ => msg,
+    }
+}
+
+/// Counts of findings by severity: (errors, warnings, infos).
+pub fn counts(findings: &[Finding]) -> (usize, usize, usize) {
+    let mut c = (0, 0, 0);
+    for f in findings {
+        match f.severity {
+            Severity::E => c.0 += 1,
+            Severity::W => c.1 += 1,
+            Severity::I => c.2 += 1,
+        }
+    }
+    c
+}

@@ -1,0 +1,518 @@
+//! The long CSV: one line per cell, `表,行,列,值`, labels verbatim from the official tables.
+//!
+//! It is how figures enter from elsewhere (a spreadsheet of last year's published tables, a
+//! batch of reports) and how they leave for Excel. Export writes UTF-8 with a BOM so that Excel
+//! on Chinese Windows opens it correctly; import accepts UTF-8 (with or without BOM), GB18030/GBK
+//! (what Excel and WPS save on Chinese Windows), UTF-16 with BOM (Excel's "Unicode text"),
+//! comma- or tab-separated, CRLF or LF.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use crate::model::labels::fold;
+use crate::model::report::{Date, Reference, ReportOptions};
+use crate::model::template::{BUILTIN, CellIx, Form, Template, TemplateKind};
+use crate::model::{Report, Values, value::canonical_text};
+
+/// Largest CSV accepted.
+pub const MAX_CSV_BYTES: u64 = 5 * 1024 * 1024;
+
+const HEADER: [&str; 4] = ["表", "行", "列", "值"];
+const META: &str = "基本信息";
+const TEXT: &str = "正文";
+const NOTE: &str = "说明";
+const PREV: &str = "上年";
+
+#[derive(Debug, thiserror::Error)]
+pub enum CsvError {
+    #[error("无法读取文件“{path}”：{reason}")]
+    Read { path: String, reason: String },
+    #[error("文件太大（{0}字节，上限5MB）")]
+    TooLarge(u64),
+    #[error("文件编码无法识别：应为UTF-8或GB18030（GBK）")]
+    Encoding,
+    #[error("第1行应为表头“表,行,列,值”，实际是“{0}”")]
+    Header(String),
+    #[error("CSV格式有误：{0}")]
+    Syntax(String),
+    #[error("不知道报告年度：请在文件中写“基本信息,年度,,2025”或使用 --year")]
+    NoYear,
+    #[error("未知的报告格式“{0}”（应为 gb2021 或 gb2019）")]
+    UnknownFormat(String),
+    #[error("{0}")]
+    Template(#[from] crate::model::TemplateError),
+}
+
+/// A problem with one line of the CSV; the rest of the file is still read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvIssue {
+    /// 1-based line (record) number.
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for CsvIssue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "第{}行：{}", self.line, self.message)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    pub format: Option<String>,
+    pub year: Option<i32>,
+    pub unit: Option<String>,
+}
+
+/// What a CSV held.
+#[derive(Debug, Clone)]
+pub struct CsvData {
+    pub report: Report,
+    /// Values given for computed cells (totals): checked against the computed ones, not kept.
+    pub published: BTreeMap<String, String>,
+    pub issues: Vec<CsvIssue>,
+}
+
+/// Decodes CSV bytes to text (see the module comment for the encodings accepted).
+pub fn decode(bytes: &[u8]) -> Result<String, CsvError> {
+    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        return if had_errors { Err(CsvError::Encoding) } else { Ok(text.into_owned()) };
+    }
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok(s.to_string());
+    }
+    let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+    if had_errors { Err(CsvError::Encoding) } else { Ok(text.into_owned()) }
+}
+
+/// Reads and parses a CSV file.
+pub fn read(path: &Path, opts: &ImportOptions) -> Result<CsvData, CsvError> {
+    let bytes = super::draft::read_limited(path, MAX_CSV_BYTES).map_err(|e| match e {
+        super::draft::LimitedReadError::Io(e) => {
+            CsvError::Read { path: path.display().to_string(), reason: e.to_string() }
+        }
+        super::draft::LimitedReadError::TooLarge(n) => CsvError::TooLarge(n),
+    })?;
+    parse(&bytes, opts)
+}
+
+/// Splits text into records, with the delimiter sniffed from the header line.
+fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, CsvError> {
+    let first_line = text.lines().next().unwrap_or("");
+    let delimiter = if first_line.contains('\t') && !first_line.contains(',') { b'\t' } else { b',' };
+    let mut rdr = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let rec = rec.map_err(|e| CsvError::Syntax(e.to_string()))?;
+        let line = rec.position().map(|p| p.line() as usize).unwrap_or(i + 1);
+        out.push((line, rec.iter().map(str::to_string).collect()));
+    }
+    Ok(out)
+}
+
+/// Parses CSV bytes into a report.
+pub fn parse(bytes: &[u8], opts: &ImportOptions) -> Result<CsvData, CsvError> {
+    let text = decode(bytes)?;
+    let recs = records(&text)?;
+    let Some((_, header)) = recs.first() else { return Err(CsvError::Header(String::new())) };
+    let header_ok = header.len() >= 4 && header.iter().take(4).zip(HEADER).all(|(h, e)| fold(h) == e);
+    if !header_ok {
+        return Err(CsvError::Header(header.join(",")));
+    }
+    let body: Vec<(usize, Vec<String>)> = recs[1..]
+        .iter()
+        .filter(|(_, r)| r.iter().any(|f| !f.trim().is_empty()))
+        .cloned()
+        .collect();
+    let mut issues = Vec::new();
+    let mut rows: Vec<(usize, [String; 4])> = Vec::new();
+    for (line, r) in body {
+        if r.len() < 4 || r.iter().skip(4).any(|f| !f.trim().is_empty()) {
+            issues.push(CsvIssue { line, message: format!("应有4列（表,行,列,值），实际有{}列", r.len()) });
+            continue;
+        }
+        rows.push((line, [r[0].clone(), r[1].clone(), r[2].clone(), r[3].clone()]));
+    }
+
+    // Metadata first: it decides the format.
+    let meta = |name: &str| {
+        rows.iter().find(|(_, r)| fold(&r[0]) == META && fold(&r[1]) == fold(name)).map(|(_, r)| r[3].trim().to_string())
+    };
+    let year = match (opts.year, meta("年度")) {
+        (Some(y), _) => y,
+        (None, Some(y)) => y.trim_end_matches('年').parse().map_err(|_| CsvError::NoYear)?,
+        (None, None) => return Err(CsvError::NoYear),
+    };
+    let format = match opts.format.clone().or_else(|| meta("格式")) {
+        Some(f) => {
+            let f = f.trim().to_lowercase();
+            match Template::builtin(&f) {
+                Ok(t) if t.kind == TemplateKind::Report => f,
+                _ => return Err(CsvError::UnknownFormat(f)),
+            }
+        }
+        None => infer_format(&rows, year),
+    };
+    let annexes: Vec<String> = annex_templates()
+        .into_iter()
+        .filter(|a| rows.iter().any(|(_, r)| table_matches_template(&r[0], a)))
+        .map(|a| a.id)
+        .collect();
+    let form = Form::builtin(&format, &annexes)?;
+    let lookup = Lookup::new(&form);
+
+    let mut report = Report::new(&format, year, "");
+    report.annexes = annexes;
+    let mut published = BTreeMap::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut prev_rows = Vec::new();
+
+    for (line, r) in &rows {
+        let [table, row, col, value] = r;
+        let t = fold(table);
+        if t == META {
+            apply_meta(&mut report, row, value, *line, &mut issues);
+        } else if t == TEXT {
+            match section_key(&form, row) {
+                Some(k) => {
+                    report.sections.insert(k, value.clone());
+                }
+                None => issues.push(CsvIssue { line: *line, message: format!("正文中没有“{row}”这一部分") }),
+            }
+        } else if t == NOTE {
+            if !value.trim().is_empty() {
+                report.explanations.insert(row.trim().to_string(), value.clone());
+            }
+        } else if let Some(rest) = t.strip_prefix(PREV) {
+            prev_rows.push((*line, rest.to_string(), row.clone(), col.clone(), value.clone()));
+        } else {
+            match lookup.find(&form, table, row, col) {
+                Ok(ix) => {
+                    let cell = &form.cells[ix];
+                    if let Some(first) = seen.insert(cell.id.clone(), *line) {
+                        issues.push(CsvIssue {
+                            line: *line,
+                            message: format!("{}与第{first}行重复", form.cell_path(ix)),
+                        });
+                        continue;
+                    }
+                    if cell.is_input() {
+                        report.set_cell(&cell.id, value.trim());
+                    } else {
+                        published.insert(cell.id.clone(), value.trim().to_string());
+                    }
+                }
+                Err(message) => issues.push(CsvIssue { line: *line, message }),
+            }
+        }
+    }
+    if let Some(u) = &opts.unit {
+        report.unit.name = u.clone();
+        if report.unit.signature.trim().is_empty() {
+            report.unit.signature = u.clone();
+        }
+    }
+    if !prev_rows.is_empty() {
+        report.reference = parse_reference(&prev_rows, &mut issues);
+    }
+    Ok(CsvData { report, published, issues })
+}
+
+fn annex_templates() -> Vec<Template> {
+    BUILTIN
+        .iter()
+        .filter_map(|(id, _)| Template::builtin(id).ok())
+        .filter(|t| t.kind == TemplateKind::Annex)
+        .collect()
+}
+
+fn table_matches_template(table_label: &str, t: &Template) -> bool {
+    let f = fold(table_label);
+    t.tables.iter().any(|d| fold(&d.name) == f || d.aliases.iter().any(|a| fold(a) == f))
+}
+
+/// Picks the report format whose labels fit the file best; ties go to the year's format.
+fn infer_format(rows: &[(usize, [String; 4])], year: i32) -> String {
+    let mut best: Option<(usize, String)> = None;
+    let preferred = Template::format_for_year(year);
+    let mut candidates = vec![preferred.to_string()];
+    candidates.extend(
+        BUILTIN.iter().map(|(id, _)| id.to_string()).filter(|id| id != preferred && !id.contains("annex")),
+    );
+    for id in candidates {
+        let Ok(form) = Form::builtin(&id, &[]) else { continue };
+        let lookup = Lookup::new(&form);
+        let misses = rows
+            .iter()
+            .filter(|(_, r)| {
+                let t = fold(&r[0]);
+                t != META && t != TEXT && t != NOTE && !t.starts_with(PREV) && lookup.table(&form, &r[0]).is_some()
+            })
+            .filter(|(_, r)| lookup.find(&form, &r[0], &r[1], &r[2]).is_err())
+            .count();
+        if best.as_ref().is_none_or(|(m, _)| misses < *m) {
+            best = Some((misses, id));
+        }
+    }
+    best.map(|(_, id)| id).unwrap_or_else(|| preferred.to_string())
+}
+
+fn apply_meta(report: &mut Report, key: &str, value: &str, line: usize, issues: &mut Vec<CsvIssue>) {
+    let v = value.trim().to_string();
+    match fold(key).as_str() {
+        "格式" | "年度" => {}
+        "机关全称" => report.unit.name = v,
+        "落款名称" => report.unit.signature = v,
+        "联系电话" => report.unit.phone = v,
+        "地址" => report.unit.address = v,
+        "邮编" => report.unit.postcode = v,
+        "网址" => report.unit.website = v,
+        "规章制定权" => {
+            report.unit.makes_rules = match v.as_str() {
+                "是" | "有" => Some(true),
+                "否" | "无" => Some(false),
+                "" => None,
+                _ => {
+                    issues.push(CsvIssue { line, message: format!("规章制定权应为“是”或“否”，实际是“{v}”") });
+                    None
+                }
+            }
+        }
+        "落款日期" => {
+            if v.is_empty() {
+                report.signed_on = None;
+            } else {
+                match Date::parse(&v) {
+                    Some(d) => report.signed_on = Some(d),
+                    None => issues.push(CsvIssue { line, message: format!("“{v}”不是有效日期") }),
+                }
+            }
+        }
+        "打印选项" => match ron::from_str::<ReportOptions>(&v) {
+            Ok(o) => report.options = o,
+            Err(e) => issues.push(CsvIssue { line, message: format!("打印选项无法识别：{e}") }),
+        },
+        _ => issues.push(CsvIssue { line, message: format!("未知的基本信息项“{key}”") }),
+    }
+}
+
+fn section_key(form: &Form, label: &str) -> Option<String> {
+    let f = fold(label);
+    for s in &form.template.sections {
+        if fold(&s.heading) == f {
+            return Some(s.id.clone());
+        }
+        for sub in &s.subsections {
+            if fold(&sub.heading) == f || fold(&format!("{}/{}", s.heading, sub.heading)) == f {
+                return Some(sub.id.clone());
+            }
+        }
+    }
+    None
+}
+
+fn parse_reference(rows: &[(usize, String, String, String, String)], issues: &mut Vec<CsvIssue>) -> Option<Reference> {
+    let meta = |name: &str| rows.iter().find(|r| r.1 == META && fold(&r.2) == fold(name)).map(|r| r.4.trim().to_string());
+    let Some(year) = meta("年度").and_then(|y| y.trim_end_matches('年').parse().ok()) else {
+        issues.push(CsvIssue { line: rows[0].0, message: "上年数据缺少“上年基本信息,年度”".into() });
+        return None;
+    };
+    let template = meta("格式").unwrap_or_else(|| Template::format_for_year(year).to_string());
+    let form = match Form::builtin(&template, &[]) {
+        Ok(f) => f,
+        Err(e) => {
+            issues.push(CsvIssue { line: rows[0].0, message: e.to_string() });
+            return None;
+        }
+    };
+    let lookup = Lookup::new(&form);
+    let mut reference = Reference { year, template, cells: BTreeMap::new(), sections: BTreeMap::new() };
+    for (line, table, row, col, value) in rows {
+        if table == META {
+            continue;
+        }
+        if table == TEXT {
+            if let Some(k) = section_key(&form, row) {
+                reference.sections.insert(k, value.clone());
+            }
+            continue;
+        }
+        match lookup.find(&form, table, row, col) {
+            Ok(ix) => {
+                if !value.trim().is_empty() {
+                    reference.cells.insert(form.cells[ix].id.clone(), value.trim().to_string());
+                }
+            }
+            Err(m) => issues.push(CsvIssue { line: *line, message: format!("上年数据：{m}") }),
+        }
+    }
+    Some(reference)
+}
+
+/// Maps folded labels to cells, accepting a row with or without its group.
+pub struct Lookup {
+    tables: Vec<(Vec<String>, HashMap<(String, String), Vec<CellIx>>)>,
+}
+
+impl Lookup {
+    pub fn new(form: &Form) -> Lookup {
+        let mut tables = Vec::new();
+        for t in &form.tables {
+            let mut names = vec![fold(&t.def.name)];
+            names.extend(t.def.aliases.iter().map(|a| fold(a)));
+            let mut map: HashMap<(String, String), Vec<CellIx>> = HashMap::new();
+            for &ix in &t.cells {
+                let c = &form.cells[ix];
+                if c.ui_only {
+                    continue;
+                }
+                let mut rows = vec![fold(&c.row_label), fold(&c.row_path())];
+                rows.dedup();
+                let mut cols = vec![fold(&c.col_label)];
+                if let Some(g) = &c.col_group {
+                    cols.push(fold(&format!("{g}/{}", c.col_label)));
+                }
+                for r in &rows {
+                    for col in &cols {
+                        map.entry((r.clone(), col.clone())).or_default().push(ix);
+                    }
+                }
+            }
+            tables.push((names, map));
+        }
+        Lookup { tables }
+    }
+
+    fn table(&self, _form: &Form, label: &str) -> Option<usize> {
+        let f = fold(label);
+        self.tables.iter().position(|(names, _)| names.contains(&f))
+    }
+
+    /// The cell a CSV line names, or a message naming the label that is unknown.
+    pub fn find(&self, form: &Form, table: &str, row: &str, col: &str) -> Result<CellIx, String> {
+        let Some(t) = self.table(form, table) else {
+            return Err(format!("未知的表“{table}”"));
+        };
+        let name = &form.tables[t].def.name;
+        let map = &self.tables[t].1;
+        let (fr, fc) = (fold(row), fold(col));
+        // A single-value table may leave 列 empty.
+        let fc = if fc.is_empty() && form.tables[t].def.column_sets.values().all(|s| s.len() == 1) {
+            map.keys().find(|(r, _)| *r == fr).map(|(_, c)| c.clone()).unwrap_or_default()
+        } else {
+            fc
+        };
+        match map.get(&(fr.clone(), fc)) {
+            Some(v) if v.len() == 1 => Ok(v[0]),
+            Some(_) => Err(format!("{name}中“{row}”不唯一，请写成“分组/{row}”")),
+            None => {
+                if map.keys().any(|(r, _)| *r == fr) {
+                    Err(format!("{name}“{row}”行没有“{col}”这一列"))
+                } else {
+                    Err(format!("{name}中没有“{row}”这一行"))
+                }
+            }
+        }
+    }
+}
+
+/// Writes a report as long CSV (UTF-8 with BOM, CRLF): metadata, every cell (totals included,
+/// as printed), text sections, explanations and last year's reference values.
+pub fn export(report: &Report, form: &Form) -> String {
+    let values = Values::compute(form, report);
+    let mut w = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(Vec::new());
+    let mut row = |a: &str, b: &str, c: &str, d: &str| {
+        let _ = w.write_record([a, b, c, d]);
+    };
+    row(HEADER[0], HEADER[1], HEADER[2], HEADER[3]);
+    write_meta(&mut row, META, report.year, &report.template);
+    let u = &report.unit;
+    for (k, v) in [
+        ("机关全称", &u.name),
+        ("落款名称", &u.signature),
+        ("联系电话", &u.phone),
+        ("地址", &u.address),
+        ("邮编", &u.postcode),
+        ("网址", &u.website),
+    ] {
+        row(META, k, "", v);
+    }
+    let rules = match u.makes_rules {
+        Some(true) => "是",
+        Some(false) => "否",
+        None => "",
+    };
+    row(META, "规章制定权", "", rules);
+    row(META, "落款日期", "", &report.signed_on.map(|d| d.to_string()).unwrap_or_default());
+    let options = ron::to_string(&report.options).unwrap_or_default();
+    row(META, "打印选项", "", &options);
+
+    for t in &form.tables {
+        for &ix in &t.cells {
+            let c = &form.cells[ix];
+            if c.ui_only {
+                continue;
+            }
+            let value = if c.is_input() {
+                report.cell_text(&c.id).to_string()
+            } else {
+                values.get(ix).num().map(|n| n.to_string()).unwrap_or_default()
+            };
+            row(&t.def.name, &c.row_path(), &c.col_label, &value);
+        }
+    }
+    for s in &form.template.sections {
+        row(TEXT, &s.heading, "", report.section(&s.id));
+        for sub in &s.subsections {
+            row(TEXT, &format!("{}/{}", s.heading, sub.heading), "", report.section(&sub.id));
+        }
+    }
+    for (k, v) in &report.explanations {
+        row(NOTE, k, "", v);
+    }
+    if let Some(r) = &report.reference {
+        let prev_meta = format!("{PREV}{META}");
+        write_meta(&mut row, &prev_meta, r.year, &r.template);
+        if let Ok(prev_form) = Form::builtin(&r.template, &[]) {
+            for (id, v) in &r.cells {
+                if let Some(&ix) = prev_form.index.get(id) {
+                    let c = &prev_form.cells[ix];
+                    row(&format!("{PREV}{}", prev_form.table_name(c)), &c.row_path(), &c.col_label, v);
+                }
+            }
+            for s in &prev_form.template.sections {
+                if let Some(text) = r.sections.get(&s.id) {
+                    row(&format!("{PREV}{TEXT}"), &s.heading, "", text);
+                }
+                for sub in &s.subsections {
+                    if let Some(text) = r.sections.get(&sub.id) {
+                        row(&format!("{PREV}{TEXT}"), &format!("{}/{}", s.heading, sub.heading), "", text);
+                    }
+                }
+            }
+        }
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    let mut out = String::from("\u{feff}");
+    out.push_str(&String::from_utf8_lossy(&bytes));
+    out
+}
+
+fn write_meta(row: &mut impl FnMut(&str, &str, &str, &str), table: &str, year: i32, template: &str) {
+    row(table, "格式", "", template);
+    row(table, "年度", "", &year.to_string());
+}
+
+/// The canonical printed form of every input cell (used by tests and the PDF).
+pub fn canonical_cells(report: &Report, form: &Form) -> BTreeMap<String, String> {
+    form.input_cells()
+        .filter_map(|(_, c)| {
+            canonical_text(report.cell_text(&c.id), &c.kind, c.allow_na).map(|t| (c.id.clone(), t))
+        })
+        .collect()
+}
