@@ -282,9 +282,8 @@ fn cmd_export_csv(a: &Args, out: &mut dyn Write) -> Result<(), CliError> {
     let report = draft::load(&input).map_err(CliError::unreadable)?;
     let form = report.form().map_err(CliError::unreadable)?;
     let text = csv::export(&report, &form);
-    atomic::write_atomic(path, text.as_bytes()).map_err(|e| {
-        CliError::unreadable(format!("无法保存到“{}”：{}", path.display(), atomic::describe_io(&e)))
-    })?;
+    atomic::write_atomic(path, text.as_bytes())
+        .map_err(|e| CliError::unreadable(format!("无法保存到“{}”：{}", path.display(), atomic::describe_io(&e))))?;
     let _ = writeln!(out, "已导出：{}", path.display());
     Ok(())
 }
@@ -305,7 +304,8 @@ fn cmd_import(a: &Args, out: &mut dyn Write) -> Result<(), CliError> {
     let (_, findings) = crate::model::check_report(&form, &data.report, &ctx);
     save_draft(path, &data.report)?;
     let _ = writeln!(out, "已导入{}年度（{}）：{}", data.report.year, data.report.template, path.display());
-    let mismatches: Vec<&Finding> = findings.iter().filter(|f| data.published.keys().any(|k| f.cells.contains(k))).collect();
+    let mismatches: Vec<&Finding> =
+        findings.iter().filter(|f| data.published.keys().any(|k| f.cells.contains(k))).collect();
     for f in mismatches {
         let _ = writeln!(out, "注意：[{}] {} {}", f.severity.label(), f.rule, f.message);
     }

@@ -178,7 +178,8 @@ fn t3_08_fee_notices_must_cover_unpaid_fee_applications() {
 #[test]
 fn cross_year_rules_use_reference_values() {
     let mut r = zero_report("gb2021", 2025);
-    let mut reference = Reference { year: 2024, template: "gb2021".into(), cells: Default::default(), sections: Default::default() };
+    let mut reference =
+        Reference { year: 2024, template: "gb2021".into(), cells: Default::default(), sections: Default::default() };
     for (id, v) in [
         ("t3.carry_out.np", "5"),
         ("t3.carry_out.total", "5"),
@@ -221,7 +222,8 @@ fn cross_year_rules_use_reference_values() {
 #[test]
 fn gb2019_cross_year_item_counts() {
     let mut r = zero_report("gb2019", 2020);
-    let mut reference = Reference { year: 2019, template: "gb2019".into(), cells: Default::default(), sections: Default::default() };
+    let mut reference =
+        Reference { year: 2019, template: "gb2019".into(), cells: Default::default(), sections: Default::default() };
     reference.cells.insert("t2.pen.prev".into(), "160".into());
     reference.cells.insert("t2.pen.delta".into(), "-27".into());
     r.reference = Some(reference);
@@ -229,7 +231,9 @@ fn gb2019_cross_year_item_counts() {
     let findings = check(&r);
     let f = by_rule(&findings, "T2O-03");
     assert_eq!(f.len(), 1);
-    assert!(f[0].message.starts_with("表二“行政处罚”行：上一年项目数量(160)，不等于上年报告的上一年项目数量(160)+上年报告的本年增/减(-27)=133"));
+    assert!(f[0].message.starts_with(
+        "表二“行政处罚”行：上一年项目数量(160)，不等于上年报告的上一年项目数量(160)+上年报告的本年增/减(-27)=133"
+    ));
     r.set_cell("t2.pen.prev", "133");
     assert!(by_rule(&check(&r), "T2O-03").is_empty());
     // A negative year-end count is an error.
@@ -287,7 +291,10 @@ fn report_year_and_format_and_signature_date() {
     assert_eq!(by_rule(&check(&r), "G-04")[0].message, "落款日期2025年12月30日不在统计期限（截至2025年12月31日）之后");
     let mut r = zero_report("gb2019", 2021);
     let f = by_rule(&check(&r), "G-05").into_iter().cloned().collect::<Vec<_>>();
-    assert_eq!(f[0].message, "2021年度的报告应使用国办公开办函〔2021〕30号格式，本稿使用的是国办公开办函〔2019〕60号格式");
+    assert_eq!(
+        f[0].message,
+        "2021年度的报告应使用国办公开办函〔2021〕30号格式，本稿使用的是国办公开办函〔2019〕60号格式"
+    );
     r.year = 2020;
     r.signed_on = Date::new(2021, 1, 20);
     assert!(by_rule(&check(&r), "G-05").is_empty());

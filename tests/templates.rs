@@ -280,7 +280,10 @@ fn section_headings_are_verbatim() {
     }
     let t = Template::builtin("gb2021").unwrap();
     let subs: Vec<&str> = t.sections[0].subsections.iter().map(|s| s.heading.as_str()).collect();
-    assert_eq!(subs, ["（一）主动公开", "（二）依申请公开", "（三）政府信息管理", "（四）政府信息公开平台建设", "（五）监督保障"]);
+    assert_eq!(
+        subs,
+        ["（一）主动公开", "（二）依申请公开", "（三）政府信息管理", "（四）政府信息公开平台建设", "（五）监督保障"]
+    );
     assert!(Template::builtin("gb2019").unwrap().sections[0].subsections.is_empty());
 }
 

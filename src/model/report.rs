@@ -66,10 +66,8 @@ impl Date {
     /// Today in local civil time as far as the standard library allows (UTC+8, the time zone of
     /// every user of this app).
     pub fn today() -> Date {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
+        let secs =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
         Date::from_days((secs + 8 * 3600).div_euclid(86_400))
     }
 }
@@ -256,9 +254,11 @@ impl Report {
         self.cells.get(id).map(String::as_str).unwrap_or("")
     }
 
-    /// Sets a cell's text; empty text removes it (blank).
+    /// Sets a cell's text, without the surrounding white space that carries no meaning; empty
+    /// text removes it (blank).
     pub fn set_cell(&mut self, id: &str, text: &str) {
-        if text.trim().is_empty() {
+        let text = text.trim_matches(|c: char| c.is_whitespace());
+        if text.is_empty() {
             self.cells.remove(id);
         } else {
             self.cells.insert(id.to_string(), text.to_string());
@@ -330,17 +330,17 @@ impl Values {
     /// Parses inputs and computes every formula (blank parts count as 0; a total is blank only
     /// when all its parts are, and unknown when any part is invalid).
     pub fn compute(form: &Form, report: &Report) -> Values {
-        let mut cells: Vec<CellValue> = form
-            .cells
-            .iter()
-            .map(|c| {
-                if c.is_input() {
-                    parse_cell(report.cell_text(&c.id), &c.kind, c.allow_na)
-                } else {
-                    CellValue::Blank
-                }
-            })
-            .collect();
+        let mut cells: Vec<CellValue> =
+            form.cells
+                .iter()
+                .map(|c| {
+                    if c.is_input() {
+                        parse_cell(report.cell_text(&c.id), &c.kind, c.allow_na)
+                    } else {
+                        CellValue::Blank
+                    }
+                })
+                .collect();
         for &ix in &form.eval_order {
             let Some(super::template::Formula::Sum(parts)) = &form.cells[ix].formula else { continue };
             let mut sum = Some(Num::ZERO);

@@ -30,7 +30,8 @@ pub fn reference_of(last: &Report, form: &Form) -> Reference {
             cells.insert(c.id.clone(), t);
         }
     }
-    let sections = last.sections.iter().filter(|(_, t)| !t.trim().is_empty()).map(|(k, t)| (k.clone(), t.clone())).collect();
+    let sections =
+        last.sections.iter().filter(|(_, t)| !t.trim().is_empty()).map(|(k, t)| (k.clone(), t.clone())).collect();
     Reference { year: last.year, template: last.template.clone(), cells, sections }
 }
 
@@ -40,11 +41,7 @@ pub fn roll_over(last: &Report, year: i32, template: &str) -> Result<Report, Tem
     let mut next = Report::new(template, year, &last.unit.name);
     next.unit = last.unit.clone();
     next.annexes = last.annexes.clone();
-    next.options = ReportOptions {
-        opening_text: None,
-        money_units: BTreeMap::new(),
-        ..last.options.clone()
-    };
+    next.options = ReportOptions { opening_text: None, money_units: BTreeMap::new(), ..last.options.clone() };
     let form = next.form()?;
     let reference = reference_of(last, &last_form);
     carry_forward(&form, &reference, &mut next);

@@ -120,11 +120,8 @@ pub fn compile(form: &Form, def: &RuleDef) -> Result<Vec<CompiledRule>, String> 
         None => vec![(String::new(), Scope::None)],
         Some(Each::Columns { table, set, keys }) => {
             let (tix, t) = table_of(form, table)?;
-            let cols = t
-                .def
-                .column_sets
-                .get(set)
-                .ok_or_else(|| format!("规则 {}：表 {} 没有列组 {}", def.id, table, set))?;
+            let cols =
+                t.def.column_sets.get(set).ok_or_else(|| format!("规则 {}：表 {} 没有列组 {}", def.id, table, set))?;
             let keys: Vec<String> =
                 if keys.is_empty() { cols.iter().map(|c| c.key.clone()).collect() } else { keys.clone() };
             keys.into_iter()
@@ -341,7 +338,8 @@ impl Eval<'_> {
             CCheck::NoDigits { section } => {
                 let text = self.report.section(section);
                 if text.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
-                    let msg = rule.message.clone().unwrap_or_else(|| format!("正文“{}”含有数字", self.heading(section)));
+                    let msg =
+                        rule.message.clone().unwrap_or_else(|| format!("正文“{}”含有数字", self.heading(section)));
                     let mut f = self.finding(rule, None, vec![], msg);
                     f.key = format!("{}@{}", rule.id, section);
                     out.push(f);
@@ -424,11 +422,8 @@ impl Eval<'_> {
                 self.logic(rule, then, Some(texts.join("且")))
             }
             CCheck::AllZero(cells) => {
-                let nonzero: Vec<CellIx> = cells
-                    .iter()
-                    .copied()
-                    .filter(|&c| self.values.get(c).num().is_some_and(|n| !n.is_zero()))
-                    .collect();
+                let nonzero: Vec<CellIx> =
+                    cells.iter().copied().filter(|&c| self.values.get(c).num().is_some_and(|n| !n.is_zero())).collect();
                 if nonzero.is_empty() {
                     return None;
                 }
@@ -437,7 +432,9 @@ impl Eval<'_> {
                     None => {
                         let list: Vec<String> = nonzero
                             .iter()
-                            .map(|&c| format!("{}({})", self.name(rule, c), self.values.get(c).num().unwrap_or_default()))
+                            .map(|&c| {
+                                format!("{}({})", self.name(rule, c), self.values.get(c).num().unwrap_or_default())
+                            })
                             .collect();
                         let mut m = self.scope_prefix(rule);
                         if let Some(c) = &cond_text {

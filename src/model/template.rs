@@ -308,9 +308,16 @@ impl Op {
 /// year's reference value), a leading `-` to subtract, or a whole number.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Check {
-    Cmp { left: Vec<String>, op: Op, right: Vec<String> },
+    Cmp {
+        left: Vec<String>,
+        op: Op,
+        right: Vec<String>,
+    },
     /// `then` must hold whenever every condition holds; skipped when a condition cannot be decided.
-    When { cond: Vec<Cond>, then: Box<Check> },
+    When {
+        cond: Vec<Cond>,
+        then: Box<Check>,
+    },
     /// Every listed cell is 0 (or blank).
     AllZero(Vec<String>),
     /// A text section is filled in and is not just one of `reject` (e.g. `无`).
@@ -320,7 +327,9 @@ pub enum Check {
         reject: Vec<String>,
     },
     /// A text section contains no digits (so cannot silently contradict the tables).
-    NoDigits { section: String },
+    NoDigits {
+        section: String,
+    },
     /// Every cell of the form holds a valid value (G-01 / G-03 and table overrides).
     CellTypes,
     /// No input cell is blank (G-02).
@@ -337,7 +346,11 @@ pub enum Check {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Cond {
-    Cmp { left: Vec<String>, op: Op, right: Vec<String> },
+    Cmp {
+        left: Vec<String>,
+        op: Op,
+        right: Vec<String>,
+    },
     /// The unit has said it has no power to make 规章.
     NoRuleMakingPower,
 }
@@ -360,10 +373,8 @@ impl Template {
 
     /// A built-in template by id.
     pub fn builtin(id: &str) -> Result<Template, TemplateError> {
-        let (_, text) = BUILTIN
-            .iter()
-            .find(|(tid, _)| *tid == id)
-            .ok_or_else(|| TemplateError::Unknown(id.to_string()))?;
+        let (_, text) =
+            BUILTIN.iter().find(|(tid, _)| *tid == id).ok_or_else(|| TemplateError::Unknown(id.to_string()))?;
         Template::parse(id, text)
     }
 
@@ -515,8 +526,7 @@ impl Form {
             eval_order: Vec::new(),
             rules: Vec::new(),
         };
-        let all: Vec<Template> =
-            std::iter::once(form.template.clone()).chain(form.annexes.iter().cloned()).collect();
+        let all: Vec<Template> = std::iter::once(form.template.clone()).chain(form.annexes.iter().cloned()).collect();
         for t in &all {
             for table in &t.tables {
                 form.add_table(&t.id, table)?;
@@ -602,9 +612,11 @@ impl Form {
                 let mut ixs = Vec::new();
                 for col in set {
                     let kind = d.kind.clone().or_else(|| col.kind.clone()).unwrap_or(CellKind::Count);
-                    let type_rule = d.type_rule.clone().or_else(|| type_rule_default.clone()).unwrap_or_else(|| {
-                        if kind.is_money() { "G-03".to_string() } else { "G-01".to_string() }
-                    });
+                    let type_rule = d
+                        .type_rule
+                        .clone()
+                        .or_else(|| type_rule_default.clone())
+                        .unwrap_or_else(|| if kind.is_money() { "G-03".to_string() } else { "G-01".to_string() });
                     let cell = CellDef {
                         id: format!("{}.{}.{}", def.id, d.key, col.key),
                         table: table_ix,
@@ -890,8 +902,7 @@ fn layout(def: &TableDef, data: &[Vec<(CellIx, usize)>], extra: &[Extra]) -> Res
 /// Checks that every data-row label is printed in its table (so names in messages and CSVs are
 /// the printed words). Returns the labels that are not.
 pub fn unprinted_labels(def: &TableDef) -> Vec<String> {
-    let printed: HashSet<&str> =
-        def.rows.iter().flat_map(|r| r.cells.iter()).map(|c| c.text.as_str()).collect();
+    let printed: HashSet<&str> = def.rows.iter().flat_map(|r| r.cells.iter()).map(|c| c.text.as_str()).collect();
     let mut missing = Vec::new();
     for row in &def.rows {
         for d in &row.data {

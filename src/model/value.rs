@@ -72,11 +72,7 @@ impl Num {
 
     /// The number with `+` in front when positive: how 本年增/减 is printed.
     pub fn signed_string(self) -> String {
-        if self.0 > 0 {
-            format!("+{self}")
-        } else {
-            self.to_string()
-        }
+        if self.0 > 0 { format!("+{self}") } else { self.to_string() }
     }
 }
 
@@ -93,7 +89,7 @@ impl fmt::Display for Num {
         write!(f, "{int}")?;
         if frac != 0 {
             let mut digits = SCALE_DIGITS as usize;
-            while frac % 10 == 0 {
+            while frac.is_multiple_of(10) {
                 frac /= 10;
                 digits -= 1;
             }
@@ -284,10 +280,8 @@ pub fn parse_cell(text: &str, kind: &CellKind, allow_na: bool) -> CellValue {
         CellKind::Count | CellKind::Signed if !frac_significant.is_empty() => {
             return err(Reason::Fraction);
         }
-        CellKind::Money { .. } if frac.len() > SCALE_DIGITS as usize => {
-            if frac_significant.len() > SCALE_DIGITS as usize {
-                return err(Reason::TooManyDecimals);
-            }
+        CellKind::Money { .. } if frac_significant.len() > SCALE_DIGITS as usize => {
+            return err(Reason::TooManyDecimals);
         }
         _ => {}
     }
@@ -331,11 +325,7 @@ fn strip_grouping(s: &str) -> Result<String, GroupingError> {
     let groups: Vec<&str> = s.split(',').collect();
     let first_ok = (1..=3).contains(&groups[0].len());
     let rest_ok = groups[1..].iter().all(|g| g.len() == 3);
-    if first_ok && rest_ok {
-        Ok(groups.concat())
-    } else {
-        Err(GroupingError::BadGrouping)
-    }
+    if first_ok && rest_ok { Ok(groups.concat()) } else { Err(GroupingError::BadGrouping) }
 }
 
 /// The canonical text of a valid value: what the PDF prints and what a CSV export writes.
@@ -354,17 +344,9 @@ pub fn canonical_text(text: &str, kind: &CellKind, allow_na: bool) -> Option<Str
 
 /// The digits of a money value as typed, without spaces, units or separators.
 fn money_as_entered(text: &str) -> Option<String> {
-    let norm: String = text
-        .chars()
-        .map(to_halfwidth)
-        .filter(|c| c.is_ascii_digit() || *c == '.')
-        .collect();
+    let norm: String = text.chars().map(to_halfwidth).filter(|c| c.is_ascii_digit() || *c == '.').collect();
     let norm = norm.trim_start_matches('0');
-    let norm = if norm.is_empty() || norm.starts_with('.') {
-        format!("0{norm}")
-    } else {
-        norm.to_string()
-    };
+    let norm = if norm.is_empty() || norm.starts_with('.') { format!("0{norm}") } else { norm.to_string() };
     let norm = norm.strip_suffix('.').unwrap_or(&norm).to_string();
     Some(norm)
 }

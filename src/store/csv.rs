@@ -101,11 +101,8 @@ pub fn read(path: &Path, opts: &ImportOptions) -> Result<CsvData, CsvError> {
 fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, CsvError> {
     let first_line = text.lines().next().unwrap_or("");
     let delimiter = if first_line.contains('\t') && !first_line.contains(',') { b'\t' } else { b',' };
-    let mut rdr = ::csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
+    let mut rdr =
+        ::csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
     let mut out = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| CsvError::Syntax(e.to_string()))?;
@@ -124,16 +121,14 @@ pub fn parse(bytes: &[u8], opts: &ImportOptions) -> Result<CsvData, CsvError> {
     if !header_ok {
         return Err(CsvError::Header(header.join(",")));
     }
-    let body: Vec<(usize, Vec<String>)> = recs[1..]
-        .iter()
-        .filter(|(_, r)| r.iter().any(|f| !f.trim().is_empty()))
-        .cloned()
-        .collect();
+    let body: Vec<(usize, Vec<String>)> =
+        recs[1..].iter().filter(|(_, r)| r.iter().any(|f| !f.trim().is_empty())).cloned().collect();
     let mut issues = Vec::new();
     let mut rows: Vec<(usize, [String; 4])> = Vec::new();
     for (line, r) in body {
         if r.len() < 4 || r.iter().skip(4).any(|f| !f.trim().is_empty()) {
-            issues.push(CsvIssue { line, message: format!("应有4列（表,行,列,值），实际有{}列", r.len()) });
+            issues
+                .push(CsvIssue { line, message: format!("应有4列（表,行,列,值），实际有{}列", r.len()) });
             continue;
         }
         rows.push((line, [r[0].clone(), r[1].clone(), r[2].clone(), r[3].clone()]));
@@ -141,7 +136,9 @@ pub fn parse(bytes: &[u8], opts: &ImportOptions) -> Result<CsvData, CsvError> {
 
     // Metadata first: it decides the format.
     let meta = |name: &str| {
-        rows.iter().find(|(_, r)| fold(&r[0]) == META && fold(&r[1]) == fold(name)).map(|(_, r)| r[3].trim().to_string())
+        rows.iter()
+            .find(|(_, r)| fold(&r[0]) == META && fold(&r[1]) == fold(name))
+            .map(|(_, r)| r[3].trim().to_string())
     };
     let year = match (opts.year, meta("年度")) {
         (Some(y), _) => y,
@@ -182,7 +179,9 @@ pub fn parse(bytes: &[u8], opts: &ImportOptions) -> Result<CsvData, CsvError> {
                 Some(k) => {
                     report.sections.insert(k, value.clone());
                 }
-                None => issues.push(CsvIssue { line: *line, message: format!("正文中没有“{row}”这一部分") }),
+                None => {
+                    issues.push(CsvIssue { line: *line, message: format!("正文中没有“{row}”这一部分") })
+                }
             }
         } else if t == NOTE {
             if !value.trim().is_empty() {
@@ -224,11 +223,7 @@ pub fn parse(bytes: &[u8], opts: &ImportOptions) -> Result<CsvData, CsvError> {
 }
 
 fn annex_templates() -> Vec<Template> {
-    BUILTIN
-        .iter()
-        .filter_map(|(id, _)| Template::builtin(id).ok())
-        .filter(|t| t.kind == TemplateKind::Annex)
-        .collect()
+    BUILTIN.iter().filter_map(|(id, _)| Template::builtin(id).ok()).filter(|t| t.kind == TemplateKind::Annex).collect()
 }
 
 fn table_matches_template(table_label: &str, t: &Template) -> bool {
@@ -241,9 +236,8 @@ fn infer_format(rows: &[(usize, [String; 4])], year: i32) -> String {
     let mut best: Option<(usize, String)> = None;
     let preferred = Template::format_for_year(year);
     let mut candidates = vec![preferred.to_string()];
-    candidates.extend(
-        BUILTIN.iter().map(|(id, _)| id.to_string()).filter(|id| id != preferred && !id.contains("annex")),
-    );
+    candidates
+        .extend(BUILTIN.iter().map(|(id, _)| id.to_string()).filter(|id| id != preferred && !id.contains("annex")));
     for id in candidates {
         let Ok(form) = Form::builtin(&id, &[]) else { continue };
         let lookup = Lookup::new(&form);
@@ -278,7 +272,9 @@ fn apply_meta(report: &mut Report, key: &str, value: &str, line: usize, issues: 
                 "否" | "无" => Some(false),
                 "" => None,
                 _ => {
-                    issues.push(CsvIssue { line, message: format!("规章制定权应为“是”或“否”，实际是“{v}”") });
+                    issues.push(CsvIssue {
+                        line, message: format!("规章制定权应为“是”或“否”，实际是“{v}”")
+                    });
                     None
                 }
             }
@@ -317,7 +313,8 @@ fn section_key(form: &Form, label: &str) -> Option<String> {
 }
 
 fn parse_reference(rows: &[(usize, String, String, String, String)], issues: &mut Vec<CsvIssue>) -> Option<Reference> {
-    let meta = |name: &str| rows.iter().find(|r| r.1 == META && fold(&r.2) == fold(name)).map(|r| r.4.trim().to_string());
+    let meta =
+        |name: &str| rows.iter().find(|r| r.1 == META && fold(&r.2) == fold(name)).map(|r| r.4.trim().to_string());
     let Some(year) = meta("年度").and_then(|y| y.trim_end_matches('年').parse().ok()) else {
         issues.push(CsvIssue { line: rows[0].0, message: "上年数据缺少“上年基本信息,年度”".into() });
         return None;
@@ -356,8 +353,11 @@ fn parse_reference(rows: &[(usize, String, String, String, String)], issues: &mu
 
 /// Maps folded labels to cells, accepting a row with or without its group.
 pub struct Lookup {
-    tables: Vec<(Vec<String>, HashMap<(String, String), Vec<CellIx>>)>,
+    /// Per table: its folded names, and (folded row, folded column) → cells.
+    tables: Vec<(Vec<String>, LabelMap)>,
 }
+
+type LabelMap = HashMap<(String, String), Vec<CellIx>>;
 
 impl Lookup {
     pub fn new(form: &Form) -> Lookup {
@@ -365,7 +365,7 @@ impl Lookup {
         for t in &form.tables {
             let mut names = vec![fold(&t.def.name)];
             names.extend(t.def.aliases.iter().map(|a| fold(a)));
-            let mut map: HashMap<(String, String), Vec<CellIx>> = HashMap::new();
+            let mut map: LabelMap = HashMap::new();
             for &ix in &t.cells {
                 let c = &form.cells[ix];
                 if c.ui_only {
@@ -511,8 +511,6 @@ fn write_meta(row: &mut impl FnMut(&str, &str, &str, &str), table: &str, year: i
 /// The canonical printed form of every input cell (used by tests and the PDF).
 pub fn canonical_cells(report: &Report, form: &Form) -> BTreeMap<String, String> {
     form.input_cells()
-        .filter_map(|(_, c)| {
-            canonical_text(report.cell_text(&c.id), &c.kind, c.allow_na).map(|t| (c.id.clone(), t))
-        })
+        .filter_map(|(_, c)| canonical_text(report.cell_text(&c.id), &c.kind, c.allow_na).map(|t| (c.id.clone(), t)))
         .collect()
 }

@@ -30,7 +30,9 @@ pub enum DraftError {
     Syntax { path: PathBuf, line: usize, col: usize, msg: String },
     #[error("文件“{path}”不是年报草稿（缺少 format: \"{FORMAT_TAG}\"）")]
     NotDraft { path: PathBuf },
-    #[error("文件“{path}”由更新版本的年报软件保存（草稿格式第{found}版，本程序只认识到第{FORMAT_VERSION}版），请升级软件后再打开；为免丢失内容，本程序不会改写它")]
+    #[error(
+        "文件“{path}”由更新版本的年报软件保存（草稿格式第{found}版，本程序只认识到第{FORMAT_VERSION}版），请升级软件后再打开；为免丢失内容，本程序不会改写它"
+    )]
     TooNew { path: PathBuf, found: u32 },
     #[error("文件“{path}”使用了未知的报告格式“{template}”")]
     UnknownTemplate { path: PathBuf, template: String },
@@ -65,9 +67,9 @@ struct DraftFile {
 #[derive(Deserialize)]
 struct Header {
     #[serde(default)]
-    format: Option<String>,
+    format: String,
     #[serde(default)]
-    version: Option<u32>,
+    version: u32,
 }
 
 /// Serialises a report as draft text.
@@ -101,10 +103,10 @@ pub fn from_ron(text: &str, path: &Path) -> Result<Report, DraftError> {
     };
     let options = ron::Options::default().with_recursion_limit(64);
     let header: Header = options.from_str(text).map_err(syntax)?;
-    if header.format.as_deref() != Some(FORMAT_TAG) {
+    if header.format != FORMAT_TAG {
         return Err(DraftError::NotDraft { path: path.to_path_buf() });
     }
-    let version = header.version.unwrap_or(0);
+    let version = header.version;
     if version > FORMAT_VERSION {
         return Err(DraftError::TooNew { path: path.to_path_buf(), found: version });
     }
