@@ -316,3 +316,8 @@ fn cmd_export(a: &Args, _out: &mut dyn Write, _err: &mut dyn Write) -> Result<()
     let _ = one_input(a, "草稿文件")?;
     Err(CliError::unreadable("PDF导出尚未实现"))
 }
+
+/// Whether a first argument is a subcommand (otherwise it may be a draft to open in the window).
+pub fn is_command(arg: &str) -> bool {
+    matches!(arg, "new" | "check" | "export" | "export-csv" | "import" | "help")
+}

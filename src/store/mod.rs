@@ -3,6 +3,7 @@
 pub mod atomic;
 pub mod csv;
 pub mod draft;
+pub mod settings;
 
 pub use draft::{DraftError, load, save};
 

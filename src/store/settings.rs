@@ -1,0 +1,62 @@
+//! The app's own settings (not part of any report): recent files, PDF font choices, zoom.
+//! Stored as RON in the platform's config folder (`directories`), saved atomically.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// How many recent files the start view and the 文件 menu list.
+pub const MAX_RECENT: usize = 10;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Most recent first.
+    pub recent: Vec<PathBuf>,
+    /// Installed font files chosen for the PDF roles, by role name (`标题`, `正文` …).
+    pub pdf_fonts: std::collections::BTreeMap<String, PathBuf>,
+    /// Window zoom (1.0 = 100%).
+    pub zoom: Option<f32>,
+}
+
+impl Settings {
+    /// Puts a file at the top of the recent list.
+    pub fn touch_recent(&mut self, path: &Path) {
+        let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        self.recent.retain(|p| p != &path);
+        self.recent.insert(0, path);
+        self.recent.truncate(MAX_RECENT);
+    }
+}
+
+/// The platform folders of the app (`~/.config/nianbao`, `%APPDATA%\nianbao\config` …).
+pub fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("cn", "nianbao", "nianbao")
+}
+
+/// Where settings live; `None` when the platform gives no home folder.
+pub fn settings_path() -> Option<PathBuf> {
+    project_dirs().map(|d| d.config_dir().join("settings.ron"))
+}
+
+/// Loads settings; a missing or unreadable file gives the defaults (settings are a convenience,
+/// never a reason not to start). The error, if any, is returned for the status bar.
+pub fn load(path: &Path) -> (Settings, Option<String>) {
+    match std::fs::read_to_string(path) {
+        Ok(text) => match ron::from_str(&text) {
+            Ok(s) => (s, None),
+            Err(e) => (Settings::default(), Some(format!("设置文件“{}”无法识别，已使用默认设置：{e}", path.display()))),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Settings::default(), None),
+        Err(e) => (Settings::default(), Some(format!("无法读取设置文件“{}”：{e}", path.display()))),
+    }
+}
+
+pub fn save(path: &Path, settings: &Settings) -> Result<(), String> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("无法创建设置文件夹：{}", super::atomic::describe_io(&e)))?;
+    }
+    let text = ron::ser::to_string_pretty(settings, ron::ser::PrettyConfig::new()).unwrap_or_default();
+    super::atomic::write_atomic(path, text.as_bytes())
+        .map_err(|e| format!("无法保存设置：{}", super::atomic::describe_io(&e)))
+}

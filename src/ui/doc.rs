@@ -1,0 +1,328 @@
+//! The open document: the report, its compiled form, live values and findings, and undo/redo.
+//! Free of egui so it can be tested directly.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::model::report::Values;
+use crate::model::template::CellIx;
+use crate::model::{Context, Date, Finding, Form, Report, Severity, TemplateError, evaluate};
+
+/// Something the user can edit as text; the unit of undo.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Field {
+    Cell(String),
+    Section(String),
+    Unit(UnitField),
+    /// The 落款 date as `2026-01-19`, or empty.
+    SignedOn,
+    /// The explanation of a finding, by its key.
+    Explanation(String),
+    /// A custom opening paragraph (empty = generated).
+    Opening,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UnitField {
+    Name,
+    Signature,
+    Phone,
+    Address,
+    Postcode,
+    Website,
+}
+
+impl UnitField {
+    pub const ALL: [UnitField; 6] = [
+        UnitField::Name,
+        UnitField::Signature,
+        UnitField::Phone,
+        UnitField::Address,
+        UnitField::Postcode,
+        UnitField::Website,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            UnitField::Name => "机关全称",
+            UnitField::Signature => "落款名称",
+            UnitField::Phone => "联系电话",
+            UnitField::Address => "地址",
+            UnitField::Postcode => "邮编",
+            UnitField::Website => "网址",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Change {
+    field: Field,
+    before: String,
+    after: String,
+}
+
+/// Edits to one field within this time merge into one undo step (typing a number or a phrase).
+const MERGE_WINDOW: Duration = Duration::from_millis(1500);
+
+/// The worst finding on a cell, for tinting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    pub severity: Severity,
+    pub explained: bool,
+}
+
+pub struct Document {
+    pub report: Report,
+    pub form: Form,
+    pub values: Values,
+    pub findings: Vec<Finding>,
+    /// Per cell of the form: the worst finding on it.
+    pub marks: Vec<Option<Mark>>,
+    /// Per cell: indices into `findings`.
+    pub cell_findings: Vec<Vec<usize>>,
+    pub path: Option<PathBuf>,
+    /// Unsaved changes.
+    pub dirty: bool,
+    /// Bumped on every change, so views can cache.
+    pub generation: u64,
+    undo: Vec<Vec<Change>>,
+    redo: Vec<Vec<Change>>,
+    last: Option<(Field, Instant)>,
+    today: Option<Date>,
+}
+
+impl Document {
+    pub fn new(report: Report, path: Option<PathBuf>) -> Result<Document, TemplateError> {
+        let form = report.form()?;
+        let values = Values::compute(&form, &report);
+        let mut doc = Document {
+            marks: vec![None; form.cells.len()],
+            cell_findings: vec![Vec::new(); form.cells.len()],
+            report,
+            form,
+            values,
+            findings: Vec::new(),
+            path,
+            dirty: false,
+            generation: 0,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            last: None,
+            today: Some(Date::today()),
+        };
+        doc.recheck();
+        Ok(doc)
+    }
+
+    /// Re-evaluates values and findings (tens of microseconds; done on every change).
+    pub fn recheck(&mut self) {
+        self.values = Values::compute(&self.form, &self.report);
+        let ctx = Context { today: self.today, published: Default::default() };
+        self.findings = evaluate(&self.form, &self.report, &self.values, &ctx);
+        for m in &mut self.marks {
+            *m = None;
+        }
+        for v in &mut self.cell_findings {
+            v.clear();
+        }
+        for (fi, f) in self.findings.iter().enumerate() {
+            // G-02 lists every blank cell; tinting them all would drown the real problems.
+            if f.rule == "G-02" {
+                continue;
+            }
+            for id in &f.cells {
+                let Some(&ix) = self.form.index.get(id) else { continue };
+                self.cell_findings[ix].push(fi);
+                let mark = Mark { severity: f.severity, explained: f.is_explained() };
+                self.marks[ix] = Some(match self.marks[ix] {
+                    Some(m) if m.severity < mark.severity || (m.severity == mark.severity && !m.explained) => m,
+                    _ => mark,
+                });
+            }
+        }
+        self.generation += 1;
+    }
+
+    pub fn get(&self, field: &Field) -> String {
+        let r = &self.report;
+        match field {
+            Field::Cell(id) => r.cell_text(id).to_string(),
+            Field::Section(k) => r.section(k).to_string(),
+            Field::Unit(u) => unit_ref(&r.unit, *u).clone(),
+            Field::SignedOn => r.signed_on.map(|d| d.to_string()).unwrap_or_default(),
+            Field::Explanation(k) => r.explanations.get(k).cloned().unwrap_or_default(),
+            Field::Opening => r.options.opening_text.clone().unwrap_or_default(),
+        }
+    }
+
+    fn apply(&mut self, field: &Field, value: &str) {
+        let r = &mut self.report;
+        match field {
+            Field::Cell(id) => r.set_cell(id, value),
+            Field::Section(k) => {
+                r.sections.insert(k.clone(), value.to_string());
+            }
+            Field::Unit(u) => *unit_mut(&mut r.unit, *u) = value.to_string(),
+            Field::SignedOn => r.signed_on = Date::parse(value),
+            Field::Explanation(k) => {
+                if value.trim().is_empty() {
+                    r.explanations.remove(k);
+                } else {
+                    r.explanations.insert(k.clone(), value.to_string());
+                }
+            }
+            Field::Opening => {
+                r.options.opening_text = if value.trim().is_empty() { None } else { Some(value.to_string()) }
+            }
+        }
+    }
+
+    /// Sets one field, recording undo. Consecutive edits of the same field merge.
+    pub fn set(&mut self, field: Field, value: String) {
+        let before = self.get(&field);
+        self.apply(&field, &value);
+        let after = self.get(&field);
+        if before == after {
+            return;
+        }
+        let now = Instant::now();
+        let merge = matches!(&self.last, Some((f, t)) if *f == field && now.duration_since(*t) < MERGE_WINDOW)
+            && self.undo.last().is_some_and(|s| s.len() == 1 && s[0].field == field);
+        if merge {
+            if let Some(step) = self.undo.last_mut() {
+                step[0].after = after;
+            }
+        } else {
+            self.undo.push(vec![Change { field: field.clone(), before, after }]);
+        }
+        self.last = Some((field, now));
+        self.redo.clear();
+        self.changed();
+    }
+
+    /// Several fields in one undo step (a paste).
+    pub fn set_many(&mut self, changes: Vec<(Field, String)>) {
+        let mut step = Vec::new();
+        for (field, value) in changes {
+            let before = self.get(&field);
+            self.apply(&field, &value);
+            let after = self.get(&field);
+            if before != after {
+                step.push(Change { field, before, after });
+            }
+        }
+        if !step.is_empty() {
+            self.undo.push(step);
+            self.redo.clear();
+            self.last = None;
+            self.changed();
+        }
+    }
+
+    /// Ends the current typing group, so the next edit is its own undo step.
+    pub fn break_undo_group(&mut self) {
+        self.last = None;
+    }
+
+    /// Adds or removes annex tables; their figures stay in the draft either way.
+    pub fn set_annexes(&mut self, annexes: Vec<String>) -> Result<(), String> {
+        let mut report = self.report.clone();
+        report.annexes = annexes;
+        let form = report.form().map_err(|e| e.to_string())?;
+        self.report = report;
+        self.marks = vec![None; form.cells.len()];
+        self.cell_findings = vec![Vec::new(); form.cells.len()];
+        self.form = form;
+        self.changed();
+        Ok(())
+    }
+
+    /// Marks the document changed by something that is not undoable (an option).
+    pub fn touch(&mut self) {
+        self.changed();
+    }
+
+    fn changed(&mut self) {
+        self.dirty = true;
+        self.recheck();
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    /// Undoes the last step; returns the first field it touched (to show it).
+    pub fn undo(&mut self) -> Option<Field> {
+        let step = self.undo.pop()?;
+        for c in step.iter().rev() {
+            self.apply(&c.field, &c.before);
+        }
+        let first = step.first().map(|c| c.field.clone());
+        self.redo.push(step);
+        self.last = None;
+        self.changed();
+        first
+    }
+
+    pub fn redo(&mut self) -> Option<Field> {
+        let step = self.redo.pop()?;
+        for c in &step {
+            self.apply(&c.field, &c.after);
+        }
+        let first = step.first().map(|c| c.field.clone());
+        self.undo.push(step);
+        self.last = None;
+        self.changed();
+        first
+    }
+
+    pub fn mark_saved(&mut self, path: PathBuf) {
+        self.path = Some(path);
+        self.dirty = false;
+        self.generation += 1;
+    }
+
+    /// `2025年报.ron`, or `未命名` for a new draft.
+    pub fn file_name(&self) -> String {
+        self.path
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "未命名".to_string())
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.findings.iter().filter(|f| f.severity == Severity::E).count()
+    }
+
+    /// Findings on a cell.
+    pub fn findings_of(&self, ix: CellIx) -> impl Iterator<Item = &Finding> {
+        self.cell_findings[ix].iter().map(|&i| &self.findings[i])
+    }
+}
+
+fn unit_ref(u: &crate::model::UnitInfo, f: UnitField) -> &String {
+    match f {
+        UnitField::Name => &u.name,
+        UnitField::Signature => &u.signature,
+        UnitField::Phone => &u.phone,
+        UnitField::Address => &u.address,
+        UnitField::Postcode => &u.postcode,
+        UnitField::Website => &u.website,
+    }
+}
+
+fn unit_mut(u: &mut crate::model::UnitInfo, f: UnitField) -> &mut String {
+    match f {
+        UnitField::Name => &mut u.name,
+        UnitField::Signature => &mut u.signature,
+        UnitField::Phone => &mut u.phone,
+        UnitField::Address => &mut u.address,
+        UnitField::Postcode => &mut u.postcode,
+        UnitField::Website => &mut u.website,
+    }
+}

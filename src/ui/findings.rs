@@ -1,0 +1,122 @@
+//! The findings panel: every finding grouped by table with counts; a click shows its cell, and a
+//! warning can be given a written explanation (说明) that is saved in the draft.
+
+use egui::{RichText, Ui};
+
+use super::app::NianbaoApp;
+use super::doc::Field;
+use super::table::{severity_color, severity_fill};
+use crate::model::Severity;
+
+pub fn findings_ui(ui: &mut Ui, app: &mut NianbaoApp) {
+    let Some(doc) = app.doc.as_ref() else { return };
+    let (e, w, i) = crate::model::rules::counts(&doc.findings);
+    ui.add_space(4.0);
+    ui.label(RichText::new("检查结果").strong().size(17.0));
+    ui.horizontal(|ui| {
+        ui.colored_label(severity_color(Severity::E), format!("错误 {e}"));
+        ui.colored_label(severity_color(Severity::W), format!("警告 {w}"));
+        ui.colored_label(severity_color(Severity::I), format!("提示 {i}"));
+    });
+    if doc.findings.is_empty() {
+        ui.label("没有发现问题。");
+        return;
+    }
+    ui.separator();
+
+    // Groups in form order: report-level first, then each table.
+    let mut groups: Vec<(String, Vec<usize>)> = vec![("报告".to_string(), Vec::new())];
+    for t in &doc.form.tables {
+        groups.push((t.def.name.clone(), Vec::new()));
+    }
+    for (fi, f) in doc.findings.iter().enumerate() {
+        let g = f
+            .table
+            .as_ref()
+            .and_then(|t| doc.form.tables.iter().position(|x| &x.def.id == t))
+            .map(|t| t + 1)
+            .unwrap_or(0);
+        groups[g].1.push(fi);
+    }
+    let mut jump = None;
+    let mut explain_toggle = None;
+    let mut explanation_edit: Option<(String, String)> = None;
+    egui::ScrollArea::vertical().id_salt("findings-scroll").auto_shrink(false).show(ui, |ui| {
+        for (name, list) in groups.iter().filter(|(_, l)| !l.is_empty()) {
+            let errors = list.iter().filter(|&&fi| doc.findings[fi].severity == Severity::E).count();
+            let title = if errors > 0 {
+                format!("{name}（{}项，错误{errors}）", list.len())
+            } else {
+                format!("{name}（{}项）", list.len())
+            };
+            egui::CollapsingHeader::new(RichText::new(title).strong())
+                .id_salt(("group", name))
+                .default_open(true)
+                .show(ui, |ui| {
+                    for &fi in list {
+                        let f = &doc.findings[fi];
+                        let explained = f.is_explained();
+                        let frame = egui::Frame::new()
+                            .fill(severity_fill(f.severity, explained))
+                            .inner_margin(6)
+                            .corner_radius(4);
+                        frame.show(ui, |ui| {
+                            ui.set_width(ui.available_width());
+                            let label = format!("[{}] {} {}", f.severity.label(), f.rule, f.message);
+                            let resp = ui
+                                .add(
+                                    egui::Label::new(RichText::new(&label).color(egui::Color32::from_gray(20)))
+                                        .wrap()
+                                        .sense(egui::Sense::click()),
+                                )
+                                .on_hover_text("点击定位到相关单元格");
+                            if resp.clicked() {
+                                jump = Some(fi);
+                            }
+                            if f.explainable() {
+                                let open = app.explaining.as_deref() == Some(f.key.as_str());
+                                ui.horizontal(|ui| {
+                                    if let Some(x) = &f.explanation {
+                                        ui.label(RichText::new(format!("说明：{x}")).italics());
+                                    }
+                                    let text = if open {
+                                        "完成"
+                                    } else if explained {
+                                        "修改说明"
+                                    } else {
+                                        "填写说明…"
+                                    };
+                                    if ui.small_button(text).clicked() {
+                                        explain_toggle = Some(f.key.clone());
+                                    }
+                                });
+                                if open {
+                                    let mut text = f.explanation.clone().unwrap_or_default();
+                                    let resp = ui
+                                        .add(
+                                            egui::TextEdit::multiline(&mut text)
+                                                .desired_rows(2)
+                                                .desired_width(f32::INFINITY),
+                                        )
+                                        .accessible_name(format!("说明/{}", f.key));
+                                    if resp.changed() {
+                                        explanation_edit = Some((f.key.clone(), text));
+                                    }
+                                }
+                            }
+                        });
+                        ui.add_space(3.0);
+                    }
+                });
+        }
+    });
+    if let Some(key) = explain_toggle {
+        app.explaining = if app.explaining.as_deref() == Some(key.as_str()) { None } else { Some(key) };
+    }
+    if let (Some((key, text)), Some(doc)) = (explanation_edit, app.doc.as_mut()) {
+        doc.set(Field::Explanation(key), text);
+    }
+    if let Some(fi) = jump {
+        app.jump_to(fi);
+    }
+}

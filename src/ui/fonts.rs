@@ -1,0 +1,32 @@
+//! The bundled CJK font for the window (Noto Sans SC, subset to GB 2312 + 通用规范汉字表).
+
+use std::sync::Arc;
+
+use egui::{FontData, FontDefinitions, FontFamily};
+
+/// Noto Sans SC, embedded so the window looks the same on every office PC.
+pub static SANS_SC: &[u8] = include_bytes!("../../fonts/NotoSansSC-Regular-subset.ttf");
+
+/// Puts Noto Sans SC first in both families, keeping egui's own fonts for symbols it lacks.
+pub fn install(ctx: &egui::Context) {
+    let mut fonts = FontDefinitions::default();
+    fonts.font_data.insert("noto-sans-sc".to_owned(), Arc::new(FontData::from_static(SANS_SC)));
+    for family in [FontFamily::Proportional, FontFamily::Monospace] {
+        fonts.families.entry(family).or_default().insert(0, "noto-sans-sc".to_owned());
+    }
+    ctx.set_fonts(fonts);
+}
+
+/// The look of the app: light (a paper form), slightly larger text than egui's default.
+pub fn install_style(ctx: &egui::Context) {
+    ctx.set_theme(egui::Theme::Light);
+    ctx.all_styles_mut(|s| {
+        use egui::{FontId, TextStyle};
+        s.text_styles.insert(TextStyle::Body, FontId::proportional(15.0));
+        s.text_styles.insert(TextStyle::Button, FontId::proportional(15.0));
+        s.text_styles.insert(TextStyle::Heading, FontId::proportional(21.0));
+        s.text_styles.insert(TextStyle::Small, FontId::proportional(12.0));
+        s.spacing.item_spacing = egui::vec2(8.0, 6.0);
+        s.spacing.button_padding = egui::vec2(8.0, 4.0);
+    });
+}

@@ -1,0 +1,583 @@
+//! The grid widget: a table drawn from its template layout (merged headers included), input
+//! cells that behave like a spreadsheet, live totals, and findings as tints and tooltips.
+
+use std::collections::HashMap;
+
+use egui::{
+    Align2, Color32, EventFilter, FontId, Id, Key, Modifiers, Rect, Sense, Stroke, StrokeKind, TextEdit, Ui, vec2,
+};
+
+use super::doc::{Document, Field};
+use crate::model::template::{CellIx, FormTable, GridContent, Role, TableLayout};
+use crate::model::{CellValue, Severity};
+
+/// Editing state of the grid, kept across frames (not part of the document).
+#[derive(Debug, Default)]
+pub struct GridState {
+    /// The input cell that had keyboard focus in the last frame.
+    pub focused: Option<CellIx>,
+    /// `false`: the cell is selected and typing replaces it, arrows move between cells (Excel's
+    /// ready mode). `true`: typing edits in place and ←/→ move the caret (after typing or F2).
+    pub edit_mode: bool,
+    /// The cell's text when it was entered, restored by Escape.
+    pub origin: Option<String>,
+    /// Focus this cell next frame (and select its text).
+    pub pending_focus: Option<CellIx>,
+    /// Scroll this cell into view when it is drawn.
+    pub scroll_to: Option<CellIx>,
+    /// Show last year's value in each cell.
+    pub show_prev: bool,
+    /// The result of the last paste, for the status line.
+    pub paste_report: Option<String>,
+}
+
+/// The egui id of an input cell's text field.
+pub fn cell_widget_id(ix: CellIx) -> Id {
+    Id::unique(("nianbao-cell", ix))
+}
+
+const ERROR_FILL: Color32 = Color32::from_rgb(255, 210, 210);
+const WARN_FILL: Color32 = Color32::from_rgb(255, 233, 168);
+const INFO_FILL: Color32 = Color32::from_rgb(212, 229, 255);
+const EXPLAINED_FILL: Color32 = Color32::from_rgb(226, 240, 228);
+const HEAD_FILL: Color32 = Color32::from_rgb(236, 239, 243);
+const COMPUTED_FILL: Color32 = Color32::from_rgb(244, 245, 248);
+const GRID_LINE: Color32 = Color32::from_rgb(150, 156, 165);
+const FOCUS_LINE: Color32 = Color32::from_rgb(30, 100, 220);
+
+pub fn severity_fill(sev: Severity, explained: bool) -> Color32 {
+    match (sev, explained) {
+        (Severity::E, _) => ERROR_FILL,
+        (_, true) => EXPLAINED_FILL,
+        (Severity::W, false) => WARN_FILL,
+        (Severity::I, false) => INFO_FILL,
+    }
+}
+
+pub fn severity_color(sev: Severity) -> Color32 {
+    match sev {
+        Severity::E => Color32::from_rgb(190, 30, 30),
+        Severity::W => Color32::from_rgb(170, 110, 0),
+        Severity::I => Color32::from_rgb(30, 90, 180),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Navigation (pure: positions in the on-screen layout)
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Move {
+    Next,
+    Prev,
+    Up,
+    Down,
+    Left,
+    Right,
+}
+
+/// Input cells of a table in reading order, with their grid positions.
+pub fn input_positions(doc: &Document, table: &FormTable) -> Vec<(CellIx, usize, usize)> {
+    table
+        .screen
+        .cells
+        .iter()
+        .filter_map(|c| match c.content {
+            GridContent::Data(ix) if doc.form.cells[ix].is_input() => Some((ix, c.row, c.col)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The input cell a move lands on, if any.
+pub fn navigate(doc: &Document, table: &FormTable, from: CellIx, mv: Move) -> Option<CellIx> {
+    let cells = input_positions(doc, table);
+    let i = cells.iter().position(|(ix, _, _)| *ix == from)?;
+    let (_, row, col) = cells[i];
+    match mv {
+        Move::Next => cells.get(i + 1).map(|c| c.0),
+        Move::Prev => i.checked_sub(1).map(|j| cells[j].0),
+        Move::Right => cells.get(i + 1).filter(|c| c.1 == row).map(|c| c.0),
+        Move::Left => i.checked_sub(1).map(|j| cells[j]).filter(|c| c.1 == row).map(|c| c.0),
+        Move::Down => {
+            let below = cells.iter().filter(|c| c.1 > row).map(|c| c.1).min()?;
+            nearest_in_row(&cells, below, col)
+        }
+        Move::Up => {
+            let above = cells.iter().filter(|c| c.1 < row).map(|c| c.1).max()?;
+            nearest_in_row(&cells, above, col)
+        }
+    }
+}
+
+fn nearest_in_row(cells: &[(CellIx, usize, usize)], row: usize, col: usize) -> Option<CellIx> {
+    cells.iter().filter(|c| c.1 == row).min_by_key(|c| c.2.abs_diff(col)).map(|c| c.0)
+}
+
+/// Where each value of a pasted block goes: rows and columns of the printed table (subtotals
+/// are not in a spreadsheet copy), starting at `from`. Returns (cell or `None` when outside the
+/// table, value).
+pub fn paste_targets(table: &FormTable, from: CellIx, block: &str) -> Vec<(Option<CellIx>, String)> {
+    let layout = &table.print;
+    let mut rows: Vec<Vec<CellIx>> = Vec::new();
+    for r in 0..layout.rows {
+        let cells: Vec<CellIx> = layout
+            .row_cells(r)
+            .filter_map(|c| match c.content {
+                GridContent::Data(ix) => Some(ix),
+                GridContent::Fixed { .. } => None,
+            })
+            .collect();
+        if !cells.is_empty() {
+            rows.push(cells);
+        }
+    }
+    let Some((r0, c0)) =
+        rows.iter().enumerate().find_map(|(r, cells)| cells.iter().position(|&ix| ix == from).map(|c| (r, c)))
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (dr, line) in parse_block(block).into_iter().enumerate() {
+        for (dc, value) in line.into_iter().enumerate() {
+            let target = rows.get(r0 + dr).and_then(|row| row.get(c0 + dc)).copied();
+            out.push((target, value));
+        }
+    }
+    out
+}
+
+/// Splits tab-separated text as Excel and WPS put it on the clipboard: rows by line breaks
+/// (CRLF or LF, a final one ignored), cells by tabs, quoted cells unquoted.
+pub fn parse_block(text: &str) -> Vec<Vec<String>> {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text = text.strip_suffix('\n').unwrap_or(&text);
+    text.split('\n')
+        .map(|line| {
+            line.split('\t')
+                .map(|v| {
+                    let v = v.trim();
+                    match v.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
+                        Some(inner) => inner.replace("\"\"", "\""),
+                        None => v.to_string(),
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Applies a pasted block at `from` as one undo step, and says what happened, listing every value
+/// that did not parse, fell on a computed cell with another value, or fell outside the table.
+pub fn paste(doc: &mut Document, table_ix: usize, from: CellIx, block: &str) -> String {
+    let table = &doc.form.tables[table_ix];
+    let targets = paste_targets(table, from, block);
+    let mut changes = Vec::new();
+    let mut problems = Vec::new();
+    let mut on_totals = Vec::new();
+    let mut outside = 0;
+    for (target, value) in targets {
+        let Some(ix) = target else {
+            if !value.is_empty() {
+                outside += 1;
+            }
+            continue;
+        };
+        let cell = &doc.form.cells[ix];
+        if cell.is_input() {
+            if let CellValue::Invalid(e) = crate::model::parse_cell(&value, &cell.kind, cell.allow_na) {
+                problems.push(format!("{}：{}", doc.form.cell_path(ix), e));
+            }
+            changes.push((Field::Cell(cell.id.clone()), value));
+        } else if !value.is_empty() {
+            on_totals.push((ix, value));
+        }
+    }
+    let filled = changes.len();
+    doc.set_many(changes);
+    // A total copied along with its parts is fine when it agrees with them after the paste.
+    for (ix, value) in on_totals {
+        let cell = &doc.form.cells[ix];
+        let pasted = crate::model::parse_cell(&value, &cell.kind, false);
+        if pasted.num().is_none() || pasted.num() != doc.values.get(ix).num() {
+            let computed = doc.values.get(ix).num().map(|n| n.to_string()).unwrap_or_default();
+            problems.push(format!("{}是自动计算的（{computed}），粘贴的“{value}”未采用", doc.form.cell_path(ix)));
+        }
+    }
+    if outside > 0 {
+        problems.push(format!("{outside}个值超出表格范围，未粘贴"));
+    }
+    let mut msg = format!("已粘贴{filled}个单元格");
+    if !problems.is_empty() {
+        msg.push_str(&format!("；请注意：{}", problems.join("；")));
+    }
+    msg
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keys
+// ---------------------------------------------------------------------------------------------
+
+/// Spreadsheet keys for the focused cell. Runs before the widgets so they never see these keys.
+/// Returns true when it handled something.
+pub fn handle_keys(ui: &mut Ui, doc: &mut Document, grid: &mut GridState) -> bool {
+    let Some(ix) = grid.focused else { return false };
+    if !ui.memory(|m| m.has_focus(cell_widget_id(ix))) {
+        grid.focused = None;
+        return false;
+    }
+    let table_ix = doc.form.cells[ix].table;
+
+    // A pasted block (tab- or line-separated) fills the grid; a single value goes to the cell.
+    let block = ui.input_mut(|i| {
+        let pos = i.events.iter().position(|e| matches!(e, egui::Event::Paste(s) if is_block(s)))?;
+        match i.events.remove(pos) {
+            egui::Event::Paste(s) => Some(s),
+            _ => None,
+        }
+    });
+    if let Some(block) = block {
+        grid.paste_report = Some(paste(doc, table_ix, ix, &block));
+        grid.edit_mode = false;
+        select_all(ui, ix, doc.report.cell_text(&doc.form.cells[ix].id));
+        return true;
+    }
+
+    let mv = ui.input(|i| {
+        let shift = i.modifiers.shift;
+        let plain = !i.modifiers.command && !i.modifiers.alt && !i.modifiers.ctrl;
+        let pressed = |k| plain && i.key_pressed(k);
+        if pressed(Key::Tab) {
+            Some(if shift { Move::Prev } else { Move::Next })
+        } else if pressed(Key::Enter) {
+            Some(if shift { Move::Up } else { Move::Down })
+        } else if pressed(Key::ArrowUp) && !shift {
+            Some(Move::Up)
+        } else if pressed(Key::ArrowDown) && !shift {
+            Some(Move::Down)
+        } else if pressed(Key::ArrowLeft) && !shift && !grid.edit_mode {
+            Some(Move::Left)
+        } else if pressed(Key::ArrowRight) && !shift && !grid.edit_mode {
+            Some(Move::Right)
+        } else {
+            None
+        }
+    });
+    if let Some(mv) = mv {
+        let key = match mv {
+            Move::Next | Move::Prev => Key::Tab,
+            Move::Up | Move::Down if ui.input(|i| i.key_pressed(Key::Enter)) => Key::Enter,
+            Move::Up => Key::ArrowUp,
+            Move::Down => Key::ArrowDown,
+            Move::Left => Key::ArrowLeft,
+            Move::Right => Key::ArrowRight,
+        };
+        ui.input_mut(|i| {
+            i.consume_key(Modifiers::NONE, key);
+            i.consume_key(Modifiers::SHIFT, key);
+        });
+        let table = &doc.form.tables[table_ix];
+        let target = navigate(doc, table, ix, mv).or_else(|| {
+            // Enter at the bottom of a column goes on in reading order.
+            if mv == Move::Down && key == Key::Enter { navigate(doc, table, ix, Move::Next) } else { None }
+        });
+        doc.break_undo_group();
+        match target {
+            Some(t) => focus_cell(grid, t),
+            None if matches!(mv, Move::Next | Move::Prev) => {
+                // Leaving the table: let the focus go on to the next widget of the page.
+                let dir = if mv == Move::Next { egui::FocusDirection::Next } else { egui::FocusDirection::Previous };
+                ui.memory_mut(|m| m.move_focus(dir));
+            }
+            None => {}
+        }
+        return true;
+    }
+    if ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F2)) {
+        grid.edit_mode = true;
+        let text = doc.report.cell_text(&doc.form.cells[ix].id).to_string();
+        let mut st = egui::text_edit::TextEditState::load(ui.ctx(), cell_widget_id(ix)).unwrap_or_default();
+        let end = egui::text::CCursor::new(text.chars().count());
+        st.cursor.set_char_range(Some(egui::text::CCursorRange::one(end)));
+        st.store(ui.ctx(), cell_widget_id(ix));
+        return true;
+    }
+    if ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::Escape)) {
+        if grid.edit_mode
+            && let Some(origin) = grid.origin.clone()
+        {
+            doc.set(Field::Cell(doc.form.cells[ix].id.clone()), origin.clone());
+            doc.break_undo_group();
+            grid.edit_mode = false;
+            select_all(ui, ix, &origin);
+        } else {
+            ui.memory_mut(|m| m.surrender_focus(cell_widget_id(ix)));
+            grid.focused = None;
+        }
+        return true;
+    }
+    false
+}
+
+fn is_block(s: &str) -> bool {
+    let t = s.trim_end_matches(['\r', '\n']);
+    t.contains('\t') || t.contains('\n')
+}
+
+/// Asks for `ix` to get focus next frame with its text selected (typing replaces it).
+pub fn focus_cell(grid: &mut GridState, ix: CellIx) {
+    grid.pending_focus = Some(ix);
+    grid.scroll_to = Some(ix);
+}
+
+fn select_all(ui: &Ui, ix: CellIx, text: &str) {
+    let id = cell_widget_id(ix);
+    let mut st = egui::text_edit::TextEditState::load(ui.ctx(), id).unwrap_or_default();
+    st.cursor.set_char_range(Some(egui::text::CCursorRange::select_all_str(text)));
+    st.store(ui.ctx(), id);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drawing
+// ---------------------------------------------------------------------------------------------
+
+struct Geometry {
+    xs: Vec<f32>,
+    ys: Vec<f32>,
+}
+
+impl Geometry {
+    fn rect(&self, origin: egui::Pos2, row: usize, col: usize, rows: usize, cols: usize) -> Rect {
+        Rect::from_min_max(
+            origin + vec2(self.xs[col], self.ys[row]),
+            origin + vec2(self.xs[col + cols], self.ys[row + rows]),
+        )
+    }
+}
+
+const PAD: f32 = 4.0;
+const ROW_H: f32 = 28.0;
+
+fn font_for(role: &Role, body: f32) -> FontId {
+    match role {
+        Role::Note => FontId::proportional(body - 3.0),
+        _ => FontId::proportional(body),
+    }
+}
+
+fn layout_geometry(ui: &Ui, table: &FormTable, layout: &TableLayout, available: f32, body: f32) -> Geometry {
+    let n = table.def.grid_columns;
+    let mut is_data = vec![false; n];
+    for c in &layout.cells {
+        if let GridContent::Data(_) = c.content {
+            for d in is_data.iter_mut().skip(c.col).take(c.cols) {
+                *d = true;
+            }
+        }
+    }
+    let digits = ui.fonts_mut(|f| f.layout_no_wrap("000000".into(), FontId::proportional(body), Color32::BLACK));
+    let min_data = digits.size().x + 2.0 * PAD + 6.0;
+    let min_label = body * 2.0 + 2.0 * PAD;
+    // Data columns: their share of the width, at least 6 digits, at most a comfortable width.
+    // Label columns share what is left by weight, down to a minimum; then the table scrolls.
+    let weights = &table.def.col_widths;
+    let total: f32 = weights.iter().sum::<f32>().max(1.0);
+    let data_cap = min_data * 1.6;
+    let mut widths: Vec<f32> = weights
+        .iter()
+        .zip(&is_data)
+        .map(|(w, d)| if *d { (available * w / total).clamp(min_data, data_cap) } else { 0.0 })
+        .collect();
+    let data_sum: f32 = widths.iter().sum();
+    let label_weight: f32 = weights.iter().zip(&is_data).filter(|(_, d)| !**d).map(|(w, _)| *w).sum();
+    if label_weight > 0.0 {
+        let left = (available - data_sum).max(0.0);
+        for ((w, d), wt) in widths.iter_mut().zip(&is_data).zip(weights) {
+            if !*d {
+                *w = (left * wt / label_weight).max(min_label);
+            }
+        }
+    }
+    let mut xs = vec![0.0];
+    for w in &widths {
+        xs.push(xs.last().copied().unwrap_or(0.0) + w);
+    }
+
+    let mut heights = vec![ROW_H; layout.rows];
+    let mut tall: Vec<(usize, usize, f32)> = Vec::new();
+    for c in &layout.cells {
+        if let GridContent::Fixed { role, text, indent } = &c.content {
+            let width = xs[c.col + c.cols] - xs[c.col] - 2.0 * PAD - f32::from(*indent) * body / 2.0;
+            let galley = ui.fonts_mut(|f| f.layout(text.clone(), font_for(role, body), Color32::BLACK, width.max(8.0)));
+            let need = galley.size().y + 2.0 * PAD + 2.0;
+            if c.rows == 1 {
+                heights[c.row] = heights[c.row].max(need);
+            } else {
+                tall.push((c.row, c.rows, need));
+            }
+        }
+    }
+    for (row, rows, need) in tall {
+        let have: f32 = heights[row..row + rows].iter().sum();
+        if need > have {
+            heights[row + rows - 1] += need - have;
+        }
+    }
+    let mut ys = vec![0.0];
+    for h in &heights {
+        ys.push(ys.last().copied().unwrap_or(0.0) + h);
+    }
+    Geometry { xs, ys }
+}
+
+/// Draws one table and its input cells; edits go into `doc` (one undo step per typing group).
+/// `width` is the width to fit (the table scrolls sideways when its columns need more).
+pub fn table_ui(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, table_ix: usize, width: f32) {
+    let body = ui.style().text_styles.get(&egui::TextStyle::Body).map(|f| f.size).unwrap_or(15.0);
+    // Leave room for the vertical scroll bar that floats over the page.
+    let available = (width - 18.0).max(200.0);
+    let mut edits: Vec<(CellIx, String)> = Vec::new();
+    {
+        let form = &doc.form;
+        let table = &form.tables[table_ix];
+        let layout = &table.screen;
+        let geo = layout_geometry(ui, table, layout, available, body);
+        let size = vec2(geo.xs[geo.xs.len() - 1], geo.ys[geo.ys.len() - 1]);
+        let (outer, _) = ui.allocate_exact_size(size + vec2(2.0, 2.0), Sense::hover());
+        let origin = outer.min + vec2(1.0, 1.0);
+        let painter = ui.painter_at(outer.expand(2.0));
+        let text_color = ui.visuals().text_color();
+        let reference = doc.report.reference.as_ref();
+
+        for c in &layout.cells {
+            let rect = geo.rect(origin, c.row, c.col, c.rows, c.cols);
+            match &c.content {
+                GridContent::Fixed { role, text, indent } => {
+                    let fill = match role {
+                        Role::Head | Role::Caption | Role::Note => HEAD_FILL,
+                        _ => Color32::WHITE,
+                    };
+                    painter.rect_filled(rect, 0.0, fill);
+                    let inner = rect.shrink(PAD);
+                    let indent_px = f32::from(*indent) * body / 2.0;
+                    let wrap = (inner.width() - indent_px).max(8.0);
+                    let label = matches!(role, Role::Label);
+                    let mut job = egui::text::LayoutJob::simple(text.clone(), font_for(role, body), text_color, wrap);
+                    if !label {
+                        // Headers, captions and units are centred line by line.
+                        job.halign = egui::Align::Center;
+                    }
+                    let galley = ui.fonts_mut(|f| f.layout_job(job));
+                    let x = if label { inner.min.x + indent_px } else { inner.center().x };
+                    let y = inner.center().y - galley.size().y / 2.0;
+                    painter.galley(egui::pos2(x, y), galley, text_color);
+                }
+                GridContent::Data(ix) => {
+                    let ix = *ix;
+                    let cell = &form.cells[ix];
+                    let mark = doc.marks[ix];
+                    let base = if cell.is_input() { Color32::WHITE } else { COMPUTED_FILL };
+                    let fill = mark.map(|m| severity_fill(m.severity, m.explained)).unwrap_or(base);
+                    painter.rect_filled(rect, 0.0, fill);
+                    let path = form.cell_path(ix);
+                    let tips: Vec<String> =
+                        doc.findings_of(ix).map(|f| format!("[{}] {}", f.severity.label(), f.message)).collect();
+                    if grid.show_prev
+                        && let Some(prev) = reference.and_then(|r| r.cells.get(&cell.id))
+                    {
+                        painter.text(
+                            rect.left_top() + vec2(3.0, 1.0),
+                            Align2::LEFT_TOP,
+                            format!("上年{prev}"),
+                            FontId::proportional(body * 0.62),
+                            Color32::from_gray(120),
+                        );
+                    }
+                    let inner = rect.shrink2(vec2(2.0, 3.0));
+                    let resp = if cell.is_input() {
+                        let id = cell_widget_id(ix);
+                        let mut text = doc.report.cell_text(&cell.id).to_string();
+                        let before = text.clone();
+                        let edit = TextEdit::singleline(&mut text)
+                            .id(id)
+                            .frame(egui::Frame::NONE)
+                            .margin(egui::Margin::symmetric(4, 2))
+                            .align(Align2::RIGHT_CENTER)
+                            .return_key(None)
+                            .event_filter(EventFilter {
+                                tab: true,
+                                horizontal_arrows: true,
+                                vertical_arrows: true,
+                                escape: true,
+                            })
+                            .desired_width(inner.width());
+                        let resp = ui.put(inner, edit).accessible_name(path);
+                        if resp.gained_focus() {
+                            grid.origin = Some(before.clone());
+                            grid.edit_mode = false;
+                            if grid.pending_focus != Some(ix) {
+                                // Clicked: select the text so typing replaces it, as in Excel.
+                                select_all(ui, ix, &before);
+                            }
+                        }
+                        if resp.has_focus() {
+                            grid.focused = Some(ix);
+                        }
+                        if text != before {
+                            grid.edit_mode = true;
+                            edits.push((ix, text));
+                        }
+                        resp
+                    } else {
+                        let shown = match doc.values.get(ix) {
+                            CellValue::Num(n) => n.to_string(),
+                            CellValue::Invalid(_) => "?".to_string(),
+                            _ => String::new(),
+                        };
+                        let mut shown_str = shown.as_str();
+                        let edit = TextEdit::singleline(&mut shown_str)
+                            .id(cell_widget_id(ix))
+                            .frame(egui::Frame::NONE)
+                            .margin(egui::Margin::symmetric(4, 2))
+                            .align(Align2::RIGHT_CENTER)
+                            .text_color(Color32::from_rgb(40, 60, 110))
+                            .desired_width(inner.width());
+                        ui.put(inner, edit).accessible_name(path)
+                    };
+                    if grid.scroll_to == Some(ix) {
+                        resp.scroll_to_me(Some(egui::Align::Center));
+                        grid.scroll_to = None;
+                    }
+                    if resp.has_focus() {
+                        painter.rect_stroke(rect.shrink(1.0), 0.0, Stroke::new(2.0, FOCUS_LINE), StrokeKind::Inside);
+                    }
+                    if !tips.is_empty() {
+                        resp.on_hover_text(tips.join("\n"));
+                    }
+                }
+            }
+            painter.rect_stroke(rect, 0.0, Stroke::new(1.0, GRID_LINE), StrokeKind::Middle);
+        }
+    }
+    if let Some(ix) = grid.pending_focus.take() {
+        ui.memory_mut(|m| m.request_focus(cell_widget_id(ix)));
+        let text = doc.report.cell_text(&doc.form.cells[ix].id).to_string();
+        select_all(ui, ix, &text);
+        grid.origin = Some(text);
+        grid.edit_mode = false;
+        grid.focused = Some(ix);
+        ui.ctx().request_repaint();
+    }
+    if !edits.is_empty() {
+        for (ix, text) in edits {
+            let id = doc.form.cells[ix].id.clone();
+            doc.set(Field::Cell(id), text);
+        }
+        ui.ctx().request_repaint();
+    }
+}
+
+/// Cells of the table by id, for tests.
+pub fn cells_by_path(doc: &Document, table_ix: usize) -> HashMap<String, CellIx> {
+    doc.form.tables[table_ix].cells.iter().map(|&ix| (doc.form.cell_path(ix), ix)).collect()
+}

@@ -1,0 +1,359 @@
+//! The window, driven like a person would through AccessKit names (egui_kittest): typing into
+//! cells, live totals and findings, jumping to a finding, pasting from Excel, undo/redo, the
+//! unsaved-changes guard, and a save / reopen round trip.
+
+use egui::accesskit::Role;
+use egui::{Event, Key, Modifiers, ViewportCommand, ViewportEvent, ViewportId};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{By, Queryable};
+use nianbao::model::Report;
+use nianbao::ui::app::{Dialog, Page};
+use nianbao::ui::doc::Document;
+use nianbao::ui::{AppConfig, NianbaoApp, fonts};
+
+const CTRL: Modifiers = Modifiers { ctrl: true, command: true, alt: false, shift: false, mac_cmd: false };
+const CTRL_SHIFT: Modifiers = Modifiers { ctrl: true, command: true, alt: false, shift: true, mac_cmd: false };
+
+fn app_with(report: Report) -> NianbaoApp {
+    let mut app = NianbaoApp::new(AppConfig::default());
+    app.set_document(Document::new(report, None).expect("document"));
+    app
+}
+
+fn harness(app: NianbaoApp) -> Harness<'static, NianbaoApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_max_steps(12)
+        .with_context_setup(|ctx| {
+            fonts::install(ctx);
+            fonts::install_style(ctx);
+        })
+        .build_eframe(move |_cc| app)
+}
+
+fn empty_2025() -> Report {
+    Report::new("gb2021", 2025, "某某县商务局")
+}
+
+/// Clicks a page in the page list (its label also carries counts such as “（警告1）”).
+fn open_page(h: &mut Harness<'static, NianbaoApp>, title: &str) {
+    h.get(By::new().role(Role::Button).label_contains(title)).click();
+    h.run();
+}
+
+fn go_to_table3(h: &mut Harness<'static, NianbaoApp>) {
+    open_page(h, "三、收到和处理政府信息公开申请情况");
+    assert_eq!(h.state().page, Page::Section(2));
+}
+
+const NEW_NP: &str = "表三/一、本年新收政府信息公开申请数量/自然人";
+const NEW_BIZ: &str = "表三/一、本年新收政府信息公开申请数量/商业企业";
+const NEW_TOTAL: &str = "表三/一、本年新收政府信息公开申请数量/总计";
+const OPEN_NP: &str = "表三/（一）予以公开/自然人";
+const R_TOTAL_NP: &str = "表三/（七）总计/自然人";
+
+fn value(h: &Harness<'static, NianbaoApp>, label: &str) -> String {
+    h.get_by_label(label).value().unwrap_or_default()
+}
+
+fn cell_text(h: &Harness<'static, NianbaoApp>, id: &str) -> String {
+    h.state().doc.as_ref().unwrap().report.cell_text(id).to_string()
+}
+
+fn type_into(h: &mut Harness<'static, NianbaoApp>, label: &str, text: &str) {
+    h.get_by_label(label).scroll_to_me();
+    h.run();
+    h.get_by_label(label).click();
+    h.run();
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
+
+#[test]
+fn typing_into_cells_updates_totals_and_findings_live() {
+    let mut h = harness(app_with(empty_2025()));
+    go_to_table3(&mut h);
+    type_into(&mut h, NEW_NP, "5");
+    type_into(&mut h, NEW_BIZ, "３");
+    assert_eq!(value(&h, NEW_TOTAL), "8", "the 总计 column adds up live");
+    type_into(&mut h, OPEN_NP, "4");
+    assert_eq!(value(&h, R_TOTAL_NP), "4");
+    let doc = h.state().doc.as_ref().unwrap();
+    let t301: Vec<_> = doc.findings.iter().filter(|f| f.rule == "T3-01").collect();
+    assert!(
+        t301.iter().any(|f| f.message
+            == "表三“自然人”列：一、本年新收(5)+二、上年结转(未填)=5，不等于（七）总计(4)+四、结转下年度(未填)=4"),
+        "{t301:#?}"
+    );
+    // The findings panel lists it.
+    assert!(h.query_by_label_contains("T3-01 表三“自然人”列").is_some());
+    // Fixing the column clears it.
+    type_into(&mut h, "表三/四、结转下年度继续办理/自然人", "1");
+    assert_eq!(cell_text(&h, "t3.carry_out.np"), "1");
+    let doc = h.state().doc.as_ref().unwrap();
+    assert!(!doc.findings.iter().any(|f| f.rule == "T3-01" && f.cells[0] == "t3.new.np"));
+    // An invalid value is kept as typed and reported.
+    type_into(&mut h, "表三/二、上年结转政府信息公开申请数量/科研机构", "12a");
+    assert_eq!(cell_text(&h, "t3.carry_in.le_sci"), "12a");
+    assert!(h.query_by_label_contains("“12a”不是有效的整数").is_some());
+    assert!(h.state().title().contains('*'), "unsaved marker in the title: {}", h.state().title());
+}
+
+#[test]
+fn keyboard_only_moves_between_input_cells_skipping_totals() {
+    let mut h = harness(app_with(empty_2025()));
+    go_to_table3(&mut h);
+    h.get_by_label(NEW_NP).click();
+    h.run();
+    // Type a row: Tab after each value; after 其他 the next stop is the next row's 自然人,
+    // because 总计 is computed.
+    for v in ["1", "2", "3", "4", "5", "6"] {
+        h.event(Event::Text(v.to_string()));
+        h.run();
+        h.key_press(Key::Tab);
+        h.run();
+    }
+    assert_eq!(value(&h, NEW_TOTAL), "21");
+    assert!(h.get_by_label("表三/二、上年结转政府信息公开申请数量/自然人").is_focused());
+    // Enter moves down, Shift+Tab back, arrows move while not editing.
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(h.get_by_label(OPEN_NP).is_focused());
+    h.key_press(Key::ArrowUp);
+    h.run();
+    h.key_press(Key::ArrowUp);
+    h.run();
+    assert!(h.get_by_label(NEW_NP).is_focused());
+    h.key_press(Key::ArrowRight);
+    h.run();
+    assert!(h.get_by_label(NEW_BIZ).is_focused());
+    // Typing over a selected cell replaces it.
+    h.event(Event::Text("9".into()));
+    h.run();
+    assert_eq!(cell_text(&h, "t3.new.le_biz"), "9");
+    h.key_press_modifiers(Modifiers::SHIFT, Key::Tab);
+    h.run();
+    assert!(h.get_by_label(NEW_NP).is_focused());
+    // Escape after typing puts the old value back.
+    h.event(Event::Text("77".into()));
+    h.run();
+    assert_eq!(cell_text(&h, "t3.new.np"), "77");
+    h.key_press(Key::Escape);
+    h.run();
+    assert_eq!(cell_text(&h, "t3.new.np"), "1");
+}
+
+#[test]
+fn clicking_a_finding_jumps_to_its_cell() {
+    let mut r = empty_2025();
+    r.set_cell("t4.ld.keep", "x");
+    let mut h = harness(app_with(r));
+    assert_eq!(h.state().page, Page::Unit);
+    h.get_by_label_contains("“x”不是有效的整数").click();
+    h.run();
+    assert_eq!(h.state().page, Page::Section(3));
+    assert!(h.get_by_label("表四/未经复议直接起诉/结果维持").is_focused());
+    // A section finding focuses its editor.
+    h.get_by_label_contains("S-02").click();
+    h.run();
+    assert_eq!(h.state().page, Page::Section(4));
+    assert!(h.get_by_label("正文/五、存在的主要问题及改进情况").is_focused());
+}
+
+#[test]
+fn pasting_a_3x2_block_from_excel_fills_the_grid_and_reports_bad_values() {
+    let mut h = harness(app_with(empty_2025()));
+    go_to_table3(&mut h);
+    h.get_by_label(NEW_NP).click();
+    h.run();
+    // Excel puts CRLF line ends and a final line break on the clipboard.
+    h.event(Event::Paste("10\t20\t30\r\n1\t2\tx3\r\n".into()));
+    h.run();
+    for (id, v) in [
+        ("t3.new.np", "10"),
+        ("t3.new.le_biz", "20"),
+        ("t3.new.le_sci", "30"),
+        ("t3.carry_in.np", "1"),
+        ("t3.carry_in.le_biz", "2"),
+        ("t3.carry_in.le_sci", "x3"),
+    ] {
+        assert_eq!(cell_text(&h, id), v, "{id}");
+    }
+    assert_eq!(value(&h, NEW_TOTAL), "60");
+    let notice = h.state().notice.clone().expect("paste report");
+    assert!(notice.error);
+    assert!(notice.text.contains("已粘贴6个单元格"), "{}", notice.text);
+    assert!(
+        notice.text.contains("表三/二、上年结转政府信息公开申请数量/科研机构：“x3”不是有效的整数"),
+        "{}",
+        notice.text
+    );
+    // The whole paste is one undo step.
+    h.key_press_modifiers(CTRL, Key::Z);
+    h.run();
+    assert_eq!(cell_text(&h, "t3.new.np"), "");
+    assert_eq!(cell_text(&h, "t3.carry_in.le_sci"), "");
+}
+
+#[test]
+fn a_block_that_runs_off_the_table_is_reported() {
+    let mut h = harness(app_with(empty_2025()));
+    open_page(&mut h, "四、政府信息公开行政复议");
+    // Table 四 is wider than this window: scroll to the cell first.
+    h.get_by_label("表四/复议后起诉/尚未审结").scroll_to_me();
+    h.run();
+    h.get_by_label("表四/复议后起诉/尚未审结").click();
+    h.run();
+    h.event(Event::Paste("1\t2\t3\n".into()));
+    h.run();
+    assert_eq!(cell_text(&h, "t4.lr.pend"), "1");
+    let text = h.state().notice.clone().unwrap().text;
+    assert!(text.contains("表四/复议后起诉/总计是自动计算的（1），粘贴的“2”未采用"), "{text}");
+    assert!(text.contains("1个值超出表格范围，未粘贴"), "{text}");
+}
+
+#[test]
+fn undo_and_redo_over_cells_and_text() {
+    let mut h = harness(app_with(empty_2025()));
+    go_to_table3(&mut h);
+    type_into(&mut h, NEW_NP, "12");
+    assert_eq!(cell_text(&h, "t3.new.np"), "12");
+    h.key_press_modifiers(CTRL, Key::Z);
+    h.run();
+    assert_eq!(cell_text(&h, "t3.new.np"), "", "typing a number is one undo step");
+    h.key_press_modifiers(CTRL, Key::Y);
+    h.run();
+    assert_eq!(cell_text(&h, "t3.new.np"), "12");
+    h.key_press_modifiers(CTRL, Key::Z);
+    h.run();
+    h.key_press_modifiers(CTRL_SHIFT, Key::Z);
+    h.run();
+    assert_eq!(cell_text(&h, "t3.new.np"), "12");
+
+    open_page(&mut h, "五、存在的主要问题及改进情况");
+    h.get_by_label("正文/五、存在的主要问题及改进情况").click();
+    h.run();
+    h.get_by_label("正文/五、存在的主要问题及改进情况").type_text("一是信息更新不够及时。");
+    h.run();
+    assert_eq!(h.state().doc.as_ref().unwrap().report.section("s5"), "一是信息更新不够及时。");
+    h.key_press_modifiers(CTRL, Key::Z);
+    h.run();
+    assert_eq!(h.state().doc.as_ref().unwrap().report.section("s5"), "");
+    h.key_press_modifiers(CTRL, Key::Y);
+    h.run();
+    assert_eq!(h.state().doc.as_ref().unwrap().report.section("s5"), "一是信息更新不够及时。");
+}
+
+#[test]
+fn closing_with_unsaved_changes_asks_first() {
+    let mut h = harness(app_with(empty_2025()));
+    go_to_table3(&mut h);
+    type_into(&mut h, NEW_NP, "5");
+    h.input_mut().viewports.entry(ViewportId::ROOT).or_default().events.push(ViewportEvent::Close);
+    h.step();
+    let cmds = &h.output().viewport_output[&ViewportId::ROOT].commands;
+    assert!(cmds.contains(&ViewportCommand::CancelClose), "{cmds:?}");
+    h.run();
+    assert!(matches!(h.state().dialog, Dialog::Unsaved(_)));
+    assert!(h.query_by_label_contains("要先保存吗").is_some());
+    h.get_by_role_and_label(Role::Button, "取消").click();
+    h.run();
+    assert!(matches!(h.state().dialog, Dialog::None));
+    assert_eq!(cell_text(&h, "t3.new.np"), "5", "nothing lost");
+
+    // Opening another file asks too; 不保存 goes on.
+    h.key_press_modifiers(CTRL, Key::O);
+    h.run();
+    assert!(matches!(h.state().dialog, Dialog::Unsaved(_)));
+    h.get_by_role_and_label(Role::Button, "不保存").click();
+    h.run();
+    assert!(matches!(h.state().dialog, Dialog::Path { .. }), "then the open dialog");
+
+    // A clean document closes without questions.
+    let mut h = harness(app_with(empty_2025()));
+    h.input_mut().viewports.entry(ViewportId::ROOT).or_default().events.push(ViewportEvent::Close);
+    h.step();
+    let cmds = &h.output().viewport_output[&ViewportId::ROOT].commands;
+    assert!(!cmds.contains(&ViewportCommand::CancelClose));
+}
+
+#[test]
+fn save_quit_reopen_finds_everything_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("2025年报.ron");
+    let mut h = harness(app_with(empty_2025()));
+    go_to_table3(&mut h);
+    type_into(&mut h, NEW_NP, "5");
+    type_into(&mut h, OPEN_NP, "5");
+    open_page(&mut h, "五、存在的主要问题及改进情况");
+    h.get_by_label("正文/五、存在的主要问题及改进情况").click();
+    h.run();
+    h.get_by_label("正文/五、存在的主要问题及改进情况").type_text("问题：无专人。改进：已明确专人。");
+    h.run();
+    // Ctrl+S on a new draft asks where (the in-app path field: no system dialog here).
+    h.key_press_modifiers(CTRL, Key::S);
+    h.run();
+    assert!(matches!(h.state().dialog, Dialog::Path { .. }));
+    h.get_by_label("文件路径").click();
+    h.run();
+    h.key_press_modifiers(CTRL, Key::A);
+    h.get_by_label("文件路径").type_text(path.to_str().unwrap());
+    h.run();
+    h.get_by_role_and_label(Role::Button, "保存").click();
+    h.run();
+    assert!(path.is_file(), "{:?}", h.state().notice);
+    assert!(!h.state().title().contains('*'), "{}", h.state().title());
+    let saved = h.state().doc.as_ref().unwrap().report.clone();
+
+    // A new window opens the file: everything is there.
+    let mut h = harness(NianbaoApp::new(AppConfig::default()));
+    h.key_press_modifiers(CTRL, Key::O);
+    h.run();
+    h.get_by_label("文件路径").click();
+    h.run();
+    h.get_by_label("文件路径").type_text(path.to_str().unwrap());
+    h.run();
+    h.get_by_role_and_label(Role::Button, "打开").click();
+    h.run();
+    let doc = h.state().doc.as_ref().expect("opened");
+    assert_eq!(doc.report, saved);
+    assert!(!doc.dirty);
+    go_to_table3(&mut h);
+    assert_eq!(value(&h, NEW_TOTAL), "5");
+}
+
+#[test]
+fn an_unreadable_file_is_reported_in_chinese_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("坏.ron");
+    std::fs::write(&path, "(format: \"nianbao-draft\", version: 1, template: \"gb2021\"").unwrap();
+    let mut app = NianbaoApp::new(AppConfig::default());
+    app.open_path(&path);
+    let mut h = harness(app);
+    h.run();
+    assert!(matches!(h.state().dialog, Dialog::Error(_)));
+    assert!(h.query_by_label_contains("第1行").is_some());
+    assert!(h.state().doc.is_none());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "(format: \"nianbao-draft\", version: 1, template: \"gb2021\"");
+}
+
+#[test]
+fn new_report_from_the_start_view() {
+    let mut h = harness(NianbaoApp::new(AppConfig::default()));
+    h.get_by_label("新建报告…").click();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "报告年度").click();
+    h.run();
+    h.key_press_modifiers(CTRL, Key::A);
+    h.get_by_role_and_label(Role::TextInput, "报告年度").type_text("2020");
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "机关全称").click();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "机关全称").type_text("某某市应急管理局");
+    h.run();
+    h.get_by_role_and_label(Role::Button, "创建").click();
+    h.run();
+    let doc = h.state().doc.as_ref().expect("created");
+    assert_eq!(doc.report.template, "gb2019", "2020 reports use the 2019 format");
+    assert_eq!(doc.report.unit.name, "某某市应急管理局");
+}
