@@ -5,7 +5,7 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let window = match args.as_slice() {
         [] => Some(None),
-        [one] if !one.starts_with('-') && !nianbao::cli::is_command(one) => Some(Some(std::path::PathBuf::from(one))),
+        [one] if is_draft(one) => Some(Some(std::path::PathBuf::from(one))),
         _ => None,
     };
     let code = match window {
@@ -19,4 +19,11 @@ fn main() {
         None => nianbao::cli::run(&args, &mut std::io::stdout(), &mut std::io::stderr()),
     };
     std::process::exit(code);
+}
+
+/// A single argument opens the window when it names a draft (not a subcommand or a typo of one).
+fn is_draft(arg: &str) -> bool {
+    let p = std::path::Path::new(arg);
+    !nianbao::cli::is_command(arg)
+        && (p.extension().is_some_and(|e| e.eq_ignore_ascii_case("ron")) || p.is_file())
 }

@@ -357,3 +357,156 @@ fn new_report_from_the_start_view() {
     assert_eq!(doc.report.template, "gb2019", "2020 reports use the 2019 format");
     assert_eq!(doc.report.unit.name, "某某市应急管理局");
 }
+
+/// Presses Tab until the widget with this accessible name has the keyboard.
+fn tab_to(h: &mut Harness<'static, NianbaoApp>, label: &str) {
+    for _ in 0..12 {
+        if h.get_by_label(label).is_focused() {
+            return;
+        }
+        h.key_press(Key::Tab);
+        h.run();
+    }
+    panic!("Tab never reached {label}");
+}
+
+fn type_text(h: &mut Harness<'static, NianbaoApp>, text: &str) {
+    h.event(Event::Text(text.to_string()));
+    h.run();
+}
+
+/// Types into every input cell of a table in Tab order, checking the order as it goes.
+fn fill_table(h: &mut Harness<'static, NianbaoApp>, table: &str, values: &[(&str, &str)]) {
+    let cells: Vec<(String, String)> = {
+        let doc = h.state().doc.as_ref().unwrap();
+        let t = doc.form.tables.iter().position(|t| t.def.id == table).unwrap();
+        nianbao::ui::table::input_positions(doc, &doc.form.tables[t])
+            .into_iter()
+            .map(|(ix, _, _)| (doc.form.cells[ix].id.clone(), doc.form.cell_path(ix)))
+            .collect()
+    };
+    for (id, path) in cells {
+        assert!(h.get_by_label(&path).is_focused(), "expected the keyboard on {path}");
+        let v = values.iter().find(|(k, _)| *k == id).map(|(_, v)| *v).unwrap_or("0");
+        type_text(h, v);
+        h.key_press(Key::Tab);
+        h.run();
+    }
+}
+
+#[test]
+fn a_whole_report_can_be_filled_with_the_keyboard_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("2025.ron");
+    let mut h = harness(NianbaoApp::new(AppConfig::default()));
+
+    // New report: the year field has the keyboard; Tab to the unit, Enter creates.
+    h.key_press_modifiers(CTRL, Key::N);
+    h.run();
+    h.key_press_modifiers(CTRL, Key::A);
+    type_text(&mut h, "2025");
+    h.key_press(Key::Tab);
+    h.run();
+    type_text(&mut h, "某某县商务局");
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(h.state().doc.is_some(), "created by Enter");
+    assert!(h.get_by_label("基本信息/机关全称").is_focused());
+    tab_to(&mut h, "基本信息/落款日期");
+    type_text(&mut h, "2026-01-19");
+
+    // 一、总体情况: the intro and five sub-headings, Tab between editors.
+    h.key_press_modifiers(CTRL, Key::PageDown);
+    h.run();
+    assert!(h.get_by_label("正文/一、总体情况/总述").is_focused());
+    type_text(&mut h, "本机关认真贯彻落实《条例》。");
+    for sub in
+        ["（一）主动公开", "（二）依申请公开", "（三）政府信息管理", "（四）政府信息公开平台建设", "（五）监督保障"]
+    {
+        tab_to(&mut h, &format!("正文/一、总体情况/{sub}"));
+        type_text(&mut h, "按要求做好相关工作。");
+    }
+
+    h.key_press_modifiers(CTRL, Key::PageDown);
+    h.run();
+    fill_table(
+        &mut h,
+        "t2",
+        &[
+            ("t2.nds.made", "2"),
+            ("t2.nds.valid", "5"),
+            ("t2.lic.decisions", "10"),
+            ("t2.pen.decisions", "3"),
+            ("t2.fee.amount", "0.5"),
+        ],
+    );
+    h.key_press_modifiers(CTRL, Key::PageDown);
+    h.run();
+    fill_table(
+        &mut h,
+        "t3",
+        &[
+            ("t3.new.np", "5"),
+            ("t3.carry_in.np", "1"),
+            ("t3.r_open.np", "3"),
+            ("t3.r_deny_4.np", "1"),
+            ("t3.carry_out.np", "2"),
+        ],
+    );
+    h.key_press_modifiers(CTRL, Key::PageDown);
+    h.run();
+    fill_table(&mut h, "t4", &[("t4.rv.keep", "1")]);
+    h.key_press_modifiers(CTRL, Key::PageDown);
+    h.run();
+    assert!(h.get_by_label("正文/五、存在的主要问题及改进情况").is_focused());
+    type_text(&mut h, "一是公开内容不够全面。下一步将加强审核。");
+    h.key_press_modifiers(CTRL, Key::PageDown);
+    h.run();
+    assert!(h.get_by_label("正文/六、其他需要报告的事项").is_focused());
+    type_text(&mut h, "无。");
+
+    let doc = h.state().doc.as_ref().unwrap();
+    assert_eq!(doc.report.cells.len(), 10 + 144 + 12, "every input cell of tables 二 三 四 is filled");
+    let problems: Vec<_> = doc.findings.iter().filter(|f| f.severity != nianbao::model::Severity::I).collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert_eq!(doc.values.get(doc.form.index["t4.rv.total"]).num().map(|n| n.to_string()).as_deref(), Some("1"));
+
+    // Ctrl+S: the path field has the keyboard; Enter saves.
+    h.key_press_modifiers(CTRL, Key::S);
+    h.run();
+    h.key_press_modifiers(CTRL, Key::A);
+    type_text(&mut h, path.to_str().unwrap());
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(path.is_file());
+    let saved = nianbao::store::load(&path).unwrap();
+    assert_eq!(&saved, &h.state().doc.as_ref().unwrap().report);
+    assert_eq!(saved.signed_on, nianbao::model::Date::new(2026, 1, 19));
+}
+
+#[test]
+fn clicking_a_filled_cell_selects_it_so_typing_replaces_the_number() {
+    let mut r = empty_2025();
+    r.set_cell("t3.new.np", "13612");
+    let mut h = harness(app_with(r));
+    go_to_table3(&mut h);
+    h.get_by_label(NEW_NP).click();
+    h.run();
+    // A second click on the selected cell keeps it selected (Excel's ready mode).
+    h.get_by_label(NEW_NP).click();
+    h.run();
+    type_text(&mut h, "13600");
+    assert_eq!(cell_text(&h, "t3.new.np"), "13600");
+    // Double-click edits in place: the text is kept and ←/→ move the caret.
+    h.get_by_label(NEW_NP).click();
+    h.run();
+    h.get_by_label(NEW_NP).click();
+    h.run();
+    h.key_press(Key::F2);
+    h.run();
+    type_text(&mut h, "1");
+    assert_eq!(cell_text(&h, "t3.new.np"), "136001");
+    h.key_press(Key::ArrowLeft);
+    h.run();
+    assert!(h.get_by_label(NEW_NP).is_focused(), "in edit mode ← moves the caret, not the cell");
+}

@@ -134,6 +134,11 @@ pub struct NianbaoApp {
     scroll_top: bool,
     /// Focus this text editor next frame (from a finding).
     pub focus_editor: Option<egui::Id>,
+    /// Focus the first input of the page next frame (after a page change), so the keyboard
+    /// alone can fill the report.
+    pub focus_first: bool,
+    /// Focus the main field of a dialog that has just opened.
+    focus_dialog: bool,
     /// An action to run next frame (after a save that a "save first?" answer asked for).
     pending_then: Option<Then>,
 }
@@ -159,6 +164,8 @@ impl NianbaoApp {
             explaining: None,
             scroll_top: false,
             focus_editor: None,
+            focus_first: false,
+            focus_dialog: false,
             pending_then: None,
         }
     }
@@ -171,6 +178,7 @@ impl NianbaoApp {
         self.grid = GridState::default();
         self.explaining = None;
         self.scroll_top = true;
+        self.focus_first = true;
     }
 
     pub fn info(&mut self, text: impl Into<String>) {
@@ -204,6 +212,7 @@ impl NianbaoApp {
                 let year = crate::model::Date::today().year - 1;
                 let unit = self.doc.as_ref().map(|d| d.report.unit.name.clone()).unwrap_or_default();
                 self.dialog = Dialog::New { year: year.to_string(), unit, error: None };
+                self.focus_dialog = true;
             }
             Then::Open(path) => self.open_path(&path),
             Then::OpenDialog => self.ask_path(DialogKind::OpenDraft, None, ctx),
@@ -218,6 +227,7 @@ impl NianbaoApp {
     /// Shows the path dialog of `kind`, starting the system dialog when there is one.
     pub fn ask_path(&mut self, kind: DialogKind, then: Option<Then>, ctx: &egui::Context) {
         let start = self.suggested_path(kind);
+        self.focus_dialog = true;
         self.dialog = Dialog::Path {
             kind,
             path: start.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
@@ -285,6 +295,59 @@ impl NianbaoApp {
                 }
             }
             Err(e) => self.dialog = Dialog::Error(e),
+        }
+    }
+
+    /// A new draft from a long CSV (last year's published tables typed into a spreadsheet, or a
+    /// colleague's export). Totals in the file are compared with the computed ones.
+    pub fn import_csv(&mut self, path: &Path) {
+        let data = match crate::store::csv::read(path, &Default::default()) {
+            Ok(d) => d,
+            Err(e) => return self.dialog = Dialog::Error(format!("无法导入“{}”：{e}", path.display())),
+        };
+        if !data.issues.is_empty() {
+            let list: Vec<String> = data.issues.iter().map(|i| i.to_string()).collect();
+            self.dialog = Dialog::Error(format!("CSV中有无法识别的内容，未导入：\n{}", list.join("\n")));
+            return;
+        }
+        let published = data.published.clone();
+        match Document::new(data.report, None) {
+            Ok(mut doc) => {
+                let ctx = crate::model::Context { today: None, published };
+                let (_, findings) = crate::model::check_report(&doc.form, &doc.report, &ctx);
+                let mismatches: Vec<String> = findings
+                    .iter()
+                    .filter(|f| f.cells.iter().any(|c| ctx.published.contains_key(c)))
+                    .map(|f| f.message.clone())
+                    .collect();
+                doc.dirty = true;
+                self.set_document(doc);
+                if mismatches.is_empty() {
+                    self.info(format!("已导入：{}", path.display()));
+                } else {
+                    self.error(format!("已导入，但文件中的总计与各项之和不符：{}", mismatches.join("；")));
+                }
+            }
+            Err(e) => self.dialog = Dialog::Error(e.to_string()),
+        }
+    }
+
+    /// A file dropped on the window: a draft opens, a CSV is imported.
+    fn dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped = ctx.input(|i| i.raw.dropped_files.clone());
+        let Some(path) = dropped.first().map(|f| f.path().to_path_buf()) else { return };
+        if !matches!(self.dialog, Dialog::None) {
+            return;
+        }
+        let csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+        if csv {
+            if self.is_dirty() {
+                self.error("请先保存或放弃当前的修改，再拖入CSV文件");
+            } else {
+                self.import_csv(&path);
+            }
+        } else {
+            self.request(Then::Open(path), ctx);
         }
     }
 
@@ -359,6 +422,8 @@ impl NianbaoApp {
             self.perform(then, &ctx);
         }
         self.poll_dialog();
+        self.dropped_files(&ctx);
+        self.remember_zoom(&ctx);
         self.update_title(&ctx);
         // Keys go to the focused cell first, then the app; widgets see what is left.
         if let Some(doc) = self.doc.as_mut()
@@ -412,6 +477,19 @@ impl NianbaoApp {
         {
             *field = path.display().to_string();
             self.confirm_path();
+        }
+    }
+
+    /// Remembers the zoom (also changed with Ctrl+加号/减号) for the next start.
+    fn remember_zoom(&mut self, ctx: &egui::Context) {
+        let z = ctx.zoom_factor();
+        if (self.settings.zoom.unwrap_or(1.0) - z).abs() > 0.001 {
+            self.settings.zoom = Some(z);
+            if let Some(p) = &self.config.settings_path
+                && let Err(e) = store::settings::save(p, &self.settings)
+            {
+                self.error(e);
+            }
         }
     }
 
@@ -521,6 +599,7 @@ impl NianbaoApp {
             self.page = page;
             self.scroll_top = true;
             self.grid.focused = None;
+            self.focus_first = true;
         }
     }
 
@@ -592,6 +671,10 @@ impl NianbaoApp {
                     self.ask_path(DialogKind::SaveDraft, None, &ctx);
                 }
                 ui.separator();
+                if ui.button("导入CSV…").clicked() {
+                    ui.close();
+                    self.ask_path(DialogKind::ImportCsv, None, &ctx);
+                }
                 if ui.add_enabled(has_doc, egui::Button::new("导出CSV…")).clicked() {
                     ui.close();
                     self.ask_path(DialogKind::ExportCsv, None, &ctx);
@@ -619,14 +702,10 @@ impl NianbaoApp {
                     ui.checkbox(&mut self.grid.show_prev, "在单元格中显示上年数");
                 });
                 ui.separator();
-                if ui.button("放大").clicked() {
-                    ctx.set_zoom_factor((ctx.zoom_factor() + 0.1).min(3.0));
-                }
-                if ui.button("缩小").clicked() {
-                    ctx.set_zoom_factor((ctx.zoom_factor() - 0.1).max(0.5));
-                }
-                if ui.button("实际大小").clicked() {
-                    ctx.set_zoom_factor(1.0);
+                for (label, z) in [("100%", 1.0), ("125%", 1.25), ("150%", 1.5), ("175%", 1.75), ("200%", 2.0)] {
+                    if ui.radio((ctx.zoom_factor() - z).abs() < 0.01, format!("缩放 {label}")).clicked() {
+                        ctx.set_zoom_factor(z);
+                    }
                 }
             });
             ui.menu_button("帮助", |ui| {
@@ -707,6 +786,9 @@ impl NianbaoApp {
                     let resp = ui
                         .add(egui::TextEdit::singleline(&mut path).desired_width(f32::INFINITY))
                         .accessible_name("文件路径");
+                    if std::mem::take(&mut self.focus_dialog) {
+                        resp.request_focus();
+                    }
                     if resp.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
                         go = true;
                     }
@@ -784,10 +866,20 @@ impl NianbaoApp {
                     ui.heading("新建报告");
                     egui::Grid::new("new-grid").num_columns(2).show(ui, |ui| {
                         ui.label("报告年度");
-                        ui.add(egui::TextEdit::singleline(&mut year).desired_width(80.0)).accessible_name("报告年度");
+                        let resp = ui
+                            .add(egui::TextEdit::singleline(&mut year).desired_width(80.0))
+                            .accessible_name("报告年度");
+                        if std::mem::take(&mut self.focus_dialog) {
+                            resp.request_focus();
+                        }
                         ui.end_row();
                         ui.label("机关全称");
-                        ui.add(egui::TextEdit::singleline(&mut unit).desired_width(300.0)).accessible_name("机关全称");
+                        let resp = ui
+                            .add(egui::TextEdit::singleline(&mut unit).desired_width(300.0))
+                            .accessible_name("机关全称");
+                        if resp.lost_focus() && ui.input(|i| i.key_pressed(Key::Enter)) {
+                            create = true;
+                        }
                         ui.end_row();
                     });
                     if let Ok(y) = year.trim().parse::<i32>() {
@@ -888,7 +980,13 @@ impl NianbaoApp {
                     Err(e) => fail(self, format!("无法保存：{}", crate::store::atomic::describe_io(&e))),
                 }
             }
-            DialogKind::ExportPdf | DialogKind::ImportCsv | DialogKind::FontFile => {}
+            DialogKind::ImportCsv => {
+                if !p.is_file() {
+                    return fail(self, format!("找不到文件“{}”", p.display()));
+                }
+                self.import_csv(&p);
+            }
+            DialogKind::ExportPdf | DialogKind::FontFile => {}
         }
     }
 }

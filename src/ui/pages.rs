@@ -50,12 +50,51 @@ pub fn start_ui(ui: &mut Ui, app: &mut NianbaoApp) {
     });
 }
 
+/// The id of a 基本信息 field.
+pub fn unit_field_id(f: UnitField) -> Id {
+    Id::unique(("nianbao-unit", f.label()))
+}
+
 /// The current page of an open report.
 pub fn page_ui(ui: &mut Ui, app: &mut NianbaoApp) {
+    if std::mem::take(&mut app.focus_first) {
+        focus_first_input(app);
+    }
     match app.page {
         Page::Unit => unit_page(ui, app),
         Page::Section(i) => section_page(ui, app, i),
         Page::Annex => annex_page(ui, app),
+    }
+}
+
+/// Puts the keyboard on the first thing to fill in on the page: the first input cell of its
+/// table, or its first text editor.
+fn focus_first_input(app: &mut NianbaoApp) {
+    let Some(doc) = app.doc.as_ref() else { return };
+    let first_cell_of = |tables: Vec<usize>| {
+        tables.into_iter().find_map(|t| table::input_positions(doc, &doc.form.tables[t]).first().map(|c| c.0))
+    };
+    match app.page {
+        Page::Unit => app.focus_editor = Some(unit_field_id(UnitField::Name)),
+        Page::Annex => {
+            let tables = (0..doc.form.tables.len()).filter(|&t| doc.form.tables[t].template != doc.form.template.id);
+            if let Some(ix) = first_cell_of(tables.collect()) {
+                table::focus_cell(&mut app.grid, ix);
+            }
+        }
+        Page::Section(i) => {
+            let s = &doc.form.template.sections[i];
+            let tables: Vec<usize> = s
+                .tables
+                .iter()
+                .filter_map(|id| doc.form.tables.iter().position(|t| &t.def.id == id))
+                .filter(|&t| doc.form.tables[t].def.printed)
+                .collect();
+            match first_cell_of(tables) {
+                Some(ix) => table::focus_cell(&mut app.grid, ix),
+                None => app.focus_editor = Some(section_editor_id(&s.id)),
+            }
+        }
     }
 }
 
@@ -85,7 +124,11 @@ fn text_editor(ui: &mut Ui, app: &mut NianbaoApp, key: &str, name: &str, rows: u
 
 fn single_line(ui: &mut Ui, doc: &mut Document, field: Field, name: &str, width: f32) -> egui::Response {
     let mut text = doc.get(&field);
-    let resp = ui.add(TextEdit::singleline(&mut text).desired_width(width)).accessible_name(name);
+    let mut edit = TextEdit::singleline(&mut text).desired_width(width);
+    if let Field::Unit(f) = &field {
+        edit = edit.id(unit_field_id(*f));
+    }
+    let resp = ui.add(edit).accessible_name(name);
     if resp.changed() {
         doc.set(field, text);
     }
@@ -99,7 +142,11 @@ fn unit_page(ui: &mut Ui, app: &mut NianbaoApp) {
     egui::Grid::new("unit-grid").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
         for f in UnitField::ALL {
             ui.label(f.label());
-            single_line(ui, doc, Field::Unit(f), &format!("基本信息/{}", f.label()), 420.0);
+            let resp = single_line(ui, doc, Field::Unit(f), &format!("基本信息/{}", f.label()), 420.0);
+            if app.focus_editor == Some(unit_field_id(f)) {
+                resp.request_focus();
+                app.focus_editor = None;
+            }
             ui.end_row();
         }
         ui.label("规章制定权");

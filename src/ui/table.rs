@@ -376,7 +376,7 @@ fn layout_geometry(ui: &Ui, table: &FormTable, layout: &TableLayout, available: 
         }
     }
     let digits = ui.fonts_mut(|f| f.layout_no_wrap("000000".into(), FontId::proportional(body), Color32::BLACK));
-    let min_data = digits.size().x + 2.0 * PAD + 6.0;
+    let min_data = digits.size().x + 2.0 * PAD;
     let min_label = body * 2.0 + 2.0 * PAD;
     // Data columns: their share of the width, at least 6 digits, at most a comfortable width.
     // Label columns share what is left by weight, down to a minimum; then the table scrolls.
@@ -519,6 +519,14 @@ pub fn table_ui(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, table_ix:
                                 // Clicked: select the text so typing replaces it, as in Excel.
                                 select_all(ui, ix, &before);
                             }
+                        }
+                        if resp.double_clicked() {
+                            // Double-click edits in place, as in Excel.
+                            grid.edit_mode = true;
+                        } else if resp.clicked() && !grid.edit_mode {
+                            // A click selects the cell: the whole text, so typing replaces it.
+                            // Done after the text field placed its caret, so this wins.
+                            select_all(ui, ix, &text);
                         }
                         if resp.has_focus() {
                             grid.focused = Some(ix);

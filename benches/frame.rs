@@ -1,0 +1,61 @@
+//! One full frame of the window with the largest page (表三, 175 cells, findings panel) on a
+//! 1400×900 window, on the CPU through the kittest harness (layout, widgets, tessellation-free).
+
+use std::path::Path;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use egui_kittest::Harness;
+use nianbao::store::csv::{self, ImportOptions};
+use nianbao::ui::app::Page;
+use nianbao::ui::doc::{Document, Field};
+use nianbao::ui::{AppConfig, NianbaoApp, fonts};
+
+fn app_on(page: Page) -> NianbaoApp {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hangzhou-2021.csv");
+    let report = match csv::read(&path, &ImportOptions::default()) {
+        Ok(d) => d.report,
+        Err(e) => panic!("fixture: {e}"),
+    };
+    let mut app = NianbaoApp::new(AppConfig::default());
+    match Document::new(report, None) {
+        Ok(doc) => app.set_document(doc),
+        Err(e) => panic!("{e}"),
+    }
+    app.page = page;
+    app
+}
+
+fn harness(app: NianbaoApp) -> Harness<'static, NianbaoApp> {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_context_setup(|ctx| {
+            fonts::install(ctx);
+            fonts::install_style(ctx);
+        })
+        .build_eframe(move |_cc| app);
+    h.run();
+    h
+}
+
+fn frame(c: &mut Criterion) {
+    let mut h = harness(app_on(Page::Section(2)));
+    c.bench_function("frame: 表三 page, idle", |b| b.iter(|| h.step()));
+
+    let mut h = harness(app_on(Page::Section(2)));
+    let mut flip = false;
+    c.bench_function("frame: 表三 page, after an edit (recheck + redraw)", |b| {
+        b.iter(|| {
+            flip = !flip;
+            if let Some(doc) = h.state_mut().doc.as_mut() {
+                doc.set(Field::Cell("t3.new.np".into()), if flip { "13613".into() } else { "13612".into() });
+            }
+            h.step();
+        })
+    });
+
+    let mut h = harness(app_on(Page::Unit));
+    c.bench_function("frame: 基本信息 page, idle", |b| b.iter(|| h.step()));
+}
+
+criterion_group!(benches, frame);
+criterion_main!(benches);
