@@ -312,9 +312,24 @@ fn cmd_import(a: &Args, out: &mut dyn Write) -> Result<(), CliError> {
     Ok(())
 }
 
-fn cmd_export(a: &Args, _out: &mut dyn Write, _err: &mut dyn Write) -> Result<(), CliError> {
-    let _ = one_input(a, "草稿文件")?;
-    Err(CliError::unreadable("PDF导出尚未实现"))
+fn cmd_export(a: &Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), CliError> {
+    let input = one_input(a, "草稿文件")?;
+    let path = output(a)?;
+    let report = draft::load(&input).map_err(CliError::unreadable)?;
+    let form = report.form().map_err(CliError::unreadable)?;
+    // The same font choices as the window (settings), when there are any.
+    let fonts = crate::store::settings::settings_path()
+        .map(|p| crate::store::settings::load(&p).0.pdf_fonts)
+        .unwrap_or_default();
+    let opts = crate::pdf::PdfOptions { final_export: a.final_export, fonts };
+    let pdf = crate::pdf::export(&report, &form, &opts).map_err(|e| CliError::findings(e.to_string()))?;
+    atomic::write_atomic(path, &pdf.bytes)
+        .map_err(|e| CliError::unreadable(format!("无法保存到“{}”：{}", path.display(), atomic::describe_io(&e))))?;
+    for w in &pdf.warnings {
+        let _ = writeln!(err, "注意：{w}");
+    }
+    let _ = writeln!(out, "已导出PDF（{}页）：{}", pdf.pages, path.display());
+    Ok(())
 }
 
 /// Whether a first argument is a subcommand (otherwise it may be a draft to open in the window).

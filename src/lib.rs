@@ -3,7 +3,9 @@
 //! Layers, one direction (design principle 2): [`model`] knows the forms and the rules;
 //! [`store`], [`pdf`], [`cli`] and [`ui`] build on it; nothing depends on `ui`.
 
+pub mod assets;
 pub mod cli;
 pub mod model;
+pub mod pdf;
 pub mod store;
 pub mod ui;

@@ -24,6 +24,5 @@ fn main() {
 /// A single argument opens the window when it names a draft (not a subcommand or a typo of one).
 fn is_draft(arg: &str) -> bool {
     let p = std::path::Path::new(arg);
-    !nianbao::cli::is_command(arg)
-        && (p.extension().is_some_and(|e| e.eq_ignore_ascii_case("ron")) || p.is_file())
+    !nianbao::cli::is_command(arg) && (p.extension().is_some_and(|e| e.eq_ignore_ascii_case("ron")) || p.is_file())
 }

@@ -136,6 +136,16 @@ pub enum TitlePattern {
     YearUnit,
 }
 
+/// Where page numbers go (spec §8.1).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PageNumbers {
+    /// GB/T 9704: odd pages right, even pages left, one character in (double-sided printing).
+    #[default]
+    Outside,
+    /// Centred (many agencies print single-sided).
+    Center,
+}
+
 /// Per-report choices that change the printed document, not the data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -150,6 +160,7 @@ pub struct ReportOptions {
     pub blank_as_zero: bool,
     /// Print the 落款 (name and date) for the seal.
     pub signature_block: bool,
+    pub page_numbers: PageNumbers,
     /// Unit of money cells whose template leaves it open (GB2019 采购总金额), by cell id.
     pub money_units: BTreeMap<String, String>,
 }
@@ -163,6 +174,7 @@ impl Default for ReportOptions {
             landscape_table4: false,
             blank_as_zero: false,
             signature_block: true,
+            page_numbers: PageNumbers::default(),
             money_units: BTreeMap::new(),
         }
     }

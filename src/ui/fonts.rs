@@ -4,8 +4,7 @@ use std::sync::Arc;
 
 use egui::{FontData, FontDefinitions, FontFamily};
 
-/// Noto Sans SC, embedded so the window looks the same on every office PC.
-pub static SANS_SC: &[u8] = include_bytes!("../../fonts/NotoSansSC-Regular-subset.ttf");
+pub use crate::assets::SANS_SC;
 
 /// Puts Noto Sans SC first in both families, keeping egui's own fonts for symbols it lacks.
 pub fn install(ctx: &egui::Context) {

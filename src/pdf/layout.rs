@@ -1,0 +1,622 @@
+//! Page layout: the report as a flow of line and table-row boxes, paginated with keep-together
+//! rules, then placed as positioned text and rules in frame coordinates (pt, y downwards from
+//! the top of the text block).
+//!
+//! GB/T 9704—2012: A4, 天头 37 mm, 订口 28 mm, 版心 156 × 225 mm, 3号 text, 22 lines of 28
+//! characters, headings 一、 in 黑体 and （一） in 楷体, paragraphs indented two characters,
+//! page numbers `— 1 —` in 4号 7 mm below the text block.
+
+use super::fonts::{FontSet, Role};
+use super::text::wrap;
+use crate::model::template::{FormTable, GridContent, Role as CellRole};
+
+pub const MM: f32 = 72.0 / 25.4;
+pub const PAGE_W: f32 = 210.0 * MM;
+pub const PAGE_H: f32 = 297.0 * MM;
+pub const MARGIN_TOP: f32 = 37.0 * MM;
+pub const MARGIN_LEFT: f32 = 28.0 * MM;
+pub const BLOCK_W: f32 = 156.0 * MM;
+pub const BLOCK_H: f32 = 225.0 * MM;
+/// 3号 as 28 characters fill the 156 mm line exactly.
+pub const BODY_SIZE: f32 = BLOCK_W / 28.0;
+/// 22 lines in 225 mm.
+pub const PITCH: f32 = BLOCK_H / 22.0;
+/// 2号.
+pub const TITLE_SIZE: f32 = 22.0;
+/// 4号, for page numbers.
+pub const PAGE_NUMBER_SIZE: f32 = 14.0;
+/// 五号 for tables; table 四 in portrait uses 小五.
+pub const TABLE_SIZE: f32 = 10.5;
+pub const TABLE4_SIZE: f32 = 9.0;
+/// 六号 for the 勾稽 note in table 三's header.
+pub const NOTE_SIZE: f32 = 7.5;
+
+/// Something drawn, in frame coordinates.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// A text line; `y` is the baseline. `spacing` is extra space after each character (pt),
+    /// used to justify a line to the full width.
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        role: Role,
+        text: String,
+        spacing: f32,
+    },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        width: f32,
+    },
+}
+
+/// How the frame sits on the (portrait) page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Frame {
+    Portrait,
+    /// A landscape table on a portrait sheet (GB/T 9704 §8): the frame is 225 × 156 mm, its top
+    /// turned towards the binding edge (odd pages) or the outer edge (even pages).
+    Landscape,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub frame: Frame,
+    pub items: Vec<Item>,
+}
+
+/// What the document is made of, in order.
+#[derive(Debug, Clone)]
+pub enum Block {
+    Title(String),
+    /// A heading; level 1 `一、` (黑体), level 2 `（一）` (楷体).
+    Heading {
+        level: u8,
+        text: String,
+    },
+    /// A body paragraph, first line indented two characters.
+    Para(String),
+    /// An empty body line.
+    Blank,
+    /// A table as printed. `size` is its font size.
+    Table {
+        table: Box<PrintTable>,
+        size: f32,
+    },
+    /// Blocks on a page of their own, laid out landscape.
+    Landscape(Vec<Block>),
+    /// 落款 with room for the seal: name centred over the date, date 4 characters from the right.
+    Signature {
+        name: String,
+        date: String,
+    },
+    /// The annex starts on a new page: `附件` top left in 黑体, its title centred on line 2.
+    AnnexStart {
+        title: String,
+    },
+}
+
+/// A table ready to print: its grid and the text of every cell.
+#[derive(Debug, Clone)]
+pub struct PrintTable {
+    pub table: FormTable,
+    /// Text of each grid cell of `table.print`, in its order.
+    pub texts: Vec<String>,
+}
+
+impl PrintTable {
+    pub fn new(table: &FormTable, texts: Vec<String>) -> PrintTable {
+        PrintTable { table: table.clone(), texts }
+    }
+}
+
+/// One paginated unit.
+#[derive(Debug, Clone)]
+struct Unit {
+    height: f32,
+    keep_with_next: bool,
+    kind: UnitKind,
+}
+
+#[derive(Debug, Clone)]
+enum UnitKind {
+    Space,
+    Text { x: f32, width: f32, size: f32, role: Role, text: String, justify: bool, align: Align },
+    Row { table: usize, row: usize },
+    NewPage,
+    LandscapePage(usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Align {
+    Left,
+    Center,
+}
+
+/// A laid-out table: geometry and its data.
+struct TableGeo {
+    data: PrintTable,
+    size: f32,
+    xs: Vec<f32>,
+    heights: Vec<f32>,
+    header_rows: usize,
+}
+
+impl TableGeo {
+    fn new(fonts: &FontSet, data: PrintTable, size: f32, width: f32) -> TableGeo {
+        let def = &data.table.def;
+        let layout = &data.table.print;
+        let n = def.grid_columns;
+        let mut is_data = vec![false; n];
+        for c in &layout.cells {
+            if let GridContent::Data(_) = c.content {
+                for d in is_data.iter_mut().skip(c.col).take(c.cols) {
+                    *d = true;
+                }
+            }
+        }
+        let pad = size * 0.3;
+        // Five digits at full size; a longer number shrinks to fit its cell (see `draw`).
+        let min_data = fonts.width(Role::Table, "00000", size) + 2.0 * pad;
+        let total: f32 = def.col_widths.iter().sum::<f32>().max(1.0);
+        let mut widths: Vec<f32> = def.col_widths.iter().map(|w| width * w / total).collect();
+        // Data columns at least 6 digits wide; the labels give up what that needs.
+        let need: f32 =
+            widths.iter().zip(&is_data).filter(|(w, d)| **d && **w < min_data).map(|(w, _)| min_data - w).sum();
+        let label_total: f32 = widths.iter().zip(&is_data).filter(|(_, d)| !**d).map(|(w, _)| *w).sum();
+        if need > 0.0 && label_total > need * 1.5 {
+            for (w, d) in widths.iter_mut().zip(&is_data) {
+                if *d {
+                    *w = w.max(min_data);
+                } else {
+                    *w -= need * *w / label_total;
+                }
+            }
+        }
+        let mut xs = vec![0.0];
+        for w in &widths {
+            xs.push(xs.last().copied().unwrap_or(0.0) + w);
+        }
+        let line_h = size * 1.35;
+        let base = size * 2.1;
+        let mut heights = vec![base; layout.rows];
+        let mut tall = Vec::new();
+        for (c, text) in layout.cells.iter().zip(&data.texts) {
+            let (csize, indent) = match &c.content {
+                GridContent::Fixed { role: CellRole::Note, .. } => (NOTE_SIZE, 0),
+                GridContent::Fixed { indent, .. } => (size, *indent),
+                GridContent::Data(_) => (size, 0),
+            };
+            let w = xs[c.col + c.cols] - xs[c.col] - 2.0 * pad - f32::from(indent) * csize / 2.0;
+            let lines = wrap(fonts, Role::Table, text, csize, w, w).len().max(1) as f32;
+            let need = lines * csize * 1.35 + 2.0 * pad + (line_h - csize * 1.35).max(0.0);
+            if c.rows == 1 {
+                heights[c.row] = heights[c.row].max(need);
+            } else {
+                tall.push((c.row, c.rows, need));
+            }
+        }
+        for (row, rows, need) in tall {
+            let have: f32 = heights[row..row + rows].iter().sum();
+            if need > have {
+                heights[row + rows - 1] += need - have;
+            }
+        }
+        let header_rows = def.header_rows;
+        TableGeo { data, size, xs, heights, header_rows }
+    }
+
+    fn width(&self) -> f32 {
+        self.xs.last().copied().unwrap_or(0.0)
+    }
+
+    fn header_height(&self) -> f32 {
+        self.heights[..self.header_rows].iter().sum()
+    }
+
+    /// Rows made only of headers and captions must not end a page, and a small group under a
+    /// merged label (（四）无法提供, 3–8 rows) stays on one page.
+    fn keeps_with_next(&self, row: usize) -> bool {
+        let in_small_group = self.data.table.print.cells.iter().any(|c| {
+            matches!(c.content, GridContent::Fixed { .. })
+                && (2..=8).contains(&c.rows)
+                && c.row <= row
+                && row + 1 < c.row + c.rows
+        });
+        in_small_group
+            || row < self.header_rows
+            || self.data.table.print.cells.iter().filter(|c| c.row == row).all(|c| {
+                matches!(
+                    c.content,
+                    GridContent::Fixed { role: CellRole::Head | CellRole::Caption | CellRole::Note, .. }
+                )
+            })
+    }
+
+    /// Draws rows `rows` (with the header rows first when `with_header`), starting at `y`.
+    fn draw(
+        &self,
+        fonts: &FontSet,
+        items: &mut Vec<Item>,
+        x0: f32,
+        y0: f32,
+        rows: std::ops::Range<usize>,
+        with_header: bool,
+    ) -> f32 {
+        let mut visible: Vec<usize> = Vec::new();
+        if with_header {
+            visible.extend(0..self.header_rows);
+        }
+        visible.extend(rows);
+        // y of each visible row.
+        let mut ys = Vec::new();
+        let mut y = y0;
+        for &r in &visible {
+            ys.push(y);
+            y += self.heights[r];
+        }
+        let pad = self.size * 0.3;
+        let layout = &self.data.table.print;
+        for (c, text) in layout.cells.iter().zip(&self.data.texts) {
+            // The part of this cell that is on the page: consecutive visible rows it spans.
+            let span: Vec<usize> =
+                (0..visible.len()).filter(|&i| visible[i] >= c.row && visible[i] < c.row + c.rows).collect();
+            let (Some(&first), Some(&last)) = (span.first(), span.last()) else { continue };
+            let top = ys[first];
+            let bottom = ys[last] + self.heights[visible[last]];
+            let left = x0 + self.xs[c.col];
+            let right = x0 + self.xs[c.col + c.cols];
+            // Borders.
+            for (x1, y1, x2, y2) in [
+                (left, top, right, top),
+                (left, bottom, right, bottom),
+                (left, top, left, bottom),
+                (right, top, right, bottom),
+            ] {
+                items.push(Item::Line { x1, y1, x2, y2, width: 0.5 });
+            }
+            if text.is_empty() {
+                continue;
+            }
+            let (size, align, indent) = match &c.content {
+                GridContent::Fixed { role: CellRole::Note, .. } => (NOTE_SIZE, Align::Center, 0),
+                GridContent::Fixed { role: CellRole::Label, indent, .. } => (self.size, Align::Left, *indent),
+                _ => (self.size, Align::Center, 0),
+            };
+            let indent_w = f32::from(indent) * size / 2.0;
+            let inner_w = right - left - 2.0 * pad - indent_w;
+            // A number wider than its column is set smaller rather than wrapped or cut.
+            let size = match c.content {
+                GridContent::Data(_) => {
+                    let natural = fonts.width(Role::Table, text, size);
+                    if natural > inner_w { size * inner_w / natural } else { size }
+                }
+                GridContent::Fixed { .. } => size,
+            };
+            let lines = wrap(fonts, Role::Table, text, size, inner_w, inner_w);
+            let lh = size * 1.35;
+            let block_h = lines.len() as f32 * lh;
+            let mut ly = top + (bottom - top - block_h) / 2.0;
+            for line in lines {
+                let x = match align {
+                    Align::Left => left + pad + indent_w,
+                    Align::Center => left + (right - left - line.width) / 2.0,
+                };
+                items.push(Item::Text {
+                    x,
+                    y: ly + lh / 2.0 + size * 0.36,
+                    size,
+                    role: Role::Table,
+                    text: line.text,
+                    spacing: 0.0,
+                });
+                ly += lh;
+            }
+        }
+        y
+    }
+}
+
+/// Lays out the blocks into pages.
+pub fn layout(fonts: &FontSet, blocks: Vec<Block>) -> Vec<Page> {
+    let mut units = Vec::new();
+    let mut tables: Vec<TableGeo> = Vec::new();
+    let mut landscapes: Vec<Vec<Block>> = Vec::new();
+    for block in blocks {
+        push_block(fonts, block, BLOCK_W, &mut units, &mut tables, &mut landscapes);
+    }
+    paginate(fonts, &units, &tables, &landscapes)
+}
+
+/// A line unit; `(x, width)` is where the line sits in the frame.
+fn text_unit(
+    height: f32,
+    (x, width): (f32, f32),
+    size: f32,
+    role: Role,
+    text: String,
+    justify: bool,
+    align: Align,
+) -> Unit {
+    Unit { height, keep_with_next: false, kind: UnitKind::Text { x, width, size, role, text, justify, align } }
+}
+
+fn push_block(
+    fonts: &FontSet,
+    block: Block,
+    frame_w: f32,
+    units: &mut Vec<Unit>,
+    tables: &mut Vec<TableGeo>,
+    landscapes: &mut Vec<Vec<Block>>,
+) {
+    let indent = 2.0 * BODY_SIZE;
+    match block {
+        Block::Title(text) => {
+            let lines = wrap(fonts, Role::Title, &text, TITLE_SIZE, frame_w, frame_w);
+            let n = lines.len();
+            for (i, l) in lines.into_iter().enumerate() {
+                let mut u =
+                    text_unit(TITLE_SIZE * 1.55, (0.0, frame_w), TITLE_SIZE, Role::Title, l.text, false, Align::Center);
+                u.keep_with_next = i + 1 < n;
+                units.push(u);
+            }
+            units.push(Unit { height: PITCH, keep_with_next: false, kind: UnitKind::Space });
+        }
+        Block::Heading { level, text } => {
+            let role = if level <= 1 { Role::Heading1 } else { Role::Heading2 };
+            let lines = wrap(fonts, role, &text, BODY_SIZE, frame_w - indent, frame_w);
+            for (i, l) in lines.into_iter().enumerate() {
+                let x = if i == 0 { indent } else { 0.0 };
+                let mut u = text_unit(PITCH, (x, frame_w - x), BODY_SIZE, role, l.text, !l.last, Align::Left);
+                // A heading never ends a page.
+                u.keep_with_next = true;
+                units.push(u);
+            }
+        }
+        Block::Para(text) => {
+            let lines = wrap(fonts, Role::Body, &text, BODY_SIZE, frame_w - indent, frame_w);
+            let n = lines.len();
+            for (i, l) in lines.into_iter().enumerate() {
+                let x = if i == 0 { indent } else { 0.0 };
+                let mut u = text_unit(PITCH, (x, frame_w - x), BODY_SIZE, Role::Body, l.text, !l.last, Align::Left);
+                // No single line of a paragraph left alone at the top or bottom of a page.
+                u.keep_with_next = n > 1 && (i == 0 || i + 2 == n);
+                units.push(u);
+            }
+        }
+        Block::Blank => units.push(Unit { height: PITCH, keep_with_next: false, kind: UnitKind::Space }),
+        Block::Table { table, size } => {
+            let geo = TableGeo::new(fonts, *table, size, frame_w);
+            let t = tables.len();
+            for row in 0..geo.heights.len() {
+                units.push(Unit {
+                    height: geo.heights[row],
+                    keep_with_next: geo.keeps_with_next(row),
+                    kind: UnitKind::Row { table: t, row },
+                });
+            }
+            tables.push(geo);
+            // A little air below a table.
+            units.push(Unit { height: PITCH * 0.4, keep_with_next: false, kind: UnitKind::Space });
+        }
+        Block::Landscape(inner) => {
+            landscapes.push(inner);
+            units.push(Unit {
+                height: 0.0,
+                keep_with_next: false,
+                kind: UnitKind::LandscapePage(landscapes.len() - 1),
+            });
+        }
+        Block::Signature { name, date } => {
+            // Keep the signature with the last two lines of text above it (and what is between).
+            let mut back = 0;
+            for u in units.iter_mut().rev() {
+                u.keep_with_next = true;
+                if let UnitKind::Text { .. } = u.kind {
+                    back += 1;
+                    if back == 2 {
+                        break;
+                    }
+                }
+            }
+            let date_w = fonts.width(Role::Body, &date, BODY_SIZE);
+            let name_w = fonts.width(Role::Body, &name, BODY_SIZE);
+            let date_x = frame_w - 4.0 * BODY_SIZE - date_w;
+            let name_x = (date_x + date_w / 2.0 - name_w / 2.0).min(frame_w - name_w).max(0.0);
+            for _ in 0..2 {
+                units.push(Unit { height: PITCH, keep_with_next: true, kind: UnitKind::Space });
+            }
+            let mut u = text_unit(PITCH, (name_x, name_w), BODY_SIZE, Role::Body, name, false, Align::Left);
+            u.keep_with_next = true;
+            units.push(u);
+            units.push(text_unit(PITCH, (date_x, date_w), BODY_SIZE, Role::Body, date, false, Align::Left));
+        }
+        Block::AnnexStart { title } => {
+            units.push(Unit { height: 0.0, keep_with_next: false, kind: UnitKind::NewPage });
+            let mut u = text_unit(PITCH, (0.0, frame_w), BODY_SIZE, Role::Heading1, "附件".into(), false, Align::Left);
+            u.keep_with_next = true;
+            units.push(u);
+            for l in wrap(fonts, Role::Title, &title, TITLE_SIZE, frame_w, frame_w) {
+                let mut u =
+                    text_unit(TITLE_SIZE * 1.55, (0.0, frame_w), TITLE_SIZE, Role::Title, l.text, false, Align::Center);
+                u.keep_with_next = true;
+                units.push(u);
+            }
+            units.push(Unit { height: PITCH * 0.5, keep_with_next: true, kind: UnitKind::Space });
+        }
+    }
+}
+
+fn paginate(fonts: &FontSet, units: &[Unit], tables: &[TableGeo], landscapes: &[Vec<Block>]) -> Vec<Page> {
+    // First decide where pages break: indices of the first unit of each page.
+    let mut starts = vec![0usize];
+    let mut y = 0.0;
+    let mut i = 0;
+    while i < units.len() {
+        let u = &units[i];
+        let page_start = *starts.last().unwrap_or(&0);
+        match u.kind {
+            UnitKind::NewPage | UnitKind::LandscapePage(_) => {
+                if i > page_start {
+                    starts.push(i);
+                }
+                if matches!(u.kind, UnitKind::LandscapePage(_)) {
+                    starts.push(i + 1);
+                }
+                y = 0.0;
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        // A continued table repeats its header rows at the top of the page.
+        if i == page_start && y == 0.0 {
+            y = continuation_header(units, tables, i);
+        }
+        if y + u.height <= BLOCK_H + 0.01 || i == page_start {
+            y += u.height;
+            i += 1;
+            continue;
+        }
+        // Does not fit: break before the chain of units that must stay with this one (unless
+        // the chain fills the whole page; then break where it overflows).
+        let mut b = i;
+        while b > page_start && units[b - 1].keep_with_next {
+            b -= 1;
+        }
+        if b == page_start {
+            b = i;
+        }
+        starts.push(b);
+        y = 0.0;
+        i = b;
+    }
+
+    let mut pages = Vec::new();
+    for (k, &start) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(units.len());
+        if start >= end {
+            continue;
+        }
+        if let UnitKind::LandscapePage(l) = units[start].kind {
+            let inner = layout_landscape(fonts, &landscapes[l]);
+            pages.push(Page { frame: Frame::Landscape, items: inner });
+            continue;
+        }
+        let mut items = Vec::new();
+        let mut y = 0.0;
+        let mut j = start;
+        // Skip leading spaces.
+        while j < end && matches!(units[j].kind, UnitKind::Space | UnitKind::NewPage) {
+            j += 1;
+        }
+        while j < end {
+            match &units[j].kind {
+                UnitKind::Row { table, .. } => {
+                    let t = *table;
+                    let first = match units[j].kind {
+                        UnitKind::Row { row, .. } => row,
+                        _ => 0,
+                    };
+                    let mut last = first;
+                    let mut k2 = j;
+                    while k2 < end && matches!(units[k2].kind, UnitKind::Row { table: tt, .. } if tt == t) {
+                        if let UnitKind::Row { row, .. } = units[k2].kind {
+                            last = row;
+                        }
+                        k2 += 1;
+                    }
+                    let geo = &tables[t];
+                    let with_header = first >= geo.header_rows && geo.header_rows > 0;
+                    let x0 = ((BLOCK_W - geo.width()) / 2.0).max(0.0);
+                    y = geo.draw(fonts, &mut items, x0, y, first..last + 1, with_header);
+                    j = k2;
+                }
+                UnitKind::Text { x, width, size, role, text, justify, align } => {
+                    let natural = fonts.width(*role, text, *size);
+                    let n = text.chars().count();
+                    let (tx, spacing) = match align {
+                        Align::Center => (x + (width - natural) / 2.0, 0.0),
+                        Align::Left if *justify && n > 1 && natural < *width => {
+                            (*x, (width - natural) / (n - 1) as f32)
+                        }
+                        Align::Left => (*x, 0.0),
+                    };
+                    let h = units[j].height;
+                    items.push(Item::Text {
+                        x: tx,
+                        y: y + h / 2.0 + size * 0.36,
+                        size: *size,
+                        role: *role,
+                        text: text.clone(),
+                        spacing,
+                    });
+                    y += h;
+                    j += 1;
+                }
+                UnitKind::Space => {
+                    y += units[j].height;
+                    j += 1;
+                }
+                UnitKind::NewPage | UnitKind::LandscapePage(_) => j += 1,
+            }
+        }
+        pages.push(Page { frame: Frame::Portrait, items });
+    }
+    pages
+}
+
+/// Height of repeated header rows when a page starts inside a table.
+fn continuation_header(units: &[Unit], tables: &[TableGeo], i: usize) -> f32 {
+    match units[i].kind {
+        UnitKind::Row { table, row } if row >= tables[table].header_rows && tables[table].header_rows > 0 => {
+            tables[table].header_height()
+        }
+        _ => 0.0,
+    }
+}
+
+/// A landscape page: the blocks laid out in a 225 × 156 mm frame (they must fit one page).
+fn layout_landscape(fonts: &FontSet, blocks: &[Block]) -> Vec<Item> {
+    let mut units = Vec::new();
+    let mut tables = Vec::new();
+    let mut nested = Vec::new();
+    for b in blocks.iter().cloned() {
+        push_block(fonts, b, BLOCK_H, &mut units, &mut tables, &mut nested);
+    }
+    let mut items = Vec::new();
+    let mut y = 0.0;
+    let mut j = 0;
+    while j < units.len() {
+        match &units[j].kind {
+            UnitKind::Row { table, .. } => {
+                let t = *table;
+                let n = tables[t].heights.len();
+                let x0 = ((BLOCK_H - tables[t].width()) / 2.0).max(0.0);
+                y = tables[t].draw(fonts, &mut items, x0, y, tables[t].header_rows..n, true);
+                j += n;
+            }
+            UnitKind::Text { x, size, role, text, .. } => {
+                let h = units[j].height;
+                items.push(Item::Text {
+                    x: *x,
+                    y: y + h / 2.0 + size * 0.36,
+                    size: *size,
+                    role: *role,
+                    text: text.clone(),
+                    spacing: 0.0,
+                });
+                y += h;
+                j += 1;
+            }
+            _ => {
+                y += units[j].height;
+                j += 1;
+            }
+        }
+    }
+    items
+}
