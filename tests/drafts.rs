@@ -99,6 +99,9 @@ fn truncated_files_give_errors_not_panics() {
     let text = draft::to_ron(&full_report());
     let mut cuts = 0;
     for (i, _) in text.char_indices().step_by(7) {
+        if text[..i].trim_end() == text.trim_end() {
+            continue; // only the final line break is missing: the draft is complete
+        }
         let r = draft::from_ron(&text[..i], Path::new("t.ron"));
         assert!(r.is_err(), "a draft cut at byte {i} must not load");
         cuts += 1;

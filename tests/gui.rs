@@ -510,3 +510,40 @@ fn clicking_a_filled_cell_selects_it_so_typing_replaces_the_number() {
     h.run();
     assert!(h.get_by_label(NEW_NP).is_focused(), "in edit mode ← moves the caret, not the cell");
 }
+
+#[test]
+fn export_pdf_with_errors_asks_draft_or_final_then_writes_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("报告.pdf");
+    let mut r = empty_2025();
+    r.set_cell("t3.new.np", "5"); // T3-01: nothing else filled
+    let mut h = harness(app_with(r));
+    h.key_press_modifiers(CTRL, Key::E);
+    h.run();
+    assert!(matches!(h.state().dialog, Dialog::ExportChoice { errors: 2, .. }), "{:?}", h.state().dialog);
+    h.get_by_role_and_label(Role::Button, "导出为草稿").click();
+    h.run();
+    assert!(matches!(h.state().dialog, Dialog::Path { .. }));
+    h.key_press_modifiers(CTRL, Key::A);
+    type_text(&mut h, path.to_str().unwrap());
+    h.key_press(Key::Enter);
+    h.run();
+    let bytes = std::fs::read(&path).expect("PDF written");
+    assert!(bytes.starts_with(b"%PDF-"));
+    let doc = lopdf::Document::load_mem(&bytes).unwrap();
+    let first = *doc.get_pages().keys().next().unwrap();
+    assert!(doc.extract_text(&[first]).unwrap().contains("草稿"));
+    let notice = h.state().notice.clone().unwrap();
+    assert!(notice.text.contains("已导出PDF"), "{}", notice.text);
+
+    // 打印 writes a temporary PDF for the viewer (not opened here: no desktop).
+    h.key_press_modifiers(CTRL, Key::P);
+    h.run();
+    h.get_by_role_and_label(Role::Button, "仍导出为正式版").click();
+    h.run();
+    let printed = h.state().last_pdf.clone().expect("print file");
+    let bytes = std::fs::read(&printed).unwrap();
+    let doc = lopdf::Document::load_mem(&bytes).unwrap();
+    let first = *doc.get_pages().keys().next().unwrap();
+    assert!(!doc.extract_text(&[first]).unwrap().contains("草稿"), "exported as final on request");
+}

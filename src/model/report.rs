@@ -283,12 +283,18 @@ impl Report {
 
     /// The report title in the chosen pattern.
     pub fn title(&self) -> String {
+        self.title_parts().concat()
+    }
+
+    /// The title in the pieces where a line may break without splitting words (GB/T 9704:
+    /// 回行时要做到词意完整): the unit's name and the rest.
+    pub fn title_parts(&self) -> Vec<String> {
         let unit = self.unit.name.trim();
         let y = self.year;
         match self.options.title_pattern {
-            TitlePattern::UnitYear => format!("{unit}{y}年政府信息公开工作年度报告"),
-            TitlePattern::UnitYearDu => format!("{unit}{y}年度政府信息公开工作年度报告"),
-            TitlePattern::YearUnit => format!("{y}年{unit}政府信息公开工作年度报告"),
+            TitlePattern::UnitYear => vec![unit.to_string(), format!("{y}年政府信息公开工作年度报告")],
+            TitlePattern::UnitYearDu => vec![unit.to_string(), format!("{y}年度政府信息公开工作年度报告")],
+            TitlePattern::YearUnit => vec![format!("{y}年{unit}"), "政府信息公开工作年度报告".to_string()],
         }
     }
 

@@ -71,32 +71,22 @@ pub struct Page {
 /// What the document is made of, in order.
 #[derive(Debug, Clone)]
 pub enum Block {
-    Title(String),
+    /// The title, in pieces that may each start a line.
+    Title(Vec<String>),
     /// A heading; level 1 `一、` (黑体), level 2 `（一）` (楷体).
-    Heading {
-        level: u8,
-        text: String,
-    },
+    Heading { level: u8, text: String },
     /// A body paragraph, first line indented two characters.
     Para(String),
     /// An empty body line.
     Blank,
     /// A table as printed. `size` is its font size.
-    Table {
-        table: Box<PrintTable>,
-        size: f32,
-    },
+    Table { table: Box<PrintTable>, size: f32 },
     /// Blocks on a page of their own, laid out landscape.
     Landscape(Vec<Block>),
     /// 落款 with room for the seal: name centred over the date, date 4 characters from the right.
-    Signature {
-        name: String,
-        date: String,
-    },
+    Signature { name: String, date: String },
     /// The annex starts on a new page: `附件` top left in 黑体, its title centred on line 2.
-    AnnexStart {
-        title: String,
-    },
+    AnnexStart { title: String },
 }
 
 /// A table ready to print: its grid and the text of every cell.
@@ -331,6 +321,40 @@ pub fn layout(fonts: &FontSet, blocks: Vec<Block>) -> Vec<Page> {
     paginate(fonts, &units, &tables, &landscapes)
 }
 
+/// Title lines: one line if it fits; else one line per piece if each fits (so words stay whole);
+/// else balanced lines.
+fn title_lines(fonts: &FontSet, parts: &[String], width: f32) -> Vec<String> {
+    let whole = parts.concat();
+    if fonts.width(Role::Title, &whole, TITLE_SIZE) <= width {
+        return vec![whole];
+    }
+    let parts: Vec<&String> = parts.iter().filter(|p| !p.is_empty()).collect();
+    if parts.iter().all(|p| fonts.width(Role::Title, p, TITLE_SIZE) <= width) {
+        return parts.into_iter().cloned().collect();
+    }
+    balanced_wrap(fonts, &whole, width).into_iter().map(|l| l.text).collect()
+}
+
+/// Title lines of similar length (GB/T 9704: 排列对称，长短适宜): the narrowest width that
+/// still needs no more lines than the full width does.
+fn balanced_wrap(fonts: &FontSet, text: &str, width: f32) -> Vec<super::text::Line> {
+    let full = wrap(fonts, Role::Title, text, TITLE_SIZE, width, width);
+    if full.len() < 2 {
+        return full;
+    }
+    let n = full.len();
+    let (mut lo, mut hi) = (fonts.width(Role::Title, text, TITLE_SIZE) / n as f32, width);
+    for _ in 0..16 {
+        let mid = (lo + hi) / 2.0;
+        if wrap(fonts, Role::Title, text, TITLE_SIZE, mid, mid).len() <= n {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    wrap(fonts, Role::Title, text, TITLE_SIZE, hi, hi)
+}
+
 /// A line unit; `(x, width)` is where the line sits in the frame.
 fn text_unit(
     height: f32,
@@ -354,12 +378,12 @@ fn push_block(
 ) {
     let indent = 2.0 * BODY_SIZE;
     match block {
-        Block::Title(text) => {
-            let lines = wrap(fonts, Role::Title, &text, TITLE_SIZE, frame_w, frame_w);
+        Block::Title(parts) => {
+            let lines = title_lines(fonts, &parts, frame_w);
             let n = lines.len();
             for (i, l) in lines.into_iter().enumerate() {
                 let mut u =
-                    text_unit(TITLE_SIZE * 1.55, (0.0, frame_w), TITLE_SIZE, Role::Title, l.text, false, Align::Center);
+                    text_unit(TITLE_SIZE * 1.55, (0.0, frame_w), TITLE_SIZE, Role::Title, l, false, Align::Center);
                 u.keep_with_next = i + 1 < n;
                 units.push(u);
             }
@@ -540,7 +564,14 @@ fn paginate(fonts: &FontSet, units: &[Unit], tables: &[TableGeo], landscapes: &[
                     let n = text.chars().count();
                     let (tx, spacing) = match align {
                         Align::Center => (x + (width - natural) / 2.0, 0.0),
-                        Align::Left if *justify && n > 1 && natural < *width => {
+                        // Justified, unless that would spread the characters apart (a long
+                        // web address pushed to the next line): then ragged.
+                        Align::Left
+                            if *justify
+                                && n > 1
+                                && natural < *width
+                                && (width - natural) / ((n - 1) as f32) < size * 0.3 =>
+                        {
                             (*x, (width - natural) / (n - 1) as f32)
                         }
                         Align::Left => (*x, 0.0),

@@ -99,7 +99,7 @@ fn paragraphs(text: &str, out: &mut Vec<Block>) {
 
 /// The document as blocks, in print order.
 fn blocks(form: &Form, report: &Report, values: &crate::model::Values) -> Vec<Block> {
-    let mut out = vec![Block::Title(report.title())];
+    let mut out = vec![Block::Title(report.title_parts())];
     let opening = report.opening();
     if report.options.opening == OpeningPlacement::Start {
         paragraphs(&opening, &mut out);
@@ -167,7 +167,7 @@ fn blocks(form: &Form, report: &Report, values: &crate::model::Values) -> Vec<Bl
 fn texts_of(blocks: &[Block], out: &mut Vec<(Role, String, String)>) {
     for b in blocks {
         match b {
-            Block::Title(t) => out.push((Role::Title, t.clone(), "标题".into())),
+            Block::Title(t) => out.push((Role::Title, t.concat(), "标题".into())),
             Block::Heading { level, text } => {
                 let role = if *level <= 1 { Role::Heading1 } else { Role::Heading2 };
                 out.push((role, text.clone(), "标题".into()));

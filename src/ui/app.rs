@@ -20,6 +20,8 @@ const SAVE_AS: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND.plus(
 const UNDO: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Z);
 const REDO: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::Y);
 const REDO_ALT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), Key::Z);
+const EXPORT_PDF: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::E);
+const PRINT: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::P);
 const NEXT_PAGE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::PageDown);
 const PREV_PAGE: KeyboardShortcut = KeyboardShortcut::new(Modifiers::COMMAND, Key::PageUp);
 
@@ -105,6 +107,13 @@ pub enum Dialog {
     /// An error the user must acknowledge (a file that could not be read …).
     Error(String),
     Shortcuts,
+    /// Errors remain: export as a marked draft or as final?
+    ExportChoice {
+        purpose: super::export::Purpose,
+        errors: usize,
+    },
+    /// PDF font choices.
+    Fonts,
 }
 
 #[derive(Debug, Clone)]
@@ -141,6 +150,12 @@ pub struct NianbaoApp {
     focus_dialog: bool,
     /// An action to run next frame (after a save that a "save first?" answer asked for).
     pending_then: Option<Then>,
+    /// The next PDF is exported without the 草稿 mark although errors remain.
+    pub export_final: bool,
+    /// The last PDF written (export or print).
+    pub last_pdf: Option<PathBuf>,
+    /// A font file being chosen in the system dialog.
+    pub font_pick: Option<(crate::pdf::fonts::Role, files::Pending)>,
 }
 
 impl NianbaoApp {
@@ -167,6 +182,9 @@ impl NianbaoApp {
             focus_first: false,
             focus_dialog: false,
             pending_then: None,
+            export_final: false,
+            last_pdf: None,
+            font_pick: None,
         }
     }
 
@@ -382,6 +400,11 @@ impl NianbaoApp {
 
     fn remember(&mut self, path: &Path) {
         self.settings.touch_recent(path);
+        self.save_settings();
+    }
+
+    /// Writes the settings (recent files, fonts, zoom); a failure is shown, never fatal.
+    pub fn save_settings(&mut self) {
         if let Some(p) = &self.config.settings_path
             && let Err(e) = store::settings::save(p, &self.settings)
         {
@@ -533,6 +556,10 @@ impl NianbaoApp {
             self.redo();
         } else if pressed(ui, &UNDO) {
             self.undo();
+        } else if pressed(ui, &EXPORT_PDF) {
+            self.start_export(super::export::Purpose::Save, &ctx);
+        } else if pressed(ui, &PRINT) {
+            self.start_export(super::export::Purpose::Print, &ctx);
         } else if pressed(ui, &NEXT_PAGE) {
             self.turn_page(1);
         } else if pressed(ui, &PREV_PAGE) {
@@ -669,6 +696,19 @@ impl NianbaoApp {
                 if ui.add_enabled(has_doc, egui::Button::new("另存为…").shortcut_text("Ctrl+Shift+S")).clicked() {
                     ui.close();
                     self.ask_path(DialogKind::SaveDraft, None, &ctx);
+                }
+                ui.separator();
+                if ui.add_enabled(has_doc, egui::Button::new("导出PDF…").shortcut_text("Ctrl+E")).clicked() {
+                    ui.close();
+                    self.start_export(super::export::Purpose::Save, &ctx);
+                }
+                if ui.add_enabled(has_doc, egui::Button::new("打印…").shortcut_text("Ctrl+P")).clicked() {
+                    ui.close();
+                    self.start_export(super::export::Purpose::Print, &ctx);
+                }
+                if ui.button("PDF字体…").clicked() {
+                    ui.close();
+                    self.dialog = Dialog::Fonts;
                 }
                 ui.separator();
                 if ui.button("导入CSV…").clicked() {
@@ -921,6 +961,14 @@ impl NianbaoApp {
                     self.dialog = Dialog::Error(msg);
                 }
             }
+            Dialog::ExportChoice { purpose, errors } => {
+                self.dialog = Dialog::ExportChoice { purpose, errors };
+                super::export::export_choice_ui(ctx, self, purpose, errors);
+            }
+            Dialog::Fonts => {
+                self.dialog = Dialog::Fonts;
+                super::export::fonts_ui(ctx, self);
+            }
             Dialog::Shortcuts => {
                 let m = egui::Modal::new(egui::Id::unique("shortcuts")).show(ctx, |ui| {
                     ui.heading("快捷键");
@@ -986,7 +1034,12 @@ impl NianbaoApp {
                 }
                 self.import_csv(&p);
             }
-            DialogKind::ExportPdf | DialogKind::FontFile => {}
+            DialogKind::ExportPdf => {
+                if let Err(msg) = self.export_pdf_to(&p) {
+                    fail(self, msg);
+                }
+            }
+            DialogKind::FontFile => {}
         }
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod doc;
+pub mod export;
 pub mod files;
 pub mod findings;
 pub mod fonts;

@@ -5,7 +5,7 @@ use egui::{Id, RichText, TextEdit, Ui};
 use super::app::{NianbaoApp, Page, Then};
 use super::doc::{Document, Field, UnitField};
 use super::table;
-use crate::model::report::{OpeningPlacement, TitlePattern};
+use crate::model::report::{OpeningPlacement, PageNumbers, TitlePattern};
 use crate::model::{Date, Severity};
 
 /// The id of a section's text editor (for focusing it from a finding).
@@ -253,6 +253,34 @@ fn unit_page(ui: &mut Ui, app: &mut NianbaoApp) {
     ui.checkbox(&mut o.signature_block, "打印落款（单位名称和日期，留出盖章位置）");
     ui.checkbox(&mut o.blank_as_zero, "未填写的单元格打印为0（否则导出时提示）");
     ui.checkbox(&mut o.landscape_table4, "表四单独横向排版（否则缩小字号排在纵向页面）");
+    ui.horizontal(|ui| {
+        ui.label("页码：");
+        ui.radio_value(&mut o.page_numbers, PageNumbers::Outside, "单页居右、双页居左（双面打印，GB/T 9704）");
+        ui.radio_value(&mut o.page_numbers, PageNumbers::Center, "居中（单面打印）");
+    });
+    // GB2019 采购总金额 has no unit in the national header: the report says which.
+    let open_units: Vec<String> = doc
+        .form
+        .cells
+        .iter()
+        .filter(|c| c.is_input() && matches!(c.kind, crate::model::CellKind::Money { unit: None }))
+        .map(|c| c.id.clone())
+        .collect();
+    for id in open_units {
+        let path = doc.form.cell(&id).map(|c| c.row_label.clone() + "“" + &c.col_label + "”").unwrap_or_default();
+        let mut unit = o.money_units.get(&id).cloned().unwrap_or_default();
+        ui.horizontal(|ui| {
+            ui.label(format!("{path}的单位："));
+            ui.radio_value(&mut unit, String::new(), "不注明");
+            ui.radio_value(&mut unit, "元".to_string(), "元");
+            ui.radio_value(&mut unit, "万元".to_string(), "万元");
+        });
+        if unit.is_empty() {
+            o.money_units.remove(&id);
+        } else {
+            o.money_units.insert(id, unit);
+        }
+    }
     if *o != before {
         doc.touch();
     }
