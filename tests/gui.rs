@@ -547,3 +547,37 @@ fn export_pdf_with_errors_asks_draft_or_final_then_writes_the_file() {
     let first = *doc.get_pages().keys().next().unwrap();
     assert!(!doc.extract_text(&[first]).unwrap().contains("草稿"), "exported as final on request");
 }
+
+#[test]
+fn this_years_report_from_last_years_in_one_action() {
+    let dir = tempfile::tempdir().unwrap();
+    let last = dir.path().join("2021.ron");
+    let csv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hangzhou-2021.csv");
+    let report = nianbao::store::csv::read(&csv, &Default::default()).unwrap().report;
+    nianbao::store::save(&last, &report).unwrap();
+
+    let mut h = harness(NianbaoApp::new(AppConfig::default()));
+    h.get_by_label("以上年报告为模板新建…").click();
+    h.run();
+    type_text(&mut h, last.to_str().unwrap());
+    h.key_press(Key::Enter);
+    h.run();
+    let doc = h.state().doc.as_ref().expect("rolled over");
+    assert_eq!(doc.report.year, 2022);
+    assert!(doc.dirty && doc.path.is_none(), "a new, unsaved draft");
+    assert_eq!(doc.report.cell_text("t3.carry_in.np"), "783");
+
+    // Last year's text stands beside this year's editor; a paragraph can be copied over.
+    open_page(&mut h, "五、存在的主要问题及改进情况");
+    assert!(h.query_by_label_contains("上年（2021年度）本部分（只读）").is_some());
+    h.get_by_label("复制此段到本年").click();
+    h.run();
+    assert_eq!(h.state().doc.as_ref().unwrap().report.section("s5"), report.section("s5"));
+
+    // The grid can show last year's figure in each cell (上年结转 beside last year's 结转下年度).
+    let doc = h.state().doc.as_ref().unwrap();
+    let prev = |id: &str| nianbao::ui::table::previous_value(doc, doc.form.index[id]);
+    assert_eq!(prev("t3.new.np").as_deref(), Some("13612"));
+    assert_eq!(prev("t3.carry_in.np").as_deref(), Some("783"));
+    assert_eq!(prev("t3.new.total").as_deref(), Some("14069"));
+}

@@ -46,6 +46,7 @@ pub enum CCheck {
     FormatForYear,
     Structure,
     UnitDetails,
+    YearOverYear { factor: i64, min: i64 },
 }
 
 #[derive(Debug, Clone)]
@@ -223,6 +224,7 @@ fn compile_check(form: &Form, check: &Check, k: &str) -> Result<CCheck, String> 
         Check::FormatForYear => CCheck::FormatForYear,
         Check::Structure => CCheck::Structure,
         Check::UnitDetails => CCheck::UnitDetails,
+        Check::YearOverYear { factor, min } => CCheck::YearOverYear { factor: *factor, min: *min },
     })
 }
 
@@ -326,6 +328,7 @@ impl Eval<'_> {
             CCheck::FormatForYear => self.format_for_year(rule, out),
             CCheck::Structure => self.structure(rule, out),
             CCheck::UnitDetails => self.unit_details(rule, out),
+            CCheck::YearOverYear { factor, min } => self.year_over_year(rule, *factor, *min, out),
             CCheck::TextFilled { section, reject } => {
                 let text = self.report.section(section).trim();
                 if text.is_empty() || reject.iter().any(|r| r == text) {
@@ -642,6 +645,30 @@ impl Eval<'_> {
         if self.report.options.signature_block && self.report.signed_on.is_none() {
             let mut f = self.finding(rule, None, vec![], "未填写落款日期".into());
             f.key = format!("{}@落款日期", rule.id);
+            out.push(f);
+        }
+    }
+
+    fn year_over_year(&self, rule: &CompiledRule, factor: i64, min: i64, out: &mut Vec<Finding>) {
+        let Some(reference) = &self.report.reference else { return };
+        for (ix, c) in self.form.cells.iter().enumerate() {
+            // 上年结转 has its own, exact check (T3-06).
+            if c.ui_only || c.row_key == "carry_in" || !self.form.tables[c.table].def.printed {
+                continue;
+            }
+            let (Some(now), Some(prev)) = (self.values.get(ix).num(), reference.value(&c.id)) else { continue };
+            let (a, b) = (now.raw().abs(), prev.raw().abs());
+            let (hi, lo) = (a.max(b), a.min(b));
+            let min_raw = Num::from_int(min).map(Num::raw).unwrap_or(i64::MAX);
+            if hi < min_raw || lo.saturating_mul(factor) >= hi {
+                continue;
+            }
+            let msg =
+                format!("{}：本年{}，上年{}，相差超过{}倍，请核实是否填错", self.describe_cell(ix), now, prev, factor);
+            let mut f = self.finding(rule, None, vec![ix], msg);
+            f.left = Some(now.to_string());
+            f.right = Some(prev.to_string());
+            f.difference = now.checked_sub(prev).map(|d| d.to_string());
             out.push(f);
         }
     }

@@ -342,6 +342,12 @@ pub enum Check {
     Structure,
     /// 机关全称 and 落款 are filled in.
     UnitDetails,
+    /// A figure changed from last year's by more than `factor` times (when the larger of the
+    /// two is at least `min`): worth a second look, often a typing slip.
+    YearOverYear {
+        factor: i64,
+        min: i64,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -468,7 +468,7 @@ impl NianbaoApp {
                 .min_size(200.0)
                 .default_size(220.0)
                 .show(ui, |ui| self.pages_nav_ui(ui));
-            egui::Panel::right("findings").resizable(true).min_size(260.0).default_size(300.0).show(ui, |ui| {
+            egui::Panel::right("findings").resizable(true).min_size(240.0).default_size(280.0).show(ui, |ui| {
                 findings::findings_ui(ui, self);
             });
         }

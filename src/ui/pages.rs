@@ -301,17 +301,15 @@ fn section_page(ui: &mut Ui, app: &mut NianbaoApp, index: usize) {
 
     if !section.subsections.is_empty() {
         ui.label(RichText::new("总述").strong());
-        text_editor(ui, app, &section.id, &format!("正文/{}/总述", section.heading), 4);
+        editor_with_previous(ui, app, &reference, &section.id, &format!("正文/{}/总述", section.heading), 4);
         for sub in &section.subsections {
             ui.add_space(6.0);
             ui.label(RichText::new(&sub.heading).strong());
-            text_editor(ui, app, &sub.id, &format!("正文/{}/{}", section.heading, sub.heading), 5);
+            editor_with_previous(ui, app, &reference, &sub.id, &format!("正文/{}/{}", section.heading, sub.heading), 5);
             if sub.id == "s1.2" {
                 table3_sentence_button(ui, app, &sub.id);
             }
-            previous_text(ui, app, &reference, &sub.id);
         }
-        previous_text(ui, app, &reference, &section.id);
         return;
     }
 
@@ -335,11 +333,33 @@ fn section_page(ui: &mut Ui, app: &mut NianbaoApp, index: usize) {
     }
     let (label, rows) = if has_table { ("表后文字（可选）", 3) } else { ("正文", 10) };
     ui.label(RichText::new(label).strong());
-    text_editor(ui, app, &section.id, &format!("正文/{}", section.heading), rows);
+    editor_with_previous(ui, app, &reference, &section.id, &format!("正文/{}", section.heading), rows);
     if section.id == "s3" && app.doc.as_ref().is_some_and(|d| d.report.template == "gb2019") {
         table3_sentence_button(ui, app, &section.id);
     }
-    previous_text(ui, app, &reference, &section.id);
+}
+
+/// A section editor; when last year's report had text there, it stands read-only beside it.
+fn editor_with_previous(
+    ui: &mut Ui,
+    app: &mut NianbaoApp,
+    reference: &Option<crate::model::Reference>,
+    key: &str,
+    name: &str,
+    rows: usize,
+) {
+    let previous = reference
+        .as_ref()
+        .and_then(|r| r.sections.get(key).filter(|t| !t.trim().is_empty()).map(|t| (r.year, t.clone())));
+    match previous {
+        None => text_editor(ui, app, key, name, rows),
+        Some((year, text)) => {
+            ui.columns(2, |cols| {
+                text_editor(&mut cols[0], app, key, name, rows.max(6));
+                previous_text(&mut cols[1], app, year, &text, key);
+            });
+        }
+    }
 }
 
 /// The sentence on applications, written from table 三 (T3-09: never retype numbers).
@@ -374,19 +394,20 @@ fn table3_sentence_button(ui: &mut Ui, app: &mut NianbaoApp, key: &str) {
 
 /// Last year's text of a section, read-only, each paragraph with a copy button (narratives are
 /// not carried over: 30号 warns against 内容雷同).
-fn previous_text(ui: &mut Ui, app: &mut NianbaoApp, reference: &Option<crate::model::Reference>, key: &str) {
-    let Some(r) = reference else { return };
-    let Some(text) = r.sections.get(key).filter(|t| !t.trim().is_empty()) else { return };
+fn previous_text(ui: &mut Ui, app: &mut NianbaoApp, year: i32, text: &str, key: &str) {
     let mut copy = None;
-    egui::CollapsingHeader::new(format!("上年（{}年度）本部分内容", r.year)).id_salt(("prev", key)).show(ui, |ui| {
-        for para in text.lines().filter(|l| !l.trim().is_empty()) {
-            ui.horizontal_top(|ui| {
-                if ui.small_button("复制此段").on_hover_text("把这一段加到本年正文末尾").clicked() {
-                    copy = Some(para.to_string());
-                }
-                ui.label(RichText::new(para).weak());
-            });
-        }
+    egui::Frame::new().fill(egui::Color32::from_gray(246)).inner_margin(6).corner_radius(4).show(ui, |ui| {
+        ui.label(RichText::new(format!("上年（{year}年度）本部分（只读）")).strong());
+        egui::ScrollArea::vertical().id_salt(("prev", key)).max_height(220.0).show(ui, |ui| {
+            for (i, para) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+                ui.push_id(i, |ui| {
+                    ui.label(RichText::new(para).color(egui::Color32::from_gray(90)));
+                    if ui.small_button("复制此段到本年").clicked() {
+                        copy = Some(para.to_string());
+                    }
+                });
+            }
+        });
     });
     if let (Some(p), Some(doc)) = (copy, app.doc.as_mut()) {
         let mut t = doc.report.section(key).to_string();

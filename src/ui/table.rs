@@ -447,7 +447,6 @@ pub fn table_ui(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, table_ix:
         let origin = outer.min + vec2(1.0, 1.0);
         let painter = ui.painter_at(outer.expand(2.0));
         let text_color = ui.visuals().text_color();
-        let reference = doc.report.reference.as_ref();
 
         for c in &layout.cells {
             let rect = geo.rect(origin, c.row, c.col, c.rows, c.cols);
@@ -483,7 +482,7 @@ pub fn table_ui(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, table_ix:
                     let tips: Vec<String> =
                         doc.findings_of(ix).map(|f| format!("[{}] {}", f.severity.label(), f.message)).collect();
                     if grid.show_prev
-                        && let Some(prev) = reference.and_then(|r| r.cells.get(&cell.id))
+                        && let Some(prev) = previous_value(doc, ix)
                     {
                         painter.text(
                             rect.left_top() + vec2(3.0, 1.0),
@@ -583,6 +582,19 @@ pub fn table_ui(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, table_ix:
         }
         ui.ctx().request_repaint();
     }
+}
+
+/// Last year's figure for a cell, as shown beside it when 显示上年数 is on. For 上年结转 that is
+/// last year's 结转下年度, the figure it should equal.
+pub fn previous_value(doc: &Document, ix: CellIx) -> Option<String> {
+    let cell = &doc.form.cells[ix];
+    let reference = doc.report.reference.as_ref()?;
+    let id = if cell.row_key == "carry_in" && cell.table_is("t3") {
+        format!("t3.carry_out.{}", cell.col_key)
+    } else {
+        cell.id.clone()
+    };
+    reference.cells.get(&id).cloned()
 }
 
 /// Cells of the table by id, for tests.
