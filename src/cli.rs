@@ -199,16 +199,23 @@ struct Loaded {
     report: Report,
     published: std::collections::BTreeMap<String, String>,
     csv_issues: Vec<csv::CsvIssue>,
+    /// What the draft reader noticed (unknown fields, control characters).
+    warnings: Vec<String>,
 }
 
 fn load_any(path: &Path, a: &Args) -> Result<Loaded, String> {
     if is_csv(path) {
         let opts = ImportOptions { format: a.format.clone(), year: a.year, unit: a.unit.clone() };
         let CsvData { report, published, issues } = csv::read(path, &opts).map_err(|e| e.to_string())?;
-        Ok(Loaded { report, published, csv_issues: issues })
+        Ok(Loaded { report, published, csv_issues: issues, warnings: Vec::new() })
     } else {
-        let report = draft::load(path).map_err(|e| e.to_string())?;
-        Ok(Loaded { report, published: Default::default(), csv_issues: Vec::new() })
+        let loaded = draft::load_checked(path).map_err(|e| e.to_string())?;
+        Ok(Loaded {
+            report: loaded.report,
+            published: Default::default(),
+            csv_issues: Vec::new(),
+            warnings: loaded.warnings,
+        })
     }
 }
 
@@ -258,6 +265,9 @@ fn cmd_check(a: &Args, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             return EXIT_UNREADABLE;
         }
     };
+    for w in &loaded.warnings {
+        let _ = writeln!(err, "注意：{w}");
+    }
     let findings = findings_for(&loaded, &form);
     let (e, w, i) = counts(&findings);
     if a.json {

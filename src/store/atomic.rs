@@ -34,11 +34,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     result
 }
 
-/// Like [`write_atomic`], first keeping the current file (if any) as `NAME.bak`.
+/// How many earlier versions are kept: `NAME.bak` (newest), `NAME.bak2` … `NAME.bak5`.
+pub const BACKUPS: usize = 5;
+
+/// Like [`write_atomic`], first rotating the backups and keeping the current file (if any) as
+/// `NAME.bak`. Every step is a rename or an atomic write, so a crash at any point leaves the
+/// draft itself complete (old or new) and the backups at worst one generation short.
 pub fn write_with_backup(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    remove_stale_temps(path);
     if path.is_file() {
         let previous = fs::read(path)?;
         if previous != bytes {
+            rotate_backups(path)?;
             write_atomic(&backup_path(path), &previous)?;
         }
     }
@@ -47,9 +54,54 @@ pub fn write_with_backup(path: &Path, bytes: &[u8]) -> io::Result<()> {
 
 /// `report.ron` → `report.ron.bak`.
 pub fn backup_path(path: &Path) -> PathBuf {
+    nth_backup_path(path, 1)
+}
+
+/// The n-th newest backup: 1 → `NAME.bak`, 2 → `NAME.bak2` ….
+pub fn nth_backup_path(path: &Path, n: usize) -> PathBuf {
     let mut s = path.as_os_str().to_owned();
-    s.push(".bak");
+    if n <= 1 {
+        s.push(".bak");
+    } else {
+        s.push(format!(".bak{n}"));
+    }
     PathBuf::from(s)
+}
+
+/// The backups that exist, newest first.
+pub fn backups(path: &Path) -> Vec<PathBuf> {
+    (1..=BACKUPS).map(|n| nth_backup_path(path, n)).filter(|p| p.is_file()).collect()
+}
+
+fn rotate_backups(path: &Path) -> io::Result<()> {
+    for n in (1..BACKUPS).rev() {
+        let from = nth_backup_path(path, n);
+        if from.is_file() {
+            fs::rename(&from, nth_backup_path(path, n + 1))?;
+        }
+    }
+    Ok(())
+}
+
+/// Temporary files of this target left behind by a crash (older than a minute, so a save in
+/// progress elsewhere is never touched).
+fn remove_stale_temps(path: &Path) {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else { return };
+    let prefix = format!(".{name}.");
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() > 60);
+        if file.starts_with(&prefix) && file.ends_with(".tmp") && old {
+            let _ = fs::remove_file(e.path());
+        }
+    }
 }
 
 /// Makes the rename durable (POSIX needs the directory synced; Windows does not allow it).

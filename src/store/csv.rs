@@ -219,6 +219,17 @@ pub fn parse(bytes: &[u8], opts: &ImportOptions) -> Result<CsvData, CsvError> {
     if !prev_rows.is_empty() {
         report.reference = parse_reference(&prev_rows, &mut issues);
     }
+    super::draft::sanitize(&mut report);
+    if let Err(e) = super::draft::check_sizes(&report, Path::new("CSV")) {
+        issues.push(CsvIssue { line: 0, message: e.to_string() });
+    }
+    // A hostile file could produce a problem per line: list the first ones.
+    const MAX_ISSUES: usize = 200;
+    if issues.len() > MAX_ISSUES {
+        let more = issues.len() - MAX_ISSUES;
+        issues.truncate(MAX_ISSUES);
+        issues.push(CsvIssue { line: 0, message: format!("还有{more}处问题未列出") });
+    }
     Ok(CsvData { report, published, issues })
 }
 

@@ -36,6 +36,28 @@ pub enum DraftError {
     TooNew { path: PathBuf, found: u32 },
     #[error("文件“{path}”使用了未知的报告格式“{template}”")]
     UnknownTemplate { path: PathBuf, template: String },
+    #[error("文件“{path}”中“{field}”过长（{len}字，上限{limit}字），不像是正常的草稿，未打开")]
+    FieldTooLong { path: PathBuf, field: String, len: usize, limit: usize },
+    #[error("文件“{path}”中的条目过多（{what}：{count}项，上限{limit}项），不像是正常的草稿，未打开")]
+    TooMany { path: PathBuf, what: String, count: usize, limit: usize },
+}
+
+/// Longest text a cell may hold (a number needs a few characters; a note typed into a cell a
+/// few dozen).
+pub const MAX_CELL_CHARS: usize = 200;
+/// Longest text section (a long section of a real report is a few thousand characters).
+pub const MAX_SECTION_CHARS: usize = 100_000;
+/// Longest unit detail or explanation.
+pub const MAX_SHORT_CHARS: usize = 10_000;
+/// Most cells / sections / explanations a draft may hold.
+pub const MAX_ENTRIES: usize = 10_000;
+
+/// A draft that was read, and what the reader had to say about it.
+#[derive(Debug)]
+pub struct Loaded {
+    pub report: Report,
+    /// In Chinese: unknown fields ignored, control characters removed.
+    pub warnings: Vec<String>,
 }
 
 /// The file layout: one flat struct, format tag and version first.
@@ -95,6 +117,12 @@ pub fn to_ron(report: &Report) -> String {
 
 /// Parses draft text. `path` is only used in messages.
 pub fn from_ron(text: &str, path: &Path) -> Result<Report, DraftError> {
+    from_ron_checked(text, path).map(|l| l.report)
+}
+
+/// Parses draft text, reporting fields this version does not know and control characters it
+/// removed, and refusing absurd sizes (a hostile or corrupted file).
+pub fn from_ron_checked(text: &str, path: &Path) -> Result<Loaded, DraftError> {
     let syntax = |e: ron::error::SpannedError| DraftError::Syntax {
         path: path.to_path_buf(),
         line: e.span.start.line,
@@ -110,11 +138,21 @@ pub fn from_ron(text: &str, path: &Path) -> Result<Report, DraftError> {
     if version > FORMAT_VERSION {
         return Err(DraftError::TooNew { path: path.to_path_buf(), found: version });
     }
-    let file: DraftFile = options.from_str(text).map_err(syntax)?;
+    let mut unknown = Vec::new();
+    let file: DraftFile = {
+        let mut de = ron::Deserializer::from_str_with_options(text, &options).map_err(syntax)?;
+        let value = serde_ignored::deserialize(&mut de, |p| unknown.push(p.to_string())).map_err(|e| {
+            // Position of the error as the deserializer saw it.
+            let pos = de.span_error(e);
+            syntax(pos)
+        })?;
+        de.end().map_err(|e| syntax(de.span_error(e)))?;
+        value
+    };
     if Template::builtin(&file.template).is_err() {
         return Err(DraftError::UnknownTemplate { path: path.to_path_buf(), template: file.template });
     }
-    Ok(Report {
+    let mut report = Report {
         template: file.template,
         year: file.year,
         unit: file.unit,
@@ -125,18 +163,123 @@ pub fn from_ron(text: &str, path: &Path) -> Result<Report, DraftError> {
         annexes: file.annexes,
         reference: file.reference,
         options: file.options,
-    })
+    };
+    check_sizes(&report, path)?;
+    let removed = sanitize(&mut report);
+    let mut warnings = Vec::new();
+    if !unknown.is_empty() {
+        warnings.push(format!(
+            "文件中有本版本不认识的内容，已忽略（保存时不会保留）：{}",
+            unknown.iter().take(10).cloned().collect::<Vec<_>>().join("、")
+        ));
+    }
+    if removed > 0 {
+        warnings.push(format!("文件中有{removed}个不可见的控制字符，已删除"));
+    }
+    Ok(Loaded { report, warnings })
+}
+
+/// Refuses absurd sizes: a draft the app writes never exceeds these.
+pub fn check_sizes(r: &Report, path: &Path) -> Result<(), DraftError> {
+    let too_long = |field: &str, text: &str, limit: usize| {
+        let len = text.chars().count();
+        if len > limit {
+            Err(DraftError::FieldTooLong { path: path.to_path_buf(), field: field.to_string(), len, limit })
+        } else {
+            Ok(())
+        }
+    };
+    let too_many = |what: &str, count: usize| {
+        if count > MAX_ENTRIES {
+            Err(DraftError::TooMany { path: path.to_path_buf(), what: what.to_string(), count, limit: MAX_ENTRIES })
+        } else {
+            Ok(())
+        }
+    };
+    too_many("单元格", r.cells.len())?;
+    too_many("正文", r.sections.len())?;
+    too_many("说明", r.explanations.len())?;
+    for (k, v) in &r.cells {
+        too_long(k, k, 100)?;
+        too_long(k, v, MAX_CELL_CHARS)?;
+    }
+    for (k, v) in &r.sections {
+        too_long(k, v, MAX_SECTION_CHARS)?;
+    }
+    for (k, v) in &r.explanations {
+        too_long(k, v, MAX_SHORT_CHARS)?;
+    }
+    let u = &r.unit;
+    for (name, v) in [
+        ("机关全称", &u.name),
+        ("落款名称", &u.signature),
+        ("联系电话", &u.phone),
+        ("地址", &u.address),
+        ("邮编", &u.postcode),
+        ("网址", &u.website),
+    ] {
+        too_long(name, v, MAX_SHORT_CHARS)?;
+    }
+    if let Some(reference) = &r.reference {
+        too_many("上年数据", reference.cells.len())?;
+        for (k, v) in &reference.cells {
+            too_long(k, v, MAX_CELL_CHARS)?;
+        }
+        for (k, v) in &reference.sections {
+            too_long(k, v, MAX_SECTION_CHARS)?;
+        }
+    }
+    if let Some(t) = &r.options.opening_text {
+        too_long("开头段落", t, MAX_SHORT_CHARS)?;
+    }
+    Ok(())
+}
+
+/// Removes control characters (keeping line breaks and tabs; carriage returns go too) from
+/// every text of a report. Returns how many were removed, not counting `\r`.
+pub fn sanitize(r: &mut Report) -> usize {
+    fn clean(s: &mut String) -> usize {
+        if !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+            return 0;
+        }
+        let before = s.chars().count();
+        let crs = s.chars().filter(|&c| c == '\r').count();
+        s.retain(|c| !c.is_control() || c == '\n' || c == '\t');
+        before - s.chars().count() - crs
+    }
+    let mut n = 0;
+    let u = &mut r.unit;
+    for f in [&mut u.name, &mut u.signature, &mut u.phone, &mut u.address, &mut u.postcode, &mut u.website] {
+        n += clean(f);
+    }
+    for v in r.cells.values_mut().chain(r.sections.values_mut()).chain(r.explanations.values_mut()) {
+        n += clean(v);
+    }
+    if let Some(t) = &mut r.options.opening_text {
+        n += clean(t);
+    }
+    if let Some(reference) = &mut r.reference {
+        for v in reference.cells.values_mut().chain(reference.sections.values_mut()) {
+            n += clean(v);
+        }
+    }
+    n
 }
 
 /// Reads a draft file, refusing anything too large or not text.
 pub fn load(path: &Path) -> Result<Report, DraftError> {
+    load_checked(path).map(|l| l.report)
+}
+
+/// Reads a draft file with the reader's warnings.
+pub fn load_checked(path: &Path) -> Result<Loaded, DraftError> {
     let bytes = read_limited(path, MAX_DRAFT_BYTES).map_err(|e| match e {
         LimitedReadError::Io(source) => DraftError::Read { path: path.to_path_buf(), source },
         LimitedReadError::TooLarge(size) => DraftError::TooLarge { path: path.to_path_buf(), size },
     })?;
     let text = String::from_utf8(bytes).map_err(|_| DraftError::NotText { path: path.to_path_buf() })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    from_ron(text, path)
+    from_ron_checked(text, path)
 }
 
 /// Saves a draft atomically, keeping the previous version as `NAME.ron.bak`.

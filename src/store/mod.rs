@@ -3,11 +3,27 @@
 pub mod atomic;
 pub mod csv;
 pub mod draft;
+pub mod recovery;
 pub mod settings;
 
 pub use draft::{DraftError, load, save};
 
 use std::path::Path;
+
+/// A fingerprint of a file's content (FNV-1a), to notice that it changed on disk since it was
+/// opened or saved; `None` when it cannot be read.
+pub fn file_hash(path: &Path) -> Option<u64> {
+    let bytes = std::fs::read(path).ok()?;
+    Some(bytes_hash(&bytes))
+}
+
+pub fn bytes_hash(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
 
 use crate::model::{Report, Template, rollover};
 

@@ -48,18 +48,38 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
 
 /// How the app is set up: the real window, or a test harness without system dialogs and
 /// without writing settings.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AppConfig {
     /// Use the platform's file dialogs (off in tests: there is no desktop).
     pub system_dialogs: bool,
     /// Where settings are kept; `None` keeps them in memory only.
     pub settings_path: Option<PathBuf>,
+    /// Where recovery copies go; `None` turns autosave off.
+    pub recovery_dir: Option<PathBuf>,
+    /// How often a recovery copy is written while there are unsaved changes.
+    pub autosave_every: std::time::Duration,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        AppConfig {
+            system_dialogs: false,
+            settings_path: None,
+            recovery_dir: None,
+            autosave_every: std::time::Duration::from_secs(30),
+        }
+    }
 }
 
 impl AppConfig {
-    /// The real app: system dialogs and settings in the platform's config folder.
+    /// The real app: system dialogs, settings and recovery copies in the platform's folders.
     pub fn desktop() -> AppConfig {
-        AppConfig { system_dialogs: true, settings_path: store::settings::settings_path() }
+        AppConfig {
+            system_dialogs: true,
+            settings_path: store::settings::settings_path(),
+            recovery_dir: store::recovery::RecoveryStore::default_dir(),
+            ..AppConfig::default()
+        }
     }
 }
 
@@ -114,6 +134,14 @@ pub enum Dialog {
     },
     /// PDF font choices.
     Fonts,
+    /// Overwrite a file? (it exists already, or changed on disk since it was opened)
+    ConfirmSave {
+        path: PathBuf,
+        reason: String,
+        then: Option<Then>,
+    },
+    /// A recovery copy from a session that did not end cleanly.
+    Recover(Box<store::recovery::Offer>),
 }
 
 #[derive(Debug, Clone)]
@@ -156,6 +184,11 @@ pub struct NianbaoApp {
     pub last_pdf: Option<PathBuf>,
     /// A font file being chosen in the system dialog.
     pub font_pick: Option<(crate::pdf::fonts::Role, files::Pending)>,
+    recovery: Option<store::recovery::RecoveryStore>,
+    /// Recovery copies still to offer after the current one.
+    recovery_offers: Vec<store::recovery::Offer>,
+    last_autosave: std::time::Instant,
+    autosaved_generation: u64,
 }
 
 impl NianbaoApp {
@@ -185,6 +218,62 @@ impl NianbaoApp {
             export_final: false,
             last_pdf: None,
             font_pick: None,
+            recovery: None,
+            recovery_offers: Vec::new(),
+            last_autosave: std::time::Instant::now(),
+            autosaved_generation: 0,
+        }
+        .with_recovery()
+    }
+
+    /// Looks for recovery copies of sessions that did not end cleanly.
+    fn with_recovery(mut self) -> NianbaoApp {
+        if let Some(dir) = &self.config.recovery_dir {
+            let store = store::recovery::RecoveryStore::new(dir.clone());
+            self.recovery_offers = store.offers();
+            self.recovery = Some(store);
+            self.next_recovery_offer();
+        }
+        self
+    }
+
+    fn next_recovery_offer(&mut self) {
+        if self.recovery_offers.is_empty() {
+            return;
+        }
+        let offer = self.recovery_offers.remove(0);
+        self.dialog = Dialog::Recover(Box::new(offer));
+    }
+
+    /// Writes the recovery copy when due (every `autosave_every`, or when the window loses
+    /// focus) and there are changes since the last one.
+    fn autosave(&mut self, ctx: &egui::Context) {
+        let (Some(store), Some(doc)) = (&self.recovery, &self.doc) else { return };
+        if !doc.dirty {
+            return;
+        }
+        let lost_focus = ctx.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::WindowFocused(false))));
+        let due = self.last_autosave.elapsed() >= self.config.autosave_every;
+        if doc.generation == self.autosaved_generation {
+            return;
+        }
+        if due || lost_focus {
+            let result = store.write(&doc.recovery_key, doc.path.as_deref(), &doc.report);
+            self.last_autosave = std::time::Instant::now();
+            self.autosaved_generation = doc.generation;
+            if let Err(e) = result {
+                self.error(format!("无法写入恢复副本：{e}"));
+            }
+        } else {
+            // Wake up when the copy is due, even if nothing else happens.
+            ctx.request_repaint_after(self.config.autosave_every.saturating_sub(self.last_autosave.elapsed()));
+        }
+    }
+
+    /// Removes the current document's recovery copy (after a clean save or an explicit discard).
+    fn drop_recovery(&self, key: &str) {
+        if let Some(store) = &self.recovery {
+            store.remove(key);
         }
     }
 
@@ -285,12 +374,16 @@ impl NianbaoApp {
 
     /// Opens a draft; a file that cannot be read is reported and left untouched.
     pub fn open_path(&mut self, path: &Path) {
-        match store::load(path) {
-            Ok(report) => match Document::new(report, Some(path.to_path_buf())) {
+        match store::draft::load_checked(path) {
+            Ok(loaded) => match Document::new(loaded.report, Some(path.to_path_buf())) {
                 Ok(doc) => {
                     self.set_document(doc);
                     self.remember(path);
-                    self.info(format!("已打开：{}", path.display()));
+                    if loaded.warnings.is_empty() {
+                        self.info(format!("已打开：{}", path.display()));
+                    } else {
+                        self.error(format!("已打开：{}。请注意：{}", path.display(), loaded.warnings.join("；")));
+                    }
                 }
                 Err(e) => self.dialog = Dialog::Error(e.to_string()),
             },
@@ -372,6 +465,17 @@ impl NianbaoApp {
     /// Saves to the document's file, or asks for one.
     pub fn save(&mut self, ctx: &egui::Context) -> bool {
         match self.doc.as_ref().and_then(|d| d.path.clone()) {
+            Some(path) if self.doc.as_ref().is_some_and(|d| d.changed_on_disk()) => {
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                self.dialog = Dialog::ConfirmSave {
+                    path,
+                    reason: format!(
+                        "“{name}”在打开之后被其他程序或同事修改过。覆盖保存会替换那些修改（被替换的版本会留作.bak备份）。"
+                    ),
+                    then: None,
+                };
+                false
+            }
             Some(path) => self.save_to(&path),
             None => {
                 self.ask_path(DialogKind::SaveDraft, None, ctx);
@@ -386,7 +490,11 @@ impl NianbaoApp {
         let path = if path.extension().is_none() { path.with_extension("ron") } else { path.to_path_buf() };
         match store::save(&path, &doc.report) {
             Ok(()) => {
+                let old_key = doc.recovery_key.clone();
                 doc.mark_saved(path.clone());
+                let new_key = doc.recovery_key.clone();
+                self.drop_recovery(&old_key);
+                self.drop_recovery(&new_key);
                 self.remember(&path);
                 self.info(format!("已保存：{}", path.display()));
                 true
@@ -445,6 +553,7 @@ impl NianbaoApp {
             self.perform(then, &ctx);
         }
         self.poll_dialog();
+        self.autosave(&ctx);
         self.dropped_files(&ctx);
         self.remember_zoom(&ctx);
         self.update_title(&ctx);
@@ -890,6 +999,8 @@ impl NianbaoApp {
                     Some(1) => {
                         if let Some(d) = self.doc.as_mut() {
                             d.dirty = false;
+                            let key = d.recovery_key.clone();
+                            self.drop_recovery(&key);
                         }
                         self.perform(then, ctx);
                     }
@@ -969,6 +1080,35 @@ impl NianbaoApp {
                 self.dialog = Dialog::Fonts;
                 super::export::fonts_ui(ctx, self);
             }
+            Dialog::ConfirmSave { path, reason, then } => {
+                let mut answer = None;
+                let m = egui::Modal::new(egui::Id::unique("confirm-save")).show(ctx, |ui| {
+                    ui.set_max_width(520.0);
+                    ui.heading("确认覆盖");
+                    ui.label(&reason);
+                    ui.horizontal(|ui| {
+                        if ui.button("覆盖保存").clicked() {
+                            answer = Some(true);
+                        }
+                        if ui.button("取消").clicked() {
+                            answer = Some(false);
+                        }
+                    });
+                });
+                match answer {
+                    Some(true) => {
+                        if self.save_to(&path)
+                            && let Some(t) = then
+                        {
+                            self.perform(t, ctx);
+                        }
+                    }
+                    Some(false) => {}
+                    None if m.should_close() => {}
+                    None => self.dialog = Dialog::ConfirmSave { path, reason, then },
+                }
+            }
+            Dialog::Recover(offer) => self.recover_ui(ctx, *offer),
             Dialog::Shortcuts => {
                 let m = egui::Modal::new(egui::Id::unique("shortcuts")).show(ctx, |ui| {
                     ui.heading("快捷键");
@@ -985,6 +1125,63 @@ impl NianbaoApp {
                     self.dialog = Dialog::Shortcuts;
                 }
             }
+        }
+    }
+
+    fn recover_ui(&mut self, ctx: &egui::Context, offer: store::recovery::Offer) {
+        use store::recovery::format_time;
+        let mut answer = None;
+        let m = egui::Modal::new(egui::Id::unique("recover")).show(ctx, |ui| {
+            ui.set_max_width(560.0);
+            ui.heading("发现未保存的内容");
+            ui.label("上次使用时有未保存的修改（程序意外关闭或断电）。");
+            match &offer.copy.original {
+                Some(p) => ui.label(format!("草稿：{}", p.display())),
+                None => ui.label("草稿：尚未保存过的新报告"),
+            };
+            ui.label(format!("恢复副本保存于：{}", format_time(offer.copy.saved_at)));
+            match (offer.draft_saved_at, &offer.copy.original) {
+                (Some(t), _) => ui.label(format!("草稿文件最后保存于：{}", format_time(t))),
+                (None, Some(_)) => ui.label("草稿文件已不存在"),
+                (None, None) => ui.label(""),
+            };
+            ui.horizontal(|ui| {
+                if ui.button("恢复").clicked() {
+                    answer = Some(0);
+                }
+                if ui.button("放弃此副本").clicked() {
+                    answer = Some(1);
+                }
+                if ui.button("以后再说").clicked() {
+                    answer = Some(2);
+                }
+            });
+        });
+        match answer {
+            Some(0) => {
+                match store::draft::from_ron_checked(&offer.copy.draft, Path::new("恢复副本"))
+                    .map_err(|e| e.to_string())
+                    .and_then(|l| Document::new(l.report, offer.copy.original.clone()).map_err(|e| e.to_string()))
+                {
+                    Ok(mut doc) => {
+                        doc.dirty = true;
+                        doc.recovery_key = offer.key.clone();
+                        self.set_document(doc);
+                        self.info("已恢复未保存的内容，请检查后保存。");
+                    }
+                    Err(e) => self.dialog = Dialog::Error(format!("恢复副本无法读取：{e}")),
+                }
+            }
+            Some(1) => self.drop_recovery(&offer.key),
+            Some(_) => {}
+            None if m.should_close() => {}
+            None => {
+                self.dialog = Dialog::Recover(Box::new(offer));
+                return;
+            }
+        }
+        if matches!(self.dialog, Dialog::None) {
+            self.next_recovery_offer();
         }
     }
 
@@ -1012,6 +1209,25 @@ impl NianbaoApp {
                 self.roll_over_from(&p);
             }
             DialogKind::SaveDraft => {
+                let p = if p.extension().is_none() { p.with_extension("ron") } else { p.clone() };
+                let same = self.doc.as_ref().and_then(|d| d.path.as_ref()).is_some_and(|d| d == &p);
+                if p.exists() && !same {
+                    if store::load(&p).is_err() {
+                        return fail(
+                            self,
+                            format!(
+                                "“{}”不是能读取的年报草稿；为免丢失其中内容，不会覆盖它。请换一个文件名。",
+                                p.display()
+                            ),
+                        );
+                    }
+                    self.dialog = Dialog::ConfirmSave {
+                        path: p.clone(),
+                        reason: format!("“{}”已经存在。要覆盖吗？（原文件会留作.bak备份）", p.display()),
+                        then,
+                    };
+                    return;
+                }
                 if !self.save_to(&p) {
                     let msg = self.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
                     return fail(self, msg);

@@ -81,6 +81,10 @@ pub struct Document {
     /// Per cell: indices into `findings`.
     pub cell_findings: Vec<Vec<usize>>,
     pub path: Option<PathBuf>,
+    /// Fingerprint of the file as last read or written, to notice changes by someone else.
+    pub disk_hash: Option<u64>,
+    /// Name of this document's recovery copy.
+    pub recovery_key: String,
     /// Unsaved changes.
     pub dirty: bool,
     /// Bumped on every change, so views can cache.
@@ -102,6 +106,8 @@ impl Document {
             form,
             values,
             findings: Vec::new(),
+            disk_hash: path.as_deref().and_then(crate::store::file_hash),
+            recovery_key: crate::store::recovery::RecoveryStore::key_for(path.as_deref()),
             path,
             dirty: false,
             generation: 0,
@@ -177,8 +183,11 @@ impl Document {
         }
     }
 
-    /// Sets one field, recording undo. Consecutive edits of the same field merge.
+    /// Sets one field, recording undo. Consecutive edits of the same field merge. Control
+    /// characters (other than line breaks and tabs) are dropped: they come from pasting and
+    /// would print as nothing or as boxes.
     pub fn set(&mut self, field: Field, value: String) {
+        let value = strip_controls(value);
         let before = self.get(&field);
         self.apply(&field, &value);
         let after = self.get(&field);
@@ -204,6 +213,7 @@ impl Document {
     pub fn set_many(&mut self, changes: Vec<(Field, String)>) {
         let mut step = Vec::new();
         for (field, value) in changes {
+            let value = strip_controls(value);
             let before = self.get(&field);
             self.apply(&field, &value);
             let after = self.get(&field);
@@ -281,9 +291,19 @@ impl Document {
     }
 
     pub fn mark_saved(&mut self, path: PathBuf) {
+        self.disk_hash = crate::store::file_hash(&path);
+        self.recovery_key = crate::store::recovery::RecoveryStore::key_for(Some(&path));
         self.path = Some(path);
         self.dirty = false;
         self.generation += 1;
+    }
+
+    /// The file was changed on disk by someone else since it was opened or saved.
+    pub fn changed_on_disk(&self) -> bool {
+        match &self.path {
+            Some(p) if p.exists() => crate::store::file_hash(p) != self.disk_hash,
+            _ => false,
+        }
     }
 
     /// `2025年报.ron`, or `未命名` for a new draft.
@@ -325,4 +345,11 @@ fn unit_mut(u: &mut crate::model::UnitInfo, f: UnitField) -> &mut String {
         UnitField::Postcode => &mut u.postcode,
         UnitField::Website => &mut u.website,
     }
+}
+
+fn strip_controls(mut s: String) -> String {
+    if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        s.retain(|c| !c.is_control() || c == '\n' || c == '\t');
+    }
+    s
 }

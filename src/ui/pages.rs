@@ -110,7 +110,13 @@ fn text_editor(ui: &mut Ui, app: &mut NianbaoApp, key: &str, name: &str, rows: u
     let id = section_editor_id(key);
     let mut text = doc.report.section(key).to_string();
     let resp = ui
-        .add(TextEdit::multiline(&mut text).id(id).desired_rows(rows).desired_width(f32::INFINITY))
+        .add(
+            TextEdit::multiline(&mut text)
+                .id(id)
+                .desired_rows(rows)
+                .desired_width(f32::INFINITY)
+                .char_limit(crate::store::draft::MAX_SECTION_CHARS),
+        )
         .accessible_name(name);
     if resp.changed() {
         doc.set(Field::Section(key.to_string()), text);
@@ -124,7 +130,8 @@ fn text_editor(ui: &mut Ui, app: &mut NianbaoApp, key: &str, name: &str, rows: u
 
 fn single_line(ui: &mut Ui, doc: &mut Document, field: Field, name: &str, width: f32) -> egui::Response {
     let mut text = doc.get(&field);
-    let mut edit = TextEdit::singleline(&mut text).desired_width(width);
+    let mut edit =
+        TextEdit::singleline(&mut text).desired_width(width).char_limit(crate::store::draft::MAX_SHORT_CHARS);
     if let Field::Unit(f) = &field {
         edit = edit.id(unit_field_id(*f));
     }

@@ -499,6 +499,7 @@ pub fn table_ui(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, table_ix:
                         let before = text.clone();
                         let edit = TextEdit::singleline(&mut text)
                             .id(id)
+                            .char_limit(crate::store::draft::MAX_CELL_CHARS)
                             .frame(egui::Frame::NONE)
                             .margin(egui::Margin::symmetric(4, 2))
                             .align(Align2::RIGHT_CENTER)

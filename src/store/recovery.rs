@@ -1,0 +1,138 @@
+//! Recovery copies: while a draft has unsaved changes, the window writes a copy to the app's data
+//! folder (every 30 s and when the window loses focus). After a crash or power cut, the copy is
+//! offered at the next start when it is newer than its draft. A clean save or an explicit
+//! discard removes it.
+
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use super::atomic;
+use crate::model::Report;
+
+/// One recovery copy on disk.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecoveryCopy {
+    /// The draft it belongs to; `None` for a draft never saved.
+    pub original: Option<PathBuf>,
+    /// When the copy was written (seconds since 1970, UTC).
+    pub saved_at: u64,
+    /// The draft text (the same RON as a saved draft).
+    pub draft: String,
+}
+
+/// A copy worth offering: newer than its draft (or its draft is gone or was never saved).
+#[derive(Debug, Clone)]
+pub struct Offer {
+    pub key: String,
+    pub copy: RecoveryCopy,
+    /// When the draft file was last written, if it exists.
+    pub draft_saved_at: Option<u64>,
+}
+
+/// The recovery folder.
+#[derive(Debug, Clone)]
+pub struct RecoveryStore {
+    pub dir: PathBuf,
+}
+
+pub fn now_secs() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+fn modified_secs(path: &Path) -> Option<u64> {
+    let t = std::fs::metadata(path).ok()?.modified().ok()?;
+    t.duration_since(UNIX_EPOCH).ok().map(|d| d.as_secs())
+}
+
+/// `2026-01-19 10:32` in China Standard Time (UTC+8), for the restore question.
+pub fn format_time(secs: u64) -> String {
+    let local = secs as i64 + 8 * 3600;
+    let d = crate::model::Date::from_days(local.div_euclid(86_400));
+    let s = local.rem_euclid(86_400);
+    format!("{} {:02}:{:02}", d, s / 3600, (s % 3600) / 60)
+}
+
+impl RecoveryStore {
+    /// `~/.local/share/nianbao/recovery`, `%APPDATA%\nianbao\data\recovery` ….
+    pub fn default_dir() -> Option<PathBuf> {
+        super::settings::project_dirs().map(|d| d.data_dir().join("recovery"))
+    }
+
+    pub fn new(dir: PathBuf) -> RecoveryStore {
+        RecoveryStore { dir }
+    }
+
+    /// A stable key for a draft file; a never-saved draft gets a key of its own session.
+    pub fn key_for(path: Option<&Path>) -> String {
+        match path {
+            Some(p) => {
+                let p = p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+                let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+                for b in p.to_string_lossy().bytes() {
+                    h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+                }
+                format!("draft-{h:016x}")
+            }
+            None => {
+                let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+                format!("untitled-{}-{nanos}", std::process::id())
+            }
+        }
+    }
+
+    fn file(&self, key: &str) -> PathBuf {
+        self.dir.join(format!("{key}.ron"))
+    }
+
+    /// Writes (atomically) the recovery copy of a report.
+    pub fn write(&self, key: &str, original: Option<&Path>, report: &Report) -> Result<(), String> {
+        std::fs::create_dir_all(&self.dir).map_err(|e| atomic::describe_io(&e))?;
+        let copy = RecoveryCopy {
+            original: original.map(Path::to_path_buf),
+            saved_at: now_secs(),
+            draft: super::draft::to_ron(report),
+        };
+        let text = ron::ser::to_string_pretty(&copy, ron::ser::PrettyConfig::new()).map_err(|e| e.to_string())?;
+        atomic::write_atomic(&self.file(key), text.as_bytes()).map_err(|e| atomic::describe_io(&e))
+    }
+
+    pub fn remove(&self, key: &str) {
+        let _ = std::fs::remove_file(self.file(key));
+    }
+
+    /// Every readable copy in the folder, by key. Unreadable files are skipped (and left).
+    pub fn list(&self) -> Vec<(String, RecoveryCopy)> {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else { return Vec::new() };
+        let mut out = Vec::new();
+        for e in entries.flatten() {
+            let path = e.path();
+            if path.extension().is_none_or(|x| x != "ron") {
+                continue;
+            }
+            let Some(key) = path.file_stem().map(|s| s.to_string_lossy().into_owned()) else { continue };
+            let Ok(bytes) = super::draft::read_limited(&path, super::draft::MAX_DRAFT_BYTES * 2) else { continue };
+            let Ok(text) = String::from_utf8(bytes) else { continue };
+            if let Ok(copy) = ron::Options::default().with_recursion_limit(16).from_str::<RecoveryCopy>(&text) {
+                out.push((key, copy));
+            }
+        }
+        out.sort_by_key(|(_, c)| std::cmp::Reverse(c.saved_at));
+        out
+    }
+
+    /// Copies to offer at start: newer than their draft. Copies older than their draft are stale
+    /// (the draft was saved later, e.g. by another window) and are removed.
+    pub fn offers(&self) -> Vec<Offer> {
+        let mut out = Vec::new();
+        for (key, copy) in self.list() {
+            let draft_saved_at = copy.original.as_deref().and_then(modified_secs);
+            match draft_saved_at {
+                Some(t) if t > copy.saved_at => self.remove(&key),
+                _ => out.push(Offer { key, copy, draft_saved_at }),
+            }
+        }
+        out
+    }
+}
