@@ -284,6 +284,8 @@ pub fn load_checked(path: &Path) -> Result<Loaded, DraftError> {
 
 /// Saves a draft atomically, keeping the previous version as `NAME.ron.bak`.
 pub fn save(path: &Path, report: &Report) -> Result<(), DraftError> {
+    // Never write what could not be opened again.
+    check_sizes(report, path)?;
     super::atomic::write_with_backup(path, to_ron(report).as_bytes())
         .map_err(|e| DraftError::Write { path: path.to_path_buf(), reason: super::atomic::describe_io(&e) })
 }
