@@ -184,9 +184,7 @@ pub fn parse(bytes: &[u8], opts: &ImportOptions) -> Result<CsvData, CsvError> {
                 }
             }
         } else if t == NOTE {
-            if !value.trim().is_empty() {
-                report.explanations.insert(row.trim().to_string(), value.clone());
-            }
+            report.explanations.insert(row.trim().to_string(), value.clone());
         } else if let Some(rest) = t.strip_prefix(PREV) {
             prev_rows.push((*line, rest.to_string(), row.clone(), col.clone(), value.clone()));
         } else {
@@ -268,15 +266,17 @@ fn infer_format(rows: &[(usize, [String; 4])], year: i32) -> String {
 }
 
 fn apply_meta(report: &mut Report, key: &str, value: &str, line: usize, issues: &mut Vec<CsvIssue>) {
+    // Text is taken exactly as written (the CSV is also how a draft travels losslessly).
+    let exact = value.to_string();
     let v = value.trim().to_string();
     match fold(key).as_str() {
         "格式" | "年度" => {}
-        "机关全称" => report.unit.name = v,
-        "落款名称" => report.unit.signature = v,
-        "联系电话" => report.unit.phone = v,
-        "地址" => report.unit.address = v,
-        "邮编" => report.unit.postcode = v,
-        "网址" => report.unit.website = v,
+        "机关全称" => report.unit.name = exact,
+        "落款名称" => report.unit.signature = exact,
+        "联系电话" => report.unit.phone = exact,
+        "地址" => report.unit.address = exact,
+        "邮编" => report.unit.postcode = exact,
+        "网址" => report.unit.website = exact,
         "规章制定权" => {
             report.unit.makes_rules = match v.as_str() {
                 "是" | "有" => Some(true),
