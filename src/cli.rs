@@ -322,6 +322,12 @@ fn cmd_import(a: &Args, out: &mut dyn Write) -> Result<(), CliError> {
     Ok(())
 }
 
+#[cfg(not(feature = "pdf"))]
+fn cmd_export(_a: &Args, _out: &mut dyn Write, _err: &mut dyn Write) -> Result<(), CliError> {
+    Err(CliError::unreadable("这个版本编译时未包含PDF导出（pdf 功能）"))
+}
+
+#[cfg(feature = "pdf")]
 fn cmd_export(a: &Args, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), CliError> {
     let input = one_input(a, "草稿文件")?;
     let path = output(a)?;

@@ -6,6 +6,8 @@
 pub mod assets;
 pub mod cli;
 pub mod model;
+#[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod store;
+#[cfg(feature = "gui")]
 pub mod ui;

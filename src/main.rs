@@ -9,13 +9,7 @@ fn main() {
         _ => None,
     };
     let code = match window {
-        Some(initial) => match nianbao::ui::run(initial) {
-            Ok(()) => 0,
-            Err(e) => {
-                eprintln!("{e}");
-                1
-            }
-        },
+        Some(initial) => open_window(initial),
         None => nianbao::cli::run(&args, &mut std::io::stdout(), &mut std::io::stderr()),
     };
     std::process::exit(code);
@@ -25,4 +19,21 @@ fn main() {
 fn is_draft(arg: &str) -> bool {
     let p = std::path::Path::new(arg);
     !nianbao::cli::is_command(arg) && (p.extension().is_some_and(|e| e.eq_ignore_ascii_case("ron")) || p.is_file())
+}
+
+#[cfg(feature = "gui")]
+fn open_window(initial: Option<std::path::PathBuf>) -> i32 {
+    match nianbao::ui::run(initial) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("{e}");
+            1
+        }
+    }
+}
+
+#[cfg(not(feature = "gui"))]
+fn open_window(_initial: Option<std::path::PathBuf>) -> i32 {
+    eprintln!("这个版本编译时未包含窗口界面（gui 功能），请使用命令行：nianbao --help");
+    2
 }

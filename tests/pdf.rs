@@ -222,3 +222,28 @@ fn a_user_font_that_cannot_be_read_is_a_clear_error() {
     let err = export(&report, &form, &opts).unwrap_err().to_string();
     assert!(err.contains("无法读取字体文件"), "{err}");
 }
+
+#[test]
+fn a_chosen_font_file_is_used_for_its_role_and_missing_glyphs_fall_back() {
+    let report = fixture("hangzhou-2021.csv");
+    let form = report.form().unwrap();
+    // Body text in the sans face, as an office would point 正文 at an installed file.
+    let sans = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts/NotoSansSC-Regular-subset.ttf");
+    let mut opts = PdfOptions::default();
+    opts.fonts.insert("正文".into(), sans);
+    let out = export(&report, &form, &opts).unwrap();
+    let pdf = parse(&out.bytes);
+    let names: Vec<String> = fonts(&pdf).into_iter().map(|f| f.0).collect();
+    assert_eq!(names.len(), 4, "the chosen file is embedded as its own subset: {names:?}");
+    assert!(names.iter().any(|n| n.starts_with("NBUSR")), "{names:?}");
+
+    // A Latin-only font (where the system has one): the Chinese falls back to the bundled face.
+    let latin = Path::new("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf");
+    if latin.is_file() {
+        let mut opts = PdfOptions::default();
+        opts.fonts.insert("正文".into(), latin.to_path_buf());
+        let out = export(&report, &form, &opts).expect("falls back instead of failing");
+        let text = all_text(&parse(&out.bytes));
+        assert!(text.contains("本年度报告根据《中华人民共和国政府信息公开条例》"));
+    }
+}

@@ -379,9 +379,16 @@ impl Template {
 
     /// A built-in template by id.
     pub fn builtin(id: &str) -> Result<Template, TemplateError> {
-        let (_, text) =
-            BUILTIN.iter().find(|(tid, _)| *tid == id).ok_or_else(|| TemplateError::Unknown(id.to_string()))?;
-        Template::parse(id, text)
+        // Parsed once per process: a report's form is built often (opening, importing, checking).
+        static PARSED: std::sync::OnceLock<Vec<(&'static str, Result<Template, String>)>> = std::sync::OnceLock::new();
+        let parsed = PARSED.get_or_init(|| {
+            BUILTIN.iter().map(|(tid, text)| (*tid, Template::parse(tid, text).map_err(|e| e.to_string()))).collect()
+        });
+        match parsed.iter().find(|(tid, _)| *tid == id) {
+            Some((_, Ok(t))) => Ok(t.clone()),
+            Some((_, Err(msg))) => Err(TemplateError::Parse { id: id.to_string(), msg: msg.clone() }),
+            None => Err(TemplateError::Unknown(id.to_string())),
+        }
     }
 
     /// The report format that applies to a report year (spec §2).
