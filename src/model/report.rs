@@ -108,6 +108,18 @@ pub struct UnitInfo {
 }
 
 impl UnitInfo {
+    /// The text fields with their labels, in form order.
+    pub fn labelled(&self) -> [(&'static str, &String); 6] {
+        [
+            ("机关全称", &self.name),
+            ("落款名称", &self.signature),
+            ("联系电话", &self.phone),
+            ("地址", &self.address),
+            ("邮编", &self.postcode),
+            ("网址", &self.website),
+        ]
+    }
+
     /// The name to sign with: 落款名称, or 机关全称 when that is empty.
     pub fn signing_name(&self) -> &str {
         if self.signature.trim().is_empty() { &self.name } else { &self.signature }

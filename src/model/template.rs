@@ -499,6 +499,30 @@ impl TableLayout {
     pub fn row_cells(&self, r: usize) -> impl Iterator<Item = &GridCell> {
         self.cells.iter().filter(move |c| c.row == r)
     }
+
+    /// Row heights that give every cell the height it needs (`need` of the cell's index and the
+    /// cell, `None` = no demand): a
+    /// one-row cell raises its row; a merged cell that needs more than its rows add up to
+    /// lengthens its last row. Shared by the window and the PDF.
+    pub fn fit_row_heights(&self, base: f32, mut need: impl FnMut(usize, &GridCell) -> Option<f32>) -> Vec<f32> {
+        let mut heights = vec![base; self.rows];
+        let mut tall = Vec::new();
+        for (i, c) in self.cells.iter().enumerate() {
+            let Some(n) = need(i, c) else { continue };
+            if c.rows == 1 {
+                heights[c.row] = heights[c.row].max(n);
+            } else {
+                tall.push((c.row, c.rows, n));
+            }
+        }
+        for (row, rows, n) in tall {
+            let have: f32 = heights[row..row + rows].iter().sum();
+            if n > have {
+                heights[row + rows - 1] += n - have;
+            }
+        }
+        heights
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -171,30 +171,17 @@ impl TableGeo {
             xs.push(xs.last().copied().unwrap_or(0.0) + w);
         }
         let line_h = size * 1.35;
-        let base = size * 2.1;
-        let mut heights = vec![base; layout.rows];
-        let mut tall = Vec::new();
-        for (c, text) in layout.cells.iter().zip(&data.texts) {
+        let texts = &data.texts;
+        let heights = layout.fit_row_heights(size * 2.1, |i, c| {
             let (csize, indent) = match &c.content {
                 GridContent::Fixed { role: CellRole::Note, .. } => (NOTE_SIZE, 0),
                 GridContent::Fixed { indent, .. } => (size, *indent),
                 GridContent::Data(_) => (size, 0),
             };
             let w = xs[c.col + c.cols] - xs[c.col] - 2.0 * pad - f32::from(indent) * csize / 2.0;
-            let lines = wrap(fonts, Role::Table, text, csize, w, w).len().max(1) as f32;
-            let need = lines * csize * 1.35 + 2.0 * pad + (line_h - csize * 1.35).max(0.0);
-            if c.rows == 1 {
-                heights[c.row] = heights[c.row].max(need);
-            } else {
-                tall.push((c.row, c.rows, need));
-            }
-        }
-        for (row, rows, need) in tall {
-            let have: f32 = heights[row..row + rows].iter().sum();
-            if need > have {
-                heights[row + rows - 1] += need - have;
-            }
-        }
+            let lines = wrap(fonts, Role::Table, &texts[i], csize, w, w).len().max(1) as f32;
+            Some(lines * csize * 1.35 + 2.0 * pad + (line_h - csize * 1.35).max(0.0))
+        });
         let header_rows = def.header_rows;
         TableGeo { data, size, xs, heights, header_rows }
     }

@@ -443,14 +443,7 @@ pub fn export(report: &Report, form: &Form) -> String {
     row(HEADER[0], HEADER[1], HEADER[2], HEADER[3]);
     write_meta(&mut row, META, report.year, &report.template);
     let u = &report.unit;
-    for (k, v) in [
-        ("机关全称", &u.name),
-        ("落款名称", &u.signature),
-        ("联系电话", &u.phone),
-        ("地址", &u.address),
-        ("邮编", &u.postcode),
-        ("网址", &u.website),
-    ] {
+    for (k, v) in u.labelled() {
         row(META, k, "", v);
     }
     let rules = match u.makes_rules {

@@ -209,15 +209,7 @@ pub fn check_sizes(r: &Report, path: &Path) -> Result<(), DraftError> {
     for (k, v) in &r.explanations {
         too_long(k, v, MAX_SHORT_CHARS)?;
     }
-    let u = &r.unit;
-    for (name, v) in [
-        ("机关全称", &u.name),
-        ("落款名称", &u.signature),
-        ("联系电话", &u.phone),
-        ("地址", &u.address),
-        ("邮编", &u.postcode),
-        ("网址", &u.website),
-    ] {
+    for (name, v) in r.unit.labelled() {
         too_long(name, v, MAX_SHORT_CHARS)?;
     }
     if let Some(reference) = &r.reference {

@@ -229,6 +229,18 @@ impl Document {
         }
     }
 
+    /// Adds a paragraph at the end of a text section, as its own undo step.
+    pub fn append_paragraph(&mut self, key: &str, paragraph: &str) {
+        let mut text = self.report.section(key).to_string();
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(paragraph);
+        self.break_undo_group();
+        self.set(Field::Section(key.to_string()), text);
+        self.break_undo_group();
+    }
+
     /// Ends the current typing group, so the next edit is its own undo step.
     pub fn break_undo_group(&mut self) {
         self.last = None;

@@ -388,14 +388,7 @@ fn table3_sentence_button(ui: &mut Ui, app: &mut NianbaoApp, key: &str) {
     if resp.clicked()
         && let Some(s) = sentence
     {
-        let mut text = doc.report.section(key).to_string();
-        if !text.is_empty() && !text.ends_with('\n') {
-            text.push('\n');
-        }
-        text.push_str(&s);
-        doc.break_undo_group();
-        doc.set(Field::Section(key.to_string()), text);
-        doc.break_undo_group();
+        doc.append_paragraph(key, &s);
     }
 }
 
@@ -417,14 +410,7 @@ fn previous_text(ui: &mut Ui, app: &mut NianbaoApp, year: i32, text: &str, key: 
         });
     });
     if let (Some(p), Some(doc)) = (copy, app.doc.as_mut()) {
-        let mut t = doc.report.section(key).to_string();
-        if !t.is_empty() && !t.ends_with('\n') {
-            t.push('\n');
-        }
-        t.push_str(&p);
-        doc.break_undo_group();
-        doc.set(Field::Section(key.to_string()), t);
-        doc.break_undo_group();
+        doc.append_paragraph(key, &p);
     }
 }
 

@@ -403,26 +403,12 @@ fn layout_geometry(ui: &Ui, table: &FormTable, layout: &TableLayout, available: 
         xs.push(xs.last().copied().unwrap_or(0.0) + w);
     }
 
-    let mut heights = vec![ROW_H; layout.rows];
-    let mut tall: Vec<(usize, usize, f32)> = Vec::new();
-    for c in &layout.cells {
-        if let GridContent::Fixed { role, text, indent } = &c.content {
-            let width = xs[c.col + c.cols] - xs[c.col] - 2.0 * PAD - f32::from(*indent) * body / 2.0;
-            let galley = ui.fonts_mut(|f| f.layout(text.clone(), font_for(role, body), Color32::BLACK, width.max(8.0)));
-            let need = galley.size().y + 2.0 * PAD + 2.0;
-            if c.rows == 1 {
-                heights[c.row] = heights[c.row].max(need);
-            } else {
-                tall.push((c.row, c.rows, need));
-            }
-        }
-    }
-    for (row, rows, need) in tall {
-        let have: f32 = heights[row..row + rows].iter().sum();
-        if need > have {
-            heights[row + rows - 1] += need - have;
-        }
-    }
+    let heights = layout.fit_row_heights(ROW_H, |_, c| {
+        let GridContent::Fixed { role, text, indent } = &c.content else { return None };
+        let width = xs[c.col + c.cols] - xs[c.col] - 2.0 * PAD - f32::from(*indent) * body / 2.0;
+        let galley = ui.fonts_mut(|f| f.layout(text.clone(), font_for(role, body), Color32::BLACK, width.max(8.0)));
+        Some(galley.size().y + 2.0 * PAD + 2.0)
+    });
     let mut ys = vec![0.0];
     for h in &heights {
         ys.push(ys.last().copied().unwrap_or(0.0) + h);
