@@ -183,6 +183,9 @@ fn cmd_new(a: &Args, out: &mut dyn Write) -> Result<(), CliError> {
         return Ok(());
     }
     let year = a.year.ok_or_else(|| CliError::usage("缺少报告年度（--year 2025）".into()))?;
+    if !crate::model::report::YEARS.contains(&year) {
+        return Err(CliError::usage(format!("报告年度“{year}”不合理")));
+    }
     let format = a.format.clone().unwrap_or_else(|| Template::format_for_year(year).to_string());
     match Template::builtin(&format) {
         Ok(t) if t.kind == crate::model::template::TemplateKind::Report => {}

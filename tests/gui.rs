@@ -154,7 +154,7 @@ fn clicking_a_finding_jumps_to_its_cell() {
     assert_eq!(h.state().page, Page::Section(3));
     assert!(h.get_by_label("表四/未经复议直接起诉/结果维持").is_focused());
     // A section finding focuses its editor.
-    h.get_by_label_contains("S-02").click();
+    h.get_by_label_contains("[警告] S-02").click();
     h.run();
     assert_eq!(h.state().page, Page::Section(4));
     assert!(h.get_by_label("正文/五、存在的主要问题及改进情况").is_focused());
@@ -580,4 +580,32 @@ fn this_years_report_from_last_years_in_one_action() {
     assert_eq!(prev("t3.new.np").as_deref(), Some("13612"));
     assert_eq!(prev("t3.carry_in.np").as_deref(), Some("783"));
     assert_eq!(prev("t3.new.total").as_deref(), Some("14069"));
+}
+
+#[test]
+fn a_warning_can_be_explained_in_the_findings_panel_and_the_explanation_is_saved() {
+    let mut r = empty_2025();
+    r.set_cell("t2.nds.made", "1");
+    r.set_cell("t2.nds.repealed", "0");
+    r.set_cell("t2.nds.valid", "0"); // T2N-03, a warning
+    let mut h = harness(app_with(r));
+    assert!(h.query_by_label_contains("T2N-03 表二“行政规范性文件”行").is_some());
+    h.get_by_label("填写说明… T2N-03@t2.nds.valid").click();
+    h.run();
+    let name = "说明/T2N-03@t2.nds.valid";
+    h.get_by_label(name).click();
+    h.run();
+    h.get_by_label(name).type_text("该文件已于年内宣布失效。");
+    h.run();
+    let doc = h.state().doc.as_ref().unwrap();
+    assert_eq!(
+        doc.report.explanations.get("T2N-03@t2.nds.valid").map(String::as_str),
+        Some("该文件已于年内宣布失效。")
+    );
+    let f = doc.findings.iter().find(|f| f.rule == "T2N-03").unwrap();
+    assert!(f.is_explained());
+    let ix = doc.form.index["t2.nds.valid"];
+    assert!(doc.marks[ix].is_some_and(|m| m.explained), "the cell is tinted as explained");
+    // The explanation is part of the draft.
+    assert!(nianbao::store::draft::to_ron(&doc.report).contains("该文件已于年内宣布失效。"));
 }

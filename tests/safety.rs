@@ -288,3 +288,16 @@ fn discarding_changes_removes_the_recovery_copy() {
     h.run();
     assert!(store.list().is_empty());
 }
+
+#[test]
+fn an_absurd_report_year_is_refused_everywhere() {
+    let text = draft::to_ron(&report()).replacen("year: 2025,", "year: 2147483647,", 1);
+    assert!(matches!(draft::from_ron(&text, Path::new("x.ron")), Err(DraftError::BadYear { .. })));
+    let csv = "表,行,列,值\n基本信息,年度,,99999\n";
+    let err = nianbao::store::csv::parse(csv.as_bytes(), &Default::default()).unwrap_err();
+    assert!(err.to_string().contains("不合理"), "{err}");
+    let mut r = report();
+    r.year = -5;
+    let dir = tempfile::tempdir().unwrap();
+    assert!(draft::save(&dir.path().join("x.ron"), &r).is_err(), "never written, so never unreadable");
+}

@@ -8,6 +8,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use super::template::{Form, Template, TemplateError};
 use super::value::{CellValue, Num, parse_cell};
 
+/// Report years the app accepts at all (a year outside is a typing slip or a broken file).
+pub const YEARS: std::ops::RangeInclusive<i32> = 1990..=2200;
+
 /// A calendar date without time zone: the 落款 date and file timestamps shown to the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {

@@ -39,6 +39,8 @@ pub enum CsvError {
     NoYear,
     #[error("未知的报告格式“{0}”（应为 gb2021 或 gb2019）")]
     UnknownFormat(String),
+    #[error("报告年度“{0}”不合理")]
+    BadYear(i32),
     #[error("{0}")]
     Template(#[from] crate::model::TemplateError),
 }
@@ -145,6 +147,9 @@ pub fn parse(bytes: &[u8], opts: &ImportOptions) -> Result<CsvData, CsvError> {
         (None, Some(y)) => y.trim_end_matches('年').parse().map_err(|_| CsvError::NoYear)?,
         (None, None) => return Err(CsvError::NoYear),
     };
+    if !crate::model::report::YEARS.contains(&year) {
+        return Err(CsvError::BadYear(year));
+    }
     let format = match opts.format.clone().or_else(|| meta("格式")) {
         Some(f) => {
             let f = f.trim().to_lowercase();
@@ -326,7 +331,10 @@ fn section_key(form: &Form, label: &str) -> Option<String> {
 fn parse_reference(rows: &[(usize, String, String, String, String)], issues: &mut Vec<CsvIssue>) -> Option<Reference> {
     let meta =
         |name: &str| rows.iter().find(|r| r.1 == META && fold(&r.2) == fold(name)).map(|r| r.4.trim().to_string());
-    let Some(year) = meta("年度").and_then(|y| y.trim_end_matches('年').parse().ok()) else {
+    let Some(year) = meta("年度")
+        .and_then(|y| y.trim_end_matches('年').parse().ok())
+        .filter(|y| crate::model::report::YEARS.contains(y))
+    else {
         issues.push(CsvIssue { line: rows[0].0, message: "上年数据缺少“上年基本信息,年度”".into() });
         return None;
     };

@@ -36,6 +36,8 @@ pub enum DraftError {
     TooNew { path: PathBuf, found: u32 },
     #[error("文件“{path}”使用了未知的报告格式“{template}”")]
     UnknownTemplate { path: PathBuf, template: String },
+    #[error("文件“{path}”中的报告年度“{year}”不合理")]
+    BadYear { path: PathBuf, year: i32 },
     #[error("文件“{path}”中“{field}”过长（{len}字，上限{limit}字），不像是正常的草稿，未打开")]
     FieldTooLong { path: PathBuf, field: String, len: usize, limit: usize },
     #[error("文件“{path}”中的条目过多（{what}：{count}项，上限{limit}项），不像是正常的草稿，未打开")]
@@ -181,6 +183,14 @@ pub fn from_ron_checked(text: &str, path: &Path) -> Result<Loaded, DraftError> {
 
 /// Refuses absurd sizes: a draft the app writes never exceeds these.
 pub fn check_sizes(r: &Report, path: &Path) -> Result<(), DraftError> {
+    if !crate::model::report::YEARS.contains(&r.year) {
+        return Err(DraftError::BadYear { path: path.to_path_buf(), year: r.year });
+    }
+    if let Some(reference) = &r.reference
+        && !crate::model::report::YEARS.contains(&reference.year)
+    {
+        return Err(DraftError::BadYear { path: path.to_path_buf(), year: reference.year });
+    }
     let too_long = |field: &str, text: &str, limit: usize| {
         let len = text.chars().count();
         if len > limit {

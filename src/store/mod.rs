@@ -48,7 +48,10 @@ pub fn rollover_from_file(
     } else {
         load(path).map_err(|e| e.to_string())?
     };
-    let year = year.unwrap_or(last.year + 1);
+    let year = year.unwrap_or(last.year.saturating_add(1));
+    if !crate::model::report::YEARS.contains(&year) {
+        return Err(format!("报告年度“{year}”不合理"));
+    }
     if year <= last.year {
         return Err(format!("新报告年度（{year}）应晚于上年报告（{}）", last.year));
     }

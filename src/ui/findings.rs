@@ -86,7 +86,9 @@ pub fn findings_ui(ui: &mut Ui, app: &mut NianbaoApp) {
                                     } else {
                                         "填写说明…"
                                     };
-                                    if ui.small_button(text).clicked() {
+                                    // Named after its finding, so a screen reader tells the buttons apart.
+                                    let button = ui.small_button(text).accessible_name(format!("{text} {}", f.key));
+                                    if button.clicked() {
                                         explain_toggle = Some(f.key.clone());
                                     }
                                 });
