@@ -2,6 +2,9 @@
 //! cells, live totals and findings, jumping to a finding, pasting from Excel, undo/redo, the
 //! unsaved-changes guard, and a save / reopen round trip.
 
+mod common;
+use common::{CTRL, harness};
+
 use egui::accesskit::Role;
 use egui::{Event, Key, Modifiers, ViewportCommand, ViewportEvent, ViewportId};
 use egui_kittest::Harness;
@@ -9,26 +12,14 @@ use egui_kittest::kittest::{By, Queryable};
 use nianbao::model::Report;
 use nianbao::ui::app::{Dialog, Page};
 use nianbao::ui::doc::Document;
-use nianbao::ui::{AppConfig, NianbaoApp, fonts};
+use nianbao::ui::{AppConfig, NianbaoApp};
 
-const CTRL: Modifiers = Modifiers { ctrl: true, command: true, alt: false, shift: false, mac_cmd: false };
 const CTRL_SHIFT: Modifiers = Modifiers { ctrl: true, command: true, alt: false, shift: true, mac_cmd: false };
 
 fn app_with(report: Report) -> NianbaoApp {
     let mut app = NianbaoApp::new(AppConfig::default());
     app.set_document(Document::new(report, None).expect("document"));
     app
-}
-
-fn harness(app: NianbaoApp) -> Harness<'static, NianbaoApp> {
-    Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_max_steps(12)
-        .with_context_setup(|ctx| {
-            fonts::install(ctx);
-            fonts::install_style(ctx);
-        })
-        .build_eframe(move |_cc| app)
 }
 
 fn empty_2025() -> Report {

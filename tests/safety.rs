@@ -1,11 +1,14 @@
 //! Never lose a staffer's work; never trust a file blindly: backups, stale temporary files,
 //! hostile drafts, read-only folders, files changed on disk, recovery copies.
 
+mod common;
+use common::{CTRL, harness};
+
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use egui::accesskit::Role;
-use egui::{Event, Key, Modifiers};
+use egui::{Event, Key};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use nianbao::model::Report;
@@ -14,9 +17,7 @@ use nianbao::store::draft::{self, DraftError};
 use nianbao::store::recovery::RecoveryStore;
 use nianbao::ui::app::Dialog;
 use nianbao::ui::doc::Document;
-use nianbao::ui::{AppConfig, NianbaoApp, fonts};
-
-const CTRL: Modifiers = Modifiers { ctrl: true, command: true, alt: false, shift: false, mac_cmd: false };
+use nianbao::ui::{AppConfig, NianbaoApp};
 
 fn report() -> Report {
     Report::new("gb2021", 2025, "某某县商务局")
@@ -127,17 +128,6 @@ fn a_folder_that_cannot_be_written_gives_a_chinese_error_and_nothing_is_lost() {
     assert!(doc.dirty && doc.path.is_none());
     assert_eq!(doc.report.cell_text("t3.new.np"), "5");
     assert!(app.notice.as_ref().unwrap().text.contains("内容仍在窗口中，未丢失"));
-}
-
-fn harness(app: NianbaoApp) -> Harness<'static, NianbaoApp> {
-    Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .with_max_steps(12)
-        .with_context_setup(|ctx| {
-            fonts::install(ctx);
-            fonts::install_style(ctx);
-        })
-        .build_eframe(move |_cc| app)
 }
 
 fn edit(h: &mut Harness<'static, NianbaoApp>, v: &str) {

@@ -975,17 +975,7 @@ impl NianbaoApp {
                     ui.heading("有未保存的修改");
                     let name = self.doc.as_ref().map(|d| d.file_name()).unwrap_or_default();
                     ui.label(format!("“{name}”有未保存的修改。要先保存吗？"));
-                    ui.horizontal(|ui| {
-                        if ui.button("保存").clicked() {
-                            answer = Some(0);
-                        }
-                        if ui.button("不保存").clicked() {
-                            answer = Some(1);
-                        }
-                        if ui.button("取消").clicked() {
-                            answer = Some(2);
-                        }
-                    });
+                    answer = choice_buttons(ui, &["保存", "不保存", "取消"]);
                 });
                 match answer {
                     Some(0) => match self.doc.as_ref().and_then(|d| d.path.clone()) {
@@ -1086,14 +1076,7 @@ impl NianbaoApp {
                     ui.set_max_width(520.0);
                     ui.heading("确认覆盖");
                     ui.label(&reason);
-                    ui.horizontal(|ui| {
-                        if ui.button("覆盖保存").clicked() {
-                            answer = Some(true);
-                        }
-                        if ui.button("取消").clicked() {
-                            answer = Some(false);
-                        }
-                    });
+                    answer = choice_buttons(ui, &["覆盖保存", "取消"]).map(|i| i == 0);
                 });
                 match answer {
                     Some(true) => {
@@ -1145,17 +1128,7 @@ impl NianbaoApp {
                 (None, Some(_)) => ui.label("草稿文件已不存在"),
                 (None, None) => ui.label(""),
             };
-            ui.horizontal(|ui| {
-                if ui.button("恢复").clicked() {
-                    answer = Some(0);
-                }
-                if ui.button("放弃此副本").clicked() {
-                    answer = Some(1);
-                }
-                if ui.button("以后再说").clicked() {
-                    answer = Some(2);
-                }
-            });
+            answer = choice_buttons(ui, &["恢复", "放弃此副本", "以后再说"]);
         });
         match answer {
             Some(0) => {
@@ -1268,6 +1241,20 @@ impl eframe::App for NianbaoApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
     }
+}
+
+/// A row of buttons; which one was clicked.
+pub(crate) fn choice_buttons(ui: &mut Ui, labels: &[&str]) -> Option<usize> {
+    ui.horizontal(|ui| {
+        let mut clicked = None;
+        for (i, label) in labels.iter().enumerate() {
+            if ui.button(*label).clicked() {
+                clicked = Some(i);
+            }
+        }
+        clicked
+    })
+    .inner
 }
 
 fn page_key(page: Page) -> usize {

@@ -123,18 +123,12 @@ pub fn export_choice_ui(ctx: &egui::Context, app: &mut NianbaoApp, purpose: Purp
         ui.heading(if purpose == Purpose::Print { "打印" } else { "导出PDF" });
         ui.label(format!("报告中还有{errors}个错误（见右侧“检查结果”）。"));
         ui.label("有错误时，PDF每页会带有“草稿”字样，以免误交。");
-        ui.horizontal(|ui| {
-            if ui.button("导出为草稿").clicked() {
-                answer = Some(false);
-            }
-            if ui.button("仍导出为正式版").clicked() {
-                answer = Some(true);
-            }
-            if ui.button("取消").clicked() {
-                answer = None;
-                app.dialog = Dialog::None;
-            }
-        });
+        match super::app::choice_buttons(ui, &["导出为草稿", "仍导出为正式版", "取消"]) {
+            Some(0) => answer = Some(false),
+            Some(1) => answer = Some(true),
+            Some(_) => app.dialog = Dialog::None,
+            None => {}
+        }
     });
     match answer {
         Some(final_export) => {

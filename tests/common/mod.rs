@@ -1,0 +1,20 @@
+//! Shared by the window tests: the app in a kittest harness, as eframe runs it.
+
+use egui::Modifiers;
+use egui_kittest::Harness;
+use nianbao::ui::{NianbaoApp, fonts};
+
+/// Ctrl as egui-winit reports it on Linux and Windows (both `ctrl` and `command`).
+pub const CTRL: Modifiers = Modifiers { ctrl: true, command: true, alt: false, shift: false, mac_cmd: false };
+
+/// The app in a 1400 × 900 window, with the bundled CJK font (kittest refuses missing glyphs).
+pub fn harness(app: NianbaoApp) -> Harness<'static, NianbaoApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_max_steps(12)
+        .with_context_setup(|ctx| {
+            fonts::install(ctx);
+            fonts::install_style(ctx);
+        })
+        .build_eframe(move |_cc| app)
+}
