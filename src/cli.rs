@@ -157,10 +157,6 @@ fn guard_overwrite(path: &Path, force: bool) -> Result<(), CliError> {
     Err(CliError::unreadable(format!("“{}”已存在；为免覆盖，请换一个文件名（或对草稿使用 --force）", path.display())))
 }
 
-fn is_csv(path: &Path) -> bool {
-    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("txt"))
-}
-
 fn save_draft(path: &Path, report: &Report) -> Result<(), CliError> {
     draft::save(path, report).map_err(CliError::unreadable)
 }
@@ -207,7 +203,7 @@ struct Loaded {
 }
 
 fn load_any(path: &Path, a: &Args) -> Result<Loaded, String> {
-    if is_csv(path) {
+    if csv::is_csv_path(path) {
         let opts = ImportOptions { format: a.format.clone(), year: a.year, unit: a.unit.clone() };
         let CsvData { report, published, issues } = csv::read(path, &opts).map_err(|e| e.to_string())?;
         Ok(Loaded { report, published, csv_issues: issues, warnings: Vec::new() })

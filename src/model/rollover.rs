@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use super::report::{Reference, Report, ReportOptions, Values};
 use super::template::{Form, TemplateError};
-use super::value::{CellKind, CellValue, canonical_text, parse_cell};
+use super::value::canonical_text;
 
 /// Last year's figures as reference values: every cell (computed totals included) as canonical
 /// text, plus last year's text sections.
@@ -73,13 +73,5 @@ pub fn carry_forward(form: &Form, reference: &Reference, next: &mut Report) {
                 next.set_cell(&c.id, &s.to_string());
             }
         }
-    }
-}
-
-/// True when a value typed into a carried cell still equals what roll-over put there.
-pub fn is_carried_value(text: &str, expected: &str) -> bool {
-    match (parse_cell(text, &CellKind::Signed, false), parse_cell(expected, &CellKind::Signed, false)) {
-        (CellValue::Num(a), CellValue::Num(b)) => a == b,
-        _ => false,
     }
 }

@@ -36,21 +36,9 @@ pub const NOTE_SIZE: f32 = 7.5;
 pub enum Item {
     /// A text line; `y` is the baseline. `spacing` is extra space after each character (pt),
     /// used to justify a line to the full width.
-    Text {
-        x: f32,
-        y: f32,
-        size: f32,
-        role: Role,
-        text: String,
-        spacing: f32,
-    },
-    Line {
-        x1: f32,
-        y1: f32,
-        x2: f32,
-        y2: f32,
-        width: f32,
-    },
+    Text { x: f32, y: f32, size: f32, role: Role, text: String, spacing: f32 },
+    /// A 0.5 pt rule (table borders).
+    Line { x1: f32, y1: f32, x2: f32, y2: f32 },
 }
 
 /// How the frame sits on the (portrait) page.
@@ -253,7 +241,7 @@ impl TableGeo {
                 (left, top, left, bottom),
                 (right, top, right, bottom),
             ] {
-                items.push(Item::Line { x1, y1, x2, y2, width: 0.5 });
+                items.push(Item::Line { x1, y1, x2, y2 });
             }
             if text.is_empty() {
                 continue;

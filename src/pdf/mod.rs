@@ -338,7 +338,7 @@ fn render(fonts: &FontSet, pages: &[Page], report: &Report, draft_mark: bool) ->
         ops.push(Op::SetOutlineColor { col: black.clone() });
         ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
         for item in &page.items {
-            if let Item::Line { x1, y1, x2, y2, .. } = item {
+            if let Item::Line { x1, y1, x2, y2 } = item {
                 let (a, b, _) = place(page.frame, no, *x1, *y1);
                 let (c, d, _) = place(page.frame, no, *x2, *y2);
                 ops.push(line_op(a, b, c, d));

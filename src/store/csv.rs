@@ -12,7 +12,7 @@ use std::path::Path;
 use crate::model::labels::fold;
 use crate::model::report::{Date, Reference, ReportOptions};
 use crate::model::template::{BUILTIN, CellIx, Form, Template, TemplateKind};
-use crate::model::{Report, Values, value::canonical_text};
+use crate::model::{Report, Values};
 
 /// Largest CSV accepted.
 pub const MAX_CSV_BYTES: u64 = 5 * 1024 * 1024;
@@ -86,6 +86,11 @@ pub fn decode(bytes: &[u8]) -> Result<String, CsvError> {
     }
     let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
     if had_errors { Err(CsvError::Encoding) } else { Ok(text.into_owned()) }
+}
+
+/// Whether a path names a long CSV rather than a draft (by its extension).
+pub fn is_csv_path(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("txt"))
 }
 
 /// Reads and parses a CSV file.
@@ -259,7 +264,7 @@ fn infer_format(rows: &[(usize, [String; 4])], year: i32) -> String {
             .iter()
             .filter(|(_, r)| {
                 let t = fold(&r[0]);
-                t != META && t != TEXT && t != NOTE && !t.starts_with(PREV) && lookup.table(&form, &r[0]).is_some()
+                t != META && t != TEXT && t != NOTE && !t.starts_with(PREV) && lookup.table(&r[0]).is_some()
             })
             .filter(|(_, r)| lookup.find(&form, &r[0], &r[1], &r[2]).is_err())
             .count();
@@ -407,14 +412,14 @@ impl Lookup {
         Lookup { tables }
     }
 
-    fn table(&self, _form: &Form, label: &str) -> Option<usize> {
+    fn table(&self, label: &str) -> Option<usize> {
         let f = fold(label);
         self.tables.iter().position(|(names, _)| names.contains(&f))
     }
 
     /// The cell a CSV line names, or a message naming the label that is unknown.
     pub fn find(&self, form: &Form, table: &str, row: &str, col: &str) -> Result<CellIx, String> {
-        let Some(t) = self.table(form, table) else {
+        let Some(t) = self.table(table) else {
             return Err(format!("未知的表“{table}”"));
         };
         let name = &form.tables[t].def.name;
@@ -518,11 +523,4 @@ pub fn export(report: &Report, form: &Form) -> String {
 fn write_meta(row: &mut impl FnMut(&str, &str, &str, &str), table: &str, year: i32, template: &str) {
     row(table, "格式", "", template);
     row(table, "年度", "", &year.to_string());
-}
-
-/// The canonical printed form of every input cell (used by tests and the PDF).
-pub fn canonical_cells(report: &Report, form: &Form) -> BTreeMap<String, String> {
-    form.input_cells()
-        .filter_map(|(_, c)| canonical_text(report.cell_text(&c.id), &c.kind, c.allow_na).map(|t| (c.id.clone(), t)))
-        .collect()
 }

@@ -35,8 +35,7 @@ pub fn rollover_from_file(
     format: Option<&str>,
     unit: Option<&str>,
 ) -> Result<Report, String> {
-    let is_csv = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv") || e.eq_ignore_ascii_case("txt"));
-    let last = if is_csv {
+    let last = if csv::is_csv_path(path) {
         // The file holds last year's figures; `--year` names this year's report.
         let opts = csv::ImportOptions { format: None, year: year.map(|y| y - 1), unit: unit.map(str::to_string) };
         let data = csv::read(path, &opts).map_err(|e| e.to_string())?;

@@ -69,11 +69,7 @@ impl RecoveryStore {
         match path {
             Some(p) => {
                 let p = p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-                let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-                for b in p.to_string_lossy().bytes() {
-                    h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-                }
-                format!("draft-{h:016x}")
+                format!("draft-{:016x}", super::bytes_hash(p.to_string_lossy().as_bytes()))
             }
             None => {
                 let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);

@@ -1,8 +1,6 @@
 //! The grid widget: a table drawn from its template layout (merged headers included), input
 //! cells that behave like a spreadsheet, live totals, and findings as tints and tooltips.
 
-use std::collections::HashMap;
-
 use egui::{
     Align2, Color32, EventFilter, FontId, Id, Key, Modifiers, Rect, Sense, Stroke, StrokeKind, TextEdit, Ui, vec2,
 };
@@ -582,9 +580,4 @@ pub fn previous_value(doc: &Document, ix: CellIx) -> Option<String> {
         cell.id.clone()
     };
     reference.cells.get(&id).cloned()
-}
-
-/// Cells of the table by id, for tests.
-pub fn cells_by_path(doc: &Document, table_ix: usize) -> HashMap<String, CellIx> {
-    doc.form.tables[table_ix].cells.iter().map(|&ix| (doc.form.cell_path(ix), ix)).collect()
 }
