@@ -5,6 +5,7 @@
 
 pub mod assets;
 pub mod cli;
+pub mod document;
 pub mod model;
 #[cfg(feature = "pdf")]
 pub mod pdf;

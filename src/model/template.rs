@@ -87,6 +87,10 @@ pub struct TableDef {
     /// figures are only entered and checked).
     #[serde(default = "yes")]
     pub printed: bool,
+    /// Too wide for the text block at the normal size (表四's 15 columns): printed smaller on a
+    /// portrait page, or on a landscape page of its own when the report asks for that.
+    #[serde(default)]
+    pub wide: bool,
     /// Rule id for a cell whose text is not a valid value (defaults: G-01 counts, G-03 money).
     #[serde(default)]
     pub type_rule: Option<String>,

@@ -8,7 +8,8 @@
 
 use super::fonts::{FontSet, Role};
 use super::text::wrap;
-use crate::model::template::{FormTable, GridContent, Role as CellRole};
+use crate::document::{Block, PrintTable};
+use crate::model::template::{GridContent, Role as CellRole};
 
 pub const MM: f32 = 72.0 / 25.4;
 pub const PAGE_W: f32 = 210.0 * MM;
@@ -54,41 +55,6 @@ pub enum Frame {
 pub struct Page {
     pub frame: Frame,
     pub items: Vec<Item>,
-}
-
-/// What the document is made of, in order.
-#[derive(Debug, Clone)]
-pub enum Block {
-    /// The title, in pieces that may each start a line.
-    Title(Vec<String>),
-    /// A heading; level 1 `一、` (黑体), level 2 `（一）` (楷体).
-    Heading { level: u8, text: String },
-    /// A body paragraph, first line indented two characters.
-    Para(String),
-    /// An empty body line.
-    Blank,
-    /// A table as printed. `size` is its font size.
-    Table { table: Box<PrintTable>, size: f32 },
-    /// Blocks on a page of their own, laid out landscape.
-    Landscape(Vec<Block>),
-    /// 落款 with room for the seal: name centred over the date, date 4 characters from the right.
-    Signature { name: String, date: String },
-    /// The annex starts on a new page: `附件` top left in 黑体, its title centred on line 2.
-    AnnexStart { title: String },
-}
-
-/// A table ready to print: its grid and the text of every cell.
-#[derive(Debug, Clone)]
-pub struct PrintTable {
-    pub table: FormTable,
-    /// Text of each grid cell of `table.print`, in its order.
-    pub texts: Vec<String>,
-}
-
-impl PrintTable {
-    pub fn new(table: &FormTable, texts: Vec<String>) -> PrintTable {
-        PrintTable { table: table.clone(), texts }
-    }
 }
 
 /// One paginated unit.
@@ -291,7 +257,7 @@ pub fn layout(fonts: &FontSet, blocks: Vec<Block>) -> Vec<Page> {
     let mut tables: Vec<TableGeo> = Vec::new();
     let mut landscapes: Vec<Vec<Block>> = Vec::new();
     for block in blocks {
-        push_block(fonts, block, BLOCK_W, &mut units, &mut tables, &mut landscapes);
+        push_block(fonts, block, Frame::Portrait, &mut units, &mut tables, &mut landscapes);
     }
     paginate(fonts, &units, &tables, &landscapes)
 }
@@ -346,12 +312,16 @@ fn text_unit(
 fn push_block(
     fonts: &FontSet,
     block: Block,
-    frame_w: f32,
+    frame: Frame,
     units: &mut Vec<Unit>,
     tables: &mut Vec<TableGeo>,
     landscapes: &mut Vec<Vec<Block>>,
 ) {
     let indent = 2.0 * BODY_SIZE;
+    let frame_w = match frame {
+        Frame::Portrait => BLOCK_W,
+        Frame::Landscape => BLOCK_H,
+    };
     match block {
         Block::Title(parts) => {
             let lines = title_lines(fonts, &parts, frame_w);
@@ -387,7 +357,10 @@ fn push_block(
             }
         }
         Block::Blank => units.push(Unit { height: PITCH, keep_with_next: false, kind: UnitKind::Space }),
-        Block::Table { table, size } => {
+        Block::Table(table) => {
+            // A wide table (表四) is set in 小五 on a portrait page; on its own landscape page it
+            // has room for the normal size.
+            let size = if table.wide() && frame == Frame::Portrait { TABLE4_SIZE } else { TABLE_SIZE };
             let geo = TableGeo::new(fonts, *table, size, frame_w);
             let t = tables.len();
             for row in 0..geo.heights.len() {
@@ -591,7 +564,7 @@ fn layout_landscape(fonts: &FontSet, blocks: &[Block]) -> Vec<Item> {
     let mut tables = Vec::new();
     let mut nested = Vec::new();
     for b in blocks.iter().cloned() {
-        push_block(fonts, b, BLOCK_H, &mut units, &mut tables, &mut nested);
+        push_block(fonts, b, Frame::Landscape, &mut units, &mut tables, &mut nested);
     }
     let mut items = Vec::new();
     let mut y = 0.0;

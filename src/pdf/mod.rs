@@ -14,11 +14,10 @@ use printpdf::{
 };
 
 use self::fonts::{FontSet, Role};
-use self::layout::{BLOCK_H, BLOCK_W, Block, Frame, Item, MARGIN_LEFT, MARGIN_TOP, PAGE_H, PAGE_NUMBER_SIZE, Page};
-use crate::model::report::{OpeningPlacement, PageNumbers};
-use crate::model::template::{GridContent, Role as CellRole};
-use crate::model::value::canonical_text;
-use crate::model::{CellValue, Context, Form, Report, Severity, check_report};
+use self::layout::{BLOCK_H, BLOCK_W, Frame, Item, MARGIN_LEFT, MARGIN_TOP, PAGE_H, PAGE_NUMBER_SIZE, Page};
+use crate::document::{self, Block};
+use crate::model::report::PageNumbers;
+use crate::model::{Context, Form, Report, Severity, check_report};
 
 /// Choices for one export.
 #[derive(Debug, Clone, Default)]
@@ -49,120 +48,6 @@ pub enum PdfError {
     Template(#[from] crate::model::TemplateError),
 }
 
-/// The text of every printed cell: canonical values, computed totals, blanks as chosen.
-fn table_texts(form: &Form, report: &Report, values: &crate::model::Values, table: usize) -> Vec<String> {
-    let t = &form.tables[table];
-    t.print
-        .cells
-        .iter()
-        .map(|c| match &c.content {
-            GridContent::Fixed { role: CellRole::Blank, .. } => String::new(),
-            GridContent::Fixed { text, .. } => text.clone(),
-            GridContent::Data(ix) => {
-                let cell = &form.cells[*ix];
-                if cell.is_input() {
-                    let typed = report.cell_text(&cell.id);
-                    match canonical_text(typed, &cell.kind, cell.allow_na) {
-                        Some(t) => match (&cell.kind, report.options.money_units.get(&cell.id)) {
-                            (crate::model::CellKind::Money { unit: None }, Some(u)) => format!("{t}{u}"),
-                            _ => t,
-                        },
-                        None if typed.trim().is_empty() && report.options.blank_as_zero => "0".into(),
-                        None => typed.trim().to_string(),
-                    }
-                } else {
-                    match values.get(*ix) {
-                        CellValue::Num(n) => n.to_string(),
-                        _ if report.options.blank_as_zero => "0".into(),
-                        _ => String::new(),
-                    }
-                }
-            }
-        })
-        .collect()
-}
-
-/// The user's paragraphs; a short line like `（一）…` is a level-2 heading.
-fn paragraphs(text: &str, out: &mut Vec<Block>) {
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let is_sub = line.starts_with('（')
-            && line.chars().nth(1).is_some_and(|c| "一二三四五六七八九十".contains(c))
-            && line.chars().count() <= 40
-            && !line.contains('。');
-        if is_sub {
-            out.push(Block::Heading { level: 2, text: line.to_string() });
-        } else {
-            out.push(Block::Para(line.to_string()));
-        }
-    }
-}
-
-/// The document as blocks, in print order.
-fn blocks(form: &Form, report: &Report, values: &crate::model::Values) -> Vec<Block> {
-    let mut out = vec![Block::Title(report.title_parts())];
-    let opening = report.opening();
-    if report.options.opening == OpeningPlacement::Start {
-        paragraphs(&opening, &mut out);
-    }
-    for s in &form.template.sections {
-        out.push(Block::Heading { level: 1, text: s.heading.clone() });
-        paragraphs(report.section(&s.id), &mut out);
-        for sub in &s.subsections {
-            out.push(Block::Heading { level: 2, text: sub.heading.clone() });
-            paragraphs(report.section(&sub.id), &mut out);
-        }
-        for tid in &s.tables {
-            let Some(t) = form.tables.iter().position(|x| &x.def.id == tid) else { continue };
-            if !form.tables[t].def.printed {
-                continue;
-            }
-            let texts = table_texts(form, report, values, t);
-            let table = Box::new(layout::PrintTable::new(&form.tables[t], texts));
-            if tid == "t4" && report.options.landscape_table4 {
-                // The heading goes with its table onto the landscape page.
-                let heading = out.pop();
-                let mut inner: Vec<Block> = heading.into_iter().collect();
-                inner.push(Block::Table { table, size: layout::TABLE_SIZE });
-                out.push(Block::Landscape(inner));
-            } else {
-                let size = if tid == "t4" { layout::TABLE4_SIZE } else { layout::TABLE_SIZE };
-                out.push(Block::Table { table, size });
-            }
-        }
-    }
-    if report.options.opening == OpeningPlacement::End {
-        paragraphs(&opening, &mut out);
-    }
-    let annex_tables: Vec<usize> = (0..form.tables.len())
-        .filter(|&t| form.tables[t].template != form.template.id && form.tables[t].def.printed)
-        .collect();
-    let annex_title = |t: usize| {
-        form.tables[t]
-            .def
-            .title
-            .clone()
-            .unwrap_or_else(|| form.tables[t].def.name.clone())
-            .replace("{Y}", &report.year.to_string())
-    };
-    if let Some(&first) = annex_tables.first() {
-        out.push(Block::Blank);
-        out.push(Block::Para(format!("附件：{}", annex_title(first))));
-    }
-    if report.options.signature_block {
-        let date = report.signed_on.map(|d| d.chinese()).unwrap_or_default();
-        out.push(Block::Signature { name: report.unit.signing_name().to_string(), date });
-    }
-    for t in annex_tables {
-        out.push(Block::AnnexStart { title: annex_title(t) });
-        let texts = table_texts(form, report, values, t);
-        out.push(Block::Table {
-            table: Box::new(layout::PrintTable::new(&form.tables[t], texts)),
-            size: layout::TABLE_SIZE,
-        });
-    }
-    out
-}
-
 /// Every text the PDF will print with its role and where it comes from, for the glyph check.
 fn texts_of(blocks: &[Block], out: &mut Vec<(Role, String, String)>) {
     for b in blocks {
@@ -173,7 +58,7 @@ fn texts_of(blocks: &[Block], out: &mut Vec<(Role, String, String)>) {
                 out.push((role, text.clone(), "标题".into()));
             }
             Block::Para(t) => out.push((Role::Body, t.clone(), "正文".into())),
-            Block::Table { table, .. } => {
+            Block::Table(table) => {
                 for t in &table.texts {
                     out.push((Role::Table, t.clone(), table.table.def.name.clone()));
                 }
@@ -221,7 +106,7 @@ pub fn export(report: &Report, form: &Form, opts: &PdfOptions) -> Result<PdfOutp
     let errors = findings.iter().filter(|f| f.severity == Severity::E).count();
     let draft_mark = errors > 0 && !opts.final_export;
 
-    let blocks = blocks(form, report, &values);
+    let blocks = document::blocks(form, report, &values);
     let missing = missing_glyphs(&fonts, &blocks);
     if !missing.is_empty() {
         return Err(PdfError::MissingGlyphs(missing));

@@ -1,0 +1,162 @@
+//! The report as a sequence of printable blocks, in print order: the one description of the
+//! document that every output format (PDF, Word, web page) lays out in its own way.
+//!
+//! Built from the compiled form and the report only, so it knows nothing of fonts or pages.
+
+use crate::model::report::OpeningPlacement;
+use crate::model::template::{FormTable, GridContent, Role as CellRole};
+use crate::model::value::canonical_text;
+use crate::model::{CellValue, Form, Report, Values};
+
+/// What the document is made of, in order.
+#[derive(Debug, Clone)]
+pub enum Block {
+    /// The title, in pieces that may each start a line.
+    Title(Vec<String>),
+    /// A heading; level 1 `一、` (黑体), level 2 `（一）` (楷体).
+    Heading { level: u8, text: String },
+    /// A body paragraph, first line indented two characters.
+    Para(String),
+    /// An empty body line.
+    Blank,
+    /// A table as printed.
+    Table(Box<PrintTable>),
+    /// Blocks on a page of their own, laid out landscape.
+    Landscape(Vec<Block>),
+    /// 落款 with room for the seal: name centred over the date, date 4 characters from the right.
+    Signature { name: String, date: String },
+    /// The annex starts on a new page: `附件` top left in 黑体, its title centred on line 2.
+    AnnexStart { title: String },
+}
+
+/// A table ready to print: its grid and the text of every cell.
+#[derive(Debug, Clone)]
+pub struct PrintTable {
+    pub table: FormTable,
+    /// Text of each grid cell of `table.print`, in its order.
+    pub texts: Vec<String>,
+}
+
+impl PrintTable {
+    pub fn new(table: &FormTable, texts: Vec<String>) -> PrintTable {
+        PrintTable { table: table.clone(), texts }
+    }
+
+    /// A table too wide for the text block at the normal size (the template says so).
+    pub fn wide(&self) -> bool {
+        self.table.def.wide
+    }
+}
+
+/// The text of every printed cell: canonical values, computed totals, blanks as chosen.
+pub fn table_texts(form: &Form, report: &Report, values: &Values, table: usize) -> Vec<String> {
+    let t = &form.tables[table];
+    t.print
+        .cells
+        .iter()
+        .map(|c| match &c.content {
+            GridContent::Fixed { role: CellRole::Blank, .. } => String::new(),
+            GridContent::Fixed { text, .. } => text.clone(),
+            GridContent::Data(ix) => {
+                let cell = &form.cells[*ix];
+                if cell.is_input() {
+                    let typed = report.cell_text(&cell.id);
+                    match canonical_text(typed, &cell.kind, cell.allow_na) {
+                        Some(t) => match (&cell.kind, report.options.money_units.get(&cell.id)) {
+                            (crate::model::CellKind::Money { unit: None }, Some(u)) => format!("{t}{u}"),
+                            _ => t,
+                        },
+                        None if typed.trim().is_empty() && report.options.blank_as_zero => "0".into(),
+                        None => typed.trim().to_string(),
+                    }
+                } else {
+                    match values.get(*ix) {
+                        CellValue::Num(n) => n.to_string(),
+                        _ if report.options.blank_as_zero => "0".into(),
+                        _ => String::new(),
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
+/// The user's paragraphs; a short line like `（一）…` is a level-2 heading.
+pub fn paragraphs(text: &str, out: &mut Vec<Block>) {
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let is_sub = line.starts_with('（')
+            && line.chars().nth(1).is_some_and(|c| "一二三四五六七八九十".contains(c))
+            && line.chars().count() <= 40
+            && !line.contains('。');
+        if is_sub {
+            out.push(Block::Heading { level: 2, text: line.to_string() });
+        } else {
+            out.push(Block::Para(line.to_string()));
+        }
+    }
+}
+
+/// The title of an annex table (`{Y}` replaced by the year).
+pub fn annex_title(form: &Form, report: &Report, table: usize) -> String {
+    let def = &form.tables[table].def;
+    def.title.clone().unwrap_or_else(|| def.name.clone()).replace("{Y}", &report.year.to_string())
+}
+
+/// Printed tables that come from an annex template, in form order.
+pub fn annex_tables(form: &Form) -> Vec<usize> {
+    (0..form.tables.len())
+        .filter(|&t| form.tables[t].template != form.template.id && form.tables[t].def.printed)
+        .collect()
+}
+
+/// The document as blocks, in print order.
+pub fn blocks(form: &Form, report: &Report, values: &Values) -> Vec<Block> {
+    let mut out = vec![Block::Title(report.title_parts())];
+    let opening = report.opening();
+    if report.options.opening == OpeningPlacement::Start {
+        paragraphs(&opening, &mut out);
+    }
+    for s in &form.template.sections {
+        out.push(Block::Heading { level: 1, text: s.heading.clone() });
+        paragraphs(report.section(&s.id), &mut out);
+        for sub in &s.subsections {
+            out.push(Block::Heading { level: 2, text: sub.heading.clone() });
+            paragraphs(report.section(&sub.id), &mut out);
+        }
+        for tid in &s.tables {
+            let Some(t) = form.tables.iter().position(|x| &x.def.id == tid) else { continue };
+            if !form.tables[t].def.printed {
+                continue;
+            }
+            let texts = table_texts(form, report, values, t);
+            let table = Box::new(PrintTable::new(&form.tables[t], texts));
+            if table.wide() && report.options.landscape_table4 {
+                // The heading goes with its table onto the landscape page.
+                let heading = out.pop();
+                let mut inner: Vec<Block> = heading.into_iter().collect();
+                inner.push(Block::Table(table));
+                out.push(Block::Landscape(inner));
+            } else {
+                out.push(Block::Table(table));
+            }
+        }
+    }
+    if report.options.opening == OpeningPlacement::End {
+        paragraphs(&opening, &mut out);
+    }
+    let annexes = annex_tables(form);
+    if let Some(&first) = annexes.first() {
+        out.push(Block::Blank);
+        out.push(Block::Para(format!("附件：{}", annex_title(form, report, first))));
+    }
+    if report.options.signature_block {
+        let date = report.signed_on.map(|d| d.chinese()).unwrap_or_default();
+        out.push(Block::Signature { name: report.unit.signing_name().to_string(), date });
+    }
+    for t in annexes {
+        out.push(Block::AnnexStart { title: annex_title(form, report, t) });
+        let texts = table_texts(form, report, values, t);
+        out.push(Block::Table(Box::new(PrintTable::new(&form.tables[t], texts))));
+    }
+    out
+}
