@@ -6,6 +6,8 @@
 pub mod assets;
 pub mod cli;
 pub mod document;
+#[cfg(feature = "export")]
+pub mod export;
 pub mod model;
 #[cfg(feature = "pdf")]
 pub mod pdf;
