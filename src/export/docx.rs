@@ -133,9 +133,9 @@ impl Writer {
             Block::Title(parts) => self.para(title(parts, landscape)),
             Block::Heading { level, text } => {
                 let id = if *level <= 1 { style::HEADING1 } else { style::HEADING2 };
-                self.para(Paragraph::new().style(id).keep_next(true).add_run(Run::new().add_text(text)));
+                self.para(Paragraph::new().style(id).keep_next(true).add_run(Run::new().add_text(clean(text))));
             }
-            Block::Para(text) => self.para(Paragraph::new().style(style::BODY).add_run(Run::new().add_text(text))),
+            Block::Para(text) => self.para(Paragraph::new().style(style::BODY).add_run(Run::new().add_text(clean(text)))),
             Block::Blank => self.para(Paragraph::new().style(style::BODY)),
             Block::Table(t) => {
                 let width = if landscape { BLOCK_W_LANDSCAPE } else { BLOCK_W };
@@ -173,7 +173,7 @@ impl Writer {
                         .add_run(Run::new().add_text("附件")),
                 );
                 self.para(
-                    Paragraph::new().style(style::TITLE).keep_next(true).add_run(Run::new().add_text(t.as_str())),
+                    Paragraph::new().style(style::TITLE).keep_next(true).add_run(Run::new().add_text(clean(t))),
                 );
             }
         }
@@ -322,7 +322,7 @@ fn title(parts: &[String], landscape: bool) -> Paragraph {
         if i > 0 && break_between {
             run = run.add_break(docx_rs::BreakType::TextWrapping);
         }
-        p = p.add_run(run.add_text(part.as_str()));
+        p = p.add_run(run.add_text(clean(part)));
     }
     p
 }
@@ -331,7 +331,7 @@ fn signature_line(text: &str, right: i32) -> Paragraph {
     Paragraph::new()
         .style(style::SIGNATURE)
         .indent(Some(0), Some(SpecialIndentType::FirstLine(0)), Some(right), None)
-        .add_run(Run::new().add_text(text))
+        .add_run(Run::new().add_text(clean(text)))
 }
 
 /// A printed table as a Word table: the grid's columns, each cell with its span; a cell merged
@@ -381,7 +381,7 @@ fn table(t: &PrintTable, width: u32, size: usize) -> Table {
             }
             if starts && !text.is_empty() {
                 let run_size = if look == Look::Note { NOTE_HALF_PT.min(size) } else { size };
-                p = p.add_run(Run::new().size(run_size).add_text(text));
+                p = p.add_run(Run::new().size(run_size).add_text(clean(text)));
             }
             tcs.push(tc.add_paragraph(p));
         }
@@ -500,6 +500,11 @@ fn core_props(report: &Report) -> String {
         xml_escape(&report.title()),
         xml_escape(&report.unit.name),
     )
+}
+
+/// Text as Word may hold it: XML 1.0 allows no control characters but tab.
+fn clean(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control() || *c == '\t').collect()
 }
 
 pub(crate) fn xml_escape(s: &str) -> String {
