@@ -55,9 +55,10 @@ const NUMBER_FONT: &str = "宋体";
 const LATIN_FONT: &str = "Times New Roman";
 
 /// Paragraph style ids (Word's built-in ids where one exists, so its outline and navigation
-/// pane work; Word shows them as 正文, 标题, 标题 1 …).
+/// pane work; Word shows them as 正文文本, 标题, 标题 1 …).
 mod style {
-    pub const BODY: &str = "Normal";
+    /// Not `Normal`: docx-rs always writes an empty `Normal` of its own.
+    pub const BODY: &str = "BodyText";
     pub const TITLE: &str = "Title";
     pub const HEADING1: &str = "Heading1";
     pub const HEADING2: &str = "Heading2";
@@ -225,7 +226,8 @@ fn exact(pitch: i32) -> LineSpacing {
 /// The named styles: the reviewer who adds a paragraph gets the right face from the style.
 fn styles(docx: Docx) -> Docx {
     let body = Style::new(style::BODY, StyleType::Paragraph)
-        .name("Normal")
+        .name("Body Text")
+        .next(style::BODY)
         .q_format(true)
         .fonts(fonts(BODY_FONT, LATIN_FONT))
         .size(BODY_HALF_PT)
@@ -297,6 +299,7 @@ fn styles(docx: Docx) -> Docx {
         .indent(Some(0), Some(SpecialIndentType::FirstLine(0)), None, None);
     docx.default_fonts(fonts(BODY_FONT, LATIN_FONT))
         .default_size(BODY_HALF_PT)
+        .default_line_spacing(exact(BODY_PITCH))
         .add_style(body)
         .add_style(title)
         .add_style(h1)

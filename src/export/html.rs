@@ -62,6 +62,11 @@ pub fn clipboard(report: &Report, form: &Form, part: Part) -> Clip {
     for b in &blocks {
         block_text(b, &mut text);
     }
+    // One line end at the end, not the blank line that separates blocks.
+    text.truncate(text.trim_end().len());
+    if !text.is_empty() {
+        text.push('\n');
+    }
     Clip { html, text }
 }
 

@@ -40,10 +40,11 @@ impl ReviewItem {
         [&self.table, &self.row, &self.column].iter().filter(|s| !s.is_empty()).map(|s| s.as_str()).collect::<Vec<_>>().join(" / ")
     }
 
-    /// `5 − 4 = 1`, or just what is known.
+    /// `5-4=1` (`5-(-3)=8`), or just what is known.
     pub fn sides(&self) -> String {
-        match (&self.left, &self.right, &self.difference) {
-            (Some(l), Some(r), Some(d)) => format!("{l}−{r}={d}"),
+        let r = self.right.as_ref().map(|r| if r.starts_with('-') { format!("({r})") } else { r.clone() });
+        match (&self.left, &r, &self.difference) {
+            (Some(l), Some(r), Some(d)) => format!("{l}-{r}={d}"),
             (Some(l), Some(r), None) => format!("{l}；{r}"),
             _ => String::new(),
         }
@@ -237,7 +238,7 @@ impl ReviewList {
     /// The list as a PDF, laid out by the report's own PDF layout.
     #[cfg(feature = "pdf")]
     pub fn to_pdf(&self, opts: &crate::pdf::PdfOptions) -> Result<crate::pdf::PdfOutput, crate::pdf::PdfError> {
-        // A page is 156 mm wide: the two sides and the difference share a column ("5−4=1") and
+        // A page is 156 mm wide: the two sides and the difference share a column ("5-4=1") and
         // table / row / column one ("位置"); the message names both sides anyway.
         let template = self.template(
             &["序号", "级别", "规则", "位置", "问题", "两边及差额", "说明"],

@@ -311,8 +311,11 @@ fn data_cell(
         let refs: Option<Vec<(u32, u16)>> = parts.iter().map(|p| at.get(p).copied()).collect();
         if let Some(refs) = refs.filter(|r| !r.is_empty()) {
             let mut formula = Formula::new(format!("=SUM({})", ranges(&refs)));
-            if let CellValue::Num(v) = values.get(ix) {
-                formula = formula.set_result(v.to_string());
+            // The value a reader that does not recompute sees: SUM of blanks is 0 in Excel.
+            match values.get(ix) {
+                CellValue::Num(v) => formula = formula.set_result(v.to_string()),
+                CellValue::Blank => formula = formula.set_result("0"),
+                _ => {}
             }
             ws.write_formula_with_format(r, col, formula, f)?;
             return Ok(());

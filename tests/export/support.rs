@@ -15,6 +15,13 @@ pub fn fixture(name: &str) -> Report {
     csv::read(&path, &ImportOptions::default()).unwrap().report
 }
 
+/// Sets a cell of the report's form (the id must exist, so a test never edits nothing).
+pub fn set(report: &mut Report, id: &str, text: &str) {
+    let form = report.form().unwrap();
+    assert!(form.cell(id).is_some(), "no cell {id} in {}", report.template);
+    report.set_cell(id, text);
+}
+
 /// The blocks the writers lay out, Landscape groups flattened.
 pub fn blocks(report: &Report, form: &Form) -> Vec<Block> {
     fn flat(bs: Vec<Block>, out: &mut Vec<Block>) {
