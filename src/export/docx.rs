@@ -99,7 +99,7 @@ pub(crate) fn write(report: &Report, blocks: &[Block], draft_mark: bool) -> Resu
     }
     for c in w.children {
         docx = match c {
-            Child::P(p) => docx.add_paragraph(p),
+            Child::P(p) => docx.add_paragraph(*p),
             Child::T(t) => docx.add_table(*t),
         };
     }
@@ -113,7 +113,7 @@ pub(crate) fn write(report: &Report, blocks: &[Block], draft_mark: bool) -> Resu
 }
 
 enum Child {
-    P(Paragraph),
+    P(Box<Paragraph>),
     T(Box<Table>),
 }
 
@@ -126,7 +126,7 @@ struct Writer {
 
 impl Writer {
     fn para(&mut self, p: Paragraph) {
-        self.children.push(Child::P(p));
+        self.children.push(Child::P(Box::new(p)));
     }
 
     fn block(&mut self, b: &Block, landscape: bool) {
@@ -136,7 +136,9 @@ impl Writer {
                 let id = if *level <= 1 { style::HEADING1 } else { style::HEADING2 };
                 self.para(Paragraph::new().style(id).keep_next(true).add_run(Run::new().add_text(clean(text))));
             }
-            Block::Para(text) => self.para(Paragraph::new().style(style::BODY).add_run(Run::new().add_text(clean(text)))),
+            Block::Para(text) => {
+                self.para(Paragraph::new().style(style::BODY).add_run(Run::new().add_text(clean(text))))
+            }
             Block::Blank => self.para(Paragraph::new().style(style::BODY)),
             Block::Table(t) => {
                 let width = if landscape { BLOCK_W_LANDSCAPE } else { BLOCK_W };
@@ -173,9 +175,7 @@ impl Writer {
                         .keep_next(true)
                         .add_run(Run::new().add_text("附件")),
                 );
-                self.para(
-                    Paragraph::new().style(style::TITLE).keep_next(true).add_run(Run::new().add_text(clean(t))),
-                );
+                self.para(Paragraph::new().style(style::TITLE).keep_next(true).add_run(Run::new().add_text(clean(t))));
             }
         }
     }
@@ -197,7 +197,7 @@ impl Writer {
         }
         for c in std::mem::take(&mut self.children) {
             s = match c {
-                Child::P(p) => s.add_paragraph(p),
+                Child::P(p) => s.add_paragraph(*p),
                 Child::T(t) => s.add_table(*t),
             };
         }
@@ -350,8 +350,8 @@ fn table(t: &PrintTable, width: u32, size: usize) -> Table {
     // Per row: (column, cell index, whether the cell starts in this row).
     let mut per_row: Vec<Vec<(usize, usize, bool)>> = vec![Vec::new(); layout.rows];
     for (i, c) in layout.cells.iter().enumerate() {
-        for r in c.row..(c.row + c.rows).min(layout.rows) {
-            per_row[r].push((c.col, i, r == c.row));
+        for (r, slots) in per_row.iter_mut().enumerate().skip(c.row).take(c.rows) {
+            slots.push((c.col, i, r == c.row));
         }
     }
     let texts: Vec<(&crate::model::template::GridCell, &str)> = cells(t).collect();
@@ -363,9 +363,8 @@ fn table(t: &PrintTable, width: u32, size: usize) -> Table {
         for &(_, i, starts) in slots.iter() {
             let (c, text) = texts[i];
             let look = Look::of(c);
-            let mut tc = TableCell::new()
-                .width(span_width(c.col, c.cols), WidthType::Dxa)
-                .vertical_align(VAlignType::Center);
+            let mut tc =
+                TableCell::new().width(span_width(c.col, c.cols), WidthType::Dxa).vertical_align(VAlignType::Center);
             if c.cols > 1 {
                 tc = tc.grid_span(c.cols);
             }
@@ -441,9 +440,9 @@ fn page_footer(numbers: PageNumbers, odd: bool) -> Footer {
 /// A draft says so on every page.
 fn draft_header() -> Header {
     Header::new().add_paragraph(
-        Paragraph::new()
-            .style(style::HEADER)
-            .add_run(Run::new().color("C00000").size(BODY_HALF_PT).add_text("草稿（尚有错误未改正，不得作为正式文本）")),
+        Paragraph::new().style(style::HEADER).add_run(
+            Run::new().color("C00000").size(BODY_HALF_PT).add_text("草稿（尚有错误未改正，不得作为正式文本）"),
+        ),
     )
 }
 

@@ -15,6 +15,10 @@ const TITLE_FONTS: &str = "'方正小标宋简体','方正小标宋_GBK','华文
 const BODY_FONTS: &str = "'仿宋_GB2312','仿宋','FangSong','STFangsong',serif";
 const HEADING1_FONTS: &str = "'黑体','SimHei','Heiti SC','Microsoft YaHei',sans-serif";
 const HEADING2_FONTS: &str = "'楷体_GB2312','楷体','KaiTi','STKaiti',serif";
+/// Body text, on every paragraph itself: a CMS editor or Word keeps an element's own style
+/// when it drops the page's.
+const BODY: &str =
+    "margin:0;font-family:'仿宋_GB2312','仿宋','FangSong','STFangsong',serif;font-size:16pt;line-height:1.75";
 const TABLE_FONTS: &str = "'仿宋_GB2312','仿宋','FangSong','宋体','SimSun',serif";
 
 /// Writes the whole report as a web page.
@@ -84,13 +88,10 @@ pub(crate) fn page(title: &str, blocks: &[Block], draft_mark: bool) -> String {
          table{page-break-inside:auto}\n\
          thead{display:table-header-group}\n\
          tr{page-break-inside:avoid}\n\
-         @page{size:A4;margin:37mm 26mm 35mm 28mm}\n\
-         @page wide{size:A4 landscape;margin:28mm 35mm 26mm 37mm}\n\
-         section.landscape{page:wide}\n\
          @media print{article{max-width:none;padding:0}}\n\
          </style>\n</head>\n<body>\n",
     );
-    let _ = write!(s, "<article style=\"font-family:{BODY_FONTS};font-size:16pt;line-height:1.75\">\n");
+    let _ = writeln!(s, "<article style=\"font-family:{BODY_FONTS};font-size:16pt;line-height:1.75\">");
     if draft_mark {
         s.push_str(
             "<p class=\"draft\" style=\"margin:0 0 1em;color:#c00;text-align:right;font-size:12pt\">草稿（尚有错误未改正，不得作为正式文本）</p>\n",
@@ -121,9 +122,11 @@ fn block_html(b: &Block, s: &mut String) {
             );
         }
         Block::Para(text) => {
-            let _ = writeln!(s, "<p style=\"margin:0;text-indent:2em;text-align:justify\">{}</p>", escape(text));
+            let _ = writeln!(s, "<p style=\"{BODY};text-indent:2em;text-align:justify\">{}</p>", escape(text));
         }
-        Block::Blank => s.push_str("<p style=\"margin:0\">&nbsp;</p>\n"),
+        Block::Blank => {
+            let _ = writeln!(s, "<p style=\"{BODY}\">&nbsp;</p>");
+        }
         Block::Table(t) => table_html(t, s),
         Block::Landscape(inner) => {
             s.push_str("<section class=\"landscape\">\n");
@@ -135,7 +138,7 @@ fn block_html(b: &Block, s: &mut String) {
         Block::Signature { name, date } => {
             let _ = writeln!(
                 s,
-                "<div class=\"signature\" style=\"display:table;margin:3.5em 4em 0 auto;text-align:center\"><p style=\"margin:0\">{}</p><p style=\"margin:0\">{}</p></div>",
+                "<div class=\"signature\" style=\"display:table;margin:3.5em 4em 0 auto;text-align:center\"><p style=\"{BODY};text-align:center\">{}</p><p style=\"{BODY};text-align:center\">{}</p></div>",
                 escape(name),
                 escape(date)
             );
@@ -143,7 +146,7 @@ fn block_html(b: &Block, s: &mut String) {
         Block::AnnexStart { title } => {
             let _ = writeln!(
                 s,
-                "<p class=\"annex\" style=\"margin:2em 0 0;page-break-before:always;break-before:page;font-family:{HEADING1_FONTS}\">附件</p>\n<h2 style=\"margin:0 0 0.5em;text-align:center;font-family:{TITLE_FONTS};font-size:22pt;font-weight:normal;line-height:1.5\">{}</h2>",
+                "<p class=\"annex\" style=\"margin:2em 0 0;page-break-before:always;break-before:page;font-family:{HEADING1_FONTS};font-size:16pt\">附件</p>\n<h2 style=\"margin:0 0 0.5em;text-align:center;font-family:{TITLE_FONTS};font-size:22pt;font-weight:normal;line-height:1.5\">{}</h2>",
                 escape(title)
             );
         }

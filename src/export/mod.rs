@@ -146,7 +146,9 @@ pub(crate) enum Look {
     /// Caption row across the table: centred.
     Caption,
     /// Row label: left, indented by `indent` half-width characters.
-    Label { indent: u8 },
+    Label {
+        indent: u8,
+    },
     /// The small 勾稽 note.
     Note,
     /// A unit or a short centred value.

@@ -10,9 +10,7 @@ use std::collections::BTreeMap;
 
 use super::{ExportError, html};
 use crate::document::{Block, PrintTable};
-use crate::model::template::{
-    ColumnDef, FixedCell, Role, RowDef, SectionDef, TableDef, Template, TemplateKind,
-};
+use crate::model::template::{ColumnDef, FixedCell, Role, RowDef, SectionDef, TableDef, Template, TemplateKind};
 use crate::model::{Date, Finding, Form, Report, Severity};
 
 /// One line of the list.
@@ -37,7 +35,12 @@ pub struct ReviewItem {
 impl ReviewItem {
     /// `表三 / 一、本年新收政府信息公开申请数量 / 自然人`, without the empty parts.
     pub fn place(&self) -> String {
-        [&self.table, &self.row, &self.column].iter().filter(|s| !s.is_empty()).map(|s| s.as_str()).collect::<Vec<_>>().join(" / ")
+        [&self.table, &self.row, &self.column]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" / ")
     }
 
     /// `5-4=1` (`5-(-3)=8`), or just what is known.
@@ -171,14 +174,10 @@ impl ReviewList {
 
     /// The one-off template of the list: the facts, the findings table, the sign lines. The
     /// table's columns are `heads` (序号 first); `cells` gives the rest of a finding's row.
-    fn template(
-        &self,
-        heads: &[&str],
-        widths: &[f32],
-        cells: impl Fn(&ReviewItem) -> Vec<(Role, String)>,
-    ) -> Template {
+    fn template(&self, heads: &[&str], widths: &[f32], cells: impl Fn(&ReviewItem) -> Vec<(Role, String)>) -> Template {
         let fixed = |role: Role, text: String| FixedCell { role, text, rows: 1, cols: 1, indent: 0 };
-        let mut rows = vec![RowDef { cells: heads.iter().map(|h| fixed(Role::Head, h.to_string())).collect(), data: vec![] }];
+        let mut rows =
+            vec![RowDef { cells: heads.iter().map(|h| fixed(Role::Head, h.to_string())).collect(), data: vec![] }];
         for (n, it) in self.items.iter().enumerate() {
             let mut row = vec![fixed(Role::Unit, (n + 1).to_string())];
             row.extend(cells(it).into_iter().map(|(role, text)| fixed(role, text)));

@@ -68,11 +68,9 @@ pub(crate) fn review(list: &ReviewList) -> Result<Vec<u8>, ExportError> {
     }
     let head = row + 1;
     let end = findings_sheet(ws, head, &list.items, &fmt).map_err(err)?;
-    let mut row = end + 1;
-    for line in ReviewList::sign_lines() {
+    for (row, line) in (end + 1..).zip(ReviewList::sign_lines()) {
         ws.merge_range(row, 0, row, 5, line, &fmt.plain).map_err(err)?;
         ws.set_row_height(row, 24).map_err(err)?;
-        row += 1;
     }
     ws.set_repeat_rows(head, head).map_err(err)?;
     ws.set_paper_size(9).set_landscape().set_print_fit_to_pages(1, 0);

@@ -116,7 +116,11 @@ fn every_cell_is_at_its_official_place_numbers_as_numbers_totals_as_sums_that_ad
                             assert!(formula.starts_with("SUM("), "{name} {}: {formula:?}", cell.id);
                             let sum = eval_sum(&formula, &range);
                             let want = values.get(ix).num().map_or(0.0, |n| n.raw() as f64 / 10_000.0);
-                            assert!((sum - want).abs() < 1e-6, "{name} {}: {formula} = {sum}, computed {want}", cell.id);
+                            assert!(
+                                (sum - want).abs() < 1e-6,
+                                "{name} {}: {formula} = {sum}, computed {want}",
+                                cell.id
+                            );
                         }
                     }
                 }
@@ -154,7 +158,8 @@ fn merged_cells_are_the_official_merged_headers_and_labels() {
     let range = wb.worksheet_range("表三").unwrap();
     let merges = wb.merge_cells_by_sheet_name("表三").unwrap();
     let span_of = |label: &str| {
-        let (r, c) = range.used_cells().find(|(_, _, d)| text(Some(d)) == label).map(|(r, c, _)| (r as u32, c as u32)).unwrap();
+        let (r, c) =
+            range.used_cells().find(|(_, _, d)| text(Some(d)) == label).map(|(r, c, _)| (r as u32, c as u32)).unwrap();
         let d = merges.iter().find(|d| d.start == (r, c)).unwrap();
         (d.end.0 - d.start.0 + 1, d.end.1 - d.start.1 + 1)
     };

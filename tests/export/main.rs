@@ -25,9 +25,11 @@ fn samples_for_looking_at() {
             std::fs::write(dir.join(format!("{stem}.{}", format.extension())), &out.bytes).unwrap();
         }
         let (_, findings) = nianbao::model::check_report(&form, &report, &Default::default());
-        let list = nianbao::export::review::ReviewList::new(&report, &form, &findings, nianbao::model::Date::new(2026, 1, 19));
+        let list =
+            nianbao::export::review::ReviewList::new(&report, &form, &findings, nianbao::model::Date::new(2026, 1, 19));
         std::fs::write(dir.join(format!("{stem}-审核清单.xlsx")), list.to_xlsx().unwrap()).unwrap();
         std::fs::write(dir.join(format!("{stem}-审核清单.html")), list.to_html()).unwrap();
-        std::fs::write(dir.join(format!("{stem}-审核清单.pdf")), list.to_pdf(&Default::default()).unwrap().bytes).unwrap();
+        std::fs::write(dir.join(format!("{stem}-审核清单.pdf")), list.to_pdf(&Default::default()).unwrap().bytes)
+            .unwrap();
     }
 }

@@ -1,7 +1,7 @@
 //! The 审核清单 read back as a spreadsheet, a web page and a PDF: every finding with its cell
 //! named in words, both sides, the difference, the 说明, and the lines to sign.
 
-use nianbao::export::review::{ReviewList, COLUMNS};
+use nianbao::export::review::{COLUMNS, ReviewList};
 use nianbao::model::{Context, Date, Finding, Report, Severity, check_report};
 use scraper::{Html, Selector};
 
@@ -41,7 +41,10 @@ fn every_finding_is_placed_in_words_errors_first() {
     assert_eq!(t301.table, "表三");
     assert_eq!(t301.column, "自然人");
     assert!(t301.row.contains("一、本年新收") && t301.row.contains("（七）总计"), "{}", t301.row);
-    assert_eq!((t301.left.as_deref(), t301.right.as_deref(), t301.difference.as_deref()), (Some("5"), Some("0"), Some("5")));
+    assert_eq!(
+        (t301.left.as_deref(), t301.right.as_deref(), t301.difference.as_deref()),
+        (Some("5"), Some("0"), Some("5"))
+    );
     let form = report.form().unwrap();
     let blank = list.items.iter().find(|i| i.rule == "G-02" && i.table == "表二").unwrap();
     let cell = form.cell("t2.reg.total_pub").unwrap();
@@ -59,7 +62,8 @@ fn the_spreadsheet_lists_every_finding_and_ends_with_the_lines_to_sign() {
     let range = wb.worksheet_range("审核清单").unwrap();
     let rows: Vec<Vec<String>> = range.rows().map(|r| r.iter().map(|d| text(Some(d))).collect()).collect();
     assert!(rows[0][0].contains(&report.title()) && rows[0][0].ends_with("审核清单"));
-    let facts: Vec<String> = rows.iter().map(|r| format!("{}：{}", r[0], r.get(1).cloned().unwrap_or_default())).collect();
+    let facts: Vec<String> =
+        rows.iter().map(|r| format!("{}：{}", r[0], r.get(1).cloned().unwrap_or_default())).collect();
     assert!(facts.contains(&format!("填报单位：{}", report.unit.name)));
     assert!(facts.contains(&"报告年度：2019年".to_string()));
     assert!(facts.contains(&"检查日期：2020年1月20日".to_string()));
@@ -67,7 +71,10 @@ fn the_spreadsheet_lists_every_finding_and_ends_with_the_lines_to_sign() {
     let lines = &rows[head + 1..head + 1 + list.items.len()];
     for (line, it) in lines.iter().zip(&list.items) {
         assert_eq!(line[1], it.severity.label());
-        assert_eq!((&line[2], &line[3], &line[4], &line[5], &line[6]), (&it.rule, &it.table, &it.row, &it.column, &it.message));
+        assert_eq!(
+            (&line[2], &line[3], &line[4], &line[5], &line[6]),
+            (&it.rule, &it.table, &it.row, &it.column, &it.message)
+        );
         assert_eq!(line[10], it.explanation.clone().unwrap_or_default());
     }
     let tail: String = rows[head + 1 + list.items.len()..].iter().map(|r| r.concat()).collect();
@@ -89,8 +96,8 @@ fn the_web_page_lists_every_finding_in_a_table_and_ends_with_the_lines_to_sign()
         .collect();
     assert_eq!(rows[0], COLUMNS.map(String::from).to_vec());
     assert_eq!(rows.len(), list.items.len() + 1);
-    for (row, it) in rows[1..].iter().zip(&list.items) {
-        assert_eq!(row[0].parse::<usize>().is_ok(), true);
+    for (n, (row, it)) in rows[1..].iter().zip(&list.items).enumerate() {
+        assert_eq!(row[0], (n + 1).to_string());
         assert_eq!((&row[2], &row[3], &row[6]), (&it.rule, &it.table, &it.message));
         assert_eq!(row[7], it.left.clone().unwrap_or_default());
         assert_eq!(row[10], it.explanation.clone().unwrap_or_default());

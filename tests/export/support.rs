@@ -221,11 +221,9 @@ pub fn parse_xml(bytes: &[u8]) -> El {
     };
     loop {
         match reader.read_event_into(&mut buf).expect("well-formed XML") {
-            Event::Start(e) => stack.push(El {
-                name: e.name().as_ref().to_string(),
-                attrs: attrs_of(&e),
-                children: vec![],
-            }),
+            Event::Start(e) => {
+                stack.push(El { name: e.name().as_ref().to_string(), attrs: attrs_of(&e), children: vec![] })
+            }
             Event::Empty(e) => {
                 let el = El { name: e.name().as_ref().to_string(), attrs: attrs_of(&e), children: vec![] };
                 stack.last_mut().unwrap().children.push(Node::El(el));

@@ -86,11 +86,16 @@ pub fn grid(tbl: &El) -> Vec<Cell> {
         let mut col = 0;
         for tc in tr.elements().filter(|e| e.name == "w:tc") {
             let pr = tc.child("w:tcPr");
-            let span: usize = pr.and_then(|p| p.child("w:gridSpan")).and_then(|g| g.attr("w:val")).map_or(1, |v| v.parse().unwrap());
-            let vmerge = pr.and_then(|p| p.child("w:vMerge")).map(|v| v.attr("w:val").unwrap_or("continue").to_string());
+            let span: usize =
+                pr.and_then(|p| p.child("w:gridSpan")).and_then(|g| g.attr("w:val")).map_or(1, |v| v.parse().unwrap());
+            let vmerge =
+                pr.and_then(|p| p.child("w:vMerge")).map(|v| v.attr("w:val").unwrap_or("continue").to_string());
             match vmerge.as_deref() {
                 Some("continue") => {
-                    let o = open.iter_mut().find(|o| o.1 == col && o.0 + o.2 == r).expect("vMerge continue under a restart");
+                    let o = open
+                        .iter_mut()
+                        .find(|o| o.1 == col && o.0 + o.2 == r)
+                        .expect("vMerge continue under a restart");
                     o.2 += 1;
                     assert!(tc.word_text().is_empty(), "a merged continuation carries no text");
                 }
@@ -167,7 +172,11 @@ fn styles_carry_the_official_faces_with_east_asian_fallbacks() {
     let w = word(&support::fixture("seed-2019.csv"), false);
     let styles = w.part("word/styles.xml");
     let face = |id: &str| -> String {
-        let s = styles.all("w:style").into_iter().find(|s| s.attr("w:styleId") == Some(id)).unwrap_or_else(|| panic!("style {id}"));
+        let s = styles
+            .all("w:style")
+            .into_iter()
+            .find(|s| s.attr("w:styleId") == Some(id))
+            .unwrap_or_else(|| panic!("style {id}"));
         let fonts = s.child("w:rPr").and_then(|r| r.child("w:rFonts")).unwrap();
         fonts.attr("w:eastAsia").unwrap().to_string()
     };
@@ -180,13 +189,18 @@ fn styles_carry_the_official_faces_with_east_asian_fallbacks() {
     assert_eq!(unique.len(), ids.len(), "each style once: {ids:?}");
     assert_eq!(face("Heading1"), "黑体");
     assert_eq!(face("Heading2"), "楷体_GB2312");
-    let names: Vec<&str> = styles.all("w:style").iter().filter_map(|s| s.child("w:name")).filter_map(|n| n.attr("w:val")).collect();
+    let names: Vec<&str> =
+        styles.all("w:style").iter().filter_map(|s| s.child("w:name")).filter_map(|n| n.attr("w:val")).collect();
     for n in ["Body Text", "Title", "heading 1", "heading 2", "表格文字", "落款"] {
         assert!(names.contains(&n), "{n} in {names:?}");
     }
     let fonts = w.part("word/fontTable.xml");
     let alt = |name: &str| -> (String, String) {
-        let f = fonts.all("w:font").into_iter().find(|f| f.attr("w:name") == Some(name)).unwrap_or_else(|| panic!("font {name}"));
+        let f = fonts
+            .all("w:font")
+            .into_iter()
+            .find(|f| f.attr("w:name") == Some(name))
+            .unwrap_or_else(|| panic!("font {name}"));
         (
             f.child("w:altName").and_then(|a| a.attr("w:val")).unwrap_or("").to_string(),
             f.child("w:charset").and_then(|a| a.attr("w:val")).unwrap_or("").to_string(),
@@ -207,7 +221,10 @@ fn page_is_a4_with_gbt9704_margins_and_page_number_fields() {
     assert_eq!((sz.attr("w:w"), sz.attr("w:h")), (Some("11906"), Some("16838")));
     let m = s.child("w:pgMar").unwrap();
     // 37 mm, 35 mm, 28 mm, 26 mm in twips.
-    assert_eq!([m.attr("w:top"), m.attr("w:bottom"), m.attr("w:left"), m.attr("w:right")], [Some("2098"), Some("1984"), Some("1587"), Some("1474")]);
+    assert_eq!(
+        [m.attr("w:top"), m.attr("w:bottom"), m.attr("w:left"), m.attr("w:right")],
+        [Some("2098"), Some("1984"), Some("1587"), Some("1474")]
+    );
     let footers: Vec<&El> = s.all("w:footerReference");
     let kinds: Vec<&str> = footers.iter().filter_map(|f| f.attr("w:type")).collect();
     assert!(kinds.contains(&"default") && kinds.contains(&"even"), "odd and even page numbers: {kinds:?}");
@@ -217,7 +234,19 @@ fn page_is_a4_with_gbt9704_margins_and_page_number_fields() {
     assert!(!footer_parts.is_empty());
     for f in footer_parts {
         let x = parse_xml(&w.parts[f]);
-        let instr: String = x.all("w:instrText").iter().map(|i| i.children.iter().map(|n| match n { super::support::Node::Text(t) => t.clone(), _ => String::new() }).collect::<String>()).collect();
+        let instr: String = x
+            .all("w:instrText")
+            .iter()
+            .map(|i| {
+                i.children
+                    .iter()
+                    .map(|n| match n {
+                        super::support::Node::Text(t) => t.clone(),
+                        _ => String::new(),
+                    })
+                    .collect::<String>()
+            })
+            .collect();
         assert_eq!(instr.trim(), "PAGE", "{f}");
         assert_eq!(x.word_text(), "— 1 —", "{f}: the field's cached result between the dashes");
     }
@@ -270,8 +299,12 @@ fn a_draft_with_errors_says_so_in_the_header_unless_exported_final() {
     support::set(&mut report, "t3.new.np", "5");
     let draft = word(&report, false);
     assert!(draft.draft_mark);
-    let headers: String =
-        draft.parts.keys().filter(|k| k.starts_with("word/header")).map(|k| parse_xml(&draft.parts[k]).word_text()).collect();
+    let headers: String = draft
+        .parts
+        .keys()
+        .filter(|k| k.starts_with("word/header"))
+        .map(|k| parse_xml(&draft.parts[k]).word_text())
+        .collect();
     assert!(headers.contains("草稿"), "{headers}");
     let final_ = word(&report, true);
     assert!(!final_.draft_mark);
@@ -318,7 +351,11 @@ fn libreoffice_reads_the_same_text_and_reflows_an_edited_sentence() {
     let mut at = 0;
     for e in &expected {
         let found = joined[at..].find(e.as_str());
-        assert!(found.is_some(), "“{e}” after byte {at} in LibreOffice's text: …{}", joined[at..].chars().take(200).collect::<String>());
+        assert!(
+            found.is_some(),
+            "“{e}” after byte {at} in LibreOffice's text: …{}",
+            joined[at..].chars().take(200).collect::<String>()
+        );
         at += found.unwrap_or(0) + e.len();
     }
     let pages_before = pdf_pages(&support::convert(soffice, &path, "pdf", "pdf"));
