@@ -182,8 +182,8 @@ fn cmd_new(a: &Args, out: &mut dyn Write) -> Result<(), CliError> {
     if !crate::model::report::YEARS.contains(&year) {
         return Err(CliError::usage(format!("报告年度“{year}”不合理")));
     }
-    let format = a.format.clone().unwrap_or_else(|| Template::format_for_year(year).to_string());
-    match Template::builtin(&format) {
+    let format = a.format.clone().unwrap_or_else(|| Template::format_for_year(year));
+    match Template::get(&format) {
         Ok(t) if t.kind == crate::model::template::TemplateKind::Report => {}
         _ => return Err(CliError::usage(format!("未知的报告格式“{format}”（应为 gb2021 或 gb2019）"))),
     }
@@ -225,18 +225,7 @@ fn findings_for(loaded: &Loaded, form: &Form) -> Vec<Finding> {
     let mut all: Vec<Finding> = loaded
         .csv_issues
         .iter()
-        .map(|i| Finding {
-            rule: "CSV".into(),
-            severity: Severity::E,
-            table: None,
-            cells: vec![],
-            message: i.to_string(),
-            left: None,
-            right: None,
-            difference: None,
-            key: format!("CSV@{}", i.line),
-            explanation: None,
-        })
+        .map(|i| Finding::new("CSV", Severity::E, crate::model::rules::Target::Line(i.line), i.to_string()))
         .collect();
     all.append(&mut findings);
     all

@@ -250,7 +250,7 @@ impl Report {
     /// An empty report in the format that fits the year.
     pub fn new(template: &str, year: i32, unit_name: &str) -> Report {
         let mut sections = BTreeMap::new();
-        if let Ok(t) = Template::builtin(template) {
+        if let Ok(t) = Template::get(template) {
             for s in &t.sections {
                 sections.insert(s.id.clone(), String::new());
                 for sub in &s.subsections {
@@ -274,7 +274,7 @@ impl Report {
 
     /// The compiled form for this report's template and annexes.
     pub fn form(&self) -> Result<Form, TemplateError> {
-        Form::builtin(&self.template, &self.annexes)
+        Form::of(&self.template, &self.annexes)
     }
 
     pub fn cell_text(&self, id: &str) -> &str {
@@ -412,4 +412,28 @@ impl Values {
             CellValue::Invalid(_) => None,
         }
     }
+}
+
+/// Fills a sentence the template declares (`{t3.new.total}` → that cell's value; a blank cell
+/// counts as 0). `None` when no cell it names has a number yet, or it names an unknown cell.
+pub fn fill_sentence(form: &Form, values: &Values, pattern: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = pattern;
+    let mut any = false;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let close = rest[open..].find('}')? + open;
+        let ix = *form.index.get(&rest[open + 1..close])?;
+        match values.get(ix) {
+            CellValue::Num(n) => {
+                any = true;
+                out.push_str(&n.to_string());
+            }
+            CellValue::Invalid(_) => return None,
+            CellValue::Blank | CellValue::NotApplicable => out.push('0'),
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    any.then_some(out)
 }

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use crate::model::labels::fold;
 use crate::model::report::{Date, Reference, ReportOptions};
-use crate::model::template::{BUILTIN, CellIx, Form, Template, TemplateKind};
+use crate::model::template::{CellIx, Form, Template, TemplateKind};
 use crate::model::{Report, Values};
 
 /// Largest CSV accepted.
@@ -158,7 +158,7 @@ pub fn parse(bytes: &[u8], opts: &ImportOptions) -> Result<CsvData, CsvError> {
     let format = match opts.format.clone().or_else(|| meta("格式")) {
         Some(f) => {
             let f = f.trim().to_lowercase();
-            match Template::builtin(&f) {
+            match Template::get(&f) {
                 Ok(t) if t.kind == TemplateKind::Report => f,
                 _ => return Err(CsvError::UnknownFormat(f)),
             }
@@ -170,7 +170,7 @@ pub fn parse(bytes: &[u8], opts: &ImportOptions) -> Result<CsvData, CsvError> {
         .filter(|a| rows.iter().any(|(_, r)| table_matches_template(&r[0], a)))
         .map(|a| a.id)
         .collect();
-    let form = Form::builtin(&format, &annexes)?;
+    let form = Form::of(&format, &annexes)?;
     let lookup = Lookup::new(&form);
 
     let mut report = Report::new(&format, year, "");
@@ -242,7 +242,7 @@ pub fn parse(bytes: &[u8], opts: &ImportOptions) -> Result<CsvData, CsvError> {
 }
 
 fn annex_templates() -> Vec<Template> {
-    BUILTIN.iter().filter_map(|(id, _)| Template::builtin(id).ok()).filter(|t| t.kind == TemplateKind::Annex).collect()
+    Template::of_kind(TemplateKind::Annex)
 }
 
 fn table_matches_template(table_label: &str, t: &Template) -> bool {
@@ -254,11 +254,10 @@ fn table_matches_template(table_label: &str, t: &Template) -> bool {
 fn infer_format(rows: &[(usize, [String; 4])], year: i32) -> String {
     let mut best: Option<(usize, String)> = None;
     let preferred = Template::format_for_year(year);
-    let mut candidates = vec![preferred.to_string()];
-    candidates
-        .extend(BUILTIN.iter().map(|(id, _)| id.to_string()).filter(|id| id != preferred && !id.contains("annex")));
+    let mut candidates = vec![preferred.clone()];
+    candidates.extend(Template::of_kind(TemplateKind::Report).into_iter().map(|t| t.id).filter(|id| *id != preferred));
     for id in candidates {
-        let Ok(form) = Form::builtin(&id, &[]) else { continue };
+        let Ok(form) = Form::of(&id, &[]) else { continue };
         let lookup = Lookup::new(&form);
         let misses = rows
             .iter()
@@ -272,7 +271,7 @@ fn infer_format(rows: &[(usize, [String; 4])], year: i32) -> String {
             best = Some((misses, id));
         }
     }
-    best.map(|(_, id)| id).unwrap_or_else(|| preferred.to_string())
+    best.map(|(_, id)| id).unwrap_or(preferred)
 }
 
 fn apply_meta(report: &mut Report, key: &str, value: &str, line: usize, issues: &mut Vec<CsvIssue>) {
@@ -343,8 +342,8 @@ fn parse_reference(rows: &[(usize, String, String, String, String)], issues: &mu
         issues.push(CsvIssue { line: rows[0].0, message: "上年数据缺少“上年基本信息,年度”".into() });
         return None;
     };
-    let template = meta("格式").unwrap_or_else(|| Template::format_for_year(year).to_string());
-    let form = match Form::builtin(&template, &[]) {
+    let template = meta("格式").unwrap_or_else(|| Template::format_for_year(year));
+    let form = match Form::of(&template, &[]) {
         Ok(f) => f,
         Err(e) => {
             issues.push(CsvIssue { line: rows[0].0, message: e.to_string() });
@@ -495,7 +494,7 @@ pub fn export(report: &Report, form: &Form) -> String {
     if let Some(r) = &report.reference {
         let prev_meta = format!("{PREV}{META}");
         write_meta(&mut row, &prev_meta, r.year, &r.template);
-        if let Ok(prev_form) = Form::builtin(&r.template, &[]) {
+        if let Ok(prev_form) = Form::of(&r.template, &[]) {
             for (id, v) in &r.cells {
                 if let Some(&ix) = prev_form.index.get(id) {
                     let c = &prev_form.cells[ix];

@@ -151,7 +151,7 @@ pub fn from_ron_checked(text: &str, path: &Path) -> Result<Loaded, DraftError> {
         de.end().map_err(|e| syntax(de.span_error(e)))?;
         value
     };
-    if Template::builtin(&file.template).is_err() {
+    if Template::get(&file.template).is_err() {
         return Err(DraftError::UnknownTemplate { path: path.to_path_buf(), template: file.template });
     }
     let mut report = Report {

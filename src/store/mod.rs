@@ -54,7 +54,7 @@ pub fn rollover_from_file(
     if year <= last.year {
         return Err(format!("新报告年度（{year}）应晚于上年报告（{}）", last.year));
     }
-    let format = format.map(str::to_string).unwrap_or_else(|| Template::format_for_year(year).to_string());
+    let format = format.map(str::to_string).unwrap_or_else(|| Template::format_for_year(year));
     let mut next = rollover::roll_over(&last, year, &format).map_err(|e| e.to_string())?;
     if let Some(u) = unit {
         next.unit.name = u.to_string();

@@ -23,7 +23,7 @@ pub struct RecoveryCopy {
 }
 
 /// A copy worth offering: newer than its draft (or its draft is gone or was never saved).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Offer {
     pub key: String,
     pub copy: RecoveryCopy,

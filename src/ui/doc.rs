@@ -132,8 +132,9 @@ impl Document {
             v.clear();
         }
         for (fi, f) in self.findings.iter().enumerate() {
-            // G-02 lists every blank cell; tinting them all would drown the real problems.
-            if f.rule == "G-02" {
+            // A finding about a whole table (its blank cells) would tint every cell of it and
+            // drown the real problems.
+            if matches!(f.target, crate::model::rules::Target::Table(_)) {
                 continue;
             }
             for id in &f.cells {

@@ -3,13 +3,20 @@
 
 use egui::{RichText, Ui};
 
-use super::app::NianbaoApp;
-use super::doc::Field;
+use super::action::Action;
+use super::doc::{Document, Field};
 use super::table::{severity_color, severity_fill};
 use crate::model::Severity;
 
-pub fn findings_ui(ui: &mut Ui, app: &mut NianbaoApp) {
-    let Some(doc) = app.doc.as_ref() else { return };
+/// The panel's own state.
+#[derive(Debug, Default)]
+pub struct FindingsView {
+    /// The finding whose explanation is being written (its key).
+    pub explaining: Option<String>,
+}
+
+/// The panel; a click on a finding hands back where to go. Explanations are edited in place.
+pub fn findings_ui(ui: &mut Ui, doc: &mut Document, view: &mut FindingsView) -> Option<Action> {
     let (e, w, i) = crate::model::rules::counts(&doc.findings);
     ui.add_space(4.0);
     ui.label(RichText::new("检查结果").strong().size(17.0));
@@ -20,7 +27,7 @@ pub fn findings_ui(ui: &mut Ui, app: &mut NianbaoApp) {
     });
     if doc.findings.is_empty() {
         ui.label("没有发现问题。");
-        return;
+        return None;
     }
     ui.separator();
 
@@ -71,10 +78,10 @@ pub fn findings_ui(ui: &mut Ui, app: &mut NianbaoApp) {
                                 )
                                 .on_hover_text("点击定位到相关单元格");
                             if resp.clicked() {
-                                jump = Some(fi);
+                                jump = Some(f.target.clone());
                             }
                             if f.explainable() {
-                                let open = app.explaining.as_deref() == Some(f.key.as_str());
+                                let open = view.explaining.as_deref() == Some(f.key.as_str());
                                 ui.horizontal(|ui| {
                                     if let Some(x) = &f.explanation {
                                         ui.label(RichText::new(format!("说明：{x}")).italics());
@@ -113,12 +120,10 @@ pub fn findings_ui(ui: &mut Ui, app: &mut NianbaoApp) {
         }
     });
     if let Some(key) = explain_toggle {
-        app.explaining = if app.explaining.as_deref() == Some(key.as_str()) { None } else { Some(key) };
+        view.explaining = if view.explaining.as_deref() == Some(key.as_str()) { None } else { Some(key) };
     }
-    if let (Some((key, text)), Some(doc)) = (explanation_edit, app.doc.as_mut()) {
+    if let Some((key, text)) = explanation_edit {
         doc.set(Field::Explanation(key), text);
     }
-    if let Some(fi) = jump {
-        app.jump_to(fi);
-    }
+    jump.map(Action::Show)
 }

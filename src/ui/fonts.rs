@@ -19,6 +19,11 @@ pub fn install(ctx: &egui::Context) {
 /// The look of the app: light (a paper form), slightly larger text than egui's default.
 pub fn install_style(ctx: &egui::Context) {
     ctx.set_theme(egui::Theme::Light);
+    // Zoom and quit keys are commands of the app's own table (`command.rs`), not egui's.
+    ctx.options_mut(|o| {
+        o.zoom_with_keyboard = false;
+        o.quit_shortcuts.clear();
+    });
     ctx.all_styles_mut(|s| {
         use egui::{FontId, TextStyle};
         s.text_styles.insert(TextStyle::Body, FontId::proportional(15.0));

@@ -1,12 +1,15 @@
 //! The window (eframe/egui, glow). A thin immediate-mode view over [`crate::model`] state.
 
+pub mod action;
 pub mod app;
+pub mod command;
+pub mod dialogs;
 pub mod doc;
-pub mod export;
 pub mod files;
 pub mod findings;
 pub mod fonts;
 pub mod pages;
+pub mod start;
 pub mod table;
 
 use std::path::PathBuf;

@@ -26,7 +26,7 @@ pub struct GridState {
     /// Show last year's value in each cell.
     pub show_prev: bool,
     /// The result of the last paste, for the status line.
-    pub paste_report: Option<String>,
+    pub paste_report: Option<PasteReport>,
 }
 
 /// The egui id of an input cell's text field.
@@ -165,9 +165,26 @@ pub fn parse_block(text: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// Applies a pasted block at `from` as one undo step, and says what happened, listing every value
-/// that did not parse, fell on a computed cell with another value, or fell outside the table.
-pub fn paste(doc: &mut Document, table_ix: usize, from: CellIx, block: &str) -> String {
+/// What a paste did: how many cells it filled, and every value that did not parse, fell on a
+/// computed cell with another value, or fell outside the table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasteReport {
+    pub filled: usize,
+    pub problems: Vec<String>,
+}
+
+impl std::fmt::Display for PasteReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "已粘贴{}个单元格", self.filled)?;
+        if !self.problems.is_empty() {
+            write!(f, "；请注意：{}", self.problems.join("；"))?;
+        }
+        Ok(())
+    }
+}
+
+/// Applies a pasted block at `from` as one undo step, and says what happened.
+pub fn paste(doc: &mut Document, table_ix: usize, from: CellIx, block: &str) -> PasteReport {
     let table = &doc.form.tables[table_ix];
     let targets = paste_targets(table, from, block);
     let mut changes = Vec::new();
@@ -205,11 +222,7 @@ pub fn paste(doc: &mut Document, table_ix: usize, from: CellIx, block: &str) -> 
     if outside > 0 {
         problems.push(format!("{outside}个值超出表格范围，未粘贴"));
     }
-    let mut msg = format!("已粘贴{filled}个单元格");
-    if !problems.is_empty() {
-        msg.push_str(&format!("；请注意：{}", problems.join("；")));
-    }
-    msg
+    PasteReport { filled, problems }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -569,15 +582,12 @@ pub fn table_ui(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, table_ix:
     }
 }
 
-/// Last year's figure for a cell, as shown beside it when 显示上年数 is on. For 上年结转 that is
-/// last year's 结转下年度, the figure it should equal.
+/// Last year's figure for a cell, as shown beside it when 显示上年数 is on. For a carried cell
+/// (上年结转) that is what it carries from (last year's 结转下年度), the figure it should equal.
 pub fn previous_value(doc: &Document, ix: CellIx) -> Option<String> {
-    let cell = &doc.form.cells[ix];
     let reference = doc.report.reference.as_ref()?;
-    let id = if cell.row_key == "carry_in" && cell.table_is("t3") {
-        format!("t3.carry_out.{}", cell.col_key)
-    } else {
-        cell.id.clone()
-    };
-    reference.cells.get(&id).cloned()
+    match doc.form.carry_of(ix) {
+        Some(carry) => carry.value(reference).map(|n| n.to_string()),
+        None => reference.cells.get(&doc.form.cells[ix].id).cloned(),
+    }
 }

@@ -1,8 +1,7 @@
 //! Never lose a staffer's work; never trust a file blindly: backups, stale temporary files,
 //! hostile drafts, read-only folders, files changed on disk, recovery copies.
 
-mod common;
-use common::{CTRL, harness};
+use crate::harness::{CTRL, harness};
 
 use std::path::Path;
 use std::time::{Duration, SystemTime};
@@ -15,7 +14,7 @@ use nianbao::model::Report;
 use nianbao::store::atomic::{self, BACKUPS};
 use nianbao::store::draft::{self, DraftError};
 use nianbao::store::recovery::RecoveryStore;
-use nianbao::ui::app::Dialog;
+use nianbao::ui::dialogs::{MessageDialog, PathDialog};
 use nianbao::ui::doc::Document;
 use nianbao::ui::{AppConfig, NianbaoApp};
 
@@ -127,7 +126,8 @@ fn a_folder_that_cannot_be_written_gives_a_chinese_error_and_nothing_is_lost() {
     let doc = app.doc.as_ref().unwrap();
     assert!(doc.dirty && doc.path.is_none());
     assert_eq!(doc.report.cell_text("t3.new.np"), "5");
-    assert!(app.notice.as_ref().unwrap().text.contains("内容仍在窗口中，未丢失"));
+    let shown = app.dialog_as::<MessageDialog>().map(|d| d.text().to_string()).unwrap_or_default();
+    assert!(shown.contains("内容仍在窗口中，未丢失"), "the failure is shown until acknowledged: {shown}");
 }
 
 fn edit(h: &mut Harness<'static, NianbaoApp>, v: &str) {
@@ -152,7 +152,7 @@ fn a_file_changed_on_disk_since_it_was_opened_is_not_overwritten_without_asking(
     draft::save(&path, &theirs).unwrap();
     h.key_press_modifiers(CTRL, Key::S);
     h.run();
-    assert!(matches!(h.state().dialog, Dialog::ConfirmSave { .. }));
+    assert_eq!(h.state().dialog_title().as_deref(), Some("确认覆盖"));
     h.get_by_role_and_label(Role::Button, "取消").click();
     h.run();
     assert_eq!(draft::load(&path).unwrap().section("s5"), "同事的修改", "nothing overwritten");
@@ -179,7 +179,8 @@ fn save_as_never_overwrites_a_file_that_is_not_a_readable_draft() {
     h.run();
     h.key_press(Key::Enter);
     h.run();
-    assert!(matches!(&h.state().dialog, Dialog::Path { error: Some(e), .. } if e.contains("不会覆盖")));
+    let error = h.state().dialog_as::<PathDialog>().and_then(|d| d.error.clone());
+    assert!(error.as_deref().is_some_and(|e| e.contains("不会覆盖")), "{error:?}");
     assert_eq!(std::fs::read_to_string(&other).unwrap(), "这是另一份文件");
 }
 
@@ -240,7 +241,7 @@ fn after_a_crash_the_newer_copy_is_offered_with_both_times_and_restored() {
     store.write(&RecoveryStore::key_for(Some(&path)), Some(&path), &lost).unwrap();
 
     let h_app = NianbaoApp::new(recovery_config(&recovery, Duration::from_secs(30)));
-    assert!(matches!(h_app.dialog, Dialog::Recover(_)));
+    assert_eq!(h_app.dialog_title().as_deref(), Some("发现未保存的内容"));
     let mut h = harness(h_app);
     h.run();
     assert!(h.query_by_label_contains("恢复副本保存于").is_some());

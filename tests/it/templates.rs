@@ -7,7 +7,7 @@ use nianbao::model::Form;
 use nianbao::model::template::{BUILTIN, GridContent, Role, Template, unprinted_labels};
 
 fn form(id: &str) -> Form {
-    Form::builtin(id, &[]).unwrap_or_else(|e| panic!("{id}: {e}"))
+    Form::of(id, &[]).unwrap_or_else(|e| panic!("{id}: {e}"))
 }
 
 fn printed_cells(form: &Form, table: &str) -> Vec<String> {
@@ -42,11 +42,11 @@ fn fixed_texts(form: &Form, table: &str) -> Vec<String> {
 #[test]
 fn every_builtin_template_loads_and_compiles() {
     for (id, _) in BUILTIN {
-        let t = Template::builtin(id).unwrap_or_else(|e| panic!("{e}"));
+        let t = Template::get(id).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(&t.id, id);
     }
     for id in ["gb2021", "gb2019"] {
-        let f = Form::builtin(id, &["guizhou-annex".to_string()]).unwrap_or_else(|e| panic!("{e}"));
+        let f = Form::of(id, &["guizhou-annex".to_string()]).unwrap_or_else(|e| panic!("{e}"));
         assert!(f.table("gz").is_some());
         assert!(!f.rules.is_empty());
     }
@@ -274,23 +274,23 @@ fn section_headings_are_verbatim() {
         "六、其他需要报告的事项",
     ];
     for id in ["gb2021", "gb2019"] {
-        let t = Template::builtin(id).unwrap();
+        let t = Template::get(id).unwrap();
         let got: Vec<&str> = t.sections.iter().map(|s| s.heading.as_str()).collect();
         assert_eq!(got, headings, "{id}");
     }
-    let t = Template::builtin("gb2021").unwrap();
+    let t = Template::get("gb2021").unwrap();
     let subs: Vec<&str> = t.sections[0].subsections.iter().map(|s| s.heading.as_str()).collect();
     assert_eq!(
         subs,
         ["（一）主动公开", "（二）依申请公开", "（三）政府信息管理", "（四）政府信息公开平台建设", "（五）监督保障"]
     );
-    assert!(Template::builtin("gb2019").unwrap().sections[0].subsections.is_empty());
+    assert!(Template::get("gb2019").unwrap().sections[0].subsections.is_empty());
 }
 
 #[test]
 fn every_data_label_is_a_printed_label() {
     for (id, _) in BUILTIN {
-        for t in &Template::builtin(id).unwrap().tables {
+        for t in &Template::get(id).unwrap().tables {
             assert!(unprinted_labels(t).is_empty(), "{id}/{}: {:?}", t.id, unprinted_labels(t));
         }
     }
@@ -313,7 +313,7 @@ fn accessible_names_are_table_row_column_paths() {
 
 #[test]
 fn guizhou_annex_matches_spec_section_9() {
-    let f = Form::builtin("gb2019", &["guizhou-annex".to_string()]).unwrap();
+    let f = Form::of("gb2019", &["guizhou-annex".to_string()]).unwrap();
     let gz = f.table("gz").unwrap();
     assert_eq!(gz.cells.len(), 40);
     assert_eq!(&fixed_texts(&f, "gz")[..3], ["统 计 指 标", "单位", "统计数"]);
@@ -349,7 +349,7 @@ fn labels_agree_with_the_domain_spec_when_present() {
     );
     let mut all_texts: BTreeSet<String> = BTreeSet::new();
     for (id, _) in BUILTIN {
-        let t = Template::builtin(id).unwrap();
+        let t = Template::get(id).unwrap();
         for s in &t.sections {
             all_texts.insert(s.heading.clone());
         }

@@ -51,7 +51,7 @@ fn killing_a_save_at_random_moments_never_leaves_a_torn_draft() {
         seed ^= seed << 17;
         let delay = Duration::from_micros(5_000 + seed % 60_000);
         let mut child = Command::new(&me)
-            .args(["save_loop_child", "--exact", "--nocapture", "--test-threads=1"])
+            .args(["crash::save_loop_child", "--exact", "--nocapture", "--test-threads=1"])
             .env(CHILD_ENV, &path)
             .spawn()
             .unwrap();

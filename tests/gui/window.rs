@@ -2,15 +2,15 @@
 //! cells, live totals and findings, jumping to a finding, pasting from Excel, undo/redo, the
 //! unsaved-changes guard, and a save / reopen round trip.
 
-mod common;
-use common::{CTRL, harness};
+use crate::harness::{CTRL, harness};
 
 use egui::accesskit::Role;
 use egui::{Event, Key, Modifiers, ViewportCommand, ViewportEvent, ViewportId};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{By, Queryable};
 use nianbao::model::Report;
-use nianbao::ui::app::{Dialog, Page};
+use nianbao::ui::action::Page;
+use nianbao::ui::dialogs::{ChoiceDialog, MessageDialog, PathDialog};
 use nianbao::ui::doc::Document;
 use nianbao::ui::{AppConfig, NianbaoApp};
 
@@ -34,7 +34,7 @@ fn open_page(h: &mut Harness<'static, NianbaoApp>, title: &str) {
 
 fn go_to_table3(h: &mut Harness<'static, NianbaoApp>) {
     open_page(h, "三、收到和处理政府信息公开申请情况");
-    assert_eq!(h.state().page, Page::Section(2));
+    assert_eq!(h.state().view.page, Page::Section(2));
 }
 
 const NEW_NP: &str = "表三/一、本年新收政府信息公开申请数量/自然人";
@@ -139,15 +139,15 @@ fn clicking_a_finding_jumps_to_its_cell() {
     let mut r = empty_2025();
     r.set_cell("t4.ld.keep", "x");
     let mut h = harness(app_with(r));
-    assert_eq!(h.state().page, Page::Unit);
+    assert_eq!(h.state().view.page, Page::Unit);
     h.get_by_label_contains("“x”不是有效的整数").click();
     h.run();
-    assert_eq!(h.state().page, Page::Section(3));
+    assert_eq!(h.state().view.page, Page::Section(3));
     assert!(h.get_by_label("表四/未经复议直接起诉/结果维持").is_focused());
     // A section finding focuses its editor.
     h.get_by_label_contains("[警告] S-02").click();
     h.run();
-    assert_eq!(h.state().page, Page::Section(4));
+    assert_eq!(h.state().view.page, Page::Section(4));
     assert!(h.get_by_label("正文/五、存在的主要问题及改进情况").is_focused());
 }
 
@@ -245,20 +245,20 @@ fn closing_with_unsaved_changes_asks_first() {
     let cmds = &h.output().viewport_output[&ViewportId::ROOT].commands;
     assert!(cmds.contains(&ViewportCommand::CancelClose), "{cmds:?}");
     h.run();
-    assert!(matches!(h.state().dialog, Dialog::Unsaved(_)));
+    assert_eq!(h.state().dialog_title().as_deref(), Some("有未保存的修改"));
     assert!(h.query_by_label_contains("要先保存吗").is_some());
     h.get_by_role_and_label(Role::Button, "取消").click();
     h.run();
-    assert!(matches!(h.state().dialog, Dialog::None));
+    assert!(h.state().dialog.is_none());
     assert_eq!(cell_text(&h, "t3.new.np"), "5", "nothing lost");
 
     // Opening another file asks too; 不保存 goes on.
     h.key_press_modifiers(CTRL, Key::O);
     h.run();
-    assert!(matches!(h.state().dialog, Dialog::Unsaved(_)));
+    assert_eq!(h.state().dialog_title().as_deref(), Some("有未保存的修改"));
     h.get_by_role_and_label(Role::Button, "不保存").click();
     h.run();
-    assert!(matches!(h.state().dialog, Dialog::Path { .. }), "then the open dialog");
+    assert!(h.state().dialog_as::<PathDialog>().is_some(), "then the open dialog");
 
     // A clean document closes without questions.
     let mut h = harness(app_with(empty_2025()));
@@ -284,7 +284,7 @@ fn save_quit_reopen_finds_everything_unchanged() {
     // Ctrl+S on a new draft asks where (the in-app path field: no system dialog here).
     h.key_press_modifiers(CTRL, Key::S);
     h.run();
-    assert!(matches!(h.state().dialog, Dialog::Path { .. }));
+    assert!(h.state().dialog_as::<PathDialog>().is_some());
     h.get_by_label("文件路径").click();
     h.run();
     h.key_press_modifiers(CTRL, Key::A);
@@ -322,7 +322,7 @@ fn an_unreadable_file_is_reported_in_chinese_and_left_alone() {
     app.open_path(&path);
     let mut h = harness(app);
     h.run();
-    assert!(matches!(h.state().dialog, Dialog::Error(_)));
+    assert!(h.state().dialog_as::<MessageDialog>().is_some());
     assert!(h.query_by_label_contains("第1行").is_some());
     assert!(h.state().doc.is_none());
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "(format: \"nianbao-draft\", version: 1, template: \"gb2021\"");
@@ -511,10 +511,11 @@ fn export_pdf_with_errors_asks_draft_or_final_then_writes_the_file() {
     let mut h = harness(app_with(r));
     h.key_press_modifiers(CTRL, Key::E);
     h.run();
-    assert!(matches!(h.state().dialog, Dialog::ExportChoice { errors: 2, .. }), "{:?}", h.state().dialog);
+    let choice = h.state().dialog_as::<ChoiceDialog>().expect("the draft-or-final question");
+    assert!(choice.lines()[0].contains("还有2个错误"), "{:?}", choice.lines());
     h.get_by_role_and_label(Role::Button, "导出为草稿").click();
     h.run();
-    assert!(matches!(h.state().dialog, Dialog::Path { .. }));
+    assert!(h.state().dialog_as::<PathDialog>().is_some());
     h.key_press_modifiers(CTRL, Key::A);
     type_text(&mut h, path.to_str().unwrap());
     h.key_press(Key::Enter);

@@ -5,12 +5,8 @@ use std::path::Path;
 
 use nianbao::model::rollover::roll_over;
 use nianbao::model::{Context, Date, Finding, Report, Severity, check_report};
-use nianbao::store::csv::{self, ImportOptions};
 
-fn fixture(name: &str) -> Report {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
-    csv::read(&path, &ImportOptions::default()).unwrap().report
-}
+use crate::fixtures::report as fixture;
 
 fn findings(r: &Report) -> Vec<Finding> {
     let ctx = Context { today: Some(Date::new(2030, 1, 20).unwrap()), ..Default::default() };

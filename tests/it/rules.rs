@@ -1,18 +1,11 @@
 //! The checks of spec §5 on real published figures (spec §10) and on targeted cases.
 
-use std::path::Path;
-
 use nianbao::model::report::Reference;
 use nianbao::model::rules::counts;
 use nianbao::model::{Context, Date, Finding, Report, Severity, check_report};
-use nianbao::store::csv::{self, CsvData, ImportOptions};
+use nianbao::store::csv::CsvData;
 
-fn fixture(name: &str) -> CsvData {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
-    let data = csv::read(&path, &ImportOptions::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
-    assert!(data.issues.is_empty(), "{name}: {:?}", data.issues);
-    data
-}
+use crate::fixtures::data as fixture;
 
 fn today() -> Context {
     Context { today: Some(Date::new(2026, 1, 20).unwrap()), published: Default::default() }

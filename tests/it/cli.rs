@@ -1,6 +1,6 @@
 //! The command line as scripts use it: the real binary, real files, exit codes.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn nianbao(args: &[&str]) -> Output {
@@ -16,7 +16,7 @@ fn stderr(o: &Output) -> String {
 }
 
 fn fixture(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name).to_string_lossy().into_owned()
+    crate::fixtures::path(name).to_string_lossy().into_owned()
 }
 
 fn tmp(dir: &tempfile::TempDir, name: &str) -> PathBuf {

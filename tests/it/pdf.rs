@@ -6,12 +6,8 @@ use std::path::Path;
 
 use nianbao::model::Report;
 use nianbao::pdf::{PdfError, PdfOptions, export};
-use nianbao::store::csv::{self, ImportOptions};
 
-fn fixture(name: &str) -> Report {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
-    csv::read(&path, &ImportOptions::default()).unwrap().report
-}
+use crate::fixtures::report as fixture;
 
 struct Pdf {
     doc: lopdf::Document,
