@@ -455,6 +455,13 @@ impl Template {
         if template.id.trim().is_empty() {
             return Err(invalid("缺少模板编号（id）".into()));
         }
+        let same_file = registry::with(|r| {
+            r.find(&template.id).is_some_and(|e| e.is_ok_and(|e| e.origin.as_deref() == Some(origin)))
+        });
+        if same_file {
+            // The same file loaded again (a second window, a test): nothing new.
+            return Ok(());
+        }
         registry::with(|r| match r.find(&template.id) {
             Some(Ok(e)) if e.builtin => Err(invalid(format!("模板编号“{}”与内置模板相同；请换一个编号", template.id))),
             Some(_) => Err(invalid(format!("模板编号“{}”已被另一个模板文件使用", template.id))),
@@ -462,7 +469,7 @@ impl Template {
         })?;
         // Compile it alone, so a broken table or rule is reported now, not when a report uses it.
         Form::build(template.clone(), Vec::new()).map_err(|e| invalid(e.to_string()))?;
-        registry::with_mut(|r| r.add(template, false));
+        registry::with_mut(|r| r.add(template, Some(origin.to_string())));
         Ok(())
     }
 }
@@ -476,6 +483,8 @@ mod registry {
     pub struct Entry {
         pub template: Arc<Template>,
         pub builtin: bool,
+        /// The file a user template came from.
+        pub origin: Option<String>,
     }
 
     #[derive(Default)]
@@ -497,8 +506,10 @@ mod registry {
             self.entries.iter()
         }
 
-        pub fn add(&mut self, template: Template, builtin: bool) {
-            self.entries.push(Entry { template: Arc::new(template), builtin });
+        /// Adds a template: built-in without an origin, the user's with its file.
+        pub fn add(&mut self, template: Template, origin: Option<String>) {
+            let builtin = origin.is_none();
+            self.entries.push(Entry { template: Arc::new(template), builtin, origin });
         }
     }
 
@@ -508,7 +519,7 @@ mod registry {
             let mut r = Registry::default();
             for (id, text) in BUILTIN {
                 match Template::parse(id, text) {
-                    Ok(t) => r.add(t, true),
+                    Ok(t) => r.add(t, None),
                     Err(e) => r.broken.push((id.to_string(), e)),
                 }
             }

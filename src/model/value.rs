@@ -45,14 +45,6 @@ impl Num {
         self.0 == 0
     }
 
-    pub fn is_negative(self) -> bool {
-        self.0 < 0
-    }
-
-    pub fn is_integer(self) -> bool {
-        self.0 % SCALE == 0
-    }
-
     pub fn checked_add(self, other: Num) -> Option<Num> {
         self.0.checked_add(other.0).map(Num)
     }
@@ -63,11 +55,6 @@ impl Num {
 
     pub fn checked_neg(self) -> Option<Num> {
         self.0.checked_neg().map(Num)
-    }
-
-    /// Whole part, truncated towards zero.
-    pub fn trunc(self) -> i64 {
-        self.0 / SCALE
     }
 
     /// The number with `+` in front when positive: how 本年增/减 is printed.
@@ -117,15 +104,6 @@ pub enum CellKind {
 impl CellKind {
     pub fn is_money(&self) -> bool {
         matches!(self, CellKind::Money { .. })
-    }
-
-    /// Plain-language name of what the cell expects, for messages and tooltips.
-    pub fn describe(&self) -> &'static str {
-        match self {
-            CellKind::Count => "不小于0的整数",
-            CellKind::Signed => "整数（减少用负数，如-8）",
-            CellKind::Money { .. } => "金额（最多4位小数）",
-        }
     }
 }
 

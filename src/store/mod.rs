@@ -5,6 +5,7 @@ pub mod csv;
 pub mod draft;
 pub mod recovery;
 pub mod settings;
+pub mod templates;
 
 pub use draft::{DraftError, load, save};
 

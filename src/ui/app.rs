@@ -34,6 +34,8 @@ pub struct AppConfig {
     pub recovery_dir: Option<PathBuf>,
     /// How often a recovery copy is written while there are unsaved changes.
     pub autosave_every: std::time::Duration,
+    /// The user's templates (a province's table, next year's format), loaded at start.
+    pub templates_dir: Option<PathBuf>,
 }
 
 impl Default for AppConfig {
@@ -43,6 +45,7 @@ impl Default for AppConfig {
             settings_path: None,
             recovery_dir: None,
             autosave_every: std::time::Duration::from_secs(30),
+            templates_dir: None,
         }
     }
 }
@@ -54,6 +57,7 @@ impl AppConfig {
             system_dialogs: true,
             settings_path: store::settings::settings_path(),
             recovery_dir: RecoveryStore::default_dir(),
+            templates_dir: store::templates::user_dir(),
             ..AppConfig::default()
         }
     }
@@ -104,6 +108,12 @@ impl NianbaoApp {
             Some(p) => store::settings::load(p),
             None => (Settings::default(), None),
         };
+        let template_problems = match &config.templates_dir {
+            Some(dir) => store::templates::load_dir(dir).1,
+            None => Vec::new(),
+        };
+        let mut notices: Vec<String> = settings_error.into_iter().collect();
+        notices.extend(template_problems.iter().map(ToString::to_string));
         let recovery = config.recovery_dir.as_ref().map(|dir| {
             let store = RecoveryStore::new(dir.clone());
             Recovery { offers: store.offers(), store, last_write: std::time::Instant::now(), written_generation: 0 }
@@ -116,7 +126,7 @@ impl NianbaoApp {
             grid: GridState::default(),
             findings: FindingsView::default(),
             dialog: None,
-            notice: settings_error.map(|text| Notice { text, error: true }),
+            notice: (!notices.is_empty()).then(|| Notice { text: notices.join("；"), error: true }),
             last_pdf: None,
             title_sent: String::new(),
             after_save: None,

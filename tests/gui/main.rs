@@ -2,7 +2,6 @@
 //! the safety of the user's work in the window (backups, recovery copies, files changed on disk).
 
 #[path = "../util/fixtures.rs"]
-#[allow(dead_code)]
 mod fixtures;
 mod harness;
 

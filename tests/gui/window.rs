@@ -601,3 +601,17 @@ fn a_warning_can_be_explained_in_the_findings_panel_and_the_explanation_is_saved
     // The explanation is part of the draft.
     assert!(nianbao::store::draft::to_ron(&doc.report).contains("该文件已于年内宣布失效。"));
 }
+
+#[test]
+fn a_users_template_is_filled_in_the_grid_like_a_built_in_one() {
+    let dir = crate::fixtures::user_templates();
+    let app = NianbaoApp::new(AppConfig { templates_dir: Some(dir), ..AppConfig::default() });
+    assert_eq!(app.notice, None, "the template loads without complaint");
+    let mut app = app;
+    app.set_document(Document::new(Report::new("hubei-2021", 2025, "某某县商务局"), None).expect("document"));
+    let mut h = harness(app);
+    open_page(&mut h, "二、主动公开政府信息情况");
+    type_into(&mut h, "表二/其他主动公开文件/本年制发件数", "3");
+    assert_eq!(cell_text(&h, "t2.other_docs.made"), "3");
+    assert!(h.state().doc.as_ref().unwrap().form.template.name.contains("湖北补充"));
+}

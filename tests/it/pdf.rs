@@ -243,3 +243,12 @@ fn a_chosen_font_file_is_used_for_its_role_and_missing_glyphs_fall_back() {
         assert!(text.contains("本年度报告根据《中华人民共和国政府信息公开条例》"));
     }
 }
+
+#[test]
+fn a_users_template_prints_its_extra_row() {
+    assert!(nianbao::store::templates::load_dir(&crate::fixtures::user_templates()).1.is_empty());
+    let mut r = Report::new("hubei-2021", 2025, "某某县商务局");
+    r.set_cell("t2.other_docs.made", "3");
+    let (_, pdf) = export_pdf(&r, true);
+    assert!(all_text(&pdf).contains("其他主动公开文件"));
+}

@@ -377,3 +377,33 @@ fn labels_agree_with_the_domain_spec_when_present() {
     assert!(missing.is_empty(), "labels in the spec but not in any template: {missing:?}");
     assert!(checked > 120, "only {checked} labels found in the spec tables: is the extraction still right?");
 }
+
+#[test]
+fn a_template_file_dropped_in_the_folder_is_a_format_like_the_built_in_ones() {
+    let dir = crate::fixtures::user_templates();
+    let (loaded, problems) = nianbao::store::templates::load_dir(&dir);
+    assert_eq!(loaded, ["hubei-2021"]);
+    assert!(problems.is_empty(), "{problems:?}");
+    let form = Form::of("hubei-2021", &[]).unwrap();
+    let cell = form.cell("t2.other_docs.made").expect("the extra row's cells");
+    assert_eq!(form.cell_path(form.index["t2.other_docs.made"]), "表二/其他主动公开文件/本年制发件数");
+    assert!(cell.is_input());
+    // Loading the folder again (a second window) changes nothing; the built-in format still
+    // serves its years.
+    assert_eq!(nianbao::store::templates::load_dir(&dir).1, []);
+    assert_eq!(Template::format_for_year(2025), "gb2021");
+}
+
+#[test]
+fn a_broken_template_file_is_reported_with_its_line_and_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("坏.ron"), "(\n  id: \"bad\",\n  kind: Report\n  name: \"x\",\n)").unwrap();
+    let base = include_str!("../../assets/templates/gb2021.ron");
+    std::fs::write(dir.path().join("copy.ron"), base).unwrap();
+    let (loaded, problems) = nianbao::store::templates::load_dir(dir.path());
+    assert!(loaded.is_empty());
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert!(text[0].contains("copy.ron") && text[0].contains("与内置模板相同"), "{}", text[0]);
+    assert!(text[1].contains("坏.ron") && text[1].contains("第4行"), "{}", text[1]);
+}
