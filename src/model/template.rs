@@ -11,11 +11,11 @@ use serde::{Deserialize, Serialize};
 
 use super::value::CellKind;
 
-/// The templates built into the binary, by id.
+/// The templates built into the binary, by file name (each says its own id).
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("gb2021", include_str!("../../assets/templates/gb2021.ron")),
-    ("gb2019", include_str!("../../assets/templates/gb2019.ron")),
-    ("guizhou-annex", include_str!("../../assets/templates/guizhou-annex.ron")),
+    ("gb2021.ron", include_str!("../../assets/templates/gb2021.ron")),
+    ("gb2019.ron", include_str!("../../assets/templates/gb2019.ron")),
+    ("guizhou-annex.ron", include_str!("../../assets/templates/guizhou-annex.ron")),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,9 +39,20 @@ pub struct Template {
     pub last_year: Option<i32>,
     #[serde(default)]
     pub sections: Vec<SectionDef>,
+    /// The rules that report a cell whose text is not a valid value, unless its table or row
+    /// names another (an annex without its own takes the report format's).
+    #[serde(default)]
+    pub type_rules: Option<TypeRules>,
     pub tables: Vec<TableDef>,
     #[serde(default)]
     pub rules: Vec<RuleDef>,
+}
+
+/// Rule ids for invalid values, by kind of cell (spec §5.1: G-01 counts, G-03 money).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TypeRules {
+    pub count: String,
+    pub money: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -420,6 +431,11 @@ impl Template {
         registry::with(|r| r.usable().map(|e| e.template.as_ref().clone()).collect())
     }
 
+    /// The ids of the built-in templates.
+    pub fn builtin_ids() -> Vec<String> {
+        registry::with(|r| r.usable().filter(|e| e.builtin).map(|e| e.template.id.clone()).collect())
+    }
+
     /// Every usable template of a kind.
     pub fn of_kind(kind: TemplateKind) -> Vec<Template> {
         Template::all().into_iter().filter(|t| t.kind == kind).collect()
@@ -499,7 +515,8 @@ mod registry {
             if let Some(e) = self.entries.iter().find(|e| e.template.id == id) {
                 return Some(Ok(e));
             }
-            self.broken.iter().find(|(b, _)| b == id).map(|(_, e)| Err(e))
+            // Built-in files are named after their id.
+            self.broken.iter().find(|(file, _)| file.trim_end_matches(".ron") == id).map(|(_, e)| Err(e))
         }
 
         pub fn usable(&self) -> impl Iterator<Item = &Entry> {
@@ -517,10 +534,10 @@ mod registry {
         static REGISTRY: OnceLock<RwLock<Registry>> = OnceLock::new();
         REGISTRY.get_or_init(|| {
             let mut r = Registry::default();
-            for (id, text) in BUILTIN {
-                match Template::parse(id, text) {
+            for (file, text) in BUILTIN {
+                match Template::parse(file, text) {
                     Ok(t) => r.add(t, None),
-                    Err(e) => r.broken.push((id.to_string(), e)),
+                    Err(e) => r.broken.push((file.to_string(), e)),
                 }
             }
             RwLock::new(r)
@@ -734,8 +751,9 @@ impl Form {
         };
         let all: Vec<Template> = std::iter::once(form.template.clone()).chain(form.annexes.iter().cloned()).collect();
         for t in &all {
+            let type_rules = t.type_rules.clone().or_else(|| form.template.type_rules.clone());
             for table in &t.tables {
-                form.add_table(&t.id, table)?;
+                form.add_table(&t.id, table, type_rules.as_ref())?;
             }
         }
         form.order_formulas()?;
@@ -816,7 +834,12 @@ impl Form {
         self.cells.iter().enumerate().filter(|(_, c)| c.is_input())
     }
 
-    fn add_table(&mut self, template_id: &str, def: &TableDef) -> Result<(), TemplateError> {
+    fn add_table(
+        &mut self,
+        template_id: &str,
+        def: &TableDef,
+        type_rules: Option<&TypeRules>,
+    ) -> Result<(), TemplateError> {
         let invalid = |msg: String| TemplateError::Invalid { id: template_id.to_string(), msg };
         if self.tables.iter().any(|t| t.def.id == def.id) {
             return Err(invalid(format!("表 {} 重复", def.id)));
@@ -846,7 +869,8 @@ impl Form {
                         .type_rule
                         .clone()
                         .or_else(|| type_rule_default.clone())
-                        .unwrap_or_else(|| if kind.is_money() { "G-03".to_string() } else { "G-01".to_string() });
+                        .or_else(|| type_rules.map(|r| if kind.is_money() { &r.money } else { &r.count }).cloned())
+                        .ok_or_else(|| invalid(format!("{}：没有规定填写有误时的规则编号（type_rules）", def.name)))?;
                     let cell = CellDef {
                         id: format!("{}.{}.{}", def.id, d.key, col.key),
                         table: table_ix,
