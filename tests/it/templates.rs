@@ -277,7 +277,7 @@ fn section_headings_are_verbatim() {
         "六、其他需要报告的事项",
     ];
     for id in ["gb2021", "gb2019"] {
-        let t = Template::get(&id).unwrap();
+        let t = Template::get(id).unwrap();
         let got: Vec<&str> = t.sections.iter().map(|s| s.heading.as_str()).collect();
         assert_eq!(got, headings, "{id}");
     }
