@@ -277,6 +277,16 @@ impl Report {
         Form::of(&self.template, &self.annexes)
     }
 
+    /// A cell's kind in this report: a money cell whose template leaves the unit open takes the
+    /// unit the report chose (GB2019 采购总金额 in 元 or 万元).
+    pub fn kind_of<'a>(&self, cell: &'a super::template::CellDef) -> std::borrow::Cow<'a, super::value::CellKind> {
+        use super::value::CellKind;
+        match (&cell.kind, self.options.money_units.get(&cell.id)) {
+            (CellKind::Money { unit: None }, Some(u)) => std::borrow::Cow::Owned(CellKind::Money { unit: Some(u.clone()) }),
+            (kind, _) => std::borrow::Cow::Borrowed(kind),
+        }
+    }
+
     pub fn cell_text(&self, id: &str) -> &str {
         self.cells.get(id).map(String::as_str).unwrap_or("")
     }
@@ -368,7 +378,7 @@ impl Values {
                 .iter()
                 .map(|c| {
                     if c.is_input() {
-                        parse_cell(report.cell_text(&c.id), &c.kind, c.allow_na)
+                        parse_cell(report.cell_text(&c.id), &report.kind_of(c), c.allow_na)
                     } else {
                         CellValue::Blank
                     }

@@ -328,7 +328,7 @@ fn guizhou_annex_rules() {
     r.set_cell("gz.presser_head.value", "1");
     r.set_cell("gz.staff.value", "3");
     r.set_cell("gz.sup_n.value", "不适用");
-    r.set_cell("gz.budget.value", "0.12345");
+    r.set_cell("gz.budget.value", "0.1234567");
     let f = check(r);
     assert_eq!(by_rule(&f, "GZ-01").len(), 1);
     assert_eq!(
@@ -337,7 +337,7 @@ fn guizhou_annex_rules() {
     );
     assert_eq!(by_rule(&f, "GZ-03").len(), 1);
     assert_eq!(by_rule(&f, "GZ-04").len(), 1);
-    assert_eq!(by_rule(&f, "GZ-06").len(), 1, "money with five decimals");
+    assert_eq!(by_rule(&f, "GZ-06").len(), 1, "万元 with seven decimals: finer than the fen");
     assert!(f.iter().all(|x| !x.cells.contains(&"gz.sup_n.value".to_string())), "不适用 is allowed there");
 }
 

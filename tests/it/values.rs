@@ -75,15 +75,17 @@ fn garbage_stays_as_typed_and_becomes_an_error_that_says_what_is_wrong() {
 }
 
 #[test]
-fn money_takes_up_to_four_decimals_and_its_own_unit() {
-    assert_eq!(money("0.3"), CellValue::Num(Num::from_raw(3000)));
+fn money_takes_decimals_to_the_fen_and_its_own_unit() {
+    assert_eq!(money("0.3"), CellValue::Num(Num::from_raw(300000)));
     assert_eq!(money("316441"), int(316_441));
-    assert_eq!(money("0.0001"), CellValue::Num(Num::from_raw(1)));
-    assert_eq!(money("１２．５"), CellValue::Num(Num::from_raw(125_000)));
-    assert_eq!(money("0.3万元"), CellValue::Num(Num::from_raw(3000)));
+    assert_eq!(money("0.0001"), CellValue::Num(Num::from_raw(100)));
+    assert_eq!(money("１２．５"), CellValue::Num(Num::from_raw(12500000)));
+    assert_eq!(money("0.3万元"), CellValue::Num(Num::from_raw(300000)));
     assert_eq!(reason(money("251000元")), Reason::WrongUnit);
-    assert_eq!(reason(money("0.00001")), Reason::TooManyDecimals);
-    assert_eq!(money("0.12340"), CellValue::Num(Num::from_raw(1234)), "trailing zeros are not extra precision");
+    assert_eq!(money("0.000001"), CellValue::Num(Num::from_raw(1)), "0.000001万元 is one fen");
+    assert_eq!(reason(money("0.0000001")), Reason::TooManyDecimals);
+    assert_eq!(message(money("0.0000001")), "“0.0000001”超过6位小数（最小单位为0.000001万元，即1分）");
+    assert_eq!(money("0.12340"), CellValue::Num(Num::from_raw(123400)), "trailing zeros are not extra precision");
     assert_eq!(reason(money("-1")), Reason::Negative);
     let either = CellKind::Money { unit: None };
     assert_eq!(parse_cell("251000元", &either, false), int(251_000));
@@ -93,7 +95,7 @@ fn money_takes_up_to_four_decimals_and_its_own_unit() {
 fn thousands_separators_are_accepted_only_when_grouped_by_three() {
     assert_eq!(count("14,069"), int(14_069));
     assert_eq!(count("316，441"), int(316_441), "full-width comma from an IME");
-    assert_eq!(money("1,234.5"), CellValue::Num(Num::from_raw(12_345_000)));
+    assert_eq!(money("1,234.5"), CellValue::Num(Num::from_raw(1234500000)));
     assert_eq!(reason(count("12,34")), Reason::BadGrouping);
     assert_eq!(reason(count("1,2345")), Reason::BadGrouping);
     assert_eq!(reason(count("1,,234")), Reason::BadGrouping);
@@ -122,4 +124,42 @@ fn canonical_text_is_what_gets_printed() {
     assert_eq!(canonical_text("14,069", &CellKind::Count, false).as_deref(), Some("14069"));
     assert_eq!(canonical_text("12a", &CellKind::Count, false), None);
     assert_eq!(canonical_text("", &CellKind::Count, false), None);
+}
+
+// regression: real published reports give 收费金额 to the fen in 万元 (6 decimals) and GB2019
+// 采购总金额 in 元 with 2 decimals; more than 4 decimals used to be an error, so a real report
+// failed `check`.
+#[test]
+fn published_amounts_to_the_fen_are_exact_in_wan_yuan_and_in_yuan() {
+    assert_eq!(money("3851.204617").num().map(|n| n.to_string()).as_deref(), Some("3851.204617"));
+    let yuan = CellKind::Money { unit: Some("元".into()) };
+    assert_eq!(parse_cell("6203418.75", &yuan, false).num().map(|n| n.to_string()).as_deref(), Some("6203418.75"));
+    let too_fine = parse_cell("6203418.755", &yuan, false);
+    assert!(matches!(&too_fine, CellValue::Invalid(e) if e.reason == Reason::TooManyDecimalsYuan), "{too_fine:?}");
+    assert_eq!(message(too_fine), "“6203418.755”超过2位小数（最小单位为0.01元，即1分）");
+    // A report that says its open-unit cell is in 元 gets the 元 rule.
+    let either = CellKind::Money { unit: None };
+    assert!(matches!(parse_cell("1.005元", &either, false), CellValue::Invalid(_)));
+    // Sums are exact: no binary fraction creeps in.
+    let parts = ["0.000001", "3851.204617", "0.1", "0.2"].map(|t| money(t).num().unwrap());
+    let sum = parts.iter().try_fold(Num::ZERO, |a, b| a.checked_add(*b)).unwrap();
+    assert_eq!(sum.to_string(), "3851.504618");
+}
+
+#[test]
+fn a_report_that_chose_yuan_for_an_open_unit_cell_checks_it_in_yuan() {
+    let mut r = nianbao::model::Report::new("gb2019", 2020, "某局");
+    let form = r.form().unwrap();
+    let id = form
+        .cells
+        .iter()
+        .find(|c| matches!(c.kind, CellKind::Money { unit: None }))
+        .map(|c| c.id.clone())
+        .expect("GB2019 has a money cell with an open unit");
+    r.set_cell(&id, "251000.125");
+    let v = nianbao::model::Values::compute(&form, &r);
+    assert!(v.get(form.index[&id]).num().is_some(), "万元 or unknown: up to 6 decimals");
+    r.options.money_units.insert(id.clone(), "元".into());
+    let v = nianbao::model::Values::compute(&form, &r);
+    assert!(matches!(v.get(form.index[&id]), CellValue::Invalid(e) if e.reason == Reason::TooManyDecimalsYuan));
 }
