@@ -282,7 +282,9 @@ impl Report {
     pub fn kind_of<'a>(&self, cell: &'a super::template::CellDef) -> std::borrow::Cow<'a, super::value::CellKind> {
         use super::value::CellKind;
         match (&cell.kind, self.options.money_units.get(&cell.id)) {
-            (CellKind::Money { unit: None }, Some(u)) => std::borrow::Cow::Owned(CellKind::Money { unit: Some(u.clone()) }),
+            (CellKind::Money { unit: None }, Some(u)) => {
+                std::borrow::Cow::Owned(CellKind::Money { unit: Some(u.clone()) })
+            }
             (kind, _) => std::borrow::Cow::Borrowed(kind),
         }
     }
@@ -373,17 +375,17 @@ impl Values {
     /// Parses inputs and computes every formula (blank parts count as 0; a total is blank only
     /// when all its parts are, and unknown when any part is invalid).
     pub fn compute(form: &Form, report: &Report) -> Values {
-        let mut cells: Vec<CellValue> =
-            form.cells
-                .iter()
-                .map(|c| {
-                    if c.is_input() {
-                        parse_cell(report.cell_text(&c.id), &report.kind_of(c), c.allow_na)
-                    } else {
-                        CellValue::Blank
-                    }
-                })
-                .collect();
+        let mut cells: Vec<CellValue> = form
+            .cells
+            .iter()
+            .map(|c| {
+                if c.is_input() {
+                    parse_cell(report.cell_text(&c.id), &report.kind_of(c), c.allow_na)
+                } else {
+                    CellValue::Blank
+                }
+            })
+            .collect();
         for &ix in &form.eval_order {
             let Some(super::template::Formula::Sum(parts)) = &form.cells[ix].formula else { continue };
             let mut sum = Some(Num::ZERO);

@@ -69,6 +69,38 @@ pub struct Notice {
     pub error: bool,
 }
 
+/// Keys typed ahead of a slow frame (an old PC, Remote Desktop): a frame handles its events only
+/// up to the first key that moves the focus (Tab, Enter, an arrow); the rest wait for the next
+/// frame, when the focus has moved, so `5 Tab 6 Tab 7` fills three cells, never `567` in one.
+#[derive(Debug, Default)]
+pub struct TypeAhead {
+    held: Vec<egui::Event>,
+}
+
+impl TypeAhead {
+    /// Puts the held events in front of this frame's and holds back what follows the first
+    /// focus-moving key.
+    pub fn split(&mut self, events: &mut Vec<egui::Event>) {
+        if !self.held.is_empty() {
+            let new = std::mem::take(events);
+            *events = std::mem::take(&mut self.held);
+            events.extend(new);
+        }
+        if let Some(p) = events.iter().position(moves_focus) {
+            self.held = events.split_off(p + 1);
+        }
+    }
+
+    pub fn pending(&self) -> bool {
+        !self.held.is_empty()
+    }
+}
+
+fn moves_focus(e: &egui::Event) -> bool {
+    use egui::Key::*;
+    matches!(e, egui::Event::Key { key: Tab | Enter | ArrowUp | ArrowDown | ArrowLeft | ArrowRight, pressed: true, .. })
+}
+
 /// Recovery copies: where they go, which are still to offer, and when the last one was written.
 struct Recovery {
     store: RecoveryStore,
@@ -100,6 +132,7 @@ pub struct NianbaoApp {
     /// The next PDF is exported without the 草稿 mark although errors remain.
     export_final: bool,
     recovery: Option<Recovery>,
+    type_ahead: TypeAhead,
 }
 
 impl NianbaoApp {
@@ -133,6 +166,7 @@ impl NianbaoApp {
             answering: None,
             export_final: false,
             recovery,
+            type_ahead: TypeAhead::default(),
         };
         app.next_recovery_offer();
         app
@@ -688,6 +722,10 @@ impl NianbaoApp {
     /// One frame of the whole app.
     pub fn show(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
+        ctx.input_mut(|i| self.type_ahead.split(&mut i.events));
+        if self.type_ahead.pending() {
+            ctx.request_repaint();
+        }
         let mut actions = Vec::new();
         self.autosave(&ctx);
         actions.extend(self.dropped_file(&ctx));
@@ -700,6 +738,9 @@ impl NianbaoApp {
                 if let Some(report) = self.grid.paste_report.take() {
                     let error = !report.problems.is_empty();
                     self.notice = Some(Notice { text: report.to_string(), error });
+                }
+                if let Some(text) = self.grid.block_report.take() {
+                    self.notice = Some(Notice { text, error: false });
                 }
             }
             let state = self.command_state(&ctx);
@@ -851,4 +892,30 @@ fn open_with_system(path: &Path) -> std::io::Result<()> {
         c
     };
     cmd.spawn().map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use egui::{Event, Key, Modifiers};
+
+    use super::TypeAhead;
+
+    fn key(k: Key) -> Event {
+        Event::Key { key: k, physical_key: None, pressed: true, repeat: false, modifiers: Modifiers::NONE }
+    }
+
+    #[test]
+    fn events_after_a_focus_moving_key_wait_for_the_next_frame() {
+        let mut t = TypeAhead::default();
+        let mut frame = vec![Event::Text("5".into()), key(Key::Tab), Event::Text("6".into()), key(Key::Tab)];
+        t.split(&mut frame);
+        assert_eq!(frame, [Event::Text("5".into()), key(Key::Tab)]);
+        let mut next = vec![Event::Text("7".into())];
+        t.split(&mut next);
+        assert_eq!(next, [Event::Text("6".into()), key(Key::Tab)], "held events come first, in order");
+        let mut last = Vec::new();
+        t.split(&mut last);
+        assert_eq!(last, [Event::Text("7".into())]);
+        assert!(!t.pending());
+    }
 }

@@ -27,6 +27,101 @@ pub struct GridState {
     pub show_prev: bool,
     /// The result of the last paste, for the status line.
     pub paste_report: Option<PasteReport>,
+    /// The other corner of a block selection (Shift+arrows, Shift+click, drag); the focused
+    /// cell is the first corner. `None`: just the focused cell.
+    pub anchor: Option<CellIx>,
+    /// The cell a drag across cells started on.
+    drag_from: Option<CellIx>,
+    /// The focused cell when the frame began.
+    prev_focus: Option<CellIx>,
+    /// The focused cell when the mouse button went down (a Shift+click extends from it: the
+    /// press already moved the focus by the time the click is reported).
+    press_focus: Option<CellIx>,
+    /// What the last copy, cut or clear did, for the status line.
+    pub block_report: Option<String>,
+}
+
+/// Where a data cell sits in a table's on-screen grid.
+fn screen_pos(table: &FormTable, ix: CellIx) -> Option<(usize, usize)> {
+    table.screen.cells.iter().find_map(|c| match c.content {
+        GridContent::Data(d) if d == ix => Some((c.row, c.col)),
+        _ => None,
+    })
+}
+
+/// The data cells of the block between two corners, by screen row, left to right.
+pub fn block(table: &FormTable, a: CellIx, b: CellIx) -> Vec<Vec<CellIx>> {
+    let (Some((r1, c1)), Some((r2, c2))) = (screen_pos(table, a), screen_pos(table, b)) else { return Vec::new() };
+    let (rows, cols) = (r1.min(r2)..=r1.max(r2), c1.min(c2)..=c1.max(c2));
+    let mut out: Vec<(usize, Vec<(usize, CellIx)>)> = Vec::new();
+    for c in &table.screen.cells {
+        let GridContent::Data(ix) = c.content else { continue };
+        // A merged data cell counts when any column it covers is in the block.
+        let covers = (c.col..c.col + c.cols).any(|x| cols.contains(&x));
+        if !rows.contains(&c.row) || !covers {
+            continue;
+        }
+        match out.iter_mut().find(|(r, _)| *r == c.row) {
+            Some((_, cells)) => cells.push((c.col, ix)),
+            None => out.push((c.row, vec![(c.col, ix)])),
+        }
+    }
+    out.sort_by_key(|(r, _)| *r);
+    out.into_iter()
+        .map(|(_, mut cells)| {
+            cells.sort_by_key(|(c, _)| *c);
+            cells.into_iter().map(|(_, ix)| ix).collect()
+        })
+        .collect()
+}
+
+impl GridState {
+    /// The selected block (`None` when only one cell is selected).
+    pub fn selection(&self, doc: &Document) -> Option<Vec<Vec<CellIx>>> {
+        let (Some(f), Some(a)) = (self.focused.or(self.pending_focus), self.anchor) else { return None };
+        let table = doc.form.cells[f].table;
+        if f == a || doc.form.cells[a].table != table {
+            return None;
+        }
+        Some(block(&doc.form.tables[table], f, a))
+    }
+}
+
+/// A block as tab-separated text, as Excel and WPS put it on the clipboard: inputs as typed,
+/// totals as computed. The window's 小计 rows are left out, so the block pastes back into the
+/// printed table (and into Excel) row for row.
+pub fn block_text(doc: &Document, block: &[Vec<CellIx>]) -> String {
+    let eol = if cfg!(windows) { "\r\n" } else { "\n" };
+    let mut out = String::new();
+    for row in block.iter().filter(|r| r.first().is_none_or(|&c| !doc.form.cells[c].ui_only)) {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|&ix| {
+                let c = &doc.form.cells[ix];
+                if c.is_input() {
+                    doc.report.cell_text(&c.id).to_string()
+                } else {
+                    doc.values.get(ix).num().map(|n| n.to_string()).unwrap_or_default()
+                }
+            })
+            .collect();
+        out.push_str(&cells.join("\t"));
+        out.push_str(eol);
+    }
+    out
+}
+
+/// Empties the input cells of a block, as one undo step; returns how many held something.
+pub fn clear_block(doc: &mut Document, block: &[Vec<CellIx>]) -> usize {
+    let changes: Vec<(Field, String)> = block
+        .iter()
+        .flatten()
+        .filter(|&&ix| doc.form.cells[ix].is_input() && !doc.report.cell_text(&doc.form.cells[ix].id).is_empty())
+        .map(|&ix| (Field::Cell(doc.form.cells[ix].id.clone()), String::new()))
+        .collect();
+    let n = changes.len();
+    doc.set_many(changes);
+    n
 }
 
 /// The egui id of an input cell's text field.
@@ -42,6 +137,7 @@ const HEAD_FILL: Color32 = Color32::from_rgb(236, 239, 243);
 const COMPUTED_FILL: Color32 = Color32::from_rgb(244, 245, 248);
 const GRID_LINE: Color32 = Color32::from_rgb(150, 156, 165);
 const FOCUS_LINE: Color32 = Color32::from_rgb(30, 100, 220);
+const SELECTION_FILL: Color32 = Color32::from_rgb(190, 215, 250);
 
 pub fn severity_fill(sev: Severity, explained: bool) -> Color32 {
     match (sev, explained) {
@@ -106,6 +202,28 @@ pub fn navigate(doc: &Document, table: &FormTable, from: CellIx, mv: Move) -> Op
             nearest_in_row(&cells, above, col)
         }
     }
+}
+
+/// The data cell (input or computed) a move lands on: how a block selection grows.
+pub fn navigate_any(table: &FormTable, from: CellIx, mv: Move) -> Option<CellIx> {
+    // (cell, row, col) of every data cell.
+    let cells: Vec<(CellIx, usize, usize)> = table
+        .screen
+        .cells
+        .iter()
+        .filter_map(|c| match c.content {
+            GridContent::Data(ix) => Some((ix, c.row, c.col)),
+            GridContent::Fixed { .. } => None,
+        })
+        .collect();
+    let &(_, row, col) = cells.iter().find(|c| c.0 == from)?;
+    let found = match mv {
+        Move::Right | Move::Next => cells.iter().filter(|c| c.1 == row && c.2 > col).min_by_key(|c| c.2),
+        Move::Left | Move::Prev => cells.iter().filter(|c| c.1 == row && c.2 < col).max_by_key(|c| c.2),
+        Move::Down => cells.iter().filter(|c| c.1 > row).min_by_key(|c| (c.1, c.2.abs_diff(col))),
+        Move::Up => cells.iter().filter(|c| c.1 < row).min_by_key(|c| (row - c.1, c.2.abs_diff(col))),
+    };
+    found.map(|c| c.0)
 }
 
 fn nearest_in_row(cells: &[(CellIx, usize, usize)], row: usize, col: usize) -> Option<CellIx> {
@@ -232,12 +350,44 @@ pub fn paste(doc: &mut Document, table_ix: usize, from: CellIx, block: &str) -> 
 /// Spreadsheet keys for the focused cell. Runs before the widgets so they never see these keys.
 /// Returns true when it handled something.
 pub fn handle_keys(ui: &mut Ui, doc: &mut Document, grid: &mut GridState) -> bool {
+    grid.prev_focus = grid.focused;
     let Some(ix) = grid.focused else { return false };
     if !ui.memory(|m| m.has_focus(cell_widget_id(ix))) {
         grid.focused = None;
+        grid.anchor = None;
         return false;
     }
     let table_ix = doc.form.cells[ix].table;
+
+    // A selected block: Ctrl+C / Ctrl+X put it on the clipboard as Excel does, Delete clears it.
+    if let Some(sel) = grid.selection(doc) {
+        let (copy, cut) = ui.input_mut(|i| {
+            let copy = i.events.iter().position(|e| matches!(e, egui::Event::Copy));
+            let cut = i.events.iter().position(|e| matches!(e, egui::Event::Cut));
+            for p in [copy, cut].into_iter().flatten().rev() {
+                i.events.remove(p);
+            }
+            (copy.is_some(), cut.is_some())
+        });
+        if copy || cut {
+            ui.ctx().copy_text(block_text(doc, &sel));
+            let n: usize = sel.iter().map(Vec::len).sum();
+            grid.block_report = Some(if cut {
+                let cleared = clear_block(doc, &sel);
+                format!("已剪切{n}个单元格（清空{cleared}个）")
+            } else {
+                format!("已复制{n}个单元格，可粘贴到Excel/WPS")
+            });
+            return true;
+        }
+        if ui.input_mut(|i| {
+            i.consume_key(Modifiers::NONE, Key::Delete) || i.consume_key(Modifiers::NONE, Key::Backspace)
+        }) {
+            let cleared = clear_block(doc, &sel);
+            grid.block_report = Some(format!("已清空{cleared}个单元格（可撤销）"));
+            return true;
+        }
+    }
 
     // A pasted block (tab- or line-separated) fills the grid; a single value goes to the cell.
     let block = ui.input_mut(|i| {
@@ -251,6 +401,30 @@ pub fn handle_keys(ui: &mut Ui, doc: &mut Document, grid: &mut GridState) -> boo
         grid.paste_report = Some(paste(doc, table_ix, ix, &block));
         grid.edit_mode = false;
         select_all(ui, ix, doc.report.cell_text(&doc.form.cells[ix].id));
+        return true;
+    }
+
+    // Shift+arrows extend the block from the focused cell.
+    let extend = ui.input(|i| {
+        let plain = !i.modifiers.command && !i.modifiers.alt && !i.modifiers.ctrl && i.modifiers.shift;
+        [
+            (Key::ArrowUp, Move::Up),
+            (Key::ArrowDown, Move::Down),
+            (Key::ArrowLeft, Move::Left),
+            (Key::ArrowRight, Move::Right),
+        ]
+        .into_iter()
+        .find(|(k, _)| plain && i.key_pressed(*k))
+    });
+    if let Some((key, mv)) = extend
+        && !grid.edit_mode
+    {
+        ui.input_mut(|i| i.consume_key(Modifiers::SHIFT, key));
+        let table = &doc.form.tables[table_ix];
+        let corner = grid.anchor.unwrap_or(ix);
+        if let Some(next) = navigate_any(table, corner, mv) {
+            grid.anchor = Some(next);
+        }
         return true;
     }
 
@@ -293,6 +467,7 @@ pub fn handle_keys(ui: &mut Ui, doc: &mut Document, grid: &mut GridState) -> boo
             if mv == Move::Down && key == Key::Enter { navigate(doc, table, ix, Move::Next) } else { None }
         });
         doc.break_undo_group();
+        grid.anchor = None;
         match target {
             Some(t) => focus_cell(grid, t),
             None if matches!(mv, Move::Next | Move::Prev) => {
@@ -434,11 +609,21 @@ pub fn table_ui(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, table_ix:
     // Leave room for the vertical scroll bar that floats over the page.
     let available = (width - 18.0).max(200.0);
     let mut edits: Vec<(CellIx, String)> = Vec::new();
+    let (pressed, down, pointer, shift) = ui.input(|i| {
+        // Shift as the click saw it (a test harness sets it on the click, not the frame).
+        let shift = i.modifiers.shift
+            || i.events.iter().any(|e| matches!(e, egui::Event::PointerButton { modifiers, .. } if modifiers.shift));
+        (i.pointer.primary_pressed(), i.pointer.primary_down(), i.pointer.interact_pos(), shift)
+    });
     {
         let form = &doc.form;
         let table = &form.tables[table_ix];
         let layout = &table.screen;
         let geo = layout_geometry(ui, table, layout, available, body);
+        let selected: Vec<CellIx> = grid.selection(doc).map(|b| b.concat()).unwrap_or_default();
+        if pressed {
+            grid.press_focus = grid.prev_focus;
+        }
         let size = vec2(geo.xs[geo.xs.len() - 1], geo.ys[geo.ys.len() - 1]);
         let (outer, _) = ui.allocate_exact_size(size + vec2(2.0, 2.0), Sense::hover());
         let origin = outer.min + vec2(1.0, 1.0);
@@ -473,8 +658,20 @@ pub fn table_ui(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, table_ix:
                     let cell = &form.cells[ix];
                     let mark = doc.marks[ix];
                     let base = if cell.is_input() { Color32::WHITE } else { COMPUTED_FILL };
-                    let fill = mark.map(|m| severity_fill(m.severity, m.explained)).unwrap_or(base);
+                    let mut fill = mark.map(|m| severity_fill(m.severity, m.explained)).unwrap_or(base);
+                    if selected.contains(&ix) {
+                        fill = fill.lerp_to_gamma(SELECTION_FILL, 0.6);
+                    }
                     painter.rect_filled(rect, 0.0, fill);
+                    // A drag across cells selects the block from where it started.
+                    if pointer.is_some_and(|p| rect.contains(p)) {
+                        if pressed && !shift {
+                            grid.drag_from = Some(ix);
+                            grid.anchor = None;
+                        } else if down && grid.drag_from.is_some_and(|from| from != ix) {
+                            grid.anchor = Some(ix);
+                        }
+                    }
                     let path = form.cell_path(ix);
                     let tips: Vec<String> =
                         doc.findings_of(ix).map(|f| format!("[{}] {}", f.severity.label(), f.message)).collect();
@@ -516,6 +713,14 @@ pub fn table_ui(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, table_ix:
                                 // Clicked: select the text so typing replaces it, as in Excel.
                                 select_all(ui, ix, &before);
                             }
+                        }
+                        // Shift+click: the block from the cell that had the keyboard, which keeps it.
+                        if resp.clicked()
+                            && shift
+                            && let Some(p) = grid.press_focus.filter(|&p| p != ix)
+                        {
+                            grid.anchor = Some(ix);
+                            grid.pending_focus = Some(p);
                         }
                         if resp.double_clicked() {
                             // Double-click edits in place, as in Excel.
@@ -563,6 +768,9 @@ pub fn table_ui(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, table_ix:
             }
             painter.rect_stroke(rect, 0.0, Stroke::new(1.0, GRID_LINE), StrokeKind::Middle);
         }
+    }
+    if !down {
+        grid.drag_from = None;
     }
     if let Some(ix) = grid.pending_focus.take() {
         ui.memory_mut(|m| m.request_focus(cell_widget_id(ix)));

@@ -615,3 +615,86 @@ fn a_users_template_is_filled_in_the_grid_like_a_built_in_one() {
     assert_eq!(cell_text(&h, "t2.other_docs.made"), "3");
     assert!(h.state().doc.as_ref().unwrap().form.template.name.contains("湖北补充"));
 }
+
+fn key_event(key: Key, modifiers: Modifiers) -> Event {
+    Event::Key { key, physical_key: None, pressed: true, repeat: false, modifiers }
+}
+
+// regression: keys typed while the window was busy landed in one cell (`567`), and the focus
+// moved once.
+#[test]
+fn keys_typed_ahead_of_a_slow_frame_land_in_their_own_cells() {
+    let mut h = harness(app_with(empty_2025()));
+    go_to_table3(&mut h);
+    h.get_by_label(NEW_NP).click();
+    h.run();
+    // Everything arrives in one frame, as after a stall.
+    for e in [
+        Event::Text("5".into()),
+        key_event(Key::Tab, Modifiers::NONE),
+        Event::Text("6".into()),
+        key_event(Key::Tab, Modifiers::NONE),
+        Event::Text("7".into()),
+    ] {
+        h.event(e);
+    }
+    h.run();
+    assert_eq!(cell_text(&h, "t3.new.np"), "5");
+    assert_eq!(cell_text(&h, "t3.new.le_biz"), "6");
+    assert_eq!(cell_text(&h, "t3.new.le_sci"), "7");
+    assert!(h.get_by_label("表三/一、本年新收政府信息公开申请数量/科研机构").is_focused());
+}
+
+fn copied(h: &Harness<'static, NianbaoApp>) -> Option<String> {
+    h.output().platform_output.commands.iter().find_map(|c| match c {
+        egui::OutputCommand::CopyText(t) => Some(t.clone()),
+        _ => None,
+    })
+}
+
+#[test]
+fn a_block_selected_with_shift_arrows_copies_as_tsv_and_deletes_as_one_undo_step() {
+    let mut r = empty_2025();
+    for (id, v) in [("t3.new.np", "5"), ("t3.new.le_biz", "3"), ("t3.carry_in.np", "1"), ("t3.carry_in.le_biz", "2")] {
+        r.set_cell(id, v);
+    }
+    let mut h = harness(app_with(r));
+    go_to_table3(&mut h);
+    h.get_by_label(NEW_NP).click();
+    h.run();
+    h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    h.run();
+    h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowDown);
+    h.run();
+    h.event(Event::Copy);
+    h.step();
+    let eol = if cfg!(windows) { "\r\n" } else { "\n" };
+    assert_eq!(copied(&h).as_deref(), Some(format!("5\t3{eol}1\t2{eol}").as_str()), "Excel's clipboard format");
+    h.run();
+    h.key_press(Key::Delete);
+    h.run();
+    for id in ["t3.new.np", "t3.new.le_biz", "t3.carry_in.np", "t3.carry_in.le_biz"] {
+        assert_eq!(cell_text(&h, id), "", "{id} cleared");
+    }
+    h.key_press_modifiers(CTRL, Key::Z);
+    h.run();
+    assert_eq!(cell_text(&h, "t3.new.np"), "5", "one undo brings the whole block back");
+    assert_eq!(cell_text(&h, "t3.carry_in.le_biz"), "2");
+}
+
+#[test]
+fn shift_click_selects_the_block_from_the_focused_cell() {
+    let mut r = empty_2025();
+    r.set_cell("t3.new.np", "5");
+    r.set_cell("t3.carry_in.le_biz", "2");
+    let mut h = harness(app_with(r));
+    go_to_table3(&mut h);
+    h.get_by_label(NEW_NP).click();
+    h.run();
+    h.get_by_label("表三/二、上年结转政府信息公开申请数量/商业企业").click_modifiers(Modifiers::SHIFT);
+    h.run();
+    h.event(Event::Copy);
+    h.step();
+    let eol = if cfg!(windows) { "\r\n" } else { "\n" };
+    assert_eq!(copied(&h).as_deref(), Some(format!("5\t{eol}\t2{eol}").as_str()));
+}
