@@ -40,6 +40,8 @@ pub enum CCheck {
     AllZero(Vec<CellIx>),
     TextFilled { section: String, reject: Vec<String> },
     NoDigits { section: String },
+    SubsectionsFilled,
+    CopiedLastYear,
     CellTypes,
     NoBlanks,
     ReportPeriod,
@@ -313,6 +315,8 @@ fn compile_check(form: &Form, check: &Check, k: &str) -> Result<CCheck, String> 
             known_section(form, section)?;
             CCheck::NoDigits { section: section.clone() }
         }
+        Check::SubsectionsFilled => CCheck::SubsectionsFilled,
+        Check::CopiedLastYear => CCheck::CopiedLastYear,
         Check::CellTypes => CCheck::CellTypes,
         Check::NoBlanks => CCheck::NoBlanks,
         Check::ReportPeriod => CCheck::ReportPeriod,
@@ -422,8 +426,18 @@ impl Eval<'_> {
                     out.push(self.finding(rule, None, vec![], msg).at(Target::Section(section.clone())));
                 }
             }
+            CCheck::SubsectionsFilled => self.subsections_filled(rule, out),
+            CCheck::CopiedLastYear => self.copied_last_year(rule, out),
             CCheck::NoDigits { section } => {
-                let text = self.report.section(section);
+                let mut text = self.report.section(section).to_string();
+                // The sentence written from the tables says what the tables say.
+                if let Some(sentence) = self
+                    .form
+                    .sentence(section)
+                    .and_then(|s| super::report::fill_sentence(self.form, self.values, &s.text))
+                {
+                    text = text.replace(&sentence, "");
+                }
                 if text.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
                     let msg =
                         rule.message.clone().unwrap_or_else(|| format!("正文“{}”含有数字", self.heading(section)));
@@ -705,6 +719,49 @@ impl Eval<'_> {
         for key in self.report.sections.keys() {
             if !known.iter().any(|k| k == key) {
                 let msg = format!("正文中有格式以外的部分“{key}”：年度报告只能包含统一格式规定的六个部分");
+                out.push(self.finding(rule, None, vec![], msg).at(Target::Section(key.clone())));
+            }
+        }
+    }
+
+    fn subsections_filled(&self, rule: &CompiledRule, out: &mut Vec<Finding>) {
+        for s in &self.form.template.sections {
+            for sub in s.subsections.iter().filter(|x| self.report.section(&x.id).trim().is_empty()) {
+                let msg = format!("“{}”下的“{}”未填写：打印出来只有标题，没有内容", s.heading, sub.heading);
+                out.push(self.finding(rule, None, vec![], msg).at(Target::Section(sub.id.clone())));
+            }
+        }
+    }
+
+    /// A sentence of this year's text that names last year (`2024年`) and stands word for word
+    /// in last year's report around that year: most likely copied and not yet updated.
+    fn copied_last_year(&self, rule: &CompiledRule, out: &mut Vec<Finding>) {
+        let Some(reference) = &self.report.reference else { return };
+        let year = format!("{}年", reference.year);
+        for key in self.form.section_keys() {
+            let (Some(before), now) = (reference.sections.get(&key), self.report.section(&key)) else { continue };
+            let chars: Vec<char> = now.chars().collect();
+            let year_chars: Vec<char> = year.chars().collect();
+            let mut found = None;
+            for start in 0..chars.len().saturating_sub(year_chars.len() - 1) {
+                if chars[start..start + year_chars.len()] != year_chars[..] {
+                    continue;
+                }
+                // The year with up to 8 characters either side, all on one line.
+                let from = start.saturating_sub(8);
+                let to = (start + year_chars.len() + 8).min(chars.len());
+                let window: String = chars[from..to].iter().collect();
+                let window = window.lines().find(|l| l.contains(&year)).unwrap_or("").to_string();
+                if window.chars().count() > year_chars.len() + 3 && before.contains(&window) {
+                    found = Some(window);
+                    break;
+                }
+            }
+            if let Some(w) = found {
+                let msg = format!(
+                    "“{}”中的“…{w}…”与上年报告相同，仍写着“{year}”：如是从上年复制的段落，请改为本年度的情况",
+                    self.heading(&key)
+                );
                 out.push(self.finding(rule, None, vec![], msg).at(Target::Section(key.clone())));
             }
         }

@@ -360,10 +360,15 @@ pub enum Check {
         #[serde(default)]
         reject: Vec<String>,
     },
-    /// A text section contains no digits (so cannot silently contradict the tables).
+    /// A text section contains no digits (so cannot silently contradict the tables) — apart
+    /// from the sentence the template writes from the tables, which cannot contradict them.
     NoDigits {
         section: String,
     },
+    /// Every sub-section (（一）主动公开 …) has text: an empty one prints as a bare heading.
+    SubsectionsFilled,
+    /// A sentence copied from last year's report that still names last year (`2024年`).
+    CopiedLastYear,
     /// Every cell of the form holds a valid value (G-01 / G-03 and table overrides).
     CellTypes,
     /// No input cell is blank (G-02).

@@ -17,6 +17,9 @@ pub struct Settings {
     pub pdf_fonts: std::collections::BTreeMap<String, PathBuf>,
     /// Window zoom (1.0 = 100%).
     pub zoom: Option<f32>,
+    /// Widths of the page list and the findings panel, as the user left them.
+    pub pages_width: Option<f32>,
+    pub findings_width: Option<f32>,
 }
 
 impl Settings {

@@ -45,6 +45,11 @@ pub enum Action {
         path: PathBuf,
         then: Option<Invocation>,
     },
+    /// Write an export over an existing file (the user confirmed).
+    ExportConfirmed {
+        command: Command,
+        path: PathBuf,
+    },
     /// Create a new report (the new-report dialog checked the year).
     CreateReport {
         year: i32,

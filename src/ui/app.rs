@@ -22,6 +22,9 @@ use crate::workflow;
 
 pub const APP_NAME: &str = "年报";
 
+/// The narrowest a side panel gets.
+const MIN_SIDE: f32 = 180.0;
+
 /// How the app is set up: the real window, or a test harness without system dialogs and
 /// without writing settings.
 #[derive(Debug, Clone)]
@@ -36,6 +39,9 @@ pub struct AppConfig {
     pub autosave_every: std::time::Duration,
     /// The user's templates (a province's table, next year's format), loaded at start.
     pub templates_dir: Option<PathBuf>,
+    /// A file that gets the number of frames drawn so far (`NIANBAO_FRAME_LOG`): how the key
+    /// benchmark counts frames per keystroke.
+    pub frame_log: Option<PathBuf>,
 }
 
 impl Default for AppConfig {
@@ -46,6 +52,7 @@ impl Default for AppConfig {
             recovery_dir: None,
             autosave_every: std::time::Duration::from_secs(30),
             templates_dir: None,
+            frame_log: None,
         }
     }
 }
@@ -58,15 +65,30 @@ impl AppConfig {
             settings_path: store::settings::settings_path(),
             recovery_dir: RecoveryStore::default_dir(),
             templates_dir: store::templates::user_dir(),
+            frame_log: std::env::var_os("NIANBAO_FRAME_LOG").map(PathBuf::from),
             ..AppConfig::default()
         }
     }
 }
 
+/// A message in the status line. It fades out after a while (errors stay longer), so an old
+/// message never reads as the state of things.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
     pub text: String,
     pub error: bool,
+    shown: std::time::Instant,
+}
+
+impl Notice {
+    pub fn new(text: impl Into<String>, error: bool) -> Notice {
+        Notice { text: text.into(), error, shown: std::time::Instant::now() }
+    }
+
+    /// How long it stays.
+    fn lifetime(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(if self.error { 30 } else { 8 })
+    }
 }
 
 /// Keys typed ahead of a slow frame (an old PC, Remote Desktop): a frame handles its events only
@@ -133,6 +155,7 @@ pub struct NianbaoApp {
     export_final: bool,
     recovery: Option<Recovery>,
     type_ahead: TypeAhead,
+    frames: u64,
 }
 
 impl NianbaoApp {
@@ -159,7 +182,7 @@ impl NianbaoApp {
             grid: GridState::default(),
             findings: FindingsView::default(),
             dialog: None,
-            notice: (!notices.is_empty()).then(|| Notice { text: notices.join("；"), error: true }),
+            notice: (!notices.is_empty()).then(|| Notice::new(notices.join("；"), true)),
             last_pdf: None,
             title_sent: String::new(),
             after_save: None,
@@ -167,6 +190,7 @@ impl NianbaoApp {
             export_final: false,
             recovery,
             type_ahead: TypeAhead::default(),
+            frames: 0,
         };
         app.next_recovery_offer();
         app
@@ -188,11 +212,11 @@ impl NianbaoApp {
     }
 
     pub fn info(&mut self, text: impl Into<String>) {
-        self.notice = Some(Notice { text: text.into(), error: false });
+        self.notice = Some(Notice::new(text, false));
     }
 
     pub fn error(&mut self, text: impl Into<String>) {
-        self.notice = Some(Notice { text: text.into(), error: true });
+        self.notice = Some(Notice::new(text, true));
     }
 
     /// Something the user asked for failed: say why where they asked (the dialog they answered,
@@ -263,9 +287,11 @@ impl NianbaoApp {
                 self.after_save = then;
                 self.save(&path, true, ctx);
             }
+            Action::ExportConfirmed { command, path } => self.export_now(command, &path),
             Action::CreateReport { year, unit } => match workflow::new_report(year, &unit, None) {
+                // A new report is unsaved until it is saved (the title shows `*`).
                 Ok(report) => {
-                    if self.adopt(report, false)
+                    if self.adopt(report, true)
                         && let Some(doc) = &self.doc
                     {
                         let text = format!("已新建{year}年度报告（{}格式）", doc.form.template.name);
@@ -301,7 +327,7 @@ impl NianbaoApp {
                     pages::show_target(doc, &mut self.view, &mut self.grid, &target);
                 }
             }
-            Action::Notice { text, error } => self.notice = Some(Notice { text, error }),
+            Action::Notice { text, error } => self.notice = Some(Notice::new(text, error)),
             Action::Error(message) => self.fail(message),
             Action::CloseDialog => self.after_save = None,
         }
@@ -354,20 +380,20 @@ impl NianbaoApp {
             },
             (Command::SaveAs, Some(p)) => self.save(&p, false, ctx),
             (Command::ExportPdf, None) => self.ask_final(false, ctx),
-            (Command::ExportPdf, Some(p)) => self.export_pdf_to(&p),
+            (Command::ExportPdf, Some(p)) => self.export_checked(Command::ExportPdf, files::EXPORT_PDF.complete(p)),
             (Command::Print, _) => self.ask_final(true, ctx),
             (Command::PdfFonts, _) => {
                 let fonts = self.settings.pdf_fonts.clone();
                 self.dialog = Some(Box::new(FontsDialog::new(fonts, self.config.system_dialogs)));
             }
             (Command::ImportCsv, Some(p)) => self.import_csv(&p),
-            (Command::ExportCsv, Some(p)) => self.export_csv_to(&p),
+            (Command::ExportCsv, Some(p)) => self.export_checked(Command::ExportCsv, files::EXPORT_CSV.complete(p)),
             (Command::Quit, _) => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             (Command::Undo, _) => self.undo(),
             (Command::Redo, _) => self.redo(),
             (Command::ShowPrevious, _) => self.grid.show_prev = !self.grid.show_prev,
-            (Command::ZoomIn, _) => egui::gui_zoom::zoom_in(ctx),
-            (Command::ZoomOut, _) => egui::gui_zoom::zoom_out(ctx),
+            (Command::ZoomIn, _) => ctx.set_zoom_factor(command::zoom_step(ctx.zoom_factor(), true)),
+            (Command::ZoomOut, _) => ctx.set_zoom_factor(command::zoom_step(ctx.zoom_factor(), false)),
             (Command::ZoomReset, _) => ctx.set_zoom_factor(1.0),
             (Command::Zoom(percent), _) => ctx.set_zoom_factor(f32::from(percent) / 100.0),
             (Command::NextPage, _) => self.turn_page(1),
@@ -389,10 +415,13 @@ impl NianbaoApp {
     /// from the report.
     fn suggested_path(&self, prompt: FilePrompt) -> Option<PathBuf> {
         let doc = self.doc.as_ref();
+        // The report's folder, the last one used, or the user's documents (never the folder the
+        // program happened to be started from).
         let dir = doc
             .and_then(|d| d.path.as_ref())
             .and_then(|p| p.parent().map(Path::to_path_buf))
-            .or_else(|| self.settings.recent.first().and_then(|p| p.parent().map(Path::to_path_buf)));
+            .or_else(|| self.settings.recent.first().and_then(|p| p.parent().map(Path::to_path_buf)))
+            .or_else(super::dialogs::path::documents_dir);
         let file = match (doc, prompt.saves, prompt.extension) {
             (Some(d), true, Some(ext)) => {
                 let own = d.path.clone().filter(|_| prompt == files::SAVE_DRAFT);
@@ -461,6 +490,32 @@ impl NianbaoApp {
                 }
             }
             Err(e) => self.fail(e.to_string()),
+        }
+    }
+
+    /// An export never replaces the open draft or any readable draft, and asks before it
+    /// replaces another file.
+    fn export_checked(&mut self, command: Command, path: PathBuf) {
+        if !path.exists() {
+            return self.export_now(command, &path);
+        }
+        let own = self.doc.as_ref().and_then(|d| d.path.as_deref()).is_some_and(|own| same_file(own, &path));
+        if own || store::load(&path).is_ok() {
+            return self.fail(format!(
+                "“{}”是一份年报草稿；为免丢失草稿，导出的文件不会覆盖它。请换一个文件名。",
+                path.display()
+            ));
+        }
+        let reason = format!("“{}”已经存在。要用导出的文件替换它吗？", path.display());
+        let answers = vec![("替换", Action::ExportConfirmed { command, path }), ("取消", Action::CloseDialog)];
+        self.dialog = Some(Box::new(ChoiceDialog::new("confirm-export", "确认替换", vec![reason], answers)));
+    }
+
+    fn export_now(&mut self, command: Command, path: &Path) {
+        match command {
+            Command::ExportPdf => self.export_pdf_to(path),
+            Command::ExportCsv => self.export_csv_to(path),
+            _ => {}
         }
     }
 
@@ -549,8 +604,9 @@ impl NianbaoApp {
     fn ask_final(&mut self, print: bool, ctx: &egui::Context) {
         let Some(doc) = &self.doc else { return };
         let errors = doc.error_count();
-        if errors > 0 {
-            self.dialog = Some(Box::new(ChoiceDialog::export_choice(print, errors)));
+        let notes = export_notes(doc);
+        if errors > 0 || !notes.is_empty() {
+            self.dialog = Some(Box::new(ChoiceDialog::export_choice(print, errors, notes)));
         } else {
             self.perform(Action::ExportChosen { print, final_export: false }, ctx);
         }
@@ -581,7 +637,7 @@ impl NianbaoApp {
         if warn {
             msg.push_str(&format!("。请注意：{}", out.warnings.join("；")));
         }
-        self.notice = Some(Notice { text: msg, error: warn });
+        self.notice = Some(Notice::new(msg, warn));
     }
 
     /// 打印: a temporary PDF opened in the system viewer, where the user prints it.
@@ -600,7 +656,9 @@ impl NianbaoApp {
         if self.config.system_dialogs
             && let Err(e) = open_with_system(&path)
         {
-            return self.error(format!("无法打开PDF阅读器（{e}）；打印文件在：{}", path.display()));
+            // In Chinese (a missing viewer is “No such file or directory” from the OS).
+            let reason = store::atomic::describe_io(&e);
+            return self.error(format!("无法打开PDF阅读器（{reason}）；打印文件在：{}", path.display()));
         }
         self.info(format!("已在PDF阅读器中打开（{}页），请从阅读器打印：{}", out.pages, path.display()));
     }
@@ -722,6 +780,10 @@ impl NianbaoApp {
     /// One frame of the whole app.
     pub fn show(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
+        self.frames += 1;
+        if let Some(log) = &self.config.frame_log {
+            let _ = std::fs::write(log, self.frames.to_string());
+        }
         ctx.input_mut(|i| self.type_ahead.split(&mut i.events));
         if self.type_ahead.pending() {
             ctx.request_repaint();
@@ -737,10 +799,10 @@ impl NianbaoApp {
                 table::handle_keys(ui, doc, &mut self.grid);
                 if let Some(report) = self.grid.paste_report.take() {
                     let error = !report.problems.is_empty();
-                    self.notice = Some(Notice { text: report.to_string(), error });
+                    self.notice = Some(Notice::new(report.to_string(), error));
                 }
                 if let Some(text) = self.grid.block_report.take() {
-                    self.notice = Some(Notice { text, error: false });
+                    self.notice = Some(Notice::new(text, false));
                 }
             }
             let state = self.command_state(&ctx);
@@ -755,12 +817,26 @@ impl NianbaoApp {
         egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
         if let Some(doc) = self.doc.as_mut() {
             let page = self.view.page;
-            egui::Panel::left("pages").resizable(true).min_size(200.0).default_size(220.0).show(ui, |ui| {
-                actions.extend(pages::nav_ui(ui, doc, page));
-            });
-            egui::Panel::right("findings").resizable(true).min_size(240.0).default_size(280.0).show(ui, |ui| {
-                actions.extend(findings::findings_ui(ui, doc, &mut self.findings));
-            });
+            // Side panels are resizable, remembered, and never take more than a third of the
+            // window each, so the grid always keeps its share.
+            let max_side = (ctx.content_rect().width() / 3.0).max(MIN_SIDE);
+            let side = |id: &'static str, remembered: Option<f32>, default: f32| {
+                let width = remembered.unwrap_or(default).clamp(MIN_SIDE, max_side);
+                (id, width)
+            };
+            let (id, width) = side("pages", self.settings.pages_width, 220.0);
+            let left = egui::Panel::left(id)
+                .resizable(true)
+                .size_range(MIN_SIDE..=max_side)
+                .default_size(width)
+                .show(ui, |ui| actions.extend(pages::nav_ui(ui, doc, page)));
+            let (id, width) = side("findings", self.settings.findings_width, 280.0);
+            let right = egui::Panel::right(id)
+                .resizable(true)
+                .size_range(MIN_SIDE..=max_side)
+                .default_size(width)
+                .show(ui, |ui| actions.extend(findings::findings_ui(ui, doc, &mut self.findings)));
+            self.remember_panels(&ctx, left.response.rect.width(), right.response.rect.width());
         }
         egui::CentralPanel::default().show(ui, |ui| match self.doc.as_mut() {
             Some(doc) => {
@@ -797,6 +873,19 @@ impl NianbaoApp {
         Some(Action::CommandWith(command, path))
     }
 
+    /// Remembers the side panels' widths once the user has let go of a divider.
+    fn remember_panels(&mut self, ctx: &egui::Context, pages: f32, findings: f32) {
+        if ctx.input(|i| i.pointer.any_down()) {
+            return;
+        }
+        let changed = |old: Option<f32>, new: f32| old.is_none_or(|o| (o - new).abs() > 1.0);
+        if changed(self.settings.pages_width, pages) || changed(self.settings.findings_width, findings) {
+            self.settings.pages_width = Some(pages);
+            self.settings.findings_width = Some(findings);
+            self.save_settings();
+        }
+    }
+
     /// Remembers the zoom (also changed with Ctrl+加号/减号) for the next start.
     fn remember_zoom(&mut self, ctx: &egui::Context) {
         let z = ctx.zoom_factor();
@@ -820,10 +909,17 @@ impl NianbaoApp {
     }
 
     fn status_ui(&mut self, ui: &mut Ui) {
+        if let Some(n) = &self.notice {
+            let left = n.lifetime().saturating_sub(n.shown.elapsed());
+            if left.is_zero() {
+                self.notice = None;
+            } else {
+                ui.ctx().request_repaint_after(left);
+            }
+        }
         ui.horizontal(|ui| {
             if let Some(doc) = &self.doc {
-                let (e, w, i) = crate::model::rules::counts(&doc.findings);
-                ui.label(format!("错误 {e} · 警告 {w} · 提示 {i}"));
+                ui.label(counts_text(&doc.findings));
                 ui.separator();
                 ui.label(if doc.dirty { "有未保存的修改" } else { "已保存" });
                 ui.separator();
@@ -835,6 +931,14 @@ impl NianbaoApp {
             }
         });
     }
+}
+
+/// `错误 1 · 警告 2（已说明 1） · 提示 0`: the same counts the findings panel shows.
+pub fn counts_text(findings: &[crate::model::Finding]) -> String {
+    let (e, w, i) = crate::model::rules::counts(findings);
+    let explained = findings.iter().filter(|f| f.severity == crate::model::Severity::W && f.is_explained()).count();
+    let w = if explained > 0 { format!("{w}（已说明 {explained}）") } else { w.to_string() };
+    format!("错误 {e} · 警告 {w} · 提示 {i}")
 }
 
 /// 文件 ▸ 最近打开, after the first group of the 文件 menu.
@@ -864,6 +968,37 @@ impl eframe::App for NianbaoApp {
 
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
+    }
+}
+
+/// What a PDF of the report would print that the staffer may not expect: sub-sections with no
+/// text (a bare heading), a 落款 without a date.
+fn export_notes(doc: &Document) -> Vec<String> {
+    let r = &doc.report;
+    let mut notes = Vec::new();
+    let empty: Vec<String> = doc
+        .form
+        .template
+        .sections
+        .iter()
+        .flat_map(|s| s.subsections.iter())
+        .filter(|sub| r.section(&sub.id).trim().is_empty())
+        .map(|sub| format!("“{}”", sub.heading))
+        .collect();
+    if !empty.is_empty() {
+        notes.push(format!("{}没有内容，打印出来只有标题。", empty.join("、")));
+    }
+    if r.options.signature_block && r.signed_on.is_none() {
+        notes.push("落款没有日期：日期一行将留空（可在“基本信息”中填写落款日期）。".to_string());
+    }
+    notes
+}
+
+/// Whether two paths name the same file (through links and `..`).
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
     }
 }
 

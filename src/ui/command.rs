@@ -95,8 +95,19 @@ pub struct State {
     pub zoom: f32,
 }
 
-/// The zoom levels 视图 lists.
-pub const ZOOM_LEVELS: [u16; 5] = [100, 125, 150, 175, 200];
+/// The zoom levels 视图 lists; 放大/缩小 step through them, so one is always ticked.
+pub const ZOOM_LEVELS: [u16; 8] = [80, 90, 100, 110, 125, 150, 175, 200];
+
+/// The next zoom level up (`+1`) or down (`-1`) from a zoom factor.
+pub fn zoom_step(zoom: f32, up: bool) -> f32 {
+    let now = zoom * 100.0;
+    let next = if up {
+        ZOOM_LEVELS.iter().find(|&&p| f32::from(p) > now + 0.5).copied().unwrap_or(ZOOM_LEVELS[ZOOM_LEVELS.len() - 1])
+    } else {
+        ZOOM_LEVELS.iter().rev().find(|&&p| f32::from(p) < now - 0.5).copied().unwrap_or(ZOOM_LEVELS[0])
+    };
+    f32::from(next) / 100.0
+}
 
 const fn ctrl(key: Key) -> KeyboardShortcut {
     KeyboardShortcut::new(Modifiers::COMMAND, key)
@@ -334,6 +345,27 @@ pub fn menu_bar_ui(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zooming_in_and_out_lands_on_a_listed_level() {
+        assert_eq!(zoom_step(1.0, true), 1.1);
+        assert_eq!(zoom_step(1.1, true), 1.25);
+        assert_eq!(zoom_step(1.3, false), 1.25, "from an old unlisted zoom onto the list");
+        assert_eq!(zoom_step(2.0, true), 2.0);
+        assert_eq!(zoom_step(0.8, false), 0.8);
+    }
+
+    // regression: Ctrl+plus left no zoom option ticked in 视图.
+    #[test]
+    fn after_zooming_with_the_keys_one_level_is_ticked() {
+        let mut zoom = 1.0;
+        for up in [true, true, false, true, true, true] {
+            zoom = zoom_step(zoom, up);
+            let state = State { zoom, ..State::default() };
+            let ticked = ZOOM_LEVELS.iter().filter(|&&p| Command::Zoom(p).ticked(&state)).count();
+            assert_eq!(ticked, 1, "at {zoom}");
+        }
+    }
 
     #[test]
     fn no_two_commands_share_a_shortcut() {

@@ -18,11 +18,13 @@ pub struct FindingsView {
 /// The panel; a click on a finding hands back where to go. Explanations are edited in place.
 pub fn findings_ui(ui: &mut Ui, doc: &mut Document, view: &mut FindingsView) -> Option<Action> {
     let (e, w, i) = crate::model::rules::counts(&doc.findings);
+    let explained = doc.findings.iter().filter(|f| f.severity == Severity::W && f.is_explained()).count();
     ui.add_space(4.0);
     ui.label(RichText::new("检查结果").strong().size(17.0));
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.colored_label(severity_color(Severity::E), format!("错误 {e}"));
-        ui.colored_label(severity_color(Severity::W), format!("警告 {w}"));
+        let w = if explained > 0 { format!("警告 {w}（已说明 {explained}）") } else { format!("警告 {w}") };
+        ui.colored_label(severity_color(Severity::W), w);
         ui.colored_label(severity_color(Severity::I), format!("提示 {i}"));
     });
     if doc.findings.is_empty() {
@@ -82,30 +84,30 @@ pub fn findings_ui(ui: &mut Ui, doc: &mut Document, view: &mut FindingsView) -> 
                             }
                             if f.explainable() {
                                 let open = view.explaining.as_deref() == Some(f.key.as_str());
-                                ui.horizontal(|ui| {
-                                    if let Some(x) = &f.explanation {
-                                        ui.label(RichText::new(format!("说明：{x}")).italics());
-                                    }
-                                    let text = if open {
-                                        "完成"
-                                    } else if explained {
-                                        "修改说明"
-                                    } else {
-                                        "填写说明…"
-                                    };
-                                    // Named after its finding, so a screen reader tells the buttons apart.
-                                    let button = ui.small_button(text).accessible_name(format!("{text} {}", f.key));
-                                    if button.clicked() {
-                                        explain_toggle = Some(f.key.clone());
-                                    }
-                                });
+                                // The button first, always in the same place; the text below it
+                                // wraps to the panel (a long 说明 must never widen the panel).
+                                let text = if open {
+                                    "完成"
+                                } else if explained {
+                                    "修改说明"
+                                } else {
+                                    "填写说明…"
+                                };
+                                // Named after its finding, so a screen reader tells the buttons apart.
+                                let button = ui.small_button(text).accessible_name(format!("{text} {}", f.key));
+                                if button.clicked() {
+                                    explain_toggle = Some(f.key.clone());
+                                }
+                                if let Some(x) = f.explanation.as_ref().filter(|_| !open) {
+                                    ui.add(egui::Label::new(RichText::new(format!("说明：{x}")).italics()).wrap());
+                                }
                                 if open {
                                     let mut text = f.explanation.clone().unwrap_or_default();
                                     let resp = ui
                                         .add(
                                             egui::TextEdit::multiline(&mut text)
                                                 .desired_rows(2)
-                                                .desired_width(f32::INFINITY),
+                                                .desired_width(ui.available_width()),
                                         )
                                         .accessible_name(format!("说明/{}", f.key));
                                     if resp.changed() {

@@ -310,7 +310,7 @@ fn unit_page(ui: &mut Ui, doc: &mut Document, view: &mut PageView, actions: &mut
                     TextEdit::singleline(&mut view.date_text)
                         .id(signed_on_id())
                         .desired_width(140.0)
-                        .hint_text("2026-01-19"),
+                        .hint_text(format!("{}-01-20", doc.report.year + 1)),
                 )
                 .accessible_name("基本信息/落款日期");
             take_focus(view, signed_on_id(), &resp);

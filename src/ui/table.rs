@@ -39,6 +39,8 @@ pub struct GridState {
     press_focus: Option<CellIx>,
     /// What the last copy, cut or clear did, for the status line.
     pub block_report: Option<String>,
+    /// Each table's laid-out columns and rows, and what they were computed for.
+    geometry: std::collections::HashMap<usize, (GeometryKey, Geometry)>,
 }
 
 /// Where a data cell sits in a table's on-screen grid.
@@ -404,22 +406,39 @@ pub fn handle_keys(ui: &mut Ui, doc: &mut Document, grid: &mut GridState) -> boo
         return true;
     }
 
-    // Shift+arrows extend the block from the focused cell.
-    let extend = ui.input(|i| {
-        let plain = !i.modifiers.command && !i.modifiers.alt && !i.modifiers.ctrl && i.modifiers.shift;
-        [
-            (Key::ArrowUp, Move::Up),
-            (Key::ArrowDown, Move::Down),
-            (Key::ArrowLeft, Move::Left),
-            (Key::ArrowRight, Move::Right),
-        ]
-        .into_iter()
-        .find(|(k, _)| plain && i.key_pressed(*k))
+    // The first moving key of the frame, with the modifiers it was pressed with: when keys come
+    // fast (a quick typist, a stalled frame, xdotool) the frame's own modifier state may already
+    // say Shift is up again.
+    let pressed = ui.input(|i| {
+        i.events.iter().find_map(|e| match e {
+            egui::Event::Key { key, pressed: true, modifiers, .. }
+                if matches!(
+                    key,
+                    Key::Tab | Key::Enter | Key::ArrowUp | Key::ArrowDown | Key::ArrowLeft | Key::ArrowRight
+                ) && !modifiers.command
+                    && !modifiers.ctrl
+                    && !modifiers.alt =>
+            {
+                Some((*key, *modifiers))
+            }
+            _ => None,
+        })
     });
-    if let Some((key, mv)) = extend
+    let Some((key, modifiers)) = pressed else { return other_keys(ui, doc, grid, ix) };
+    let shift = modifiers.shift;
+    let arrow = |k: Key| match k {
+        Key::ArrowUp => Some(Move::Up),
+        Key::ArrowDown => Some(Move::Down),
+        Key::ArrowLeft => Some(Move::Left),
+        Key::ArrowRight => Some(Move::Right),
+        _ => None,
+    };
+    // Shift+arrows extend the block from the focused cell.
+    if shift
         && !grid.edit_mode
+        && let Some(mv) = arrow(key)
     {
-        ui.input_mut(|i| i.consume_key(Modifiers::SHIFT, key));
+        ui.input_mut(|i| i.consume_key(modifiers, key));
         let table = &doc.form.tables[table_ix];
         let corner = grid.anchor.unwrap_or(ix);
         if let Some(next) = navigate_any(table, corner, mv) {
@@ -427,40 +446,16 @@ pub fn handle_keys(ui: &mut Ui, doc: &mut Document, grid: &mut GridState) -> boo
         }
         return true;
     }
-
-    let mv = ui.input(|i| {
-        let shift = i.modifiers.shift;
-        let plain = !i.modifiers.command && !i.modifiers.alt && !i.modifiers.ctrl;
-        let pressed = |k| plain && i.key_pressed(k);
-        if pressed(Key::Tab) {
-            Some(if shift { Move::Prev } else { Move::Next })
-        } else if pressed(Key::Enter) {
-            Some(if shift { Move::Up } else { Move::Down })
-        } else if pressed(Key::ArrowUp) && !shift {
-            Some(Move::Up)
-        } else if pressed(Key::ArrowDown) && !shift {
-            Some(Move::Down)
-        } else if pressed(Key::ArrowLeft) && !shift && !grid.edit_mode {
-            Some(Move::Left)
-        } else if pressed(Key::ArrowRight) && !shift && !grid.edit_mode {
-            Some(Move::Right)
-        } else {
-            None
-        }
-    });
+    let mv = match key {
+        Key::Tab => Some(if shift { Move::Prev } else { Move::Next }),
+        Key::Enter => Some(if shift { Move::Up } else { Move::Down }),
+        Key::ArrowUp | Key::ArrowDown if !shift => arrow(key),
+        // While editing, ←/→ move the caret.
+        Key::ArrowLeft | Key::ArrowRight if !shift && !grid.edit_mode => arrow(key),
+        _ => None,
+    };
     if let Some(mv) = mv {
-        let key = match mv {
-            Move::Next | Move::Prev => Key::Tab,
-            Move::Up | Move::Down if ui.input(|i| i.key_pressed(Key::Enter)) => Key::Enter,
-            Move::Up => Key::ArrowUp,
-            Move::Down => Key::ArrowDown,
-            Move::Left => Key::ArrowLeft,
-            Move::Right => Key::ArrowRight,
-        };
-        ui.input_mut(|i| {
-            i.consume_key(Modifiers::NONE, key);
-            i.consume_key(Modifiers::SHIFT, key);
-        });
+        ui.input_mut(|i| i.consume_key(modifiers, key));
         let table = &doc.form.tables[table_ix];
         let target = navigate(doc, table, ix, mv).or_else(|| {
             // Enter at the bottom of a column goes on in reading order.
@@ -479,6 +474,11 @@ pub fn handle_keys(ui: &mut Ui, doc: &mut Document, grid: &mut GridState) -> boo
         }
         return true;
     }
+    other_keys(ui, doc, grid, ix)
+}
+
+/// F2 and Escape on the focused cell.
+fn other_keys(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, ix: CellIx) -> bool {
     if ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F2)) {
         grid.edit_mode = true;
         let text = doc.report.cell_text(&doc.form.cells[ix].id).to_string();
@@ -527,6 +527,7 @@ fn select_all(ui: &Ui, ix: CellIx, text: &str) {
 // Drawing
 // ---------------------------------------------------------------------------------------------
 
+#[derive(Debug, Clone)]
 struct Geometry {
     xs: Vec<f32>,
     ys: Vec<f32>,
@@ -551,7 +552,53 @@ fn font_for(role: &Role, body: f32) -> FontId {
     }
 }
 
-fn layout_geometry(ui: &Ui, table: &FormTable, layout: &TableLayout, available: f32, body: f32) -> Geometry {
+/// What a table's geometry depends on: recomputed only when one of these changes, so a keystroke
+/// or an idle frame does not lay out every header again (software rendering, slow PCs).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct GeometryKey {
+    available: f32,
+    body: f32,
+    pixels_per_point: f32,
+    /// Digits the widest number of the table needs (at least 4).
+    digits: usize,
+}
+
+/// The longest text in a table's data cells, in characters (what its number columns must fit).
+fn widest_value(doc: &Document, table: &FormTable) -> usize {
+    table
+        .cells
+        .iter()
+        .map(|&ix| {
+            let c = &doc.form.cells[ix];
+            if c.is_input() {
+                doc.report.cell_text(&c.id).chars().count()
+            } else {
+                doc.values.get(ix).num().map(|n| n.to_string().len()).unwrap_or(0)
+            }
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+fn cached_geometry(ui: &Ui, grid: &mut GridState, table_ix: usize, table: &FormTable, key: GeometryKey) -> Geometry {
+    if let Some((k, g)) = grid.geometry.get(&table_ix)
+        && *k == key
+    {
+        return g.clone();
+    }
+    let g = layout_geometry(ui, table, &table.screen, key.available, key.body, key.digits);
+    grid.geometry.insert(table_ix, (key, g.clone()));
+    g
+}
+
+fn layout_geometry(
+    ui: &Ui,
+    table: &FormTable,
+    layout: &TableLayout,
+    available: f32,
+    body: f32,
+    digits: usize,
+) -> Geometry {
     let n = table.def.grid_columns;
     let mut is_data = vec![false; n];
     for c in &layout.cells {
@@ -561,7 +608,10 @@ fn layout_geometry(ui: &Ui, table: &FormTable, layout: &TableLayout, available: 
             }
         }
     }
-    let digits = ui.fonts_mut(|f| f.layout_no_wrap("000000".into(), FontId::proportional(body), Color32::BLACK));
+    // Number columns as wide as the widest number needs (4 digits at least), so a wide table
+    // such as 表四 fits a 1366-pixel screen when its figures are small.
+    let sample = "0".repeat(digits);
+    let digits = ui.fonts_mut(|f| f.layout_no_wrap(sample, FontId::proportional(body), Color32::BLACK));
     let min_data = digits.size().x + 2.0 * PAD;
     let min_label = body * 2.0 + 2.0 * PAD;
     // Data columns: their share of the width, at least 6 digits, at most a comfortable width.
@@ -619,7 +669,13 @@ pub fn table_ui(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, table_ix:
         let form = &doc.form;
         let table = &form.tables[table_ix];
         let layout = &table.screen;
-        let geo = layout_geometry(ui, table, layout, available, body);
+        let key = GeometryKey {
+            available,
+            body,
+            pixels_per_point: ui.ctx().pixels_per_point(),
+            digits: widest_value(doc, table).clamp(4, 14),
+        };
+        let geo = cached_geometry(ui, grid, table_ix, table, key);
         let selected: Vec<CellIx> = grid.selection(doc).map(|b| b.concat()).unwrap_or_default();
         if pressed {
             grid.press_focus = grid.prev_focus;
@@ -682,8 +738,8 @@ pub fn table_ui(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, table_ix:
                             rect.left_top() + vec2(3.0, 1.0),
                             Align2::LEFT_TOP,
                             format!("上年{prev}"),
-                            FontId::proportional(body * 0.62),
-                            Color32::from_gray(120),
+                            FontId::proportional(body * 0.75),
+                            Color32::from_gray(95),
                         );
                     }
                     let inner = rect.shrink2(vec2(2.0, 3.0));

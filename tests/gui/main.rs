@@ -5,5 +5,6 @@
 mod fixtures;
 mod harness;
 
+mod desktop;
 mod safety;
 mod window;

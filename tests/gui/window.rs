@@ -140,11 +140,15 @@ fn clicking_a_finding_jumps_to_its_cell() {
     r.set_cell("t4.ld.keep", "x");
     let mut h = harness(app_with(r));
     assert_eq!(h.state().view.page, Page::Unit);
+    h.get_by_label_contains("“x”不是有效的整数").scroll_to_me();
+    h.run();
     h.get_by_label_contains("“x”不是有效的整数").click();
     h.run();
     assert_eq!(h.state().view.page, Page::Section(3));
     assert!(h.get_by_label("表四/未经复议直接起诉/结果维持").is_focused());
     // A section finding focuses its editor.
+    h.get_by_label_contains("[警告] S-02").scroll_to_me();
+    h.run();
     h.get_by_label_contains("[警告] S-02").click();
     h.run();
     assert_eq!(h.state().view.page, Page::Section(4));
@@ -302,6 +306,8 @@ fn save_quit_reopen_finds_everything_unchanged() {
     h.run();
     h.get_by_label("文件路径").click();
     h.run();
+    // The prompt starts in the documents folder; replace it.
+    h.key_press_modifiers(CTRL, Key::A);
     h.get_by_label("文件路径").type_text(path.to_str().unwrap());
     h.run();
     h.get_by_role_and_label(Role::Button, "打开").click();
@@ -551,6 +557,7 @@ fn this_years_report_from_last_years_in_one_action() {
     let mut h = harness(NianbaoApp::new(AppConfig::default()));
     h.get_by_label("以上年报告为模板新建…").click();
     h.run();
+    h.key_press_modifiers(CTRL, Key::A);
     type_text(&mut h, last.to_str().unwrap());
     h.key_press(Key::Enter);
     h.run();
@@ -582,6 +589,8 @@ fn a_warning_can_be_explained_in_the_findings_panel_and_the_explanation_is_saved
     r.set_cell("t2.nds.valid", "0"); // T2N-03, a warning
     let mut h = harness(app_with(r));
     assert!(h.query_by_label_contains("T2N-03 表二“行政规范性文件”行").is_some());
+    h.get_by_label("填写说明… T2N-03@t2.nds.valid").scroll_to_me();
+    h.run();
     h.get_by_label("填写说明… T2N-03@t2.nds.valid").click();
     h.run();
     let name = "说明/T2N-03@t2.nds.valid";

@@ -47,21 +47,26 @@ impl ChoiceDialog {
         )
     }
 
-    /// Errors remain: export as a marked draft or as final?
-    pub fn export_choice(print: bool, errors: usize) -> ChoiceDialog {
-        ChoiceDialog::new(
-            "export-choice",
-            if print { "打印" } else { "导出PDF" },
-            vec![
-                format!("报告中还有{errors}个错误（见右侧“检查结果”）。"),
-                "有错误时，PDF每页会带有“草稿”字样，以免误交。".to_string(),
-            ],
+    /// Before a PDF: errors remain (export as a marked draft or as final?), and what the export
+    /// would print that the staffer may not expect (bare headings, no 落款 date).
+    pub fn export_choice(print: bool, errors: usize, notes: Vec<String>) -> ChoiceDialog {
+        let title = if print { "打印" } else { "导出PDF" };
+        let mut lines = Vec::new();
+        if errors > 0 {
+            lines.push(format!("报告中还有{errors}个错误（见右侧“检查结果”）。"));
+            lines.push("有错误时，PDF每页会带有“草稿”字样，以免误交。".to_string());
+        }
+        lines.extend(notes);
+        let answers = if errors > 0 {
             vec![
                 ("导出为草稿", Action::ExportChosen { print, final_export: false }),
                 ("仍导出为正式版", Action::ExportChosen { print, final_export: true }),
                 ("取消", Action::CloseDialog),
-            ],
-        )
+            ]
+        } else {
+            vec![("继续", Action::ExportChosen { print, final_export: false }), ("取消", Action::CloseDialog)]
+        };
+        ChoiceDialog::new("export-choice", title, lines, answers)
     }
 
     /// What the answers would do, in order (for tests).
@@ -121,12 +126,24 @@ mod tests {
 
     #[test]
     fn the_export_question_offers_a_draft_or_a_final_pdf() {
-        let mut h = harness(ChoiceDialog::export_choice(false, 2));
+        let mut h = harness(ChoiceDialog::export_choice(false, 2, Vec::new()));
         h.run();
         assert!(h.query_by_label_contains("还有2个错误").is_some());
         h.get_by_label("仍导出为正式版").click();
         h.run();
         assert_eq!(h.state().actions.first(), Some(&Action::ExportChosen { print: false, final_export: true }));
+    }
+
+    #[test]
+    fn without_errors_the_export_question_only_tells_what_will_print() {
+        let notes = vec!["“（三）政府信息管理”没有内容，打印出来只有标题。".to_string()];
+        let mut h = harness(ChoiceDialog::export_choice(true, 0, notes));
+        h.run();
+        assert!(h.query_by_label_contains("只有标题").is_some());
+        assert!(h.query_by_label("仍导出为正式版").is_none());
+        h.get_by_label("继续").click();
+        h.run();
+        assert_eq!(h.state().actions.first(), Some(&Action::ExportChosen { print: true, final_export: false }));
     }
 
     #[test]

@@ -10,7 +10,7 @@ mod choice;
 mod fonts;
 mod message;
 mod new_report;
-mod path;
+pub mod path;
 mod recover;
 mod shortcuts;
 
@@ -82,7 +82,13 @@ pub(crate) mod testing {
     }
 
     pub fn harness<D: Dialog + 'static>(dialog: D) -> Harness<'static, Probe<D>> {
+        harness_checked(dialog, true)
+    }
+
+    /// `accessible: false` for a dialog that shows a third-party widget without accessible names.
+    pub fn harness_checked<D: Dialog + 'static>(dialog: D, accessible: bool) -> Harness<'static, Probe<D>> {
         Harness::builder()
+            .with_accessibility_check(accessible)
             .with_size(egui::vec2(1000.0, 700.0))
             .with_max_steps(8)
             .with_context_setup(|ctx| {
