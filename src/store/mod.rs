@@ -3,18 +3,37 @@
 pub mod atomic;
 pub mod csv;
 pub mod draft;
+pub mod lock;
+pub mod output;
+pub mod read;
 pub mod recovery;
 pub mod settings;
+mod shape;
 
-pub use draft::{DraftError, load, save};
+pub use draft::{DraftError, Expect, load, save, save_checked};
+pub use read::{ReadError, read_limited};
 
 use std::path::Path;
 
 /// A fingerprint of a file's content (FNV-1a), to notice that it changed on disk since it was
-/// opened or saved; `None` when it cannot be read.
+/// opened or saved; `None` when it cannot be read (or is not a draft-sized regular file).
 pub fn file_hash(path: &Path) -> Option<u64> {
-    let bytes = std::fs::read(path).ok()?;
+    let bytes = read_limited(path, draft::MAX_DRAFT_BYTES).ok()?;
     Some(bytes_hash(&bytes))
+}
+
+/// What a draft file held when it was read or saved: the length and an FNV-1a hash of its
+/// bytes. Whole-second modification times cannot tell two saves in one second apart; this can.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ContentHash {
+    len: u64,
+    fnv: u64,
+}
+
+impl ContentHash {
+    pub fn of(bytes: &[u8]) -> ContentHash {
+        ContentHash { len: bytes.len() as u64, fnv: bytes_hash(bytes) }
+    }
 }
 
 pub fn bytes_hash(bytes: &[u8]) -> u64 {
