@@ -60,7 +60,8 @@ fn parse_args(args: &[&OsStr]) -> Result<Args, String> {
     let mut a = Args::default();
     let mut it = args.iter();
     while let Some(&arg) = it.next() {
-        let mut value = |name: &str| it.next().map(|v| v.to_os_string()).ok_or_else(|| format!("选项 {name} 后面缺少值"));
+        let mut value =
+            |name: &str| it.next().map(|v| v.to_os_string()).ok_or_else(|| format!("选项 {name} 后面缺少值"));
         let text = |name: &str, v: OsString| {
             v.into_string().map_err(|_| format!("选项 {name} 的值不是有效的文字（编码无法识别，请使用UTF-8）"))
         };
@@ -140,7 +141,9 @@ pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.chars().any(hidden) {
         return std::borrow::Cow::Borrowed(s);
     }
-    std::borrow::Cow::Owned(s.chars().map(|c| if hidden(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect())
+    std::borrow::Cow::Owned(
+        s.chars().map(|c| if hidden(c) { c.escape_unicode().to_string() } else { c.to_string() }).collect(),
+    )
 }
 
 /// Runs a subcommand (`args` without the program name). Returns the exit code.
@@ -231,7 +234,8 @@ fn output(a: &Args) -> Result<&Path, CliError> {
 /// The store's output guard in command-line words (`--force` is how a user confirms).
 fn guard(path: &Path, inputs: &[&Path], purpose: Purpose, force: bool) -> Result<Existing, CliError> {
     output::check_output(path, inputs, purpose, force).map_err(|e| {
-        let hint = if e.can_confirm() { "；如确要覆盖，请加 --force（原文件会留作.bak备份）" } else { "" };
+        let hint =
+            if e.can_confirm() { "；如确要覆盖，请加 --force（原文件会留作.bak备份）" } else { "" };
         CliError::unreadable(format!("{e}{hint}"))
     })
 }
@@ -260,7 +264,11 @@ fn lock_output(path: &Path) -> Result<Option<DraftLock>, CliError> {
 }
 
 /// Guard, lock and fingerprint for a draft output, in that order.
-fn prepare_draft_output(path: &Path, inputs: &[&Path], force: bool) -> Result<(Option<DraftLock>, Existing, Option<ContentHash>), CliError> {
+fn prepare_draft_output(
+    path: &Path,
+    inputs: &[&Path],
+    force: bool,
+) -> Result<(Option<DraftLock>, Existing, Option<ContentHash>), CliError> {
     guard(path, inputs, Purpose::Draft, force)?;
     let lock = lock_output(path)?;
     // Looked at again under the lock: what is replaced is what is checked.
@@ -313,7 +321,8 @@ struct Loaded {
 fn load_any(path: &Path, a: &Args) -> Result<Loaded, String> {
     if csv::is_csv_path(path) {
         let opts = ImportOptions { format: a.format.clone(), year: a.year, unit: a.unit.clone() };
-        let CsvData { report, published, issues, warnings } = csv::read(path, &opts).map_err(|e| format!("“{}”{e}", path.display()))?;
+        let CsvData { report, published, issues, warnings } =
+            csv::read(path, &opts).map_err(|e| format!("“{}”{e}", path.display()))?;
         Ok(Loaded { report, published, csv_issues: issues, warnings: warnings.iter().map(|w| w.to_string()).collect() })
     } else {
         let loaded = draft::load_checked(path).map_err(|e| e.to_string())?;

@@ -50,8 +50,14 @@ fn two_processes_saving_the_same_draft_never_lose_a_version_silently() {
             match code {
                 Some(0) => lost |= !on_disk.contains(unit),
                 Some(2) => {
-                    assert!(err.contains("正被另一个窗口或程序使用") || err.contains("已被其他程序或同事修改"), "round {round}: {err}");
-                    assert!(run::message_problem(&err.replace(&dir.path().display().to_string(), "")).is_none(), "{err}");
+                    assert!(
+                        err.contains("正被另一个窗口或程序使用") || err.contains("已被其他程序或同事修改"),
+                        "round {round}: {err}"
+                    );
+                    assert!(
+                        run::message_problem(&err.replace(&dir.path().display().to_string(), "")).is_none(),
+                        "{err}"
+                    );
                 }
                 other => panic!("round {round}: exit {other:?}: {err}"),
             }

@@ -62,7 +62,11 @@ fn jobs(dir: &Path, input: &Path) -> Vec<Job> {
             draft_out.clone(),
         ),
         ("export", vec![["export", &i, "--force", "-o", pdf.to_str().unwrap()].map(String::from).to_vec()], pdf),
-        ("export-csv", vec![["export-csv", &i, "--force", "-o", csv.to_str().unwrap()].map(String::from).to_vec()], csv),
+        (
+            "export-csv",
+            vec![["export-csv", &i, "--force", "-o", csv.to_str().unwrap()].map(String::from).to_vec()],
+            csv,
+        ),
     ];
     for (name, variants, output) in specs {
         let mut versions = Vec::new();
@@ -101,8 +105,12 @@ fn killing_saves_and_exports_at_random_moments_never_leaves_a_torn_file() {
         // Anywhere in the run, a little past its usual end included.
         let delay = job.took.mul_f64((seed % 1000) as f64 / 800.0);
         let temps_before = temp_count(dir.path());
-        let mut child =
-            Command::new(env!("CARGO_BIN_EXE_nianbao")).args(&job.args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+            .args(&job.args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
         std::thread::sleep(delay);
         let _ = child.kill(); // SIGKILL (it may have finished already)
         let status = child.wait().unwrap();
@@ -118,13 +126,25 @@ fn killing_saves_and_exports_at_random_moments_never_leaves_a_torn_file() {
             std::iter::once(job.output.clone()).chain(atomic::backups(&job.output)).filter(|p| p.exists()).collect();
         for f in files {
             let bytes = std::fs::read(&f).unwrap();
-            assert!(job.versions.contains(&bytes), "kill {k} ({}): {} is torn or unknown ({} bytes)", job.name, f.display(), bytes.len());
+            assert!(
+                job.versions.contains(&bytes),
+                "kill {k} ({}): {} is torn or unknown ({} bytes)",
+                job.name,
+                f.display(),
+                bytes.len()
+            );
         }
         assert_eq!(std::fs::read(&input).unwrap(), input_bytes, "the input is never touched");
-        let lock_left = std::fs::read_dir(dir.path()).unwrap().flatten().any(|e| e.file_name().to_string_lossy().starts_with(".~lock"));
+        let lock_left = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with(".~lock"));
         if lock_left {
             // A lock file left by a kill must not block the next run (the system released it).
-            assert!(nianbao::store::lock::DraftLock::acquire(&dir.path().join("本年.ron")).is_ok(), "kill {k}: stale lock blocks");
+            assert!(
+                nianbao::store::lock::DraftLock::acquire(&dir.path().join("本年.ron")).is_ok(),
+                "kill {k}: stale lock blocks"
+            );
         }
     }
     // Temporary files left by kills are removed by the next run once they are stale.

@@ -76,7 +76,9 @@ fn a_full_disk_fails_each_save_without_rotating_the_backups_away() {
     let fs = match Tmpfs::mount("512k") {
         Ok(fs) => fs,
         Err(e) => {
-            eprintln!("SKIPPED a_full_disk_fails_each_save_without_rotating_the_backups_away: cannot mount a tmpfs: {e}");
+            eprintln!(
+                "SKIPPED a_full_disk_fails_each_save_without_rotating_the_backups_away: cannot mount a tmpfs: {e}"
+            );
             return;
         }
     };
@@ -95,7 +97,11 @@ fn a_full_disk_fails_each_save_without_rotating_the_backups_away() {
     let o = run::nianbao(&["new", "--year", "2025", "--force", "--unit", "新", "-o", path.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", run::stderr(&o));
     assert!(run::stderr(&o).contains("磁盘空间不足"), "{}", run::stderr(&o));
-    assert!(run::message_problem(&run::stderr(&o).replace(&fs.path().display().to_string(), "")).is_none(), "{}", run::stderr(&o));
+    assert!(
+        run::message_problem(&run::stderr(&o).replace(&fs.path().display().to_string(), "")).is_none(),
+        "{}",
+        run::stderr(&o)
+    );
     let o = run::nianbao(&["export-csv", path.to_str().unwrap(), "-o", fs.path().join("表.csv").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(run::stderr(&o).contains("磁盘空间不足"), "{}", run::stderr(&o));

@@ -85,9 +85,13 @@ fn generated(dir: &Path) -> Vec<(PathBuf, i32, &'static str)> {
     std::fs::write(&p, base.replace("annexes: [],", &annexes)).unwrap();
     out.push((p, 2, "列表的项数过多"));
     let p = dir.join("huge-cells.ron");
-    let cells: Vec<String> = (0..20_000).map(|i| format!("\"x.{i}\": \"1\"")).collect();
+    let cells: Vec<String> = (0..20_001).map(|i| format!("\"x.{i}\": \"1\"")).collect();
     std::fs::write(&p, base.replacen("cells: {", &format!("cells: {{{},", cells.join(",")), 1)).unwrap();
-    out.push((p, 2, "条目过多（上限10000项）"));
+    out.push((p, 2, "条目过多（上限20000项）"));
+    let p = dir.join("many-cells.ron");
+    let cells: Vec<String> = (0..10_001).map(|i| format!("\"x.{i}\": \"1\"")).collect();
+    std::fs::write(&p, base.replacen("cells: {", &format!("cells: {{{},", cells.join(",")), 1)).unwrap();
+    out.push((p, 2, "条目过多（单元格：10001项，上限10000项）"));
     let p = dir.join("huge-field.ron");
     std::fs::write(&p, base.replace("\"s1\": \"\"", &format!("\"s1\": \"{}\"", "很".repeat(100_001)))).unwrap();
     out.push((p, 2, "第"));
@@ -142,10 +146,26 @@ fn every_hostile_file_gets_a_chinese_message_with_its_line_and_is_never_changed(
         let out_dir = tempfile::tempdir().unwrap();
         let o = |n: &str| out_dir.path().join(n).into_os_string();
         let is_csv = path.extension().is_some_and(|e| e == "csv");
-        let mut commands: Vec<Vec<std::ffi::OsString>> = vec![[&["check".into(), input.into()], &extra.iter().map(Into::into).collect::<Vec<_>>()[..]].concat()];
+        let mut commands: Vec<Vec<std::ffi::OsString>> =
+            vec![[&["check".into(), input.into()], &extra.iter().map(Into::into).collect::<Vec<_>>()[..]].concat()];
         if is_csv {
-            commands.push(vec!["import".into(), input.into(), "--unit".into(), "某局".into(), "-o".into(), o("imported.ron")]);
-            commands.push(vec!["new".into(), "--from".into(), input.into(), "--year".into(), "2026".into(), "-o".into(), o("next.ron")]);
+            commands.push(vec![
+                "import".into(),
+                input.into(),
+                "--unit".into(),
+                "某局".into(),
+                "-o".into(),
+                o("imported.ron"),
+            ]);
+            commands.push(vec![
+                "new".into(),
+                "--from".into(),
+                input.into(),
+                "--year".into(),
+                "2026".into(),
+                "-o".into(),
+                o("next.ron"),
+            ]);
         } else {
             commands.push(vec!["export".into(), input.into(), "-o".into(), o("out.pdf")]);
             commands.push(vec!["export-csv".into(), input.into(), "-o".into(), o("out.csv")]);
@@ -154,13 +174,19 @@ fn every_hostile_file_gets_a_chinese_message_with_its_line_and_is_never_changed(
         for (i, args) in commands.iter().enumerate() {
             runs += 1;
             let out = nianbao(args);
-            let all = format!("{}{}", stdout(&out), stderr(&out)).replace(&work.path().display().to_string(), "目录").replace(&out_dir.path().display().to_string(), "目录");
+            let all = format!("{}{}", stdout(&out), stderr(&out))
+                .replace(&work.path().display().to_string(), "目录")
+                .replace(&out_dir.path().display().to_string(), "目录");
             let status = out.status.code();
             let mut problems = Vec::new();
             if !matches!(status, Some(0..=2)) {
                 problems.push(format!("exit {status:?} (a panic is 101)"));
             }
-            if let Some(p) = message_problem(&stderr(&out).replace(&work.path().display().to_string(), "目录").replace(&out_dir.path().display().to_string(), "目录")) {
+            if let Some(p) = message_problem(
+                &stderr(&out)
+                    .replace(&work.path().display().to_string(), "目录")
+                    .replace(&out_dir.path().display().to_string(), "目录"),
+            ) {
                 problems.push(p);
             }
             if all.contains('\u{1b}') {
@@ -190,7 +216,11 @@ fn every_hostile_file_gets_a_chinese_message_with_its_line_and_is_never_changed(
             }
         }
         // Nothing half-written is left beside the outputs.
-        let left: Vec<String> = snapshot(out_dir.path()).into_iter().map(|(n, _)| n).filter(|n| n.contains(".tmp") || n.contains(".~")).collect();
+        let left: Vec<String> = snapshot(out_dir.path())
+            .into_iter()
+            .map(|(n, _)| n)
+            .filter(|n| n.contains(".tmp") || n.contains(".~"))
+            .collect();
         assert!(left.is_empty(), "{}: left behind {left:?}", path.display());
     }
     eprintln!(

@@ -249,11 +249,28 @@ fn defect5_a_file_name_that_is_not_utf8_opens_and_saves() {
     let csv = dir.path().join(OsStr::from_bytes(&encoding_rs::GBK.encode("表格.csv").0));
     let o = nianbao(&[OsStr::new("export-csv"), path.as_os_str(), OsStr::new("-o"), csv.as_os_str()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let o = nianbao(&[OsStr::new("new"), OsStr::new("--year"), OsStr::new("2025"), OsStr::new("--unit"), OsStr::new("另一个局"), OsStr::new("-o"), path.as_os_str(), OsStr::new("--force")]);
+    let o = nianbao(&[
+        OsStr::new("new"),
+        OsStr::new("--year"),
+        OsStr::new("2025"),
+        OsStr::new("--unit"),
+        OsStr::new("另一个局"),
+        OsStr::new("-o"),
+        path.as_os_str(),
+        OsStr::new("--force"),
+    ]);
     assert_eq!(o.status.code(), Some(0), "saved again: {}", stderr(&o));
     assert!(atomic::backup_path(&path).exists());
     // A value that is not text is refused in Chinese, not with a panic.
-    let o = nianbao(&[OsStr::new("new"), OsStr::new("--year"), OsStr::new("2025"), OsStr::new("--unit"), OsStr::from_bytes(&gbk), OsStr::new("-o"), dir.path().join("u.ron").as_os_str()]);
+    let o = nianbao(&[
+        OsStr::new("new"),
+        OsStr::new("--year"),
+        OsStr::new("2025"),
+        OsStr::new("--unit"),
+        OsStr::from_bytes(&gbk),
+        OsStr::new("-o"),
+        dir.path().join("u.ron").as_os_str(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("不是有效的文字"), "{}", stderr(&o));
 }
@@ -317,7 +334,7 @@ fn defect7_a_draft_listing_200000_annexes_is_refused_at_once() {
     let err = draft::from_ron(&text, Path::new("x.ron")).unwrap_err();
     assert!(err.to_string().contains("项数过多"), "{err}");
     // Below the list bound, the annex bound still holds.
-    let text = base.replace("annexes: [],", &format!("annexes: [{}],", vec!["\"guizhou-annex\""; 9].join(",")));
+    let text = base.replace("annexes: [],", &format!("annexes: [{}],", ["\"guizhou-annex\""; 9].join(",")));
     assert!(matches!(draft::from_ron(&text, Path::new("x.ron")), Err(DraftError::TooMany { .. })));
 }
 
@@ -348,7 +365,11 @@ fn defect7_a_247_byte_file_name_saves_with_its_backups() {
 
 #[test]
 fn defect8_duplicate_keys_in_a_draft_are_an_error_with_the_line() {
-    let text = draft::to_ron(&report("某局")).replacen("cells: {}", "cells: {\n    \"t3.new.np\": \"1\",\n    \"t3.new.np\": \"2\",\n  }", 1);
+    let text = draft::to_ron(&report("某局")).replacen(
+        "cells: {}",
+        "cells: {\n    \"t3.new.np\": \"1\",\n    \"t3.new.np\": \"2\",\n  }",
+        1,
+    );
     let err = draft::from_ron(&text, Path::new("x.ron")).unwrap_err();
     let DraftError::Syntax { line, .. } = &err else { panic!("{err}") };
     let expected = text.lines().position(|l| l.contains("\"2\"")).unwrap() + 1;
@@ -372,8 +393,18 @@ fn defect8_duplicate_csv_rows_a_contradicting_year_and_control_characters_are_re
     let opts = ImportOptions { year: Some(2024), ..Default::default() };
     let data = parse("表,行,列,值\n基本信息,年度,,2025\n".as_bytes(), &opts).unwrap();
     assert_eq!(data.issues.len(), 1);
-    assert_eq!(data.issues[0].to_string(), "第2行：文件中的年度（2025）与指定的年度（2024）不一致；请改正文件或指定的年度");
-    let o = nianbao(&["import", s(&run::fixture("hostile/csv-year-conflict.csv")), "--year", "2024", "-o", "/nonexistent/x.ron"]);
+    assert_eq!(
+        data.issues[0].to_string(),
+        "第2行：文件中的年度（2025）与指定的年度（2024）不一致；请改正文件或指定的年度"
+    );
+    let o = nianbao(&[
+        "import",
+        s(&run::fixture("hostile/csv-year-conflict.csv")),
+        "--year",
+        "2024",
+        "-o",
+        "/nonexistent/x.ron",
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
 }
 
@@ -417,7 +448,8 @@ fn defect9_output_to_a_full_stdout_exits_2() {
     let p = dir.path().join("x.ron");
     draft::save(&p, &report("某局")).unwrap();
     let full = std::fs::File::options().write(true).open("/dev/full").unwrap();
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_nianbao")).args(["check", s(&p)]).stdout(full).output().unwrap();
+    let o =
+        std::process::Command::new(env!("CARGO_BIN_EXE_nianbao")).args(["check", s(&p)]).stdout(full).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("无法输出结果：磁盘空间不足"), "{}", stderr(&o));
 }

@@ -288,7 +288,10 @@ fn an_absurd_report_year_is_refused_everywhere() {
     assert!(matches!(draft::from_ron(&text, Path::new("x.ron")), Err(DraftError::BadYear { .. })));
     let csv = "表,行,列,值\n基本信息,年度,,99999\n";
     let err = nianbao::store::csv::parse(csv.as_bytes(), &Default::default()).unwrap_err();
-    assert!(err.to_string().contains("不合理"), "{err}");
+    assert!(err.to_string().contains("第2行：年度“99999”不是有效的年份"), "{err}");
+    let csv = "表,行,列,值\n基本信息,年度,,1066\n";
+    let err = nianbao::store::csv::parse(csv.as_bytes(), &Default::default()).unwrap_err();
+    assert!(err.to_string().contains("第2行：年度“1066”"), "{err}");
     let mut r = report();
     r.year = -5;
     let dir = tempfile::tempdir().unwrap();

@@ -243,16 +243,23 @@ pub fn parse(bytes: &[u8], opts: &ImportOptions) -> Result<CsvData, CsvError> {
         if !is_single {
             return true; // cells: checked below by cell id, which also catches two spellings
         }
-        let key = (t.clone(), if t.starts_with(PREV) && t != format!("{PREV}{META}") && t != format!("{PREV}{TEXT}") {
-            format!("{}\u{1f}{}", fold(&r[1]), fold(&r[2]))
-        } else {
-            fold(&r[1])
-        });
+        let key = (
+            t.clone(),
+            if t.starts_with(PREV) && t != format!("{PREV}{META}") && t != format!("{PREV}{TEXT}") {
+                format!("{}\u{1f}{}", fold(&r[1]), fold(&r[2]))
+            } else {
+                fold(&r[1])
+            },
+        );
         match first_seen.get(&key) {
             Some(first) => {
                 issues.push(CsvIssue {
                     line: *line,
-                    message: format!("“{},{}”与第{first}行重复，不知道哪一行是对的；请删去其中一行", shorten(&r[0], 20), shorten(&r[1], 40)),
+                    message: format!(
+                        "“{},{}”与第{first}行重复，不知道哪一行是对的；请删去其中一行",
+                        shorten(&r[0], 20),
+                        shorten(&r[1], 40)
+                    ),
                 });
                 false
             }
@@ -324,7 +331,10 @@ pub fn parse(bytes: &[u8], opts: &ImportOptions) -> Result<CsvData, CsvError> {
                 Some(k) => {
                     report.sections.insert(k, value.clone());
                 }
-                None => issues.push(CsvIssue { line: *line, message: format!("正文中没有“{}”这一部分", shorten(row, 40)) }),
+                None => issues
+                    .push(CsvIssue {
+                        line: *line, message: format!("正文中没有“{}”这一部分", shorten(row, 40))
+                    }),
             }
         } else if t == NOTE {
             report.explanations.insert(row.trim().to_string(), value.clone());
@@ -337,7 +347,10 @@ pub fn parse(bytes: &[u8], opts: &ImportOptions) -> Result<CsvData, CsvError> {
                     if let Some(first) = seen.insert(cell.id.clone(), *line) {
                         issues.push(CsvIssue {
                             line: *line,
-                            message: format!("{}与第{first}行重复，不知道哪一行是对的；请删去其中一行", form.cell_path(ix)),
+                            message: format!(
+                                "{}与第{first}行重复，不知道哪一行是对的；请删去其中一行",
+                                form.cell_path(ix)
+                            ),
                         });
                         continue;
                     }
@@ -477,7 +490,10 @@ fn apply_meta(report: &mut Report, key: &str, value: &str, line: usize, issues: 
         }
         "打印选项" => match ron::from_str::<ReportOptions>(&v) {
             Ok(o) => report.options = o,
-            Err(e) => issues.push(CsvIssue { line, message: format!("打印选项无法识别：{}", super::draft::ron_message(&e.code)) }),
+            Err(e) => issues
+                .push(CsvIssue {
+                    line, message: format!("打印选项无法识别：{}", super::draft::ron_message(&e.code))
+                }),
         },
         _ => issues.push(CsvIssue { line, message: format!("未知的基本信息项“{}”", shorten(key, 40)) }),
     }
@@ -501,8 +517,7 @@ fn section_key(form: &Form, label: &str) -> Option<String> {
 fn parse_reference(rows: &[(usize, String, String, String, String)], issues: &mut Vec<CsvIssue>) -> Option<Reference> {
     let meta =
         |name: &str| rows.iter().find(|r| r.1 == META && fold(&r.2) == fold(name)).map(|r| r.4.trim().to_string());
-    let Some(year) = meta("年度").and_then(|y| crate::model::report::parse_year(&y))
-    else {
+    let Some(year) = meta("年度").and_then(|y| crate::model::report::parse_year(&y)) else {
         issues.push(CsvIssue { line: rows[0].0, message: "上年数据缺少“上年基本信息,年度”".into() });
         return None;
     };

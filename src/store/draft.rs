@@ -173,7 +173,9 @@ pub fn from_ron_checked(text: &str, path: &Path) -> Result<Loaded, DraftError> {
     // Bounds and duplicates first, over the whole text, before anything is built from it.
     {
         let mut de = ron::Deserializer::from_str_with_options(text, &options).map_err(syntax)?;
-        serde::de::DeserializeSeed::deserialize(super::shape::Shape::new(MAX_ENTRIES), &mut de)
+        // Twice the entry limit: a list this long is refused here, before it is built; a
+        // shorter excess is refused below with the count.
+        serde::de::DeserializeSeed::deserialize(super::shape::Shape::new(2 * MAX_ENTRIES), &mut de)
             .map_err(|e| syntax(de.span_error(e)))?;
     }
     let mut unknown = Vec::new();
@@ -328,8 +330,7 @@ fn unknown_entries(report: &Report, text: &str) -> Vec<String> {
             section_ids.insert(sub.id.as_str());
         }
     }
-    let unknown_sections: Vec<&String> =
-        report.sections.keys().filter(|k| !section_ids.contains(k.as_str())).collect();
+    let unknown_sections: Vec<&String> = report.sections.keys().filter(|k| !section_ids.contains(k.as_str())).collect();
     if !unknown_sections.is_empty() {
         out.push(format!(
             "文件中有{}格式没有的正文部分，不显示也不打印（保存时原样保留）：{}",
@@ -664,7 +665,9 @@ pub(crate) fn ron_message(e: &ron::Error) -> String {
 }
 
 fn is_cjk(c: char) -> bool {
-    ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3000}'..='\u{303f}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c)
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+        || ('\u{3000}'..='\u{303f}').contains(&c)
+        || ('\u{ff00}'..='\u{ffef}').contains(&c)
 }
 
 /// serde's names of value kinds (`a string`, `integer \`5\``) in Chinese.

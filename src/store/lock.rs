@@ -70,8 +70,7 @@ fn user_name() -> String {
 }
 
 fn host_name() -> String {
-    if let Some(h) = ["COMPUTERNAME", "HOSTNAME"].iter().find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
-    {
+    if let Some(h) = ["COMPUTERNAME", "HOSTNAME"].iter().find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty())) {
         return h;
     }
     super::read::read_limited(Path::new("/etc/hostname"), 256)

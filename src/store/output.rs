@@ -110,7 +110,12 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
 
 /// Decides whether `output` may be written: never one of the `inputs`; an existing file only
 /// when `confirmed`, and then only what [`Purpose`] allows. Returns what is there.
-pub fn check_output(output: &Path, inputs: &[&Path], purpose: Purpose, confirmed: bool) -> Result<Existing, OutputError> {
+pub fn check_output(
+    output: &Path,
+    inputs: &[&Path],
+    purpose: Purpose,
+    confirmed: bool,
+) -> Result<Existing, OutputError> {
     let path = output.to_path_buf();
     if inputs.iter().any(|i| same_file(i, output)) {
         return Err(OutputError::SameAsInput { path });
@@ -148,7 +153,10 @@ mod tests {
         {
             let link = dir.path().join("hard.ron");
             std::fs::hard_link(&draft, &link).unwrap();
-            assert!(matches!(check_output(&link, &[&draft], Purpose::Export, true), Err(OutputError::SameAsInput { .. })));
+            assert!(matches!(
+                check_output(&link, &[&draft], Purpose::Export, true),
+                Err(OutputError::SameAsInput { .. })
+            ));
         }
     }
 
@@ -165,7 +173,10 @@ mod tests {
         assert_eq!(check_output(&dir.path().join("new.pdf"), &[], Purpose::Export, false).unwrap(), Existing::Absent);
         assert!(check_output(&other, &[], Purpose::Export, false).unwrap_err().can_confirm());
         assert_eq!(check_output(&other, &[], Purpose::Export, true).unwrap(), Existing::Other);
-        assert!(!check_output(&other, &[], Purpose::Draft, true).unwrap_err().can_confirm(), "a draft never replaces a non-draft");
+        assert!(
+            !check_output(&other, &[], Purpose::Draft, true).unwrap_err().can_confirm(),
+            "a draft never replaces a non-draft"
+        );
         let e = check_output(&newer, &[], Purpose::Export, true).unwrap_err();
         assert!(e.to_string().contains("更新版本"), "{e}");
         assert!(check_output(&draft, &[], Purpose::Export, false).unwrap_err().to_string().contains("年报草稿"));

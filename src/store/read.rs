@@ -21,9 +21,9 @@ pub enum ReadError {
 
 /// `5 MB`, `64 KB`, `100 字节`: limits as people say them.
 pub fn human_size(n: u64) -> String {
-    if n >= 1024 * 1024 && n % (1024 * 1024) == 0 {
+    if n >= 1024 * 1024 && n.is_multiple_of(1024 * 1024) {
         format!("{}MB", n / (1024 * 1024))
-    } else if n >= 1024 && n % 1024 == 0 {
+    } else if n >= 1024 && n.is_multiple_of(1024) {
         format!("{}KB", n / 1024)
     } else {
         format!("{n}字节")

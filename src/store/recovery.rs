@@ -162,7 +162,8 @@ impl RecoveryStore {
                 None => DraftState::NeverSaved,
                 Some(p) => match super::draft::load(p) {
                     Ok(on_disk) => {
-                        let same = super::draft::from_ron(&copy.draft, Path::new("恢复副本")).is_ok_and(|c| c == on_disk);
+                        let same =
+                            super::draft::from_ron(&copy.draft, Path::new("恢复副本")).is_ok_and(|c| c == on_disk);
                         if same {
                             continue;
                         }

@@ -49,7 +49,9 @@ pub fn load(path: &Path) -> (Settings, Option<String>) {
         Err(super::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
             return (Settings::default(), None);
         }
-        Err(e) => return (Settings::default(), Some(format!("无法读取设置文件“{}”：{e}，已使用默认设置", path.display()))),
+        Err(e) => {
+            return (Settings::default(), Some(format!("无法读取设置文件“{}”：{e}，已使用默认设置", path.display())));
+        }
     };
     match ron::Options::default().with_recursion_limit(16).from_str::<Settings>(&text) {
         Ok(mut s) => {

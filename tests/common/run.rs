@@ -29,14 +29,16 @@ pub fn fixture(name: &str) -> std::path::PathBuf {
 }
 
 fn is_cjk(c: char) -> bool {
-    ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3000}'..='\u{303f}').contains(&c) || ('\u{ff00}'..='\u{ffef}').contains(&c)
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+        || ('\u{3000}'..='\u{303f}').contains(&c)
+        || ('\u{ff00}'..='\u{ffef}').contains(&c)
 }
 
 /// Words that may appear in a Chinese message: names of formats, options and file types.
 const ALLOWED: &[&str] = &[
-    "nianbao", "draft", "format", "gb2021", "gb2019", "guizhou", "annex", "csv", "ron", "pdf", "utf", "gbk",
-    "gb18030", "force", "year", "unit", "json", "final", "from", "output", "help", "version", "true", "false",
-    "some", "none", "new", "check", "export", "import", "excel", "wps", "word", "bak", "tmp", "mb", "kb", "usb",
+    "nianbao", "draft", "format", "gb2021", "gb2019", "guizhou", "annex", "csv", "ron", "pdf", "utf", "gbk", "gb18030",
+    "force", "year", "unit", "json", "final", "from", "output", "help", "version", "true", "false", "some", "none",
+    "new", "check", "export", "import", "excel", "wps", "word", "bak", "tmp", "mb", "kb", "usb",
 ];
 
 /// What is wrong with a text the user reads, if anything: a raw control character, a line
