@@ -282,9 +282,13 @@ fn cmd_new(a: &Args, out: &mut Out) -> Result<i32, CliError> {
     let inputs: Vec<&Path> = a.from.as_deref().into_iter().collect();
     let (_lock, existing, seen) = prepare_draft_output(path, &inputs, a.force)?;
     if let Some(from) = &a.from {
-        let report = crate::store::rollover_from_file(from, a.year, a.format.as_deref(), a.unit.as_deref())
-            .map_err(CliError::unreadable)?;
+        let (report, warnings) =
+            crate::store::rollover_with_warnings(from, a.year, a.format.as_deref(), a.unit.as_deref())
+                .map_err(CliError::unreadable)?;
         save_draft(path, &report, &existing, seen)?;
+        for w in &warnings {
+            out.line(&format!("注意：{w}"));
+        }
         out.line(&format!(
             "已由{}新建{}年度草稿（{}）：{}",
             from.display(),

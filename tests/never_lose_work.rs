@@ -475,3 +475,13 @@ fn defect9_io_errors_are_chinese_with_the_system_text_as_a_detail() {
     assert!(err.starts_with("无法读取文件“/nonexistent/年报.ron”：文件或文件夹不存在（系统信息："), "{err}");
     assert_eq!(atomic::describe_io(&std::io::Error::from(std::io::ErrorKind::StorageFull)), "磁盘空间不足");
 }
+
+#[test]
+fn defect8_control_characters_removed_from_last_years_csv_are_reported_on_roll_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let next = dir.path().join("2026.ron");
+    let o = nianbao(&["new", "--from", s(&run::fixture("hostile/csv-nul.csv")), "--year", "2026", "-o", s(&next)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("注意：上年CSV第4行：有1个不可见的控制字符，已删除"), "{}", stdout(&o));
+    assert_eq!(draft::load(&next).unwrap().unit.name, "某某县商务局");
+}

@@ -54,6 +54,18 @@ pub fn rollover_from_file(
     format: Option<&str>,
     unit: Option<&str>,
 ) -> Result<Report, String> {
+    rollover_with_warnings(path, year, format, unit).map(|(r, _)| r)
+}
+
+/// Like [`rollover_from_file`], with what the reader noticed in last year's file (control
+/// characters removed, fields or cells this version does not know), for the user to see.
+pub fn rollover_with_warnings(
+    path: &Path,
+    year: Option<i32>,
+    format: Option<&str>,
+    unit: Option<&str>,
+) -> Result<(Report, Vec<String>), String> {
+    let mut warnings = Vec::new();
     let last = if csv::is_csv_path(path) {
         // The file holds last year's figures; `--year` names this year's report.
         let opts = csv::ImportOptions { format: None, year: year.map(|y| y - 1), unit: unit.map(str::to_string) };
@@ -62,9 +74,12 @@ pub fn rollover_from_file(
             let list: Vec<String> = data.issues.iter().map(|i| i.to_string()).collect();
             return Err(format!("上年CSV中有无法识别的内容：\n  {}", list.join("\n  ")));
         }
+        warnings.extend(data.warnings.iter().map(|w| format!("上年CSV{w}")));
         data.report
     } else {
-        load(path).map_err(|e| e.to_string())?
+        let loaded = draft::load_checked(path).map_err(|e| e.to_string())?;
+        warnings.extend(loaded.warnings.iter().map(|w| format!("上年草稿：{w}")));
+        loaded.report
     };
     let year = year.unwrap_or(last.year.saturating_add(1));
     if !crate::model::report::YEARS.contains(&year) {
@@ -78,5 +93,5 @@ pub fn rollover_from_file(
     if let Some(u) = unit {
         next.unit.name = u.to_string();
     }
-    Ok(next)
+    Ok((next, warnings))
 }
