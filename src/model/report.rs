@@ -11,6 +11,37 @@ use super::value::{CellValue, Num, parse_cell};
 /// Report years the app accepts at all (a year outside is a typing slip or a broken file).
 pub const YEARS: std::ops::RangeInclusive<i32> = 1990..=2200;
 
+/// Reads a report year as people write it: `2021`, `2021年`, `2021年度`, full-width `２０２１`, or
+/// in Chinese numerals `二〇二一` / `二零二一年`. `None` for anything else (no guessing: a year
+/// outside [`YEARS`] or with stray characters is not a year).
+pub fn parse_year(s: &str) -> Option<i32> {
+    let s = s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+    let s = s.strip_suffix("年度").or_else(|| s.strip_suffix('年')).unwrap_or(s).trim();
+    if s.is_empty() || s.chars().count() > 4 {
+        return None;
+    }
+    let mut year: i32 = 0;
+    for c in s.chars() {
+        let d = match c {
+            '0'..='9' => c as u32 - '0' as u32,
+            '\u{FF10}'..='\u{FF19}' => c as u32 - 0xFF10,
+            '〇' | '零' | 'Ｏ' | 'O' | 'o' => 0,
+            '一' => 1,
+            '二' => 2,
+            '三' => 3,
+            '四' => 4,
+            '五' => 5,
+            '六' => 6,
+            '七' => 7,
+            '八' => 8,
+            '九' => 9,
+            _ => return None,
+        };
+        year = year * 10 + d as i32;
+    }
+    (s.chars().count() == 4 && YEARS.contains(&year)).then_some(year)
+}
+
 /// A calendar date without time zone: the 落款 date and file timestamps shown to the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {

@@ -50,9 +50,9 @@ pub fn load_dir(dir: &Path) -> (Vec<String>, Vec<Problem>) {
 }
 
 fn load_file(file: &Path) -> Result<String, String> {
-    let bytes = super::draft::read_limited(file, MAX_TEMPLATE_BYTES).map_err(|e| match e {
-        super::draft::LimitedReadError::Io(e) => super::atomic::describe_io(&e),
-        super::draft::LimitedReadError::TooLarge(n) => format!("文件太大（{n}字节），不像是模板"),
+    let bytes = super::read::read_limited(file, MAX_TEMPLATE_BYTES).map_err(|e| match e {
+        super::read::ReadError::TooLarge { size, .. } => format!("文件太大（{size}字节），不像是模板"),
+        other => other.to_string(),
     })?;
     let text = String::from_utf8(bytes).map_err(|_| "不是UTF-8文本".to_string())?;
     let origin = file.display().to_string();

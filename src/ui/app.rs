@@ -440,22 +440,35 @@ impl NianbaoApp {
         }
     }
 
-    /// Opens a draft; a file that cannot be read is reported and left untouched.
+    /// Opens a draft; a file that cannot be read is reported and left untouched. The draft is
+    /// locked while it is open here; one another window has is opened read-only.
     pub fn open_path(&mut self, path: &Path) {
-        match store::draft::load_checked(path) {
-            Ok(loaded) => match Document::new(loaded.report, Some(path.to_path_buf())) {
-                Ok(doc) => {
-                    self.set_document(doc);
-                    self.remember(path);
-                    if loaded.warnings.is_empty() {
-                        self.info(format!("已打开：{}", path.display()));
-                    } else {
-                        self.error(format!("已打开：{}。请注意：{}", path.display(), loaded.warnings.join("；")));
-                    }
-                }
-                Err(e) => self.fail(e.to_string()),
-            },
-            Err(e) => self.fail(e.to_string()),
+        let (loaded, hash) = match store::draft::load_with_hash(path) {
+            Ok(x) => x,
+            Err(e) => return self.fail(e.to_string()),
+        };
+        let mut doc = match Document::new(loaded.report, Some(path.to_path_buf())) {
+            Ok(doc) => doc,
+            Err(e) => return self.fail(e.to_string()),
+        };
+        doc.disk_hash = Some(hash);
+        let mut notes = loaded.warnings;
+        match store::lock::DraftLock::acquire(path) {
+            Ok(lock) => doc.lock = Some(lock),
+            Err(store::lock::LockError::Held { holder, .. }) => {
+                let who = holder.map(|h| h.describe()).unwrap_or_else(|| "另一个窗口或程序".into());
+                notes.insert(0, format!("这份草稿正由{who}打开，为免互相覆盖，本窗口以只读方式打开：可以查看和修改，但只能另存为其他文件"));
+                doc.read_only = Some(who);
+            }
+            // A folder where no lock file can be made (read-only media): saving will say why.
+            Err(store::lock::LockError::Io { .. }) => {}
+        }
+        self.set_document(doc);
+        self.remember(path);
+        if notes.is_empty() {
+            self.info(format!("已打开：{}", path.display()));
+        } else {
+            self.error(format!("已打开：{}。请注意：{}", path.display(), notes.join("；")));
         }
     }
 
@@ -533,6 +546,12 @@ impl NianbaoApp {
         let Some(doc) = self.doc.as_ref() else { return };
         let path = files::SAVE_DRAFT.complete(path.to_path_buf());
         let own = doc.path.as_deref() == Some(path.as_path());
+        if own && let Some(who) = &doc.read_only {
+            let msg = format!("这份草稿正由{who}打开，本窗口不能保存到同一文件；请另存为其他文件名。");
+            self.notice = Some(Notice::new(msg, true));
+            self.prompt(Command::SaveAs, files::SAVE_DRAFT, ctx);
+            return;
+        }
         if !confirmed && own && doc.changed_on_disk() {
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let reason = format!(
@@ -553,33 +572,68 @@ impl NianbaoApp {
                 return;
             }
         }
-        if self.save_to(&path)
-            && let Some(then) = self.after_save.take()
-        {
-            self.proceed(then, ctx);
+        let expect = if confirmed {
+            store::Expect::Any
+        } else if own {
+            doc.disk_hash.map(store::Expect::Unchanged).unwrap_or(store::Expect::Absent)
+        } else if path.exists() {
+            store::Expect::Any
+        } else {
+            store::Expect::Absent
+        };
+        match self.save_checked(&path, expect) {
+            Ok(()) => {
+                if let Some(then) = self.after_save.take() {
+                    self.proceed(then, ctx);
+                }
+            }
+            // Changed between the question and the save (or by a save at this very moment).
+            Err(store::DraftError::Conflict { .. }) => {
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let reason = format!(
+                    "“{name}”刚刚被其他程序或同事修改过。覆盖保存会替换那些修改（被替换的版本会留作.bak备份）。"
+                );
+                self.dialog = Some(Box::new(ChoiceDialog::overwrite(path, reason, self.after_save.take())));
+            }
+            Err(e) => {
+                self.after_save = None;
+                self.fail(format!("{e}。内容仍在窗口中，未丢失；请换一个位置保存。"));
+            }
         }
     }
 
-    /// Writes the draft; on failure the work stays in memory, unsaved, and the reason is shown.
+    /// Writes the draft without asking (tests and the recovery flow use it); on failure the work
+    /// stays in memory, unsaved, and the reason is shown.
     pub fn save_to(&mut self, path: &Path) -> bool {
-        let Some(doc) = self.doc.as_mut() else { return false };
         let path = files::SAVE_DRAFT.complete(path.to_path_buf());
-        match workflow::save_draft(&path, &doc.report) {
-            Ok(()) => {
-                let old_key = doc.recovery_key.clone();
-                doc.mark_saved(path.clone());
-                let new_key = doc.recovery_key.clone();
-                self.drop_recovery(&old_key);
-                self.drop_recovery(&new_key);
-                self.remember(&path);
-                self.info(format!("已保存：{}", path.display()));
-                true
-            }
+        match self.save_checked(&path, store::Expect::Any) {
+            Ok(()) => true,
             Err(e) => {
                 self.fail(format!("{e}。内容仍在窗口中，未丢失；请换一个位置保存。"));
                 false
             }
         }
+    }
+
+    /// Saves when the file on disk is what `expect` says; a draft saved under a new name is
+    /// locked from then on, the old one released.
+    fn save_checked(&mut self, path: &Path, expect: store::Expect) -> Result<(), store::DraftError> {
+        let Some(doc) = self.doc.as_mut() else { return Ok(()) };
+        let hash = store::save_checked(path, &doc.report, expect)?;
+        let moved = doc.path.as_deref() != Some(path);
+        let old_key = doc.recovery_key.clone();
+        doc.mark_saved(path.to_path_buf(), hash);
+        if moved || doc.lock.is_none() {
+            doc.read_only = None;
+            doc.lock = None;
+            doc.lock = store::lock::DraftLock::acquire(path).ok();
+        }
+        let new_key = doc.recovery_key.clone();
+        self.drop_recovery(&old_key);
+        self.drop_recovery(&new_key);
+        self.remember(path);
+        self.info(format!("已保存：{}", path.display()));
+        Ok(())
     }
 
     fn remember(&mut self, path: &Path) {
@@ -898,7 +952,14 @@ impl NianbaoApp {
     fn update_title(&mut self, ctx: &egui::Context) {
         let title = match &self.doc {
             Some(d) => {
-                format!("{}{} — {} {}年度", d.file_name(), if d.dirty { " *" } else { "" }, APP_NAME, d.report.year)
+                let read_only = if d.read_only.is_some() { "（只读）" } else { "" };
+                format!(
+                    "{}{}{read_only} — {} {}年度",
+                    d.file_name(),
+                    if d.dirty { " *" } else { "" },
+                    APP_NAME,
+                    d.report.year
+                )
             }
             None => APP_NAME.to_string(),
         };

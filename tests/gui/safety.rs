@@ -114,7 +114,7 @@ fn huge_numbers_are_errors_never_overflows() {
 fn a_folder_that_cannot_be_written_gives_a_chinese_error_and_nothing_is_lost() {
     // /sys refuses new files even to root (CI runs as root, which ignores chmod).
     let err = draft::save(Path::new("/sys/nianbao-test.ron"), &report()).unwrap_err().to_string();
-    assert!(err.contains("无法保存到") && err.contains("没有写入权限"), "{err}");
+    assert!(err.contains("无法保存到") && err.contains("没有权限"), "{err}");
     assert_eq!(atomic::describe_io(&std::io::Error::from(std::io::ErrorKind::StorageFull)), "磁盘空间不足");
 
     // In the window the work stays in memory, unsaved, with the reason shown.
@@ -253,15 +253,18 @@ fn after_a_crash_the_newer_copy_is_offered_with_both_times_and_restored() {
     assert!(doc.dirty);
     assert_eq!(doc.path.as_deref(), Some(path.as_path()));
 
-    // A copy older than its draft is stale: not offered, removed.
+    // Decided by content, not by time (issue 9): a copy that holds what its draft holds is not
+    // offered, a copy older than its draft but with other content is; neither is removed.
     let stale_dir = tempfile::tempdir().unwrap();
     let stale = RecoveryStore::new(stale_dir.path().to_path_buf());
     let p2 = dir.path().join("新.ron");
     stale.write(&RecoveryStore::key_for(Some(&p2)), Some(&p2), &lost).unwrap();
     std::thread::sleep(Duration::from_millis(1100));
+    draft::save(&p2, &lost).unwrap();
+    assert!(stale.offers().is_empty(), "saved already: nothing to recover");
+    assert_eq!(stale.list().len(), 1, "but not removed without asking");
     draft::save(&p2, &report()).unwrap();
-    assert!(stale.offers().is_empty());
-    assert!(stale.list().is_empty());
+    assert_eq!(stale.offers().len(), 1, "a colleague's later save does not make the copy stale");
 }
 
 #[test]
@@ -286,9 +289,44 @@ fn an_absurd_report_year_is_refused_everywhere() {
     assert!(matches!(draft::from_ron(&text, Path::new("x.ron")), Err(DraftError::BadYear { .. })));
     let csv = "表,行,列,值\n基本信息,年度,,99999\n";
     let err = nianbao::store::csv::parse(csv.as_bytes(), &Default::default()).unwrap_err();
-    assert!(err.to_string().contains("不合理"), "{err}");
+    assert!(err.to_string().contains("第2行：年度“99999”不是有效的年份"), "{err}");
+    let csv = "表,行,列,值\n基本信息,年度,,1066\n";
+    let err = nianbao::store::csv::parse(csv.as_bytes(), &Default::default()).unwrap_err();
+    assert!(err.to_string().contains("第2行：年度“1066”"), "{err}");
     let mut r = report();
     r.year = -5;
     let dir = tempfile::tempdir().unwrap();
     assert!(draft::save(&dir.path().join("x.ron"), &r).is_err(), "never written, so never unreadable");
+}
+
+#[test]
+fn a_draft_open_in_another_window_opens_read_only_and_is_saved_only_under_another_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("年报.ron");
+    draft::save(&path, &report()).unwrap();
+    let mut first = NianbaoApp::new(AppConfig::default());
+    first.open_path(&path);
+    assert!(first.doc.as_ref().unwrap().read_only.is_none(), "the first window has the draft");
+
+    let mut second = NianbaoApp::new(AppConfig::default());
+    second.open_path(&path);
+    let who = second.doc.as_ref().unwrap().read_only.clone().expect("the second window is told");
+    assert!(who.contains("进程"), "who has it: {who}");
+    let mut h = harness(second);
+    assert!(h.state().title().contains("（只读）"), "{}", h.state().title());
+    edit(&mut h, "第二个窗口的修改");
+    h.key_press_modifiers(CTRL, Key::S);
+    h.run();
+    assert_eq!(draft::load(&path).unwrap().section("s5"), "", "the draft the first window has is untouched");
+    assert!(h.state().dialog_as::<PathDialog>().is_some(), "asked for another name instead");
+    let copy = dir.path().join("年报-副本.ron");
+    assert!(h.state_mut().save_to(&copy));
+    assert_eq!(draft::load(&copy).unwrap().section("s5"), "第二个窗口的修改");
+    assert!(h.state().doc.as_ref().unwrap().read_only.is_none(), "the copy is this window's own");
+
+    // Closing the first window releases the draft.
+    drop(first);
+    let mut third = NianbaoApp::new(AppConfig::default());
+    third.open_path(&path);
+    assert!(third.doc.as_ref().unwrap().read_only.is_none());
 }

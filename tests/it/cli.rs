@@ -167,7 +167,10 @@ fn usage_and_bad_arguments() {
     let o = nianbao(&["frobnicate"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("未知的命令“frobnicate”"));
-    let o = nianbao(&["new", "--year", "二〇二五", "-o", "x.ron"]);
+    // 二〇二五 is a year (issue 9); 明年 is not.
+    let dir = tempfile::tempdir().unwrap();
+    let o = nianbao(&["new", "--year", "明年", "-o", tmp(&dir, "x.ron").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("不是有效的年份"));
+    assert!(!tmp(&dir, "x.ron").exists());
 }

@@ -4,10 +4,16 @@
 
 #[path = "../util/fixtures.rs"]
 mod fixtures;
+#[path = "../util/run.rs"]
+mod run;
 
 mod cli;
+mod concurrency;
 mod crash;
 mod drafts;
+mod fulldisk;
+mod hostile;
+mod never_lose_work;
 #[cfg(feature = "pdf")]
 mod pdf;
 mod properties;

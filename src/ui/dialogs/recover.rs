@@ -4,7 +4,7 @@
 use std::any::Any;
 
 use super::{Dialog, choice_buttons, modal};
-use crate::store::recovery::{Offer, format_time};
+use crate::store::recovery::{DraftState, Offer, format_time};
 use crate::ui::action::Action;
 
 pub struct RecoverDialog {
@@ -28,14 +28,25 @@ impl Dialog for RecoverDialog {
                 None => ui.label("草稿：尚未保存过的新报告"),
             };
             ui.label(format!("恢复副本保存于：{}", format_time(offer.copy.saved_at)));
-            match (offer.draft_saved_at, &offer.copy.original) {
-                (Some(t), _) => {
-                    ui.label(format!("草稿文件最后保存于：{}", format_time(t)));
+            match &offer.draft {
+                DraftState::NeverSaved => {}
+                DraftState::Missing => {
+                    ui.label("草稿文件已不存在（可能被移动、删除，或U盘未插入）");
                 }
-                (None, Some(_)) => {
-                    ui.label("草稿文件已不存在");
+                DraftState::Unreadable(reason) => {
+                    ui.label(format!("草稿文件现在无法读取：{reason}"));
                 }
-                (None, None) => {}
+                DraftState::Differs => {
+                    if let Some(t) = offer.draft_saved_at {
+                        ui.label(format!("草稿文件最后保存于：{}", format_time(t)));
+                    }
+                    if offer.draft_saved_at.is_some_and(|t| t > offer.copy.saved_at) {
+                        ui.colored_label(
+                            ui.visuals().warn_fg_color,
+                            "草稿文件在副本之后又被保存过（可能是同事或另一个窗口），恢复前请核对。",
+                        );
+                    }
+                }
             }
             choice_buttons(ui, &["恢复", "放弃此副本", "以后再说"])
         });
@@ -67,7 +78,7 @@ mod tests {
 
     fn offer() -> Offer {
         let copy = RecoveryCopy { original: None, saved_at: 1_768_000_000, draft: String::new() };
-        Offer { key: "untitled-1".into(), copy, draft_saved_at: None }
+        Offer { key: "untitled-1".into(), copy, draft_saved_at: None, draft: DraftState::NeverSaved }
     }
 
     #[test]
