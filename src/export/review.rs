@@ -13,6 +13,27 @@ use crate::document::{Block, PrintTable};
 use crate::model::template::{ColumnDef, FixedCell, Role, RowDef, SectionDef, TableDef, Template, TemplateKind};
 use crate::model::{Date, Finding, Form, Report, Severity};
 
+/// The files the list is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewFormat {
+    Xlsx,
+    Html,
+    Pdf,
+}
+
+impl ReviewFormat {
+    /// The format a file name asks for by its extension (`.xlsx`, `.html`/`.htm`, `.pdf`).
+    pub fn from_path(path: &std::path::Path) -> Option<ReviewFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "xlsx" => Some(ReviewFormat::Xlsx),
+            "html" | "htm" => Some(ReviewFormat::Html),
+            "pdf" => Some(ReviewFormat::Pdf),
+            _ => None,
+        }
+    }
+}
+
 /// One line of the list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReviewItem {
@@ -203,6 +224,7 @@ impl ReviewList {
             heading: heading.into(),
             subsections: vec![],
             tables,
+            sentence: None,
         };
         Template {
             id: LIST.into(),
@@ -215,6 +237,7 @@ impl ReviewList {
                 section(FINDINGS, "二、问题清单", if self.items.is_empty() { vec![] } else { vec![LIST.into()] }),
                 section(SIGN, "三、审核签字", vec![]),
             ],
+            type_rules: None,
             tables: vec![table],
             rules: vec![],
         }
