@@ -504,8 +504,8 @@ fn cmd_export_document(
         final_export: a.final_export,
         context: Context { today: Some(Date::today()), published: Default::default() },
     };
-    let done = crate::workflow::render_export(format, &report, &form, &opts)
-        .map_err(|e| CliError::findings(e.to_string()))?;
+    let done =
+        crate::workflow::render_export(format, &report, &form, &opts).map_err(|e| CliError::findings(e.to_string()))?;
     write_export(path, input, &done.bytes, a.force)?;
     for w in &done.warnings {
         err.line(&format!("注意：{w}"));

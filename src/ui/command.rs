@@ -190,9 +190,13 @@ impl Command {
                 Spec { file: Some(files::SAVE_DRAFT), ..s("另存为…", Some((File, 1)), &[ctrl_shift(Key::S)], doc) }
             }
             ExportPdf => s("导出PDF…", Some((File, 2)), &[ctrl(Key::E)], doc),
-            ExportDocx => Spec { file: Some(files::EXPORT_DOCX), ..s("导出Word文档…", Some((File, 2)), &[], doc) },
+            ExportDocx => {
+                Spec { file: Some(files::EXPORT_DOCX), ..s("导出Word文档…", Some((File, 2)), &[], doc) }
+            }
             ExportHtml => Spec { file: Some(files::EXPORT_HTML), ..s("导出网页…", Some((File, 2)), &[], doc) },
-            ExportXlsx => Spec { file: Some(files::EXPORT_XLSX), ..s("导出Excel表格…", Some((File, 2)), &[], doc) },
+            ExportXlsx => {
+                Spec { file: Some(files::EXPORT_XLSX), ..s("导出Excel表格…", Some((File, 2)), &[], doc) }
+            }
             ExportReview => {
                 Spec { file: Some(files::EXPORT_REVIEW), ..s("导出审核清单…", Some((File, 2)), &[], doc) }
             }

@@ -38,8 +38,8 @@ fn is_cjk(c: char) -> bool {
 const ALLOWED: &[&str] = &[
     "nianbao", "draft", "format", "gb2021", "gb2019", "guizhou", "annex", "csv", "ron", "pdf", "utf", "gbk", "gb18030",
     "force", "year", "unit", "json", "final", "from", "output", "help", "version", "true", "false", "some", "none",
-    "new", "check", "export", "import", "excel", "wps", "word", "bak", "tmp", "mb", "kb", "usb",
-    "docx", "html", "htm", "xlsx",
+    "new", "check", "export", "import", "excel", "wps", "word", "bak", "tmp", "mb", "kb", "usb", "docx", "html", "htm",
+    "xlsx",
 ];
 
 /// What is wrong with a text the user reads, if anything: a raw control character, a line

@@ -47,7 +47,8 @@ fn chinese_only(text: &str, dir: &Path) {
 fn export_writes_word_web_and_excel_by_the_file_name() {
     let dir = tempfile::tempdir().unwrap();
     let input = draft(dir.path(), "hangzhou-2021.csv");
-    for (name, magic) in [("报告.docx", &b"PK"[..]), ("报告.html", &b"<!DOCTYPE html>"[..]), ("报告.xlsx", &b"PK"[..])] {
+    for (name, magic) in [("报告.docx", &b"PK"[..]), ("报告.html", &b"<!DOCTYPE html>"[..]), ("报告.xlsx", &b"PK"[..])]
+    {
         let out = dir.path().join(name);
         let o = run(&[Path::new("export"), &input, Path::new("-o"), &out]);
         assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
