@@ -463,7 +463,10 @@ fn export_format(a: &Args, path: &Path) -> Result<&'static str, CliError> {
 fn cmd_export(a: &Args, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
     let input = one_input(a, "草稿文件")?;
     let path = output(a)?;
-    match export_format(a, path)? {
+    // An output that is the input (or a draft) is refused as such, whatever its extension.
+    let format =
+        export_format(a, path).or_else(|e| guard(path, &[input.as_path()], Purpose::Export, a.force).and(Err(e)))?;
+    match format {
         "pdf" => cmd_export_pdf(a, &input, path, out, err),
         other => cmd_export_document(a, &input, path, other, out, err),
     }
