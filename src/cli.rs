@@ -7,12 +7,12 @@ use std::ffi::{OsStr, OsString};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::model::Date;
 use crate::model::rules::counts;
-use crate::model::{Context, Date, Finding, Form, Report, Severity, Template};
-use crate::store::csv::{self, CsvData, ImportOptions};
-use crate::store::lock::{self, DraftLock};
-use crate::store::output::{self, Existing, Purpose};
-use crate::store::{ContentHash, Expect, atomic, draft};
+use crate::store::atomic;
+use crate::store::csv::ImportOptions;
+use crate::store::output::Purpose;
+use crate::workflow;
 
 /// Exit codes of `check` (design): no errors / errors found / file unreadable.
 pub const EXIT_OK: i32 = 0;
@@ -39,6 +39,9 @@ pub const USAGE: &str = "\
   nianbao import 表格.csv --year 2025 --unit 机关全称 [--format gb2021] -o 草稿.ron
                                             从长格式CSV导入为草稿
   nianbao --help | --version
+
+每个命令都可加 --templates 文件夹：载入其中的 *.ron 模板（与设置文件夹中 templates 下的模板一样），
+用于省级补充表或新的全国格式。
 ";
 
 /// Parsed options of one subcommand. Paths stay `OsString`: a file name need not be UTF-8
@@ -54,6 +57,7 @@ struct Args {
     json: bool,
     final_export: bool,
     force: bool,
+    templates: Option<PathBuf>,
 }
 
 fn parse_args(args: &[&OsStr]) -> Result<Args, String> {
@@ -81,6 +85,7 @@ fn parse_args(args: &[&OsStr]) -> Result<Args, String> {
             }
             "--unit" => a.unit = Some(text(name, value(name)?)?),
             "--from" => a.from = Some(PathBuf::from(value(name)?)),
+            "--templates" => a.templates = Some(PathBuf::from(value(name)?)),
             "--json" => a.json = true,
             "--final" => a.final_export = true,
             "--force" => a.force = true,
@@ -181,6 +186,17 @@ fn run_with(args: &[&OsStr], out: &mut Out, err: &mut Out) -> i32 {
             return EXIT_UNREADABLE;
         }
     };
+    match workflow::load_user_templates(parsed.templates.as_deref()) {
+        Ok(problems) => {
+            for p in problems {
+                err.line(&format!("注意：{p}"));
+            }
+        }
+        Err(e) => {
+            err.line(&format!("错误：{e}"));
+            return EXIT_UNREADABLE;
+        }
+    }
     let result = match cmd.as_ref() {
         "new" => cmd_new(&parsed, out),
         "check" => cmd_check(&parsed, out, err),
@@ -219,6 +235,17 @@ impl CliError {
     }
 }
 
+/// The workflow's errors in command-line words: `--force` is how a user confirms.
+impl From<workflow::Error> for CliError {
+    fn from(e: workflow::Error) -> CliError {
+        let hint =
+            if e.can_confirm() { "；如确要覆盖，请加 --force（原文件会留作.bak备份）" } else { "" };
+        let usage =
+            matches!(e, workflow::Error::NotAYear(_) | workflow::Error::Year(_) | workflow::Error::UnknownFormat(..));
+        CliError { message: format!("{e}{hint}"), code: EXIT_UNREADABLE, show_usage: usage }
+    }
+}
+
 fn one_input(a: &Args, what: &str) -> Result<PathBuf, CliError> {
     match a.positional.as_slice() {
         [one] => Ok(one.clone()),
@@ -231,61 +258,13 @@ fn output(a: &Args) -> Result<&Path, CliError> {
     a.output.as_deref().ok_or_else(|| CliError::usage("缺少输出文件（-o 文件名）".into()))
 }
 
-/// The store's output guard in command-line words (`--force` is how a user confirms).
-fn guard(path: &Path, inputs: &[&Path], purpose: Purpose, force: bool) -> Result<Existing, CliError> {
-    output::check_output(path, inputs, purpose, force).map_err(|e| {
-        let hint =
-            if e.can_confirm() { "；如确要覆盖，请加 --force（原文件会留作.bak备份）" } else { "" };
-        CliError::unreadable(format!("{e}{hint}"))
-    })
-}
-
-/// A draft written by a command: under the draft's lock, and only if the file is still what the
-/// guard saw (another program saving at the same moment makes this one refuse, exit 2).
-fn save_draft(path: &Path, report: &Report, existing: &Existing, seen: Option<ContentHash>) -> Result<(), CliError> {
-    let expect = match (existing, seen) {
-        (Existing::Absent, _) => Expect::Absent,
-        (_, Some(h)) => Expect::Unchanged(h),
-        (_, None) => Expect::Absent,
-    };
-    draft::save_checked(path, report, expect).map(drop).map_err(CliError::unreadable)
-}
-
-/// Takes the lock of a draft about to be written; another window or command holding it is a
-/// refusal naming who.
-fn lock_output(path: &Path) -> Result<Option<DraftLock>, CliError> {
-    match DraftLock::acquire(path) {
-        Ok(l) => Ok(Some(l)),
-        Err(e @ lock::LockError::Held { .. }) => Err(CliError::unreadable(format!("{e}；未写入"))),
-        // No lock possible here (read-only folder, no locking on this file system): the write
-        // reports what is wrong, the content check still guards.
-        Err(lock::LockError::Io { .. }) => Ok(None),
-    }
-}
-
-/// Guard, lock and fingerprint for a draft output, in that order.
-fn prepare_draft_output(
-    path: &Path,
-    inputs: &[&Path],
-    force: bool,
-) -> Result<(Option<DraftLock>, Existing, Option<ContentHash>), CliError> {
-    guard(path, inputs, Purpose::Draft, force)?;
-    let lock = lock_output(path)?;
-    // Looked at again under the lock: what is replaced is what is checked.
-    let existing = guard(path, inputs, Purpose::Draft, force)?;
-    let seen = draft::disk_hash(path).map_err(CliError::unreadable)?;
-    Ok((lock, existing, seen))
-}
-
 fn cmd_new(a: &Args, out: &mut Out) -> Result<i32, CliError> {
     let path = output(a)?;
     let inputs: Vec<&Path> = a.from.as_deref().into_iter().collect();
-    let (_lock, existing, seen) = prepare_draft_output(path, &inputs, a.force)?;
+    let target = workflow::DraftOutput::prepare(path, &inputs, a.force)?;
     if let Some(from) = &a.from {
-        let (report, warnings) =
-            crate::store::rollover_with_warnings(from, a.year, a.format.as_deref(), a.unit.as_deref())
-                .map_err(CliError::unreadable)?;
-        save_draft(path, &report, &existing, seen)?;
+        let (report, warnings) = workflow::roll_over(from, a.year, a.format.as_deref(), a.unit.as_deref())?;
+        target.save(&report)?;
         for w in &warnings {
             out.line(&format!("注意：{w}"));
         }
@@ -299,74 +278,28 @@ fn cmd_new(a: &Args, out: &mut Out) -> Result<i32, CliError> {
         return Ok(EXIT_OK);
     }
     let year = a.year.ok_or_else(|| CliError::usage("缺少报告年度（--year 2025）".into()))?;
-    if !crate::model::report::YEARS.contains(&year) {
-        return Err(CliError::usage(format!("报告年度“{year}”不合理")));
-    }
-    let format = a.format.clone().unwrap_or_else(|| Template::format_for_year(year));
-    match Template::get(&format) {
-        Ok(t) if t.kind == crate::model::template::TemplateKind::Report => {}
-        _ => return Err(CliError::usage(format!("未知的报告格式“{format}”（应为 gb2021 或 gb2019）"))),
-    }
-    let report = Report::new(&format, year, a.unit.as_deref().unwrap_or(""));
-    save_draft(path, &report, &existing, seen)?;
-    out.line(&format!("已新建{year}年度空白草稿（{format}）：{}", path.display()));
+    let report = workflow::new_report(year, a.unit.as_deref().unwrap_or(""), a.format.as_deref())?;
+    target.save(&report)?;
+    out.line(&format!("已新建{year}年度空白草稿（{}）：{}", report.template, path.display()));
     Ok(EXIT_OK)
-}
-
-/// What `check` looked at: a draft, or a CSV with its line problems and published totals.
-struct Loaded {
-    report: Report,
-    published: std::collections::BTreeMap<String, String>,
-    csv_issues: Vec<csv::CsvIssue>,
-    /// What the draft reader noticed (unknown fields, control characters).
-    warnings: Vec<String>,
-}
-
-fn load_any(path: &Path, a: &Args) -> Result<Loaded, String> {
-    if csv::is_csv_path(path) {
-        let opts = ImportOptions { format: a.format.clone(), year: a.year, unit: a.unit.clone() };
-        let CsvData { report, published, issues, warnings } =
-            csv::read(path, &opts).map_err(|e| format!("“{}”{e}", path.display()))?;
-        Ok(Loaded { report, published, csv_issues: issues, warnings: warnings.iter().map(|w| w.to_string()).collect() })
-    } else {
-        let loaded = draft::load_checked(path).map_err(|e| e.to_string())?;
-        Ok(Loaded {
-            report: loaded.report,
-            published: Default::default(),
-            csv_issues: Vec::new(),
-            warnings: loaded.warnings,
-        })
-    }
-}
-
-/// All findings for a loaded file, CSV line problems first (as errors).
-fn findings_for(loaded: &Loaded, form: &Form) -> Vec<Finding> {
-    let ctx = Context { today: Some(Date::today()), published: loaded.published.clone() };
-    let (_, mut findings) = crate::model::check_report(form, &loaded.report, &ctx);
-    let mut all: Vec<Finding> = loaded
-        .csv_issues
-        .iter()
-        .map(|i| Finding::new("CSV", Severity::E, crate::model::rules::Target::Line(i.line), i.to_string()))
-        .collect();
-    all.append(&mut findings);
-    all
 }
 
 fn cmd_check(a: &Args, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
     let path = one_input(a, "要检查的文件")?;
-    let loaded = load_any(&path, a).map_err(CliError::unreadable)?;
-    let form = loaded.report.form().map_err(CliError::unreadable)?;
-    for w in &loaded.warnings {
+    let opts = ImportOptions { format: a.format.clone(), year: a.year, unit: a.unit.clone() };
+    let opened = workflow::read(&path, &opts)?;
+    let form = opened.report.form().map_err(CliError::unreadable)?;
+    for w in &opened.warnings {
         err.line(&format!("注意：{w}"));
     }
-    let findings = findings_for(&loaded, &form);
+    let findings = workflow::check(&opened, &form, Some(Date::today()));
     let (e, w, i) = counts(&findings);
     if a.json {
         // serde_json escapes control characters itself; the text must stay valid JSON.
-        out.raw(&serde_json::to_string_pretty(&findings).unwrap_or_else(|_| "[]".into()));
+        out.raw(&workflow::findings_json(&findings)?);
         out.raw("\n");
     } else {
-        let r = &loaded.report;
+        let r = &opened.report;
         out.line(&format!("{}（{}年度，{}格式）", path.display(), r.year, form.template.name));
         out.line(&format!("错误 {e} 项，警告 {w} 项，提示 {i} 项"));
         for f in &findings {
@@ -379,25 +312,14 @@ fn cmd_check(a: &Args, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
     Ok(if e > 0 { EXIT_FINDINGS } else { EXIT_OK })
 }
 
-/// Writes an export (never over its input; over an existing file only with `--force`; a
-/// draft replaced that way keeps its backups and must not be open elsewhere).
-fn write_export(path: &Path, input: &Path, bytes: &[u8], force: bool) -> Result<(), CliError> {
-    let existing = guard(path, &[input], Purpose::Export, force)?;
-    let _lock = if existing == Existing::Draft { lock_output(path)? } else { None };
-    let opts = atomic::WriteOptions { backups: existing == Existing::Draft, new_file_mode: None };
-    atomic::write_file(path, bytes, opts)
-        .map(drop)
-        .map_err(|e| CliError::unreadable(format!("无法保存到“{}”：{e}", path.display())))
-}
-
 fn cmd_export_csv(a: &Args, out: &mut Out) -> Result<i32, CliError> {
     let input = one_input(a, "草稿文件")?;
     let path = output(a)?;
-    guard(path, &[input.as_path()], Purpose::Export, a.force)?;
-    let report = draft::load(&input).map_err(CliError::unreadable)?;
+    // Refused before the work of reading the draft.
+    workflow::guard_output(path, &[input.as_path()], Purpose::Export, a.force)?;
+    let report = workflow::open_draft(&input)?;
     let form = report.form().map_err(CliError::unreadable)?;
-    let text = csv::export(&report, &form);
-    write_export(path, &input, text.as_bytes(), a.force)?;
+    workflow::export_csv(path, &[input.as_path()], &report, &form, a.force)?;
     out.line(&format!("已导出：{}", path.display()));
     Ok(EXIT_OK)
 }
@@ -405,25 +327,21 @@ fn cmd_export_csv(a: &Args, out: &mut Out) -> Result<i32, CliError> {
 fn cmd_import(a: &Args, out: &mut Out) -> Result<i32, CliError> {
     let input = one_input(a, "CSV文件")?;
     let path = output(a)?;
-    let (_lock, existing, seen) = prepare_draft_output(path, &[input.as_path()], a.force)?;
+    let target = workflow::DraftOutput::prepare(path, &[input.as_path()], a.force)?;
     let opts = ImportOptions { format: a.format.clone(), year: a.year, unit: a.unit.clone() };
-    let data = csv::read(&input, &opts).map_err(|e| CliError::unreadable(format!("“{}”{e}", input.display())))?;
-    if !data.issues.is_empty() {
-        let list: Vec<String> = data.issues.iter().map(|i| i.to_string()).collect();
-        return Err(CliError::findings(format!("CSV中有无法识别的内容，未导入：\n  {}", list.join("\n  "))));
-    }
-    let form = data.report.form().map_err(CliError::unreadable)?;
+    let imported = workflow::import_table(&input, &opts).map_err(|e| match e {
+        // Lines that cannot be read are findings in the file, not a file problem.
+        e @ workflow::Error::CsvProblems { .. } => CliError::findings(e.to_string()),
+        e => CliError::from(e),
+    })?;
     // Totals given in the file are compared with the computed ones and reported, not kept.
-    let ctx = Context { today: None, published: data.published.clone() };
-    let (_, findings) = crate::model::check_report(&form, &data.report, &ctx);
-    save_draft(path, &data.report, &existing, seen)?;
-    out.line(&format!("已导入{}年度（{}）：{}", data.report.year, data.report.template, path.display()));
-    for w in &data.warnings {
+    target.save(&imported.report)?;
+    let r = &imported.report;
+    out.line(&format!("已导入{}年度（{}）：{}", r.year, r.template, path.display()));
+    for w in &imported.warnings {
         out.line(&format!("注意：{w}"));
     }
-    let mismatches: Vec<&Finding> =
-        findings.iter().filter(|f| data.published.keys().any(|k| f.cells.contains(k))).collect();
-    for f in mismatches {
+    for f in &imported.mismatches {
         out.line(&format!("注意：[{}] {} {}", f.severity.label(), f.rule, f.message));
     }
     Ok(EXIT_OK)
@@ -439,16 +357,16 @@ fn cmd_export(a: &Args, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
     let input = one_input(a, "草稿文件")?;
     let path = output(a)?;
     // Refused before the work of making the PDF.
-    guard(path, &[input.as_path()], Purpose::Export, a.force)?;
-    let report = draft::load(&input).map_err(CliError::unreadable)?;
+    workflow::guard_output(path, &[input.as_path()], Purpose::Export, a.force)?;
+    let report = workflow::open_draft(&input)?;
     let form = report.form().map_err(CliError::unreadable)?;
     // The same font choices as the window (settings), when there are any.
     let fonts = crate::store::settings::settings_path()
         .map(|p| crate::store::settings::load(&p).0.pdf_fonts)
         .unwrap_or_default();
     let opts = crate::pdf::PdfOptions { final_export: a.final_export, fonts };
-    let pdf = crate::pdf::export(&report, &form, &opts).map_err(|e| CliError::findings(e.to_string()))?;
-    write_export(path, &input, &pdf.bytes, a.force)?;
+    let pdf = workflow::render_pdf(&report, &form, &opts).map_err(|e| CliError::findings(e.to_string()))?;
+    workflow::write_pdf(path, &[input.as_path()], &pdf, a.force)?;
     for w in &pdf.warnings {
         err.line(&format!("注意：{w}"));
     }

@@ -17,6 +17,7 @@ use super::findings::{self, FindingsView};
 use super::pages::{self, PageView};
 use super::table::{self, GridState};
 use crate::model::Date;
+use crate::store::output::{Existing, OutputError, Purpose};
 use crate::store::{self, recovery::RecoveryStore, settings::Settings};
 use crate::workflow;
 
@@ -287,7 +288,7 @@ impl NianbaoApp {
                 self.after_save = then;
                 self.save(&path, true, ctx);
             }
-            Action::ExportConfirmed { command, path } => self.export_now(command, &path),
+            Action::ExportConfirmed { command, path } => self.export_now(command, &path, true),
             Action::CreateReport { year, unit } => match workflow::new_report(year, &unit, None) {
                 // A new report is unsaved until it is saved (the title shows `*`).
                 Ok(report) => {
@@ -365,10 +366,15 @@ impl NianbaoApp {
         match (command, path) {
             (Command::NewReport, _) => self.dialog = Some(Box::new(NewReportDialog::new(Date::today()))),
             (Command::RollOver, Some(p)) => match workflow::roll_over(&p, None, None, None) {
-                Ok(report) => {
+                Ok((report, warnings)) => {
                     let year = report.year;
                     if self.adopt(report, true) {
-                        self.info(format!("已按上年报告新建{year}年度草稿：上年结转等数字已带入，请保存。"));
+                        let msg = format!("已按上年报告新建{year}年度草稿：上年结转等数字已带入，请保存。");
+                        if warnings.is_empty() {
+                            self.info(msg);
+                        } else {
+                            self.error(format!("{msg}请注意：{}", warnings.join("；")));
+                        }
                     }
                 }
                 Err(e) => self.fail(e.to_string()),
@@ -495,11 +501,15 @@ impl NianbaoApp {
                 if !self.adopt(imported.report, true) {
                     return;
                 }
-                if imported.mismatches.is_empty() {
+                let mut notes: Vec<String> = imported.warnings;
+                if !imported.mismatches.is_empty() {
+                    let list: Vec<&str> = imported.mismatches.iter().map(|f| f.message.as_str()).collect();
+                    notes.push(format!("文件中的总计与各项之和不符：{}", list.join("；")));
+                }
+                if notes.is_empty() {
                     self.info(format!("已导入：{}", path.display()));
                 } else {
-                    let list: Vec<&str> = imported.mismatches.iter().map(|f| f.message.as_str()).collect();
-                    self.error(format!("已导入，但文件中的总计与各项之和不符：{}", list.join("；")));
+                    self.error(format!("已导入：{}。请注意：{}", path.display(), notes.join("；")));
                 }
             }
             Err(e) => self.fail(e.to_string()),
@@ -507,34 +517,37 @@ impl NianbaoApp {
     }
 
     /// An export never replaces the open draft or any readable draft, and asks before it
-    /// replaces another file.
+    /// replaces another file (the output guard the command line's `--force` answers).
     fn export_checked(&mut self, command: Command, path: PathBuf) {
-        if !path.exists() {
-            return self.export_now(command, &path);
-        }
-        let own = self.doc.as_ref().and_then(|d| d.path.as_deref()).is_some_and(|own| same_file(own, &path));
-        if own || store::load(&path).is_ok() {
-            return self.fail(format!(
+        let own = self.doc.as_ref().and_then(|d| d.path.clone());
+        let inputs: Vec<&Path> = own.as_deref().into_iter().collect();
+        match workflow::guard_output(&path, &inputs, Purpose::Export, false) {
+            Ok(_) => self.export_now(command, &path, false),
+            Err(workflow::Error::Output(OutputError::Exists { existing: Existing::Draft, .. })) => self.fail(format!(
                 "“{}”是一份年报草稿；为免丢失草稿，导出的文件不会覆盖它。请换一个文件名。",
                 path.display()
-            ));
+            )),
+            Err(e) if e.can_confirm() => {
+                let reason = format!("“{}”已经存在。要用导出的文件替换它吗？", path.display());
+                let answers = vec![("替换", Action::ExportConfirmed { command, path }), ("取消", Action::CloseDialog)];
+                self.dialog = Some(Box::new(ChoiceDialog::new("confirm-export", "确认替换", vec![reason], answers)));
+            }
+            Err(e) => self.fail(e.to_string()),
         }
-        let reason = format!("“{}”已经存在。要用导出的文件替换它吗？", path.display());
-        let answers = vec![("替换", Action::ExportConfirmed { command, path }), ("取消", Action::CloseDialog)];
-        self.dialog = Some(Box::new(ChoiceDialog::new("confirm-export", "确认替换", vec![reason], answers)));
     }
 
-    fn export_now(&mut self, command: Command, path: &Path) {
+    fn export_now(&mut self, command: Command, path: &Path, confirmed: bool) {
         match command {
-            Command::ExportPdf => self.export_pdf_to(path),
-            Command::ExportCsv => self.export_csv_to(path),
+            Command::ExportPdf => self.export_pdf(path, confirmed),
+            Command::ExportCsv => self.export_csv_to(path, confirmed),
             _ => {}
         }
     }
 
-    fn export_csv_to(&mut self, path: &Path) {
+    fn export_csv_to(&mut self, path: &Path, confirmed: bool) {
         let Some(doc) = &self.doc else { return };
-        match workflow::export_csv(path, &doc.report, &doc.form) {
+        let inputs: Vec<&Path> = doc.path.as_deref().into_iter().collect();
+        match workflow::export_csv(path, &inputs, &doc.report, &doc.form, confirmed) {
             Ok(()) => self.info(format!("已导出CSV：{}", path.display())),
             Err(e) => self.fail(e.to_string()),
         }
@@ -678,11 +691,17 @@ impl NianbaoApp {
         }
     }
 
-    /// Writes the PDF to `path`.
+    /// Writes the PDF to `path` (replacing a file there: the caller has asked).
     pub fn export_pdf_to(&mut self, path: &Path) {
+        self.export_pdf(path, true);
+    }
+
+    fn export_pdf(&mut self, path: &Path, confirmed: bool) {
         let path = files::EXPORT_PDF.complete(path.to_path_buf());
         let Some(out) = self.render_pdf() else { return };
-        if let Err(e) = workflow::write_pdf(&path, &out) {
+        let own = self.doc.as_ref().and_then(|d| d.path.clone());
+        let inputs: Vec<&Path> = own.as_deref().into_iter().collect();
+        if let Err(e) = workflow::write_pdf(&path, &inputs, &out, confirmed) {
             return self.fail(e.to_string());
         }
         self.last_pdf = Some(path.clone());
@@ -703,7 +722,7 @@ impl NianbaoApp {
         if let Err(e) = std::fs::create_dir_all(&dir) {
             return self.error(format!("无法生成打印文件：{}", store::atomic::describe_io(&e)));
         }
-        if let Err(e) = workflow::write_pdf(&path, &out) {
+        if let Err(e) = workflow::write_pdf(&path, &[], &out, true) {
             return self.error(format!("无法生成打印文件：{e}"));
         }
         self.last_pdf = Some(path.clone());
@@ -1053,14 +1072,6 @@ fn export_notes(doc: &Document) -> Vec<String> {
         notes.push("落款没有日期：日期一行将留空（可在“基本信息”中填写落款日期）。".to_string());
     }
     notes
-}
-
-/// Whether two paths name the same file (through links and `..`).
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
-    }
 }
 
 /// A file name without characters Windows forbids.

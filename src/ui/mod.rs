@@ -38,11 +38,19 @@ fn renderer_name(r: eframe::Renderer) -> &'static str {
 /// Opens the window, optionally with a draft. When a renderer cannot start, the next is tried;
 /// when none can, the error says in Chinese what failed.
 pub fn run(initial: Option<PathBuf>) -> Result<(), String> {
-    let mut failures = Vec::new();
-    for renderer in renderers() {
+    let mut failures: Vec<String> = Vec::new();
+    let order = renderers();
+    for (i, renderer) in order.iter().copied().enumerate() {
         match run_with(renderer, initial.clone()) {
             Ok(()) => return Ok(()),
-            Err(e) => failures.push(format!("{}：{e}", renderer_name(renderer))),
+            Err(e) => {
+                let failure = format!("{}：{e}", renderer_name(renderer));
+                // Said where it can be seen (a terminal, a log): why the window looks different.
+                if let Some(next) = order.get(i + 1) {
+                    eprintln!("注意：{failure}；改用{}绘制窗口", renderer_name(*next));
+                }
+                failures.push(failure);
+            }
         }
     }
     Err(format!(

@@ -205,3 +205,38 @@ fn the_real_window_pastes_from_other_programs_copies_to_them_and_keeps_typed_ahe
         "typed ahead while stopped, each key in its own cell"
     );
 }
+
+// regression: the window could not start where OpenGL 2 is missing (Windows Remote Desktop
+// offers OpenGL 1.1); it now falls back to wgpu (here Mesa's software Vulkan).
+#[test]
+fn the_window_starts_where_opengl_2_is_missing() {
+    let missing: Vec<&str> = ["Xvfb", "xdotool"].into_iter().filter(|t| !have(t)).collect();
+    if !missing.is_empty() {
+        eprintln!("跳过：缺少 {}（.ci/run 会安装）", missing.join("、"));
+        return;
+    }
+    let Some(desk) = Desktop::start() else {
+        eprintln!("跳过：无法启动 Xvfb");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let mut app = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .env("DISPLAY", &desk.display)
+        .env("MESA_GL_VERSION_OVERRIDE", "1.1")
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("NIANBAO_RENDERER")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("nianbao");
+    focus_window(&desk, &mut app);
+    // Still running with its window up: it drew.
+    assert!(app.try_wait().unwrap().is_none(), "the window closed");
+    let _ = app.kill();
+    let stderr = app.wait_with_output().map(|o| String::from_utf8_lossy(&o.stderr).into_owned()).unwrap_or_default();
+    assert!(stderr.contains("改用wgpu"), "OpenGL 1.1 is refused and wgpu takes over: {stderr}");
+}

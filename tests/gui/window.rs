@@ -608,7 +608,7 @@ fn a_warning_can_be_explained_in_the_findings_panel_and_the_explanation_is_saved
     let ix = doc.form.index["t2.nds.valid"];
     assert!(doc.marks[ix].is_some_and(|m| m.explained), "the cell is tinted as explained");
     // The explanation is part of the draft.
-    assert!(nianbao::store::draft::to_ron(&doc.report).contains("该文件已于年内宣布失效。"));
+    assert!(nianbao::store::draft::to_ron(&doc.report).unwrap().contains("该文件已于年内宣布失效。"));
 }
 
 #[test]
