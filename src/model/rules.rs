@@ -642,7 +642,8 @@ impl Eval<'_> {
             f.key = format!("{}@机关全称", rule.id);
             out.push(f);
         }
-        if self.report.options.signature_block && self.report.signed_on.is_none() {
+        let by_hand = self.report.options.date_by_hand;
+        if self.report.options.signature_block && self.report.signed_on.is_none() && !by_hand {
             let mut f = self.finding(rule, None, vec![], "未填写落款日期".into());
             f.key = format!("{}@落款日期", rule.id);
             out.push(f);
