@@ -152,12 +152,14 @@ pub fn blocks(form: &Form, report: &Report, values: &Values) -> Vec<Block> {
             let texts = table_texts(form, report, values, t);
             let table = Box::new(PrintTable::new(&form.tables[t], texts));
             if table.wide() && report.options.landscape_table4 {
-                // A heading directly above the table goes with it onto the landscape page; the
-                // section's text, if any, stays in the flow with its heading.
+                // Headings directly above the table go with it onto the landscape page (a
+                // heading must not end the page before it); the section's text, if any, stays in
+                // the flow with its heading.
                 let mut inner = Vec::new();
-                if matches!(out.last(), Some(Block::Heading { text, .. }) if *text == s.heading) {
+                while matches!(out.last(), Some(Block::Heading { .. })) && inner.len() < 3 {
                     inner.extend(out.pop());
                 }
+                inner.reverse();
                 inner.push(Block::Table(table));
                 out.push(Block::Landscape(inner));
             } else {

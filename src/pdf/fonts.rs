@@ -169,7 +169,7 @@ impl Face {
             .into_iter()
             .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
             .find_map(|n| n.to_string())
-            .map(|s| s.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect::<String>())
+            .map(|s| s.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')).collect::<String>())
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| "Font".into());
         let b = face.global_bounding_box();
@@ -527,7 +527,12 @@ impl FontSet {
 
     /// Width of a character in em (a missing one counts as 1 em; export refuses those anyway).
     pub fn advance(&self, role: Role, c: char) -> f32 {
-        self.face_for(role, c).map(|f| self.faces[f].advance(c)).unwrap_or(1.0)
+        for &f in self.chain(role) {
+            if let Some(g) = self.faces[f].glyph(c) {
+                return f32::from(self.faces[f].glyph_width(g)) / 1000.0;
+            }
+        }
+        1.0
     }
 
     /// Whether `c` is set on a full em in this role (full-width punctuation is what 标点挤压

@@ -228,7 +228,8 @@ impl TableGeo {
     /// Header and caption rows, and label rows (a group's label over empty cells), stay with
     /// what follows; a table piece on a page has at least two body rows; a small group under a
     /// merged label (（四）无法提供, 3–8 rows) stays whole, and a larger one (三、本年度办理结果)
-    /// splits only with three rows or more on each side, so its label or 「（续）」 fits.
+    /// splits only with two rows or more on each side (never after a single row), its label in
+    /// the taller piece and 「（续）」 in the other.
     fn keeps_with_next(&self, row: usize) -> bool {
         let n = self.heights.len();
         if row + 1 >= n {
@@ -242,7 +243,7 @@ impl TableGeo {
                 return false;
             }
             let (into, left) = (row + 1 - c.row, c.row + c.rows - row - 1);
-            c.rows <= 8 || into < 3 || left < 3
+            c.rows <= 8 || into < 2 || left < 2
         });
         let fixed_only = cells.iter().filter(|c| c.row == row).all(|c| matches!(c.content, GridContent::Fixed { .. }));
         row < self.header_rows || edge || group || fixed_only
@@ -327,7 +328,12 @@ impl TableGeo {
                     pieces.iter().find(|p| (height_in(p) - tallest).abs() < 0.01).is_some_and(|p| *p == rows);
                 if !(is_tallest && here > 0.0) && !fits(&text, size) {
                     let starts_here = c.row >= rows.start;
-                    let cont = ["（续）", "续"].into_iter().find(|t| !starts_here && fits(t, size));
+                    // 「（续）」 on one line, or 「续」 alone in a narrow column (a bracket alone
+                    // on a line would break the line rules).
+                    let w = right - left - 2.0 * pad - f32::from(indent) * size / 2.0;
+                    let one_line = fonts.width(Role::Table, "（续）", size) <= w;
+                    let cont = if one_line { "（续）" } else { "续" };
+                    let cont = Some(cont).filter(|t| !starts_here && fits(t, size));
                     match cont {
                         Some(t) => text = t.to_string(),
                         None => continue,

@@ -33,6 +33,10 @@ const OTHER_PUNCT: &str = "？！";
 /// 3.1.6 标点挤压): a closing mark before any punctuation loses its blank right half, an
 /// opening mark after any punctuation loses its blank left half.
 pub fn squeeze(a: char, b: char) -> f32 {
+    let maybe = |c: char| matches!(c as u32, 0x2018..=0x201D | 0x3000..=0x303F | 0xFF00..=0xFFEF);
+    if !maybe(a) || !maybe(b) {
+        return 0.0;
+    }
     let punct = |c: char| CLOSING.contains(c) || OPENING.contains(c) || OTHER_PUNCT.contains(c);
     let closing_first = CLOSING.contains(a) && punct(b);
     let opening_second = OPENING.contains(b) && punct(a);
@@ -138,19 +142,27 @@ pub fn wrap(fonts: &FontSet, role: Role, text: &str, size: f32, first_width: f32
             }
         }
     }
+    // Widths are added up piece by piece (with the squeeze where two pieces meet), not
+    // measured again for every candidate line.
     let mut lines: Vec<Vec<String>> = Vec::new();
     let mut cur: Vec<String> = Vec::new();
-    let mut cur_text = String::new();
+    let mut cur_w = 0.0;
+    let mut cur_last: Option<char> = None;
     for p in pieces {
-        let candidate = format!("{cur_text}{p}");
-        if cur.is_empty() || fonts.width(role, candidate.trim_end(), size) <= avail(lines.len()) + 0.01 {
-            cur_text = candidate;
-            cur.push(p);
+        let trimmed = p.trim_end();
+        let (w_trim, w_full) = (fonts.width(role, trimmed, size), fonts.width(role, &p, size));
+        let join = match (cur_last, p.chars().next()) {
+            (Some(a), Some(b)) => fonts.squeeze(role, a, b) * size,
+            _ => 0.0,
+        };
+        if cur.is_empty() || cur_w - join + w_trim <= avail(lines.len()) + 0.01 {
+            cur_w += w_full - join;
         } else {
             lines.push(std::mem::take(&mut cur));
-            cur_text = p.clone();
-            cur.push(p);
+            cur_w = w_full;
         }
+        cur_last = p.chars().last();
+        cur.push(p);
     }
     if !cur.is_empty() {
         lines.push(cur);
