@@ -14,7 +14,10 @@ use nianbao::store::csv::{self, ImportOptions};
 fn pdf(c: &mut Criterion) {
     let opts = PdfOptions::default();
     let mut first = true;
-    for (name, label) in [("seed-2019.csv", "export seed report (14 pages) to PDF"), ("hangzhou-2021.csv", "export full gb2021 report to PDF")] {
+    for (name, label) in [
+        ("seed-2019.csv", "export seed report (14 pages) to PDF"),
+        ("hangzhou-2021.csv", "export full gb2021 report to PDF"),
+    ] {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
         let report = match csv::read(&path, &ImportOptions::default()) {
             Ok(d) => d.report,

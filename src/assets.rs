@@ -4,8 +4,6 @@
 //! stored zlib-compressed (−40 %, 6.9 MB less in the binary) and unpacked on first use, once
 //! per process (about 10 ms each; `pdf::fonts::warm_up` can do it in the background).
 
-
-
 /// Noto Sans SC: the window, and 黑体 headings in the PDF.
 pub static SANS_SC: &[u8] = include_bytes!("../fonts/NotoSansSC-Regular-subset.ttf");
 

@@ -102,7 +102,8 @@ fn sub_heading(line: &str) -> Option<String> {
     let rest = chars.as_str();
     let close = rest.find(['）', ')'])?;
     let number = &rest[..close];
-    let is_numeral = !number.is_empty() && number.chars().count() <= 3 && number.chars().all(|c| "一二三四五六七八九十".contains(c));
+    let is_numeral =
+        !number.is_empty() && number.chars().count() <= 3 && number.chars().all(|c| "一二三四五六七八九十".contains(c));
     let tail = rest[close..].chars().skip(1).collect::<String>();
     let short = line.chars().count() <= 40 && !line.contains('。');
     (is_numeral && short).then(|| format!("（{number}）{}", tail.trim_start()))

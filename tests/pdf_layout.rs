@@ -178,7 +178,8 @@ fn glyphs_across_rules(page: &PageGeom, bad: &mut impl FnMut(String)) {
 /// header or a group's label row). Landscape pages hold one table whole.
 fn page_end(page: &PageGeom, inside: &[&TextLine], bad: &mut impl FnMut(String)) {
     let upright = inside.iter().all(|l| l.glyphs.iter().all(|g| (g.end.1 - g.start.1).abs() < 0.01));
-    let Some(last) = inside.iter().filter(|l| !l.text.trim().is_empty()).min_by(|a, b| a.bbox()[1].total_cmp(&b.bbox()[1]))
+    let Some(last) =
+        inside.iter().filter(|l| !l.text.trim().is_empty()).min_by(|a, b| a.bbox()[1].total_cmp(&b.bbox()[1]))
     else {
         return;
     };
@@ -227,7 +228,12 @@ fn every_draft_of_the_sweep_keeps_the_layout_invariants() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {drafts} drafts:\n{}", failures.len(), failures[..failures.len().min(40)].join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {drafts} drafts:\n{}",
+        failures.len(),
+        failures[..failures.len().min(40)].join("\n")
+    );
 }
 
 #[test]
@@ -290,6 +296,26 @@ fn write_sweep_pdfs_for_inspection() {
             }
         }
     }
+}
+
+/// A draft showing the typesetting details at once (long unit name, web address, punctuation
+/// runs, ASCII sub-headings, a 落款 left for a hand-written date), for looking at it.
+#[test]
+#[ignore]
+fn write_showcase_pdf_for_inspection() {
+    let Ok(dir) = std::env::var("NIANBAO_SWEEP_DIR") else { return };
+    let mut r = draft("hangzhou-2021.csv", 1, false, true);
+    r.unit.name = "中共黔西南布依族苗族自治州委员会黔西南州发展和改革委员会".into();
+    r.unit.signature = r.unit.name.clone();
+    r.signed_on = None;
+    r.options.date_by_hand = true;
+    r.sections.insert(
+        "s1".into(),
+        "(一)主动公开情况\n本机关依照《中华人民共和国政府信息公开条例》（以下简称《条例》），在门户网站http://www.qxn.gov.cn/zwgk/zfxxgk/fdzdgknr/index.html公开政府信息，并按照“谁公开、谁审查”的原则进行审核。本年度工作已经全部完成并总结。".into(),
+    );
+    let form = r.form().unwrap();
+    let out = export_with(&r, &form, &PdfOptions::default(), &FontSources::BundledOnly).unwrap();
+    std::fs::write(format!("{dir}/showcase.pdf"), out.bytes).unwrap();
 }
 
 /// Checks every PDF in a folder against the invariants (`NIANBAO_CHECK_DIR=… cargo test --

@@ -42,7 +42,9 @@ fn pass(text: &str) -> String {
         let before_cjk = next.is_some_and(is_cjk);
         let before_end = next.is_none_or(|n| n == '\n');
         let full = match c {
-            ',' | ';' | '?' | '!' if after_cjk && (before_cjk || before_end || next.is_some_and(|n| n.is_ascii_digit())) => {
+            ',' | ';' | '?' | '!'
+                if after_cjk && (before_cjk || before_end || next.is_some_and(|n| n.is_ascii_digit())) =>
+            {
                 Some(match c {
                     ',' => '，',
                     ';' => '；',
@@ -109,7 +111,8 @@ mod tests {
 
     #[test]
     fn numbers_addresses_and_latin_text_keep_their_punctuation() {
-        for keep in ["占比0.3%", "共1,234件", "网址http://www.gov.cn/a.html", "(1)第一项", "Hello, world.", "版本2.0"] {
+        for keep in ["占比0.3%", "共1,234件", "网址http://www.gov.cn/a.html", "(1)第一项", "Hello, world.", "版本2.0"]
+        {
             assert_eq!(normalize(keep), keep);
         }
         assert_eq!(normalize("网址:http://x.gov.cn"), "网址：http://x.gov.cn");

@@ -277,7 +277,8 @@ fn family_name(face: &ttf_parser::Face) -> Option<String> {
         .filter_map(|n| Some((n.name_id, n.language_id, n.to_string()?)))
         .collect();
     let chinese = names.iter().find(|(_, lang, _)| *lang == 0x0804).map(|n| n.2.clone());
-    chinese.or_else(|| names.iter().find(|(_, lang, _)| *lang == 0x0409).map(|n| n.2.clone()))
+    chinese
+        .or_else(|| names.iter().find(|(_, lang, _)| *lang == 0x0409).map(|n| n.2.clone()))
         .or_else(|| names.first().map(|n| n.2.clone()))
 }
 
@@ -333,7 +334,8 @@ fn file_face(path: &Path, index: u32, chosen: bool) -> Result<Arc<Face>, String>
     }
     let bytes = read_font_file(path)?;
     let shown = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let source = if chosen { FaceSource::Chosen(path.to_path_buf()) } else { FaceSource::Installed(path.to_path_buf()) };
+    let source =
+        if chosen { FaceSource::Chosen(path.to_path_buf()) } else { FaceSource::Installed(path.to_path_buf()) };
     let face = Arc::new(Face::parse(FontBytes::Owned(bytes), index, source, &shown)?);
     if let Ok(mut c) = cache.lock() {
         // A session picks few fonts; a bound keeps a long one from piling them up.
@@ -606,7 +608,8 @@ pub fn role_faces(choices: &BTreeMap<String, PathBuf>) -> Vec<RoleFace> {
     match FontSet::with_user(choices) {
         Ok(set) => set.report,
         Err(e) => {
-            let mut out = FontSet::resolve(&BTreeMap::new(), &FontSources::System).map(|s| s.report).unwrap_or_default();
+            let mut out =
+                FontSet::resolve(&BTreeMap::new(), &FontSources::System).map(|s| s.report).unwrap_or_default();
             for rf in &mut out {
                 if choices.contains_key(rf.role.label()) {
                     rf.problem = Some(e.clone());

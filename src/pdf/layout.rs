@@ -239,7 +239,8 @@ impl TableGeo {
         let body_start = self.header_rows;
         let edge = row == body_start || row + 2 == n;
         let group = cells.iter().any(|c| {
-            if !matches!(c.content, GridContent::Fixed { .. }) || c.rows < 2 || c.row > row || row + 1 >= c.row + c.rows {
+            if !matches!(c.content, GridContent::Fixed { .. }) || c.rows < 2 || c.row > row || row + 1 >= c.row + c.rows
+            {
                 return false;
             }
             let (into, left) = (row + 1 - c.row, c.row + c.rows - row - 1);
@@ -326,7 +327,7 @@ impl TableGeo {
                 let tallest = pieces.iter().map(height_in).fold(0.0, f32::max);
                 let is_tallest =
                     pieces.iter().find(|p| (height_in(p) - tallest).abs() < 0.01).is_some_and(|p| *p == rows);
-                if !(is_tallest && here > 0.0) && !fits(&text, size) {
+                if !(fits(&text, size) || is_tallest && here > 0.0) {
                     let starts_here = c.row >= rows.start;
                     // 「（续）」 on one line, or 「续」 alone in a narrow column (a bracket alone
                     // on a line would break the line rules).

@@ -188,9 +188,11 @@ fn render(fonts: &FontSet, pages: &[Page], report: &Report, draft_mark: bool) ->
             let h = size * 0.7;
             let x0 = cx - (wd / 2.0) * c + (h / 2.0) * s;
             let y0 = cy - (wd / 2.0) * s - (h / 2.0) * c;
-            out.extend_from_slice(b"/Artifact <</Type /Pagination /Subtype /Watermark>> BDC
+            out.extend_from_slice(
+                b"/Artifact <</Type /Pagination /Subtype /Watermark>> BDC
 q 0.88 g
-");
+",
+            );
             write::num(&mut out, size * c);
             out.push(b' ');
             write::num(&mut out, size * s);
@@ -202,15 +204,21 @@ q 0.88 g
             write::num(&mut out, x0);
             out.push(b' ');
             write::num(&mut out, y0);
-            out.extend_from_slice(b" cm
-");
+            out.extend_from_slice(
+                b" cm
+",
+            );
             w.outlines(&mut out, Role::Heading1, "草稿");
-            out.extend_from_slice(b"Q
+            out.extend_from_slice(
+                b"Q
 EMC
-");
+",
+            );
         }
-        out.extend_from_slice(b"0 G 0.5 w
-");
+        out.extend_from_slice(
+            b"0 G 0.5 w
+",
+        );
         let mut any_line = false;
         for item in &page.items {
             if let Item::Line { x1, y1, x2, y2 } = item {
@@ -223,17 +231,23 @@ EMC
                 write::num(&mut out, c);
                 out.push(b' ');
                 write::num(&mut out, d);
-                out.extend_from_slice(b" l
-");
+                out.extend_from_slice(
+                    b" l
+",
+                );
                 any_line = true;
             }
         }
         if any_line {
-            out.extend_from_slice(b"S
-");
+            out.extend_from_slice(
+                b"S
+",
+            );
         }
-        out.extend_from_slice(b"0 g
-");
+        out.extend_from_slice(
+            b"0 g
+",
+        );
         w.begin_text(&mut out);
         for item in &page.items {
             if let Item::Text { x, y, size, role, text, spacing } = item {

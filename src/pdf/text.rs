@@ -311,8 +311,8 @@ fn shape_cost(widths: &[f32], width: f32) -> f32 {
     let up = widths.windows(2).all(|p| p[1] >= p[0] - tol);
     let down = widths.windows(2).all(|p| p[1] <= p[0] + tol);
     let peak = widths.iter().enumerate().fold(0, |m, (i, &x)| if x > widths[m] { i } else { m });
-    let diamond = widths[..=peak].windows(2).all(|p| p[1] >= p[0] - tol)
-        && widths[peak..].windows(2).all(|p| p[1] <= p[0] + tol);
+    let diamond =
+        widths[..=peak].windows(2).all(|p| p[1] >= p[0] - tol) && widths[peak..].windows(2).all(|p| p[1] <= p[0] + tol);
     let shape = if up || down || diamond { 0.0 } else { 1.0 };
     // A single-word last line is as bad as an hourglass.
     (max - min) / width + shape
@@ -342,7 +342,9 @@ mod tests {
     fn regression_two_closing_marks_in_a_row_never_start_a_line() {
         // The seed: 「》,并在市政府网站…」 started a line.
         for width in 5..20 {
-            for text in ["按照《条例》,并在市政府网站公开", "报告如下：“已公开。”其后", "（见附件）。另有", "这样……”的说法"] {
+            for text in
+                ["按照《条例》,并在市政府网站公开", "报告如下：“已公开。”其后", "（见附件）。另有", "这样……”的说法"]
+            {
                 for l in lines(text, width as f32) {
                     let first = l.chars().next().unwrap();
                     assert!(!"。，、；：）》」』】〕〗〉”’,.;:!?)…".contains(first), "{text} at {width}: line {l}");
@@ -387,7 +389,10 @@ mod tests {
     #[test]
     fn regression_a_long_unit_name_breaks_the_title_between_words() {
         let fonts = FontSet::bundled().unwrap();
-        let parts = ["中共黔西南布依族苗族自治州委员会黔西南州发展和改革委员会".to_string(), "2021年政府信息公开工作年度报告".to_string()];
+        let parts = [
+            "中共黔西南布依族苗族自治州委员会黔西南州发展和改革委员会".to_string(),
+            "2021年政府信息公开工作年度报告".to_string(),
+        ];
         let got = title_lines(&fonts, &parts, 22.0, 442.0);
         assert!(got.len() >= 2, "{got:?}");
         for l in &got {

@@ -84,7 +84,15 @@ impl<'a> Writer<'a> {
 
     /// One line of text at `origin` (pt, page coordinates; angle in degrees, a multiple of 90),
     /// `spacing` pt after each character, punctuation compressed.
-    pub fn text(&mut self, out: &mut Vec<u8>, role: Role, text: &str, size: f32, spacing: f32, origin: (f32, f32, f32)) {
+    pub fn text(
+        &mut self,
+        out: &mut Vec<u8>,
+        role: Role,
+        text: &str,
+        size: f32,
+        spacing: f32,
+        origin: (f32, f32, f32),
+    ) {
         let (x0, y0, angle) = origin;
         let (sin, cos) = match angle as i32 {
             0 => (0.0, 1.0),

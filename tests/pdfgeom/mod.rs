@@ -98,8 +98,9 @@ fn parse_cmap(text: &str) -> HashMap<u32, char> {
             if parts.len() == 2
                 && let (Some(cid), Some(units)) = (hex(parts[0]), Some(parts[1].trim_matches(['<', '>'])))
             {
-                let u16s: Vec<u16> =
-                    (0..units.len() / 4).filter_map(|i| u16::from_str_radix(&units[i * 4..i * 4 + 4], 16).ok()).collect();
+                let u16s: Vec<u16> = (0..units.len() / 4)
+                    .filter_map(|i| u16::from_str_radix(&units[i * 4..i * 4 + 4], 16).ok())
+                    .collect();
                 if let Some(Ok(c)) = char::decode_utf16(u16s).next() {
                     out.insert(cid, c);
                 }
@@ -315,9 +316,10 @@ fn page(doc: &Document, id: ObjectId) -> PageGeom {
 pub fn lines(page: &PageGeom) -> Vec<TextLine> {
     let mut out: Vec<TextLine> = Vec::new();
     for g in &page.glyphs {
-        let joins = out.last().and_then(|l| l.glyphs.last()).is_some_and(|p| {
-            !g.new_piece || ((p.end.0 - g.start.0).abs() < 0.6 && (p.end.1 - g.start.1).abs() < 0.6)
-        });
+        let joins = out
+            .last()
+            .and_then(|l| l.glyphs.last())
+            .is_some_and(|p| !g.new_piece || ((p.end.0 - g.start.0).abs() < 0.6 && (p.end.1 - g.start.1).abs() < 0.6));
         match out.last_mut() {
             Some(l) if joins => {
                 l.text.push(g.ch);
