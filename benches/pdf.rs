@@ -5,11 +5,11 @@
 //! For the comparison in the README: LibreOffice converting the seed report's Word file,
 //! `time soffice --headless --convert-to pdf seed.docx`.
 
-use std::path::Path;
+#[path = "../tests/util/fixtures.rs"]
+mod fixtures;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use nianbao::pdf::{PdfOptions, export};
-use nianbao::store::csv::{self, ImportOptions};
 
 fn pdf(c: &mut Criterion) {
     let opts = PdfOptions::default();
@@ -18,11 +18,7 @@ fn pdf(c: &mut Criterion) {
         ("seed-2019.csv", "export seed report (14 pages) to PDF"),
         ("hangzhou-2021.csv", "export full gb2021 report to PDF"),
     ] {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
-        let report = match csv::read(&path, &ImportOptions::default()) {
-            Ok(d) => d.report,
-            Err(e) => panic!("fixture: {e}"),
-        };
+        let report = fixtures::report(name);
         let form = match report.form() {
             Ok(f) => f,
             Err(e) => panic!("{e}"),

@@ -3,18 +3,38 @@
 pub mod atomic;
 pub mod csv;
 pub mod draft;
+pub mod lock;
+pub mod output;
+pub mod read;
 pub mod recovery;
 pub mod settings;
+mod shape;
+pub mod templates;
 
-pub use draft::{DraftError, load, save};
+pub use draft::{DraftError, Expect, load, save, save_checked};
+pub use read::{ReadError, read_limited};
 
 use std::path::Path;
 
 /// A fingerprint of a file's content (FNV-1a), to notice that it changed on disk since it was
-/// opened or saved; `None` when it cannot be read.
+/// opened or saved; `None` when it cannot be read (or is not a draft-sized regular file).
 pub fn file_hash(path: &Path) -> Option<u64> {
-    let bytes = std::fs::read(path).ok()?;
+    let bytes = read_limited(path, draft::MAX_DRAFT_BYTES).ok()?;
     Some(bytes_hash(&bytes))
+}
+
+/// What a draft file held when it was read or saved: the length and an FNV-1a hash of its
+/// bytes. Whole-second modification times cannot tell two saves in one second apart; this can.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ContentHash {
+    len: u64,
+    fnv: u64,
+}
+
+impl ContentHash {
+    pub fn of(bytes: &[u8]) -> ContentHash {
+        ContentHash { len: bytes.len() as u64, fnv: bytes_hash(bytes) }
+    }
 }
 
 pub fn bytes_hash(bytes: &[u8]) -> u64 {
@@ -35,6 +55,18 @@ pub fn rollover_from_file(
     format: Option<&str>,
     unit: Option<&str>,
 ) -> Result<Report, String> {
+    rollover_with_warnings(path, year, format, unit).map(|(r, _)| r)
+}
+
+/// Like [`rollover_from_file`], with what the reader noticed in last year's file (control
+/// characters removed, fields or cells this version does not know), for the user to see.
+pub fn rollover_with_warnings(
+    path: &Path,
+    year: Option<i32>,
+    format: Option<&str>,
+    unit: Option<&str>,
+) -> Result<(Report, Vec<String>), String> {
+    let mut warnings = Vec::new();
     let last = if csv::is_csv_path(path) {
         // The file holds last year's figures; `--year` names this year's report.
         let opts = csv::ImportOptions { format: None, year: year.map(|y| y - 1), unit: unit.map(str::to_string) };
@@ -43,9 +75,12 @@ pub fn rollover_from_file(
             let list: Vec<String> = data.issues.iter().map(|i| i.to_string()).collect();
             return Err(format!("上年CSV中有无法识别的内容：\n  {}", list.join("\n  ")));
         }
+        warnings.extend(data.warnings.iter().map(|w| format!("上年CSV{w}")));
         data.report
     } else {
-        load(path).map_err(|e| e.to_string())?
+        let loaded = draft::load_checked(path).map_err(|e| e.to_string())?;
+        warnings.extend(loaded.warnings.iter().map(|w| format!("上年草稿：{w}")));
+        loaded.report
     };
     let year = year.unwrap_or(last.year.saturating_add(1));
     if !crate::model::report::YEARS.contains(&year) {
@@ -54,10 +89,10 @@ pub fn rollover_from_file(
     if year <= last.year {
         return Err(format!("新报告年度（{year}）应晚于上年报告（{}）", last.year));
     }
-    let format = format.map(str::to_string).unwrap_or_else(|| Template::format_for_year(year).to_string());
+    let format = format.map(str::to_string).unwrap_or_else(|| Template::format_for_year(year));
     let mut next = rollover::roll_over(&last, year, &format).map_err(|e| e.to_string())?;
     if let Some(u) = unit {
         next.unit.name = u.to_string();
     }
-    Ok(next)
+    Ok((next, warnings))
 }

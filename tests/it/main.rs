@@ -1,0 +1,27 @@
+//! The integration tests, one binary (as ripgrep does): the model, drafts, CSV, roll-over, the
+//! command line (the real binary), the crash test and the PDF. The window has its own binary
+//! (`tests/gui`).
+
+#[path = "../util/fixtures.rs"]
+mod fixtures;
+#[path = "../util/run.rs"]
+mod run;
+
+mod cli;
+mod concurrency;
+mod crash;
+mod drafts;
+mod fulldisk;
+mod hostile;
+mod never_lose_work;
+#[cfg(feature = "pdf")]
+mod pdf;
+#[cfg(feature = "pdf")]
+mod pdf_layout;
+#[cfg(feature = "pdf")]
+mod pdfgeom;
+mod properties;
+mod rollover;
+mod rules;
+mod templates;
+mod values;
