@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use crate::pdfgeom::{PageGeom, TextLine};
+use crate::pdfgeom::{self, PageGeom, TextLine};
 use nianbao::model::Report;
 use nianbao::pdf::fonts::FontSources;
 use nianbao::pdf::{PdfOptions, export_with};
