@@ -31,8 +31,9 @@ pub const USAGE: &str = "\
                                             以上年已公开表格（长格式CSV）为参考新建
   nianbao check 文件(.ron|.csv) [--json] [--format F] [--year Y]
                                             检查全部勾稽关系；退出码 0 无错误，1 有错误，2 文件无法读取
-  nianbao export 草稿.ron -o 报告.pdf [--final] [--force]
-                                            导出可打印的PDF（有错误时加“草稿”水印，除非 --final）
+  nianbao export 草稿.ron -o 报告.pdf [--final] [--date-by-hand] [--fonts] [--force]
+                                            导出可打印的PDF（有错误时加“草稿”水印，除非 --final；
+                                            --date-by-hand 未填落款日期时留空手写；--fonts 列出各部分所用字体）
   nianbao export-csv 草稿.ron -o 表格.csv [--force]
                                             导出长格式CSV（表,行,列,值）
                                             已存在的文件只在加 --force 时覆盖；输入文件本身从不覆盖
@@ -56,6 +57,10 @@ struct Args {
     from: Option<PathBuf>,
     json: bool,
     final_export: bool,
+    /// The 落款 date line left blank for hand-writing (export).
+    date_by_hand: bool,
+    /// List which face each part of the PDF uses (export).
+    list_fonts: bool,
     force: bool,
     templates: Option<PathBuf>,
 }
@@ -88,6 +93,8 @@ fn parse_args(args: &[&OsStr]) -> Result<Args, String> {
             "--templates" => a.templates = Some(PathBuf::from(value(name)?)),
             "--json" => a.json = true,
             "--final" => a.final_export = true,
+            "--date-by-hand" => a.date_by_hand = true,
+            "--fonts" => a.list_fonts = true,
             "--force" => a.force = true,
             s if s.starts_with('-') && s.len() > 1 => return Err(format!("未知的选项“{s}”")),
             _ => a.positional.push(PathBuf::from(arg)),
@@ -358,7 +365,8 @@ fn cmd_export(a: &Args, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
     let path = output(a)?;
     // Refused before the work of making the PDF.
     workflow::guard_output(path, &[input.as_path()], Purpose::Export, a.force)?;
-    let report = workflow::open_draft(&input)?;
+    let mut report = workflow::open_draft(&input)?;
+    report.options.date_by_hand |= a.date_by_hand;
     let form = report.form().map_err(CliError::unreadable)?;
     // The same font choices as the window (settings), when there are any.
     let fonts = crate::store::settings::settings_path()
@@ -371,6 +379,11 @@ fn cmd_export(a: &Args, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
         err.line(&format!("注意：{w}"));
     }
     out.line(&format!("已导出PDF（{}页）：{}", pdf.pages, path.display()));
+    if a.list_fonts {
+        for face in crate::pdf::fonts::role_faces(&opts.fonts) {
+            out.line(&format!("字体：{} — {}", face.role.label(), face.describe()));
+        }
+    }
     Ok(EXIT_OK)
 }
 

@@ -2,6 +2,7 @@
 //! No UI, no PDF, no file I/O here (design principle 2).
 
 pub mod labels;
+pub mod punct;
 pub mod report;
 pub mod rollover;
 pub mod rules;

@@ -772,7 +772,8 @@ impl Eval<'_> {
             let f = self.finding(rule, None, vec![], "未填写机关全称（用于标题和落款）".into());
             out.push(f.at(Target::Unit(UNIT_NAME.into())));
         }
-        if self.report.options.signature_block && self.report.signed_on.is_none() {
+        let by_hand = self.report.options.date_by_hand;
+        if self.report.options.signature_block && self.report.signed_on.is_none() && !by_hand {
             let f = self.finding(rule, None, vec![], "未填写落款日期".into());
             out.push(f.at(Target::Unit(SIGNED_ON.into())));
         }

@@ -397,6 +397,7 @@ impl NianbaoApp {
             (Command::Quit, _) => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             (Command::Undo, _) => self.undo(),
             (Command::Redo, _) => self.redo(),
+            (Command::NormalizePunctuation, _) => self.normalize_punctuation(),
             (Command::ShowPrevious, _) => self.grid.show_prev = !self.grid.show_prev,
             (Command::ZoomIn, _) => ctx.set_zoom_factor(command::zoom_step(ctx.zoom_factor(), true)),
             (Command::ZoomOut, _) => ctx.set_zoom_factor(command::zoom_step(ctx.zoom_factor(), false)),
@@ -800,6 +801,15 @@ impl NianbaoApp {
         }
     }
 
+    /// 标点规范化 over every text of the report, as one undo step.
+    pub fn normalize_punctuation(&mut self) {
+        let Some(doc) = self.doc.as_mut() else { return };
+        match doc.normalize_punctuation() {
+            0 => self.info("没有需要规范的标点"),
+            n => self.info(format!("已将{n}处文字中的半角标点改为全角（可撤销）")),
+        }
+    }
+
     pub fn redo(&mut self) {
         let Some(doc) = self.doc.as_mut() else { return };
         match doc.redo() {
@@ -1068,8 +1078,8 @@ fn export_notes(doc: &Document) -> Vec<String> {
     if !empty.is_empty() {
         notes.push(format!("{}没有内容，打印出来只有标题。", empty.join("、")));
     }
-    if r.options.signature_block && r.signed_on.is_none() {
-        notes.push("落款没有日期：日期一行将留空（可在“基本信息”中填写落款日期）。".to_string());
+    if let Some(w) = crate::document::date_warning(r) {
+        notes.push(format!("{w}。未填写日期的PDF带“草稿”标记。"));
     }
     notes
 }

@@ -234,4 +234,34 @@ fn a_users_template_works_in_every_subcommand_from_the_folder_or_with_templates(
     let o = nianbao_in(config.path(), &["check", "--templates", "/nonexistent/模板", d]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("无法读取模板文件夹"), "{}", stderr(&o));
+
+#[cfg(feature = "pdf")]
+#[test]
+fn export_warns_of_a_missing_signature_date_unless_left_for_hand_writing_and_lists_the_faces() {
+    let dir = tempfile::tempdir().unwrap();
+    let draft = tmp(&dir, "hz.ron");
+    let o = nianbao(&["import", &fixture("hangzhou-2021.csv"), "-o", draft.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut report = nianbao::store::load(&draft).unwrap();
+    report.signed_on = None;
+    nianbao::store::save(&draft, &report).unwrap();
+    let pdf = tmp(&dir, "hz.pdf");
+    let o = nianbao(&["export", draft.to_str().unwrap(), "-o", pdf.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("注意：落款没有成文日期"), "{}", stderr(&o));
+    let o = nianbao(&[
+        "export",
+        draft.to_str().unwrap(),
+        "-o",
+        pdf.to_str().unwrap(),
+        "--force",
+        "--date-by-hand",
+        "--fonts",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("成文日期"), "{}", stderr(&o));
+    let out = stdout(&o);
+    for role in nianbao::pdf::fonts::Role::ALL {
+        assert!(out.contains(&format!("字体：{} — ", role.label())), "{out}");
+    }
 }

@@ -16,6 +16,10 @@ mod hostile;
 mod never_lose_work;
 #[cfg(feature = "pdf")]
 mod pdf;
+#[cfg(feature = "pdf")]
+mod pdf_layout;
+#[cfg(feature = "pdf")]
+mod pdfgeom;
 mod properties;
 mod rollover;
 mod rules;
