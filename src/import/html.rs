@@ -180,23 +180,36 @@ fn content_root(root: NodeRef<'_, Node>) -> NodeRef<'_, Node> {
         let below: usize = n.children().map(|c| signal.get(&c.id()).copied().unwrap_or(0)).sum();
         signal.insert(n.id(), own + below);
     }
-    let total = signal.get(&root.id()).copied().unwrap_or(0);
-    if total == 0 {
+    let get = |n: &NodeRef<'_, Node>| signal.get(&n.id()).copied().unwrap_or(0);
+    if get(&root) == 0 {
         return root;
     }
     let mut node = root;
     loop {
-        let best = node
-            .children()
-            .filter(|c| c.value().is_element())
-            .max_by_key(|c| signal.get(&c.id()).copied().unwrap_or(0));
+        let here = get(&node);
+        let best = node.children().filter(|c| c.value().is_element()).max_by_key(|c| get(c));
         match best {
-            Some(c) if signal.get(&c.id()).copied().unwrap_or(0) * 10 >= total * 9 => node = c,
+            Some(c) if get(&c) * 4 >= here * 3 => node = c,
             _ => break,
         }
     }
-    // The title often sits just above the article body: take the parent if it adds only a
-    // heading and a little more.
+    // The title often sits just above the article body: climb while the parent holds a title
+    // the chosen element lacks.
+    for _ in 0..3 {
+        let has_title = |n: NodeRef<'_, Node>| {
+            n.descendants()
+                .filter(|d| element_name(d).is_some_and(|x| matches!(x, "h1" | "h2" | "h3" | "p" | "div" | "td" | "span" | "strong" | "b")))
+                .take(400)
+                .any(|d| {
+                    let t = clean_text(&text_of(d));
+                    t.chars().count() <= 90 && super::recognize::parse_title(&t).is_some()
+                })
+        };
+        match node.parent() {
+            Some(p) if p.value().is_element() && !has_title(node) && has_title(p) => node = p,
+            _ => break,
+        }
+    }
     node
 }
 

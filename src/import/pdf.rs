@@ -1077,18 +1077,171 @@ fn grid_table(grid: &Grid, texts: &HashMap<usize, Vec<&Glyph>>) -> Table {
     Table { rows }
 }
 
-/// Lines to paragraphs: a new paragraph at an indented first line, after a line that ends well
-/// before the right margin, or after a wider gap. Lines with several columns form tables
-/// (a table drawn without borders); short fragments between such lines are parts of their
-/// labels.
+/// Lines to blocks: ruled tables as they are; runs of lines with columns of numbers as tables
+/// drawn without borders ([`borderless`]); the rest as paragraphs — a new one at an indented
+/// first line, after a line that ends well before the right margin, or after a wider gap.
 fn paragraphs(items: Vec<Item>) -> Vec<Block> {
     let lines: Vec<&Line> = items.iter().filter_map(|i| if let Item::Line(l) = i { Some(l) } else { None }).collect();
     let left = lines.iter().map(|l| l.x0).fold(f32::MAX, f32::min);
     let right = lines.iter().map(|l| l.x1).fold(f32::MIN, f32::max);
     let mut blocks: Vec<Block> = Vec::new();
+    let mut run: Vec<&Line> = Vec::new();
+    for item in &items {
+        match item {
+            Item::Table(_, t) => {
+                text_run(&run, left, right, &mut blocks);
+                run.clear();
+                blocks.push(Block::Table(t.clone()));
+            }
+            Item::Line(l) => run.push(l),
+        }
+    }
+    text_run(&run, left, right, &mut blocks);
+    blocks
+}
+
+fn is_tabular(l: &Line) -> bool {
+    let values = l.chunks.iter().filter(|c| super::recognize::is_value_like(&c.2)).count();
+    values >= 1 && l.chunks.len() >= 2 && super::recognize::is_value_like(&l.chunks[l.chunks.len() - 1].2)
+        && (values >= 2 || l.chunks.len() >= 3)
+}
+
+fn is_prose(l: &Line) -> bool {
+    !is_tabular(l) && (l.text.chars().count() > 16 || l.text.contains('。'))
+}
+
+/// Consecutive text lines: regions of tabular lines become tables, the rest paragraphs.
+fn text_run(lines: &[&Line], left: f32, right: f32, blocks: &mut Vec<Block>) {
+    let mut i = 0;
+    let mut prose: Vec<&Line> = Vec::new();
+    while i < lines.len() {
+        // A region: non-prose lines without a wide gap, holding at least two tabular lines.
+        let mut j = i;
+        while j < lines.len() && !is_prose(lines[j]) && (j == i || lines[j - 1].y - lines[j].y <= lines[j].size.max(8.0) * 3.5) {
+            j += 1;
+        }
+        let tabular = lines[i..j].iter().filter(|l| is_tabular(l)).count();
+        if j > i && tabular >= 2 {
+            paragraph_lines(&prose, left, right, blocks);
+            prose.clear();
+            let (table, outside) = borderless(&lines[i..j]);
+            let (before, after): (Vec<&Line>, Vec<&Line>) = outside.into_iter().partition(|l| l.y > table.1);
+            paragraph_lines(&before, left, right, blocks);
+            blocks.push(Block::Table(table.0));
+            prose = after;
+            i = j;
+        } else {
+            prose.push(lines[i]);
+            i += 1;
+        }
+    }
+    paragraph_lines(&prose, left, right, blocks);
+}
+
+/// A table drawn without borders: each tabular line is a row; short lines near it (a label
+/// wrapped over several lines, the characters of a vertical merged label) join the label cell
+/// above or below which they lie; values are put in columns found from all rows, so a blank
+/// cell stays a blank in its column. Returns the table with its top y, and the lines that
+/// belong to no row.
+fn borderless<'a>(region: &[&'a Line]) -> ((Table, f32), Vec<&'a Line>) {
+    let tab: Vec<usize> = (0..region.len()).filter(|&k| is_tabular(region[k])).collect();
+    let (first, last) = (tab[0], tab[tab.len() - 1]);
+    // Rows: label chunks (text, x0, x1) and value chunks.
+    struct Row {
+        y: f32,
+        labels: Vec<(String, f32, f32)>,
+        values: Vec<(String, f32)>,
+    }
+    let mut rows: Vec<Row> = tab
+        .iter()
+        .map(|&k| {
+            let l = region[k];
+            let split = l.chunks.iter().rposition(|c| !super::recognize::is_value_like(&c.2)).map_or(0, |p| p + 1);
+            Row {
+                y: l.y,
+                labels: l.chunks[..split].iter().map(|c| (c.2.clone(), c.0, c.1)).collect(),
+                values: l.chunks[split..].iter().map(|c| (c.2.clone(), (c.0 + c.1) / 2.0)).collect(),
+            }
+        })
+        .collect();
+    let mut outside = Vec::new();
+    for (k, l) in region.iter().enumerate() {
+        if is_tabular(l) {
+            continue;
+        }
+        let within = k > first && k < last;
+        let mut used = false;
+        for (x0, x1, text) in &l.chunks {
+            // The nearest row by height, if close enough, whose labels this lies above or below.
+            let Some((ri, dist)) =
+                rows.iter().enumerate().map(|(ri, r)| (ri, (r.y - l.y).abs())).min_by(|a, b| a.1.total_cmp(&b.1))
+            else {
+                continue;
+            };
+            if dist > l.size.max(6.0) * 1.7 {
+                continue;
+            }
+            let row = &mut rows[ri];
+            let first_value = row.values.first().map_or(f32::MAX, |v| v.1);
+            if *x0 >= first_value {
+                used = true; // a header word over a value column
+                continue;
+            }
+            let above = l.y > row.y;
+            let overlap = |a: &(String, f32, f32)| (x1.min(a.2) - x0.max(a.1)).max(0.0);
+            let best = (0..row.labels.len()).max_by(|&a, &b| overlap(&row.labels[a]).total_cmp(&overlap(&row.labels[b])));
+            let target = match best {
+                Some(b) if overlap(&row.labels[b]) > 0.0 => b,
+                Some(_) => row.labels.len() - 1,
+                None => {
+                    row.labels.push((String::new(), *x0, *x1));
+                    0
+                }
+            };
+            let cell = &mut row.labels[target];
+            if above {
+                cell.0 = format!("{text}{}", cell.0);
+            } else {
+                cell.0.push_str(text);
+            }
+            cell.1 = cell.1.min(*x0);
+            cell.2 = cell.2.max(*x1);
+            used = true;
+        }
+        if !used && !within {
+            outside.push(*l);
+        }
+    }
+    // Value columns from all rows.
+    let size = region.iter().map(|l| l.size).fold(0.0, f32::max).max(6.0);
+    let centres = cluster(rows.iter().flat_map(|r| r.values.iter().map(|v| v.1)).collect(), size * 1.2);
+    let table = Table {
+        rows: rows
+            .iter()
+            .map(|r| {
+                let mut cells: Vec<Cell> = r.labels.iter().map(|l| Cell::new(clean_text(&l.0))).collect();
+                let cols: Vec<Option<usize>> =
+                    r.values.iter().map(|v| centres.iter().position(|c| (c - v.1).abs() <= size * 1.2)).collect();
+                let lo = cols.iter().flatten().min().copied().unwrap_or(0);
+                let hi = cols.iter().flatten().max().copied().unwrap_or(0);
+                let mut slots = vec![String::new(); hi + 1 - lo];
+                for (v, c) in r.values.iter().zip(&cols) {
+                    if let Some(c) = c {
+                        slots[c - lo] = clean_text(&v.0);
+                    }
+                }
+                cells.extend(slots.into_iter().map(Cell::new));
+                cells
+            })
+            .collect(),
+    };
+    let top = rows.first().map_or(0.0, |r| r.y);
+    ((table, top), outside)
+}
+
+fn paragraph_lines(lines: &[&Line], left: f32, right: f32, blocks: &mut Vec<Block>) {
     let mut para = String::new();
     let mut prev: Option<&Line> = None;
-    let mut loose: Table = Table::default();
     let flush = |para: &mut String, blocks: &mut Vec<Block>| {
         let t = clean_text(para);
         para.clear();
@@ -1096,60 +1249,24 @@ fn paragraphs(items: Vec<Item>) -> Vec<Block> {
             blocks.push(Block::Para(t));
         }
     };
-    for item in &items {
-        match item {
-            Item::Table(_, t) => {
-                flush(&mut para, &mut blocks);
-                if !loose.rows.is_empty() {
-                    blocks.push(Block::Table(std::mem::take(&mut loose)));
-                }
-                blocks.push(Block::Table(t.clone()));
-                prev = None;
+    for l in lines {
+        let new_para = match prev {
+            None => true,
+            Some(p) => {
+                let gap = p.y - l.y;
+                let indented = l.x0 > left + l.size * 1.2;
+                let short_prev = p.x1 < right - p.size * 2.5;
+                indented || short_prev || gap > p.size * 2.2 || (l.size - p.size).abs() > 1.0
             }
-            Item::Line(l) => {
-                let tabular = l.chunks.len() >= 3 && l.chunks.iter().skip(1).any(|c| super::recognize::is_value_like(&c.2));
-                if tabular {
-                    flush(&mut para, &mut blocks);
-                    loose.rows.push(l.chunks.iter().map(|c| Cell::new(clean_text(&c.2))).collect());
-                    prev = None;
-                    continue;
-                }
-                if !loose.rows.is_empty() && l.text.chars().count() <= 16 && !l.text.contains('。') {
-                    // A wrapped piece of a label of a borderless table row: joined to the row
-                    // it lies under when it starts in that row's first column.
-                    if let Some(row) = loose.rows.last_mut()
-                        && let Some(first) = row.first_mut()
-                    {
-                        first.text.push_str(&clean_text(&l.text));
-                    }
-                    continue;
-                }
-                if !loose.rows.is_empty() {
-                    blocks.push(Block::Table(std::mem::take(&mut loose)));
-                }
-                let new_para = match prev {
-                    None => true,
-                    Some(p) => {
-                        let gap = p.y - l.y;
-                        let indented = l.x0 > left + l.size * 1.2;
-                        let short_prev = p.x1 < right - p.size * 2.5;
-                        indented || short_prev || gap > p.size * 2.2 || (l.size - p.size).abs() > 1.0
-                    }
-                };
-                if new_para {
-                    flush(&mut para, &mut blocks);
-                }
-                para.push_str(&l.text.replace('\t', " "));
-                para.push(' ');
-                prev = Some(l);
-            }
+        };
+        if new_para {
+            flush(&mut para, blocks);
         }
+        para.push_str(&l.text.replace('\t', " "));
+        para.push(' ');
+        prev = Some(l);
     }
-    flush(&mut para, &mut blocks);
-    if !loose.rows.is_empty() {
-        blocks.push(Block::Table(loose));
-    }
-    blocks
+    flush(&mut para, blocks);
 }
 
 #[cfg(test)]

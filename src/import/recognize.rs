@@ -240,11 +240,17 @@ fn assign_row(cat: &Catalog, cells: &[GridCell], context: &mut Option<usize>, a:
     }
     if label_texts.is_empty() {
         // Numbers only: a printed row without labels (表四).
-        let candidates: Vec<&(usize, Vec<CellIx>)> = cat
+        let mut candidates: Vec<&(usize, Vec<CellIx>)> = cat
             .unlabelled
             .iter()
             .filter(|(t, cells)| cells.len() == values.len() && context.is_none_or(|c| c == *t))
             .collect();
+        if candidates.is_empty() && has_number {
+            // Fewer numbers than the row has cells (blank cells lost in copying): only in the
+            // table being read, left to right, with a note.
+            candidates =
+                cat.unlabelled.iter().filter(|(t, cells)| cells.len() > values.len() && *context == Some(*t)).collect();
+        }
         if let [(t, target)] = candidates.as_slice() {
             put_values(form, target, &values, a, "");
             a.matched += 1;
@@ -449,13 +455,14 @@ pub fn is_noise(p: &str) -> bool {
 }
 
 #[derive(Debug, Default)]
-struct TitleInfo {
+pub(crate) struct TitleInfo {
     year: Option<i32>,
     unit: String,
     pattern: TitlePattern,
 }
 
-fn parse_title(title: &str) -> Option<TitleInfo> {
+/// Year, unit and pattern of a report title (`…2023年政府信息公开工作年度报告`).
+pub(crate) fn parse_title(title: &str) -> Option<TitleInfo> {
     let t: String = title.chars().filter(|c| !c.is_whitespace()).collect();
     let c = TITLE.captures(&t)?;
     let year = c.name("y").and_then(|m| m.as_str().parse().ok());
@@ -560,8 +567,16 @@ struct Sections {
     notes: Vec<ImportNote>,
 }
 
-fn read_sections(form: &Form, doc: &Document, skip: &HashSet<usize>) -> Sections {
+fn read_sections(form: &Form, doc: &Document, skip: &HashSet<usize>, end: Option<usize>) -> Sections {
     let defs = &form.template.sections;
+    // Table headers and labels that came out as lines of text (pasted text, borderless PDFs)
+    // are no part of a section.
+    let fixed: HashSet<String> = form
+        .tables
+        .iter()
+        .flat_map(|t| t.def.rows.iter().flat_map(|r| r.cells.iter().map(|c| fold(&c.text))))
+        .filter(|t| !t.is_empty())
+        .collect();
     let mut s = Sections { texts: BTreeMap::new(), opening: Vec::new(), ending: Vec::new(), found: Vec::new(), notes: Vec::new() };
     let mut current: Option<usize> = None; // section index
     let mut sub: Option<String> = None; // subsection key
@@ -569,7 +584,11 @@ fn read_sections(form: &Form, doc: &Document, skip: &HashSet<usize>) -> Sections
     let mut annex_zone = false;
     for (bi, block) in doc.blocks.iter().enumerate() {
         let Block::Para(p) = block else { continue };
-        if skip.contains(&bi) || is_noise(p) {
+        // After the 落款 comes the site's footer, never the report.
+        if end.is_some_and(|e| bi > e) {
+            break;
+        }
+        if skip.contains(&bi) || is_noise(p) || fixed.contains(&fold(p)) {
             continue;
         }
         let start = current.map_or(0, |c| c + 1);
@@ -732,6 +751,7 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
 
     // 落款: the last short name-and-date (or date after a name line) near the end.
     let mut signature: Option<(Date, String)> = None;
+    let mut signature_at: Option<usize> = None;
     for (n, &(bi, p)) in paras.iter().enumerate().rev() {
         let Some((date, before)) = signature_date(p) else { continue };
         let mut name = before;
@@ -749,6 +769,7 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
         }
         skip.extend(used);
         signature = Some((date, name));
+        signature_at = Some(bi);
         break;
     }
 
@@ -792,7 +813,7 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
         .collect();
     let form = Form::builtin(&format, &kept_annexes)?;
 
-    let sections = read_sections(&form, doc, &skip);
+    let sections = read_sections(&form, doc, &skip, signature_at);
     let main_tables_found = assignment.tables_seen.iter().any(|&t| full.tables[t].template == format);
     if !main_tables_found && sections.found.is_empty() {
         return Err(ImportError::NoReport);
@@ -836,7 +857,8 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
         assigned.insert(id.clone());
         if cell.is_input() {
             report.set_cell(id, &v.text);
-        } else if !v.text.trim().is_empty() {
+        } else {
+            // A total printed blank is kept too: the checks say it should not be.
             published.insert(id.clone(), v.text.clone());
         }
         if let Some(n) = &v.note {
