@@ -62,7 +62,10 @@ fn disclosed_and_partly_disclosed_counts_and_review_cases_are_checked() {
     cells.extend([("t4.rv.keep", "1"), ("t4.rv.pend", "1"), ("t4.ld.fix", "1")]);
     let text = "其中予以公开4件，部分公开2件。因政府信息公开被申请行政复议2件，提起行政诉讼共3件。";
     let r = report(&cells, "s4", text);
-    let mut rules: Vec<String> = tx(&r).into_iter().map(|f| format!("{}:{}≠{}", f.rule, f.left.unwrap_or_default(), f.right.unwrap_or_default())).collect();
+    let mut rules: Vec<String> = tx(&r)
+        .into_iter()
+        .map(|f| format!("{}:{}≠{}", f.rule, f.left.unwrap_or_default(), f.right.unwrap_or_default()))
+        .collect();
     rules.sort();
     assert_eq!(rules, vec!["TX-06:2≠1", "TX-08:3≠1"]);
 }

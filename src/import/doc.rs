@@ -149,7 +149,11 @@ mod tests {
     fn spans_resolve_like_an_html_table() {
         let t = Table {
             rows: vec![
-                vec![Cell::spanning("三、本年度办理结果", 3, 1), Cell::spanning("（一）予以公开", 1, 2), Cell::new("5")],
+                vec![
+                    Cell::spanning("三、本年度办理结果", 3, 1),
+                    Cell::spanning("（一）予以公开", 1, 2),
+                    Cell::new("5"),
+                ],
                 vec![Cell::spanning("（三）不予公开", 2, 1), Cell::new("1.属于国家秘密"), Cell::new("0")],
                 vec![Cell::new("2.其他法律行政法规禁止公开"), Cell::new("1")],
             ],
@@ -157,7 +161,15 @@ mod tests {
         let g = t.grid();
         let texts: Vec<Vec<(&str, bool)>> =
             g.iter().map(|r| r.cells.iter().map(|c| (c.text.as_str(), c.inherited)).collect()).collect();
-        assert_eq!(texts[2], vec![("三、本年度办理结果", true), ("（三）不予公开", true), ("2.其他法律行政法规禁止公开", false), ("1", false)]);
+        assert_eq!(
+            texts[2],
+            vec![
+                ("三、本年度办理结果", true),
+                ("（三）不予公开", true),
+                ("2.其他法律行政法规禁止公开", false),
+                ("1", false)
+            ]
+        );
         assert_eq!(g[0].cells[1].cols, 2);
     }
 

@@ -61,7 +61,8 @@ pub fn read(bytes: &[u8]) -> Result<Document, ImportError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ImportError::Broken(e.to_string()))?;
     let mut budget = MAX_UNZIPPED_BYTES;
     let main = main_part(&mut archive, &mut budget)?.unwrap_or_else(|| "word/document.xml".to_string());
-    let xml = part(&mut archive, &main, &mut budget)?.ok_or_else(|| ImportError::Broken("缺少 word/document.xml".into()))?;
+    let xml =
+        part(&mut archive, &main, &mut budget)?.ok_or_else(|| ImportError::Broken("缺少 word/document.xml".into()))?;
     let mut doc = parse_document_xml(&xml)?;
     if let Some(core) = part(&mut archive, "docProps/core.xml", &mut budget)? {
         doc.title = core_title(&core);
@@ -312,7 +313,9 @@ pub fn parse_document_xml(xml: &str) -> Result<Document, ImportError> {
                         if let Ok(Some(c)) = r.resolve_char_ref() {
                             p.push(c);
                         }
-                    } else if let Some(s) = quick_xml::escape::resolve_predefined_entity(&r.decode().unwrap_or_default()) {
+                    } else if let Some(s) =
+                        quick_xml::escape::resolve_predefined_entity(&r.decode().unwrap_or_default())
+                    {
                         p.push_str(s);
                     }
                 }
@@ -424,7 +427,9 @@ mod tests {
 
     #[test]
     fn line_breaks_split_the_signature_block() {
-        let xml = format!(r#"<w:document {W}><w:body><w:p><w:r><w:t>兴义市应急管理局</w:t><w:br/><w:t>2020年1月19日</w:t></w:r></w:p></w:body></w:document>"#);
+        let xml = format!(
+            r#"<w:document {W}><w:body><w:p><w:r><w:t>兴义市应急管理局</w:t><w:br/><w:t>2020年1月19日</w:t></w:r></w:p></w:body></w:document>"#
+        );
         let doc = parse_document_xml(&xml).unwrap();
         assert_eq!(doc.blocks, vec![Block::Para("兴义市应急管理局".into()), Block::Para("2020年1月19日".into())]);
     }

@@ -84,7 +84,9 @@ pub enum ImportError {
     TooLarge { size: u64 },
     #[error("这是{}，无法直接导入：请在WPS或Word中另存为.docx后再导入", .0.label())]
     Legacy(SourceKind),
-    #[error("这是Excel工作簿（.xlsx），无法直接导入：请导入报告的Word文件、网页或PDF，或在Excel/WPS中另存为长格式CSV（表,行,列,值）")]
+    #[error(
+        "这是Excel工作簿（.xlsx），无法直接导入：请导入报告的Word文件、网页或PDF，或在Excel/WPS中另存为长格式CSV（表,行,列,值）"
+    )]
     Workbook,
     #[error("这是OFD版式文件，暂不能导入：请用OFD阅读器或WPS另存为PDF（或导入报告的Word文件）后再导入")]
     Ofd,

@@ -29,7 +29,8 @@ const MAX_FORM_DEPTH: usize = 6;
 
 /// Reads a PDF's text layer.
 pub fn read(bytes: &[u8]) -> Result<Document, ImportError> {
-    let options = lopdf::LoadOptions { max_decompressed_size: Some(super::MAX_UNZIPPED_BYTES as usize), ..Default::default() };
+    let options =
+        lopdf::LoadOptions { max_decompressed_size: Some(super::MAX_UNZIPPED_BYTES as usize), ..Default::default() };
     let doc = lopdf::Document::load_mem_with_options(bytes, options).map_err(|e| match e {
         lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword => ImportError::Encrypted,
         other if super::find(bytes, b"/Encrypt").is_some() => {
@@ -38,6 +39,10 @@ pub fn read(bytes: &[u8]) -> Result<Document, ImportError> {
         }
         other => ImportError::Broken(other.to_string()),
     })?;
+    // Opened without its password, the text stays encrypted: refuse rather than read noise.
+    if doc.trailer.get(b"Encrypt").is_ok() {
+        return Err(ImportError::Encrypted);
+    }
     let mut out = Document { title: info_title(&doc), blocks: Vec::new() };
     let mut stats = Stats::default();
     let mut fonts = FontCache::default();
@@ -69,7 +74,8 @@ fn info_title(doc: &lopdf::Document) -> Option<String> {
 /// A PDF text string: UTF-16BE with BOM, else PDFDocEncoding (Latin-1 near enough).
 fn decode_text_string(b: &[u8]) -> String {
     if b.starts_with(&[0xFE, 0xFF]) {
-        let units: Vec<u16> = b[2..].chunks(2).filter(|c| c.len() == 2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+        let units: Vec<u16> =
+            b[2..].chunks(2).filter(|c| c.len() == 2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
         return String::from_utf16_lossy(&units);
     }
     b.iter().map(|&c| c as char).collect()
@@ -291,8 +297,12 @@ fn glyph_name_text(name: &[u8]) -> Option<String> {
     let n = std::str::from_utf8(name).ok()?;
     let base = n.split('.').next().unwrap_or(n);
     if let Some(hex) = base.strip_prefix("uni").filter(|h| h.len() >= 4) {
-        let units: Vec<u16> =
-            hex.as_bytes().chunks(4).filter_map(|c| std::str::from_utf8(c).ok()).filter_map(|c| u16::from_str_radix(c, 16).ok()).collect();
+        let units: Vec<u16> = hex
+            .as_bytes()
+            .chunks(4)
+            .filter_map(|c| std::str::from_utf8(c).ok())
+            .filter_map(|c| u16::from_str_radix(c, 16).ok())
+            .collect();
         return Some(String::from_utf16_lossy(&units));
     }
     if let Some(hex) = base.strip_prefix('u').filter(|h| (4..=6).contains(&h.len()))
@@ -301,12 +311,39 @@ fn glyph_name_text(name: &[u8]) -> Option<String> {
         return char::from_u32(v).map(String::from);
     }
     const NAMES: &[(&str, &str)] = &[
-        ("zero", "0"), ("one", "1"), ("two", "2"), ("three", "3"), ("four", "4"), ("five", "5"), ("six", "6"),
-        ("seven", "7"), ("eight", "8"), ("nine", "9"), ("space", " "), ("period", "."), ("comma", ","),
-        ("hyphen", "-"), ("minus", "-"), ("plus", "+"), ("slash", "/"), ("colon", ":"), ("semicolon", ";"),
-        ("parenleft", "("), ("parenright", ")"), ("percent", "%"), ("endash", "–"), ("emdash", "—"),
-        ("quotedbl", "\""), ("quotesingle", "'"), ("underscore", "_"), ("at", "@"), ("ampersand", "&"),
-        ("numbersign", "#"), ("equal", "="), ("bracketleft", "["), ("bracketright", "]"),
+        ("zero", "0"),
+        ("one", "1"),
+        ("two", "2"),
+        ("three", "3"),
+        ("four", "4"),
+        ("five", "5"),
+        ("six", "6"),
+        ("seven", "7"),
+        ("eight", "8"),
+        ("nine", "9"),
+        ("space", " "),
+        ("period", "."),
+        ("comma", ","),
+        ("hyphen", "-"),
+        ("minus", "-"),
+        ("plus", "+"),
+        ("slash", "/"),
+        ("colon", ":"),
+        ("semicolon", ";"),
+        ("parenleft", "("),
+        ("parenright", ")"),
+        ("percent", "%"),
+        ("endash", "–"),
+        ("emdash", "—"),
+        ("quotedbl", "\""),
+        ("quotesingle", "'"),
+        ("underscore", "_"),
+        ("at", "@"),
+        ("ampersand", "&"),
+        ("numbersign", "#"),
+        ("equal", "="),
+        ("bracketleft", "["),
+        ("bracketright", "]"),
     ];
     if let Some((_, t)) = NAMES.iter().find(|(k, _)| *k == base) {
         return Some(t.to_string());
@@ -484,7 +521,14 @@ impl M {
     fn mul(self, o: M) -> M {
         let [a, b, c, d, e, f] = self.0;
         let [a2, b2, c2, d2, e2, f2] = o.0;
-        M([a * a2 + b * c2, a * b2 + b * d2, c * a2 + d * c2, c * b2 + d * d2, e * a2 + f * c2 + e2, e * b2 + f * d2 + f2])
+        M([
+            a * a2 + b * c2,
+            a * b2 + b * d2,
+            c * a2 + d * c2,
+            c * b2 + d * d2,
+            e * a2 + f * c2 + e2,
+            e * b2 + f * d2 + f2,
+        ])
     }
 
     fn apply(self, x: f32, y: f32) -> (f32, f32) {
@@ -689,7 +733,14 @@ fn run_content(
                                         stats.glyphs += 1;
                                         let (dx, dy) = (x2 - x, y2 - y);
                                         let dir = if dy.abs() > dx.abs() { if dy > 0.0 { 1 } else { -1 } } else { 0 };
-                                        page.glyphs.push(Glyph { text: t, x, y, w: if dir == 0 { dx } else { dy.abs() }, size, dir });
+                                        page.glyphs.push(Glyph {
+                                            text: t,
+                                            x,
+                                            y,
+                                            w: if dir == 0 { dx } else { dy.abs() },
+                                            size,
+                                            dir,
+                                        });
                                     }
                                 } else {
                                     stats.glyphs += 1;
@@ -766,7 +817,10 @@ fn run_content(
                     .filter(|m| m.len() == 6)
                     .map(|m| M([f(&m[0]), f(&m[1]), f(&m[2]), f(&m[3]), f(&m[4]), f(&m[5])]))
                     .unwrap_or(M::ID);
-                let res = dict_get(doc, &xo.dict, b"Resources").and_then(|o| o.as_dict().ok()).cloned().unwrap_or_else(|| resources.clone());
+                let res = dict_get(doc, &xo.dict, b"Resources")
+                    .and_then(|o| o.as_dict().ok())
+                    .cloned()
+                    .unwrap_or_else(|| resources.clone());
                 if let Ok(data) = xo.get_plain_content_with_limit(MAX_CONTENT) {
                     run_content(doc, &data, &res, matrix.mul(ctm), fonts, stats, page, depth + 1);
                 }
@@ -782,7 +836,13 @@ fn normalise_direction(page: &mut Page) {
     let up = page.glyphs.iter().filter(|g| g.dir == 1).count();
     let down = page.glyphs.iter().filter(|g| g.dir == -1).count();
     let n = page.glyphs.len();
-    let dir = if up * 2 > n { 1 } else if down * 2 > n { -1 } else { 0 };
+    let dir = if up * 2 > n {
+        1
+    } else if down * 2 > n {
+        -1
+    } else {
+        0
+    };
     page.glyphs.retain(|g| g.dir == dir);
     if dir == 0 {
         return;
@@ -855,9 +915,7 @@ fn grids(segs: &[Seg]) -> Vec<Grid> {
         }
         i
     }
-    let touch = |a: &Seg, b: &Seg| {
-        a.x0 - TOL <= b.x1 && b.x0 - TOL <= a.x1 && a.y0 - TOL <= b.y1 && b.y0 - TOL <= a.y1
-    };
+    let touch = |a: &Seg, b: &Seg| a.x0 - TOL <= b.x1 && b.x0 - TOL <= a.x1 && a.y0 - TOL <= b.y1 && b.y0 - TOL <= a.y1;
     // Sweep by x to keep this near-linear on pages with many lines.
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_by(|&a, &b| segs[a].x0.total_cmp(&segs[b].x0));
@@ -896,11 +954,23 @@ fn grids(segs: &[Seg]) -> Vec<Grid> {
         let covered_v = |x: f32, ya: f32, yb: f32| {
             // Is there a vertical line at x covering most of (yb, ya)?
             let mid = (ya + yb) / 2.0;
-            vs.iter().any(|s| (s.x0 - x).abs() <= TOL && s.y0 <= mid + 0.5 && s.y1 >= mid - 0.5 && s.y0 <= ya.min(yb) + (ya - yb).abs() * 0.4 && s.y1 >= ya.max(yb) - (ya - yb).abs() * 0.4)
+            vs.iter().any(|s| {
+                (s.x0 - x).abs() <= TOL
+                    && s.y0 <= mid + 0.5
+                    && s.y1 >= mid - 0.5
+                    && s.y0 <= ya.min(yb) + (ya - yb).abs() * 0.4
+                    && s.y1 >= ya.max(yb) - (ya - yb).abs() * 0.4
+            })
         };
         let covered_h = |y: f32, xa: f32, xb: f32| {
             let mid = (xa + xb) / 2.0;
-            hs.iter().any(|s| (s.y0 - y).abs() <= TOL && s.x0 <= mid + 0.5 && s.x1 >= mid - 0.5 && s.x0 <= xa + (xb - xa) * 0.4 && s.x1 >= xb - (xb - xa) * 0.4)
+            hs.iter().any(|s| {
+                (s.y0 - y).abs() <= TOL
+                    && s.x0 <= mid + 0.5
+                    && s.x1 >= mid - 0.5
+                    && s.x0 <= xa + (xb - xa) * 0.4
+                    && s.x1 >= xb - (xb - xa) * 0.4
+            })
         };
         let mut p: Vec<usize> = (0..rows * cols).collect();
         for r in 0..rows {
@@ -985,8 +1055,15 @@ fn lines_of(glyphs: Vec<&Glyph>) -> Vec<Line> {
             let size = l.iter().map(|g| g.size).fold(0.0, f32::max);
             let mut chunks: Vec<(f32, f32, Vec<&Glyph>)> = Vec::new();
             for g in &l {
+                // Columns: a wide gap, or a smaller one next to a number (table columns are
+                // narrow; the digits of one number touch).
+                let numeric = |t: &str| t.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | ','));
                 match chunks.last_mut() {
-                    Some((_, end, list)) if g.x - *end <= size * 1.5 => {
+                    Some((_, end, list))
+                        if g.x - *end <= size * 0.9
+                            && !(g.x - *end > size * 0.4
+                                && (numeric(&g.text) || list.last().is_some_and(|p| numeric(&p.text)))) =>
+                    {
                         *end = (*end).max(g.x + g.w);
                         list.push(g);
                     }
@@ -1023,7 +1100,10 @@ fn layout_page(page: Page) -> Vec<Block> {
         let mut placed = false;
         for (k, grid) in grids.iter().enumerate() {
             let (x0, y0, x1, y1) = grid.bbox;
-            if cx >= x0 && cx <= x1 && cy >= y0 && cy <= y1
+            if cx >= x0
+                && cx <= x1
+                && cy >= y0
+                && cy <= y1
                 && let Some(slot) = grid.slot_at(cx, cy)
             {
                 in_grid[k].entry(grid.region[slot]).or_default().push(g);
@@ -1068,8 +1148,10 @@ fn grid_table(grid: &Grid, texts: &HashMap<usize, Vec<&Glyph>>) -> Table {
             }
             // The region's extent (merged cells are rectangles in real tables).
             let slots: Vec<usize> = (0..grid.region.len()).filter(|&i| grid.region[i] == reg).collect();
-            let (r0, r1) = (slots.iter().map(|i| i / cols).min().unwrap_or(r), slots.iter().map(|i| i / cols).max().unwrap_or(r));
-            let (c0, c1) = (slots.iter().map(|i| i % cols).min().unwrap_or(c), slots.iter().map(|i| i % cols).max().unwrap_or(c));
+            let (r0, r1) =
+                (slots.iter().map(|i| i / cols).min().unwrap_or(r), slots.iter().map(|i| i / cols).max().unwrap_or(r));
+            let (c0, c1) =
+                (slots.iter().map(|i| i % cols).min().unwrap_or(c), slots.iter().map(|i| i % cols).max().unwrap_or(c));
             let text = texts.get(&reg).map(|g| join_glyphs(g.clone())).unwrap_or_default();
             rows[r].push(Cell::spanning(clean_text(&text), r1 - r0 + 1, c1 - c0 + 1));
         }
@@ -1102,7 +1184,9 @@ fn paragraphs(items: Vec<Item>) -> Vec<Block> {
 
 fn is_tabular(l: &Line) -> bool {
     let values = l.chunks.iter().filter(|c| super::recognize::is_value_like(&c.2)).count();
-    values >= 1 && l.chunks.len() >= 2 && super::recognize::is_value_like(&l.chunks[l.chunks.len() - 1].2)
+    values >= 1
+        && l.chunks.len() >= 2
+        && super::recognize::is_value_like(&l.chunks[l.chunks.len() - 1].2)
         && (values >= 2 || l.chunks.len() >= 3)
 }
 
@@ -1115,13 +1199,16 @@ fn text_run(lines: &[&Line], left: f32, right: f32, blocks: &mut Vec<Block>) {
     let mut i = 0;
     let mut prose: Vec<&Line> = Vec::new();
     while i < lines.len() {
-        // A region: non-prose lines without a wide gap, holding at least two tabular lines.
+        // A region: non-prose lines without a wide gap, holding a tabular line.
         let mut j = i;
-        while j < lines.len() && !is_prose(lines[j]) && (j == i || lines[j - 1].y - lines[j].y <= lines[j].size.max(8.0) * 3.5) {
+        while j < lines.len()
+            && !is_prose(lines[j])
+            && (j == i || lines[j - 1].y - lines[j].y <= lines[j].size.max(8.0) * 3.5)
+        {
             j += 1;
         }
         let tabular = lines[i..j].iter().filter(|l| is_tabular(l)).count();
-        if j > i && tabular >= 2 {
+        if j > i && tabular >= 1 {
             paragraph_lines(&prose, left, right, blocks);
             prose.clear();
             let (table, outside) = borderless(&lines[i..j]);
@@ -1146,10 +1233,17 @@ fn text_run(lines: &[&Line], left: f32, right: f32, blocks: &mut Vec<Block>) {
 fn borderless<'a>(region: &[&'a Line]) -> ((Table, f32), Vec<&'a Line>) {
     let tab: Vec<usize> = (0..region.len()).filter(|&k| is_tabular(region[k])).collect();
     let (first, last) = (tab[0], tab[tab.len() - 1]);
-    // Rows: label chunks (text, x0, x1) and value chunks.
+    // Rows: label cells (their pieces with position, and x extent) and value chunks.
+    struct Label {
+        pieces: Vec<(f32, f32, String)>,
+        x0: f32,
+        x1: f32,
+    }
     struct Row {
         y: f32,
-        labels: Vec<(String, f32, f32)>,
+        /// Whether the numbers' own line has label text (else every label piece is beside it).
+        own: bool,
+        labels: Vec<Label>,
         values: Vec<(String, f32)>,
     }
     let mut rows: Vec<Row> = tab
@@ -1159,7 +1253,11 @@ fn borderless<'a>(region: &[&'a Line]) -> ((Table, f32), Vec<&'a Line>) {
             let split = l.chunks.iter().rposition(|c| !super::recognize::is_value_like(&c.2)).map_or(0, |p| p + 1);
             Row {
                 y: l.y,
-                labels: l.chunks[..split].iter().map(|c| (c.2.clone(), c.0, c.1)).collect(),
+                own: split > 0,
+                labels: l.chunks[..split]
+                    .iter()
+                    .map(|c| Label { pieces: vec![(l.y, c.0, c.2.clone())], x0: c.0, x1: c.1 })
+                    .collect(),
                 values: l.chunks[split..].iter().map(|c| (c.2.clone(), (c.0 + c.1) / 2.0)).collect(),
             }
         })
@@ -1169,47 +1267,57 @@ fn borderless<'a>(region: &[&'a Line]) -> ((Table, f32), Vec<&'a Line>) {
         if is_tabular(l) {
             continue;
         }
-        let within = k > first && k < last;
+        let (before, after) = (k < first, k > last);
         let mut used = false;
         for (x0, x1, text) in &l.chunks {
-            // The nearest row by height, if close enough, whose labels this lies above or below.
+            // The nearest row by height, if close enough.
             let Some((ri, dist)) =
                 rows.iter().enumerate().map(|(ri, r)| (ri, (r.y - l.y).abs())).min_by(|a, b| a.1.total_cmp(&b.1))
             else {
                 continue;
             };
-            if dist > l.size.max(6.0) * 1.7 {
+            if dist > l.size.max(6.0) * 2.6 {
                 continue;
             }
             let row = &mut rows[ri];
             let first_value = row.values.first().map_or(f32::MAX, |v| v.1);
-            if *x0 >= first_value {
-                used = true; // a header word over a value column
-                continue;
-            }
-            let above = l.y > row.y;
-            let overlap = |a: &(String, f32, f32)| (x1.min(a.2) - x0.max(a.1)).max(0.0);
-            let best = (0..row.labels.len()).max_by(|&a, &b| overlap(&row.labels[a]).total_cmp(&overlap(&row.labels[b])));
+            let overlap = |a: &Label| (x1.min(a.x1) - x0.max(a.x0)).max(0.0);
+            let best =
+                (0..row.labels.len()).max_by(|&a, &b| overlap(&row.labels[a]).total_cmp(&overlap(&row.labels[b])));
             let target = match best {
-                Some(b) if overlap(&row.labels[b]) > 0.0 => b,
-                Some(_) => row.labels.len() - 1,
-                None => {
-                    row.labels.push((String::new(), *x0, *x1));
-                    0
+                Some(b) if overlap(&row.labels[b]) > 0.0 => Some(b),
+                // Over a value column: a header word (before the rows) or text after the table.
+                _ if *x0 >= first_value => {
+                    used |= before;
+                    None
+                }
+                // Beside the labels, in a column of its own: a wrapped label with no part on the
+                // numbers' line gets a cell; next to labels it is a merged group label's letters.
+                // Left of the row's own labels: a merged group label's letters.
+                _ if row.own && row.labels.iter().any(|lb| lb.x1 >= *x0) => {
+                    used |= !after;
+                    None
+                }
+                _ => {
+                    row.labels.push(Label { pieces: Vec::new(), x0: *x0, x1: *x1 });
+                    Some(row.labels.len() - 1)
                 }
             };
-            let cell = &mut row.labels[target];
-            if above {
-                cell.0 = format!("{text}{}", cell.0);
-            } else {
-                cell.0.push_str(text);
-            }
-            cell.1 = cell.1.min(*x0);
-            cell.2 = cell.2.max(*x1);
+            let Some(t) = target else { continue };
+            let cell = &mut row.labels[t];
+            cell.pieces.push((l.y, *x0, text.clone()));
+            cell.x0 = cell.x0.min(*x0);
+            cell.x1 = cell.x1.max(*x1);
             used = true;
         }
-        if !used && !within {
+        if !used && (before || after) {
             outside.push(*l);
+        }
+    }
+    for r in &mut rows {
+        r.labels.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+        for l in &mut r.labels {
+            l.pieces.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.total_cmp(&b.1)));
         }
     }
     // Value columns from all rows.
@@ -1219,7 +1327,11 @@ fn borderless<'a>(region: &[&'a Line]) -> ((Table, f32), Vec<&'a Line>) {
         rows: rows
             .iter()
             .map(|r| {
-                let mut cells: Vec<Cell> = r.labels.iter().map(|l| Cell::new(clean_text(&l.0))).collect();
+                let mut cells: Vec<Cell> = r
+                    .labels
+                    .iter()
+                    .map(|l| Cell::new(clean_text(&l.pieces.iter().map(|p| p.2.as_str()).collect::<String>())))
+                    .collect();
                 let cols: Vec<Option<usize>> =
                     r.values.iter().map(|v| centres.iter().position(|c| (c - v.1).abs() <= size * 1.2)).collect();
                 let lo = cols.iter().flatten().min().copied().unwrap_or(0);
@@ -1256,7 +1368,12 @@ fn paragraph_lines(lines: &[&Line], left: f32, right: f32, blocks: &mut Vec<Bloc
                 let gap = p.y - l.y;
                 let indented = l.x0 > left + l.size * 1.2;
                 let short_prev = p.x1 < right - p.size * 2.5;
-                indented || short_prev || gap > p.size * 2.2 || (l.size - p.size).abs() > 1.0
+                // A numbered heading after a finished sentence starts anew even when the page
+                // sets it flush with the text.
+                let f = crate::model::labels::fold(&l.text);
+                let numbered = !crate::model::labels::split_enumerator(&f).0.is_empty()
+                    && p.text.trim_end().ends_with(['。', '：', ':', '；', '！', '？']);
+                indented || short_prev || numbered || gap > p.size * 2.2 || (l.size - p.size).abs() > 1.0
             }
         };
         if new_para {
@@ -1310,7 +1427,13 @@ mod tests {
         let g = grids(&segs);
         assert_eq!(g.len(), 1);
         let gl = |t: &str, x: f32, y: f32| Glyph { text: t.into(), x, y, w: 10.0, size: 10.0, dir: 0 };
-        let glyphs = [gl("甲", 10.0, 250.0), gl("乙", 110.0, 250.0), gl("丙", 10.0, 150.0), gl("丁", 10.0, 50.0), gl("1", 110.0, 50.0)];
+        let glyphs = [
+            gl("甲", 10.0, 250.0),
+            gl("乙", 110.0, 250.0),
+            gl("丙", 10.0, 150.0),
+            gl("丁", 10.0, 50.0),
+            gl("1", 110.0, 50.0),
+        ];
         let page = Page { glyphs: glyphs.to_vec(), segs };
         let blocks = layout_page(page);
         let Block::Table(t) = &blocks[0] else { panic!("{blocks:?}") };

@@ -238,6 +238,16 @@ fn assign_row(cat: &Catalog, cells: &[GridCell], context: &mut Option<usize>, a:
             return;
         }
     }
+    // In a table whose numbers row has no label (表四), a header word just before the numbers
+    // (text copied one cell per line) is not the row's label.
+    let label_texts = match (*context, label_texts.last()) {
+        (Some(t), Some(leaf))
+            if cat.unlabelled.iter().any(|(ut, _)| *ut == t) && cat.heads[t].contains(&fold(leaf)) =>
+        {
+            Vec::new()
+        }
+        _ => label_texts,
+    };
     if label_texts.is_empty() {
         // Numbers only: a printed row without labels (表四).
         let mut candidates: Vec<&(usize, Vec<CellIx>)> = cat
@@ -264,6 +274,14 @@ fn assign_row(cat: &Catalog, cells: &[GridCell], context: &mut Option<usize>, a:
                 format!("表格中有一行只有数字（{}），无法判断属于哪一栏，未导入", shown.join(" ")),
                 None,
             ));
+        }
+        return;
+    }
+    // A row without numbers that holds header words is (part of) the table head, even where a
+    // page break split it and left a cell looking like a value.
+    if !has_number && label_texts.iter().any(|t| cat.heads.iter().any(|h| h.contains(&fold(t)))) {
+        if let Some(t) = cat.table_of_heads(&label_texts.iter().map(|t| fold(t)).collect::<Vec<_>>()) {
+            *context = Some(t);
         }
         return;
     }
@@ -354,7 +372,11 @@ fn put_values(form: &Form, target: &[CellIx], values: &[&GridCell], a: &mut Assi
     let mut texts: Vec<&str> = values.iter().map(|v| v.text.as_str()).collect();
     let row_name = || {
         let c = &form.cells[target[0]];
-        if label.is_empty() { form.table_name(c).to_string() } else { format!("{}“{}”行", form.table_name(c), label) }
+        if label.is_empty() {
+            form.table_name(c).to_string()
+        } else {
+            format!("{}“{}”行", form.table_name(c), label)
+        }
     };
     let target_ix: Vec<CellIx> = if texts.len() == n {
         target.to_vec()
@@ -392,10 +414,22 @@ fn put_values(form: &Form, target: &[CellIx], values: &[&GridCell], a: &mut Assi
         let (value, note_text) = split_value(text, &form.cells[ix].kind);
         match a.values.get(&ix) {
             Some(prev) if fold(&prev.text) == fold(&value) => {}
+            // A row broken over two pages comes as two rows: a blank part never overrides the
+            // figures, and figures fill a blank part.
+            Some(_) if value.is_empty() => {}
+            Some(prev) if prev.text.is_empty() => {
+                a.values.insert(ix, Found1 { text: value, note: note_text });
+            }
             Some(prev) => {
                 a.notes.push(note(
                     NoteKind::Ambiguous,
-                    format!("{}出现两次（“{}”和“{}”），取第一次的“{}”", form.cell_path(ix), prev.text, value, prev.text),
+                    format!(
+                        "{}出现两次（“{}”和“{}”），取第一次的“{}”",
+                        form.cell_path(ix),
+                        prev.text,
+                        value,
+                        prev.text
+                    ),
                     Some(Target::Cell(form.cells[ix].id.clone())),
                 ));
             }
@@ -415,26 +449,32 @@ fn note(kind: NoteKind, message: String, target: Option<Target>) -> ImportNote {
 // ---------------------------------------------------------------------------------------------
 
 static TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?P<a>.*?)(?P<y>(?:19|20)\d{2})\s*年\s*(?P<du>度)?(?P<b>.*?)政府信息公开(?:工作)?(?:年度)?(?:工作)?报告")
-        .unwrap_or_else(|e| unreachable!("{e}"))
+    Regex::new(
+        r"^(?P<a>.*?)(?P<y>(?:19|20)\d{2})\s*年\s*(?P<du>度)?(?P<b>.*?)政府信息公开(?:工作)?(?:年度)?(?:工作)?报告",
+    )
+    .unwrap_or_else(|e| unreachable!("{e}"))
 });
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日").unwrap_or_else(|e| unreachable!("{e}"))
+    Regex::new(r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
+        .unwrap_or_else(|e| unreachable!("{e}"))
 });
 static PERIOD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?P<y>(?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*(?:至|到|—|-|－)").unwrap_or_else(|e| unreachable!("{e}"))
+    Regex::new(r"(?P<y>(?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*(?:至|到|—|-|－)")
+        .unwrap_or_else(|e| unreachable!("{e}"))
 });
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:联系电话|咨询电话|办公电话|电话|联系方式)\s*[:：]?\s*(?P<v>[0-9０-９(（][0-9０-９\-－—–()（）、/ ]{5,30}[0-9０-９])")
         .unwrap_or_else(|e| unreachable!("{e}"))
 });
 static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:联系地址|通讯地址|办公地址|地址|地点)\s*[:：]\s*(?P<v>[^；;，,。）)\n]{4,60})").unwrap_or_else(|e| unreachable!("{e}"))
+    Regex::new(r"(?:联系地址|通讯地址|办公地址|地址|地点)\s*[:：]\s*(?P<v>[^；;，,。）)\n]{4,60})")
+        .unwrap_or_else(|e| unreachable!("{e}"))
 });
 static POSTCODE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:邮编|邮政编码)\s*[:：]?\s*(?P<v>\d{6})").unwrap_or_else(|e| unreachable!("{e}")));
 static WEBSITE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?P<v>https?://[A-Za-z0-9./_\-?=&%#:~]+|www\.[A-Za-z0-9./_\-]+)").unwrap_or_else(|e| unreachable!("{e}"))
+    Regex::new(r"(?P<v>https?://[A-Za-z0-9./_\-?=&%#:~]+|www\.[A-Za-z0-9./_\-]+)")
+        .unwrap_or_else(|e| unreachable!("{e}"))
 });
 
 /// CMS chrome and page furniture that is no part of the report.
@@ -509,7 +549,7 @@ fn name_like(p: &str) -> bool {
 /// How a paragraph names a section heading: `Some(strength)` when it is one.
 fn heading_score(p: &str, heading: &str) -> Option<f32> {
     let t = p.trim();
-    if t.chars().count() > 45 || t.ends_with(['。', '；', '，']) {
+    if t.chars().count() > 45 || t.contains(['。', '；']) || t.ends_with('，') {
         return None;
     }
     let sim = similarity(t, heading);
@@ -520,6 +560,8 @@ fn heading_score(p: &str, heading: &str) -> Option<f32> {
     }
     let cov = coverage(t, heading);
     let core_len = labels::core(heading).chars().count();
+    // An abbreviation is not a heading: （一）主动公开 is not 二、主动公开政府信息情况.
+    let sim = if rest.chars().count() * 10 < core_len * 7 { 0.0 } else { sim };
     let reworded = cov >= 0.8 && rest.chars().count() <= core_len * 2 + 4;
     let top = !enumerator.is_empty() && !enumerator.starts_with('(');
     let ok = sim >= 0.9 || (reworded && (top || enumerator.is_empty())) || (top && sim >= 0.6);
@@ -577,7 +619,13 @@ fn read_sections(form: &Form, doc: &Document, skip: &HashSet<usize>, end: Option
         .flat_map(|t| t.def.rows.iter().flat_map(|r| r.cells.iter().map(|c| fold(&c.text))))
         .filter(|t| !t.is_empty())
         .collect();
-    let mut s = Sections { texts: BTreeMap::new(), opening: Vec::new(), ending: Vec::new(), found: Vec::new(), notes: Vec::new() };
+    let mut s = Sections {
+        texts: BTreeMap::new(),
+        opening: Vec::new(),
+        ending: Vec::new(),
+        found: Vec::new(),
+        notes: Vec::new(),
+    };
     let mut current: Option<usize> = None; // section index
     let mut sub: Option<String> = None; // subsection key
     let mut next_sub = 0;
@@ -590,6 +638,25 @@ fn read_sections(form: &Form, doc: &Document, skip: &HashSet<usize>, end: Option
         }
         if skip.contains(&bi) || is_noise(p) || fixed.contains(&fold(p)) {
             continue;
+        }
+        // A sub-heading of the section being read comes before any later heading.
+        if let Some(ci) = current {
+            let def = &defs[ci];
+            let mut matched = None;
+            for (k, subdef) in def.subsections.iter().enumerate().skip(next_sub) {
+                if let Some(rest) = subheading_rest(p, &subdef.heading) {
+                    matched = Some((k, rest));
+                    break;
+                }
+            }
+            if let Some((k, rest)) = matched {
+                sub = Some(def.subsections[k].id.clone());
+                next_sub = k + 1;
+                if !rest.is_empty() {
+                    s.texts.entry(def.subsections[k].id.clone()).or_default().push(rest);
+                }
+                continue;
+            }
         }
         let start = current.map_or(0, |c| c + 1);
         let hit = (start..defs.len())
@@ -629,21 +696,8 @@ fn read_sections(form: &Form, doc: &Document, skip: &HashSet<usize>, end: Option
         if annex_zone {
             continue;
         }
-        let def = &defs[ci];
-        let mut text = t.to_string();
-        for (k, subdef) in def.subsections.iter().enumerate().skip(next_sub) {
-            if let Some(rest) = subheading_rest(t, &subdef.heading) {
-                sub = Some(subdef.id.clone());
-                next_sub = k + 1;
-                text = rest;
-                break;
-            }
-        }
-        if text.is_empty() {
-            continue;
-        }
-        let key = sub.clone().unwrap_or_else(|| def.id.clone());
-        s.texts.entry(key).or_default().push(text);
+        let key = sub.clone().unwrap_or_else(|| defs[ci].id.clone());
+        s.texts.entry(key).or_default().push(t.to_string());
     }
     // The statistics-period and contact sentences placed at the end (as the seed does).
     if s.opening.is_empty()
@@ -724,11 +778,7 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
         if let Some(mut info) = parse_title(p) {
             skip.insert(bi);
             // A title broken over two lines: the unit on the line before.
-            if info.unit.is_empty()
-                && n > 0
-                && name_like(paras[n - 1].1)
-                && !is_noise(paras[n - 1].1)
-            {
+            if info.unit.is_empty() && n > 0 && name_like(paras[n - 1].1) && !is_noise(paras[n - 1].1) {
                 info.unit = paras[n - 1].1.trim().to_string();
                 info.pattern = TitlePattern::UnitYear;
                 skip.insert(paras[n - 1].0);
@@ -756,11 +806,7 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
         let Some((date, before)) = signature_date(p) else { continue };
         let mut name = before;
         let mut used = vec![bi];
-        if name.is_empty()
-            && n > 0
-            && name_like(paras[n - 1].1)
-            && !is_noise(paras[n - 1].1)
-        {
+        if name.is_empty() && n > 0 && name_like(paras[n - 1].1) && !is_noise(paras[n - 1].1) {
             name = paras[n - 1].1.trim().to_string();
             used.push(paras[n - 1].0);
         }
@@ -792,7 +838,12 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
             .template
             .sections
             .iter()
-            .map(|s| (s.heading.clone(), s.tables.iter().filter_map(|t| form.tables.iter().position(|ft| &ft.def.id == t)).collect()))
+            .map(|s| {
+                (
+                    s.heading.clone(),
+                    s.tables.iter().filter_map(|t| form.tables.iter().position(|ft| &ft.def.id == t)).collect(),
+                )
+            })
             .collect();
         let a = assign(&cat, doc, &section_tables);
         let score = (a.matched * 4 + a.header_hits) as i64 - (a.unmatched * 3) as i64;
@@ -807,7 +858,10 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
     let kept_annexes: Vec<String> = annexes
         .iter()
         .filter(|a| {
-            full.tables.iter().enumerate().any(|(t, ft)| &ft.template == *a && assignment.rows_per_table.get(&t).copied().unwrap_or(0) >= 3)
+            full.tables
+                .iter()
+                .enumerate()
+                .any(|(t, ft)| &ft.template == *a && assignment.rows_per_table.get(&t).copied().unwrap_or(0) >= 3)
         })
         .cloned()
         .collect();
@@ -865,7 +919,13 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
             report.explanations.insert(cell_note_key(id), n.clone());
             notes.push(note(
                 NoteKind::NoteKept,
-                format!("{}：“{}”取数字{}，附注“{}”保留为说明", form.cell_path(fix), format!("{}（{}）", v.text, n), v.text, n),
+                format!(
+                    "{}：“{}”取数字{}，附注“{}”保留为说明",
+                    form.cell_path(fix),
+                    format!("{}（{}）", v.text, n),
+                    v.text,
+                    n
+                ),
                 Some(Target::Cell(id.clone())),
             ));
         }
@@ -931,7 +991,8 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
         if !t.def.printed {
             continue;
         }
-        let inputs: Vec<CellIx> = t.cells.iter().copied().filter(|&c| form.cells[c].is_input() && !form.cells[c].ui_only).collect();
+        let inputs: Vec<CellIx> =
+            t.cells.iter().copied().filter(|&c| form.cells[c].is_input() && !form.cells[c].ui_only).collect();
         let found: Vec<CellIx> = inputs.iter().copied().filter(|&c| assigned.contains(&form.cells[c].id)).collect();
         let first = inputs.first().map(|&c| Target::Cell(form.cells[c].id.clone()));
         if found.is_empty() {
@@ -1028,7 +1089,8 @@ mod tests {
 
     #[test]
     fn values_and_labels_are_told_apart() {
-        for v in ["0", "12", "+14", "-27", "1,234", "0.3万元", "22（其中修订16件）", "/", "—", "无", "", "5件"] {
+        for v in ["0", "12", "+14", "-27", "1,234", "0.3万元", "22（其中修订16件）", "/", "—", "无", "", "5件"]
+        {
             assert!(is_value_like(v), "{v}");
         }
         for l in ["1.属于国家秘密", "规章", "3.其他", "2019年", "（七）总计", "总计"] {
@@ -1057,10 +1119,18 @@ mod tests {
 
     #[test]
     fn page_furniture_is_noise() {
-        for p in ["— 4 —", "- 12 -", "第 3 页 共 9 页", "发布时间: 2020-01-20 字体:[]", "首页 > 政务公开 > 年度报告", "【打印】【关闭】"] {
+        for p in [
+            "— 4 —",
+            "- 12 -",
+            "第 3 页 共 9 页",
+            "发布时间: 2020-01-20 字体:[]",
+            "首页 > 政务公开 > 年度报告",
+            "【打印】【关闭】",
+        ] {
             assert!(is_noise(p), "{p}");
         }
-        for p in ["一、总体情况", "无。", "2019年,兴义市应急局政府信息公开各项工作有序开展。"] {
+        for p in ["一、总体情况", "无。", "2019年,兴义市应急局政府信息公开各项工作有序开展。"]
+        {
             assert!(!is_noise(p), "{p}");
         }
     }
@@ -1084,7 +1154,10 @@ mod tests {
             subheading_rest("（一）主动公开。2023年，我局主动公开信息120条。", "（一）主动公开").as_deref(),
             Some("2023年，我局主动公开信息120条。")
         );
-        assert_eq!(subheading_rest("1.主动公开情况：全年公开120条。", "（一）主动公开").as_deref(), Some("全年公开120条。"));
+        assert_eq!(
+            subheading_rest("1.主动公开情况：全年公开120条。", "（一）主动公开").as_deref(),
+            Some("全年公开120条。")
+        );
         assert_eq!(subheading_rest("主动公开信息120条。", "（一）主动公开"), None);
     }
 }

@@ -129,21 +129,23 @@ pub fn similarity(a: &str, b: &str) -> f32 {
     if ca.is_empty() || cb.is_empty() {
         return 0.0;
     }
+    // A different enumerator of the same style is a different item (「1.」 vs 「2.」).
+    let penalty = if !ea.is_empty() && !eb.is_empty() && ea != eb && same_style(ea, eb) { 0.7 } else { 1.0 };
     if ca == cb {
-        return 0.97;
+        return 0.97 * penalty;
     }
     let (va, vb): (Vec<char>, Vec<char>) = (ca.chars().collect(), cb.chars().collect());
     let common = lcs(&va, &vb);
     let mut score = 2.0 * common as f32 / (va.len() + vb.len()) as f32;
+    // An enumerator run into other text (「（三1.属于国家秘」 from a PDF) is not split off:
+    // compare the whole labels too.
+    let (wa, wb): (Vec<char>, Vec<char>) = (fa.chars().collect(), fb.chars().collect());
+    score = score.max(2.0 * lcs(&wa, &wb) as f32 / (wa.len() + wb.len()) as f32);
     let (short, long) = if va.len() <= vb.len() { (&va, &vb) } else { (&vb, &va) };
     if short.len() >= 4 && long.starts_with(short) {
         score = score.max(0.9);
     }
-    // A different enumerator of the same style is a different item (「1.」 vs 「2.」).
-    if !ea.is_empty() && !eb.is_empty() && ea != eb && same_style(ea, eb) {
-        score *= 0.85;
-    }
-    score
+    score * penalty
 }
 
 fn same_style(a: &str, b: &str) -> bool {
@@ -348,7 +350,10 @@ mod tests {
     #[test]
     fn published_variants_find_their_label() {
         let m = rows();
-        assert_eq!(m.find("2.其他法律行政止公开", None), Found::Close("deny2", similarity("2.其他法律行政止公开", "2.其他法律行政法规禁止公开")));
+        assert_eq!(
+            m.find("2.其他法律行政止公开", None),
+            Found::Close("deny2", similarity("2.其他法律行政止公开", "2.其他法律行政法规禁止公开"))
+        );
         assert!(matches!(m.find("规范性文件", None), Found::Close("nds", _)));
         assert!(matches!(m.find("(二)部分公开", None), Found::Close("partial", _)));
         assert!(matches!(m.find("1．属于国家秘密", None), Found::Exact("deny1")));

@@ -706,17 +706,18 @@ impl Eval<'_> {
                 if said == table.total {
                     continue;
                 }
-                let msg = rule.message.clone().map(|m| fill(&m, &self.heading(&key), said, table.total)).unwrap_or_else(
-                    || {
-                        format!(
-                            "正文“{}”写的是“{}”（{}），与{}不一致",
-                            self.heading(&key),
-                            st.sentence,
-                            st.value,
-                            side_text(&table)
-                        )
-                    },
-                );
+                let msg =
+                    rule.message.clone().map(|m| fill(&m, &self.heading(&key), said, table.total)).unwrap_or_else(
+                        || {
+                            format!(
+                                "正文“{}”写的是“{}”（{}），与{}不一致",
+                                self.heading(&key),
+                                st.sentence,
+                                st.value,
+                                side_text(&table)
+                            )
+                        },
+                    );
                 let mut f = self.finding(rule, None, cells_of(cells).collect(), with_hint(msg, rule));
                 f.key = format!("{}@{}", rule.id, key);
                 f.left = Some(said.to_string());

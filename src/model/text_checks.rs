@@ -90,17 +90,14 @@ fn ranges_overlap(at: usize, start: usize, end: usize) -> bool {
 pub fn sentence_around(text: &str, start: usize, end: usize) -> String {
     let is_end = |c: char| matches!(c, '。' | '！' | '？' | '；' | '\n' | '!' | '?' | ';');
     let from = text[..start].char_indices().rev().find(|&(_, c)| is_end(c)).map(|(i, c)| i + c.len_utf8()).unwrap_or(0);
-    let to = text[end..].char_indices().find(|&(_, c)| is_end(c)).map(|(i, c)| end + i + c.len_utf8()).unwrap_or(text.len());
+    let to =
+        text[end..].char_indices().find(|&(_, c)| is_end(c)).map(|(i, c)| end + i + c.len_utf8()).unwrap_or(text.len());
     text[from..to].trim().to_string()
 }
 
 /// Reads a number as reports write it: `31`, `1,234`, `１２`, `十二`, `一百零五`, `两千`.
 pub fn parse_number(s: &str) -> Option<i64> {
-    let ascii: String = s
-        .chars()
-        .map(super::value::to_halfwidth)
-        .filter(|c| !matches!(c, ',' | '，'))
-        .collect();
+    let ascii: String = s.chars().map(super::value::to_halfwidth).filter(|c| !matches!(c, ',' | '，')).collect();
     if !ascii.is_empty() && ascii.bytes().all(|b| b.is_ascii_digit()) {
         return ascii.parse().ok().filter(|&n: &i64| n <= super::value::MAX_MAGNITUDE);
     }
@@ -108,11 +105,13 @@ pub fn parse_number(s: &str) -> Option<i64> {
 }
 
 fn chinese_number(s: &str) -> Option<i64> {
-    let digit = |c: char| "零一二三四五六七八九".find(c).map(|i| (i / '一'.len_utf8()) as i64).or(match c {
-        '〇' => Some(0),
-        '两' => Some(2),
-        _ => None,
-    });
+    let digit = |c: char| {
+        "零一二三四五六七八九".find(c).map(|i| (i / '一'.len_utf8()) as i64).or(match c {
+            '〇' => Some(0),
+            '两' => Some(2),
+            _ => None,
+        })
+    };
     let mut total: i64 = 0; // finished 万 groups
     let mut section: i64 = 0; // below 万
     let mut pending: Option<i64> = None;
