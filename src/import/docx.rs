@@ -163,7 +163,7 @@ impl TableBuild {
                     let mut merged = false;
                     for (back, prev) in rows.iter_mut().rev().enumerate() {
                         if let Some(p) = prev.iter_mut().find(|p| p.col == col) {
-                            if p.rowspan >= back + 1 {
+                            if p.rowspan > back {
                                 p.rowspan = back + 2;
                                 merged = true;
                             }

@@ -349,11 +349,7 @@ fn is_data_table(t: NodeRef<'_, Node>) -> bool {
                 let cells = d.children().filter(|c| element_name(c).is_some_and(|x| x == "td" || x == "th")).count();
                 max_cells = max_cells.max(cells);
             }
-            Some("td" | "th") => {
-                if text_of(d).chars().filter(|c| !c.is_whitespace()).count() > 400 {
-                    return false;
-                }
-            }
+            Some("td" | "th") if text_of(d).chars().filter(|c| !c.is_whitespace()).count() > 400 => return false,
             _ => {}
         }
     }

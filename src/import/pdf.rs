@@ -649,11 +649,9 @@ fn run_content(
         let a = &op.operands;
         let arg = |i: usize| a.get(i).map(f).unwrap_or(0.0);
         match op.operator.as_str() {
-            "q" => {
-                if stack.len() < 256 {
-                    stack.push(ctm);
-                    ts_stack.push(ts);
-                }
+            "q" if stack.len() < 256 => {
+                stack.push(ctm);
+                ts_stack.push(ts);
             }
             "Q" => {
                 if let Some(m) = stack.pop() {
@@ -933,9 +931,9 @@ fn grids(segs: &[Seg]) -> Vec<Grid> {
         }
     }
     let mut groups: BTreeMap<usize, Vec<Seg>> = BTreeMap::new();
-    for i in 0..n {
+    for (i, seg) in segs.iter().enumerate() {
         let r = root(&mut parent, i);
-        groups.entry(r).or_default().push(segs[i]);
+        groups.entry(r).or_default().push(*seg);
     }
     let mut out = Vec::new();
     for (_, g) in groups {

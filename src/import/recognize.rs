@@ -919,13 +919,7 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
             report.explanations.insert(cell_note_key(id), n.clone());
             notes.push(note(
                 NoteKind::NoteKept,
-                format!(
-                    "{}：“{}”取数字{}，附注“{}”保留为说明",
-                    form.cell_path(fix),
-                    format!("{}（{}）", v.text, n),
-                    v.text,
-                    n
-                ),
+                format!("{}：“{}（{}）”取数字{}，附注“{}”保留为说明", form.cell_path(fix), v.text, n, v.text, n),
                 Some(Target::Cell(id.clone())),
             ));
         }
