@@ -308,3 +308,13 @@ fn detection_is_by_content_not_by_name() {
     let docx = std::fs::read(shared("seed-2019.docx")).unwrap();
     assert_eq!(import::detect(&docx, None), Some(SourceKind::Docx));
 }
+
+#[test]
+fn a_new_draft_rolls_over_from_last_years_published_page() {
+    let next = nianbao::store::rollover_from_file(&fixture("published/hangzhou-2021-word.html"), None, None, None)
+        .expect("roll-over");
+    assert_eq!((next.year, next.template.as_str()), (2022, "gb2021"));
+    assert_eq!(next.unit.name, "杭州市人民政府办公厅");
+    // 上年结转 = last year's 结转下年度继续办理 (783 natural persons).
+    assert_eq!(next.cell_text("t3.carry_in.np"), "783");
+}
