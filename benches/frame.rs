@@ -1,27 +1,23 @@
 //! One full frame of the window with the largest page (表三, 175 cells, findings panel) on a
 //! 1400×900 window, on the CPU through the kittest harness (layout, widgets, tessellation-free).
 
-use std::path::Path;
+#[path = "../tests/util/fixtures.rs"]
+mod fixtures;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui_kittest::Harness;
-use nianbao::store::csv::{self, ImportOptions};
-use nianbao::ui::app::Page;
+use nianbao::ui::action::Page;
 use nianbao::ui::doc::{Document, Field};
 use nianbao::ui::{AppConfig, NianbaoApp, fonts};
 
 fn app_on(page: Page) -> NianbaoApp {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hangzhou-2021.csv");
-    let report = match csv::read(&path, &ImportOptions::default()) {
-        Ok(d) => d.report,
-        Err(e) => panic!("fixture: {e}"),
-    };
+    let report = fixtures::report("hangzhou-2021.csv");
     let mut app = NianbaoApp::new(AppConfig::default());
     match Document::new(report, None) {
         Ok(doc) => app.set_document(doc),
         Err(e) => panic!("{e}"),
     }
-    app.page = page;
+    app.view.page = page;
     app
 }
 

@@ -1,18 +1,14 @@
 //! Exporting a full GB2021 report to PDF (layout, subsetting, compression), fonts already
 //! parsed as they are after the first export of a session.
 
-use std::path::Path;
+#[path = "../tests/util/fixtures.rs"]
+mod fixtures;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use nianbao::pdf::{PdfOptions, export};
-use nianbao::store::csv::{self, ImportOptions};
 
 fn pdf(c: &mut Criterion) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hangzhou-2021.csv");
-    let report = match csv::read(&path, &ImportOptions::default()) {
-        Ok(d) => d.report,
-        Err(e) => panic!("fixture: {e}"),
-    };
+    let report = fixtures::report("hangzhou-2021.csv");
     let form = match report.form() {
         Ok(f) => f,
         Err(e) => panic!("{e}"),

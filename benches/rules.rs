@@ -1,23 +1,16 @@
 //! Evaluating every rule on a full GB2021 report: parse all cells, compute the totals, run the
 //! checks. This runs on every keystroke in the window, so it must stay far below a frame.
 
+#[path = "../tests/util/fixtures.rs"]
+mod fixtures;
+
 use std::hint::black_box;
-use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use nianbao::model::{Context, check_report};
-use nianbao::store::csv::{self, ImportOptions};
-
-fn full_report() -> nianbao::model::Report {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hangzhou-2021.csv");
-    match csv::read(&path, &ImportOptions::default()) {
-        Ok(d) => d.report,
-        Err(e) => panic!("fixture: {e}"),
-    }
-}
 
 fn rules(c: &mut Criterion) {
-    let report = full_report();
+    let report = fixtures::report("hangzhou-2021.csv");
     let form = match report.form() {
         Ok(f) => f,
         Err(e) => panic!("{e}"),

@@ -14,3 +14,4 @@ pub mod pdf;
 pub mod store;
 #[cfg(feature = "gui")]
 pub mod ui;
+pub mod workflow;

@@ -1,11 +1,15 @@
 //! Thin entry point: a subcommand runs the command line; no subcommand (or just a draft file)
 //! opens the window.
 
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    // `args_os`: a file name need not be UTF-8 (GBK names on UOS/Kylin); `args` would panic.
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
     let window = match args.as_slice() {
         [] => Some(None),
-        [one] if is_draft(one) => Some(Some(std::path::PathBuf::from(one))),
+        [one] if is_draft(one) => Some(Some(PathBuf::from(one))),
         _ => None,
     };
     let code = match window {
@@ -16,13 +20,14 @@ fn main() {
 }
 
 /// A single argument opens the window when it names a draft (not a subcommand or a typo of one).
-fn is_draft(arg: &str) -> bool {
-    let p = std::path::Path::new(arg);
-    !nianbao::cli::is_command(arg) && (p.extension().is_some_and(|e| e.eq_ignore_ascii_case("ron")) || p.is_file())
+fn is_draft(arg: &OsString) -> bool {
+    let p = Path::new(arg);
+    let command = arg.to_str().is_some_and(nianbao::cli::is_command);
+    !command && (p.extension().is_some_and(|e| e.eq_ignore_ascii_case("ron")) || p.is_file())
 }
 
 #[cfg(feature = "gui")]
-fn open_window(initial: Option<std::path::PathBuf>) -> i32 {
+fn open_window(initial: Option<PathBuf>) -> i32 {
     match nianbao::ui::run(initial) {
         Ok(()) => 0,
         Err(e) => {
@@ -33,7 +38,7 @@ fn open_window(initial: Option<std::path::PathBuf>) -> i32 {
 }
 
 #[cfg(not(feature = "gui"))]
-fn open_window(_initial: Option<std::path::PathBuf>) -> i32 {
+fn open_window(_initial: Option<PathBuf>) -> i32 {
     eprintln!("这个版本编译时未包含窗口界面（gui 功能），请使用命令行：nianbao --help");
     2
 }

@@ -259,11 +259,9 @@ pub(crate) fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 
 /// Reads a published report from a file.
 pub fn read_file(path: &Path, opts: &ImportOptions) -> Result<Imported, ImportError> {
-    let bytes = crate::store::draft::read_limited(path, MAX_IMPORT_BYTES).map_err(|e| match e {
-        crate::store::draft::LimitedReadError::Io(e) => {
-            ImportError::Read { path: path.display().to_string(), reason: crate::store::atomic::describe_io(&e) }
-        }
-        crate::store::draft::LimitedReadError::TooLarge(size) => ImportError::TooLarge { size },
+    let bytes = crate::store::read_limited(path, MAX_IMPORT_BYTES).map_err(|e| match e {
+        crate::store::ReadError::TooLarge { size, .. } => ImportError::TooLarge { size },
+        e => ImportError::Read { path: path.display().to_string(), reason: e.to_string() },
     })?;
     read_bytes(&bytes, Some(path), opts)
 }

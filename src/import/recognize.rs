@@ -11,7 +11,7 @@ use super::doc::{Block, Document, GridCell};
 use super::{ImportError, ImportNote, ImportOptions, Imported, NoteKind, SourceKind, Target, cell_note_key};
 use crate::model::labels::{self, Found, Matcher, coverage, fold, similarity};
 use crate::model::report::{Date, OpeningPlacement, TitlePattern, YEARS};
-use crate::model::template::{BUILTIN, CellIx, Form, Role, Template, TemplateKind};
+use crate::model::template::{CellIx, Form, Role, Template, TemplateKind};
 use crate::model::value::CellKind;
 use crate::model::{Report, Values};
 
@@ -726,7 +726,7 @@ fn read_sections(form: &Form, doc: &Document, skip: &HashSet<usize>, end: Option
 fn candidate_formats(opts: &ImportOptions, year: Option<i32>) -> Result<Vec<String>, ImportError> {
     if let Some(f) = &opts.format {
         let f = f.trim().to_lowercase();
-        return match Template::builtin(&f) {
+        return match Template::get(&f) {
             Ok(t) if t.kind == TemplateKind::Report => Ok(vec![f]),
             _ => Err(ImportError::UnknownFormat(f)),
         };
@@ -735,24 +735,16 @@ fn candidate_formats(opts: &ImportOptions, year: Option<i32>) -> Result<Vec<Stri
     if let Some(y) = year {
         list.push(Template::format_for_year(y).to_string());
     }
-    for (id, _) in BUILTIN {
-        if let Ok(t) = Template::builtin(id)
-            && t.kind == TemplateKind::Report
-            && !list.iter().any(|l| l == id)
-        {
-            list.push(id.to_string());
+    for t in Template::of_kind(TemplateKind::Report) {
+        if !list.contains(&t.id) {
+            list.push(t.id);
         }
     }
     Ok(list)
 }
 
 fn annex_ids() -> Vec<String> {
-    BUILTIN
-        .iter()
-        .filter_map(|(id, _)| Template::builtin(id).ok())
-        .filter(|t| t.kind == TemplateKind::Annex)
-        .map(|t| t.id)
-        .collect()
+    Template::of_kind(TemplateKind::Annex).into_iter().map(|t| t.id).collect()
 }
 
 /// Recognises a report in a neutral document.
@@ -832,7 +824,7 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
     let annexes = annex_ids();
     let mut best: Option<(i64, String, Form, Assignment)> = None;
     for id in candidate_formats(opts, year)? {
-        let form = Form::builtin(&id, &annexes)?;
+        let form = Form::of(&id, &annexes)?;
         let cat = Catalog::new(&form);
         let section_tables: Vec<(String, Vec<usize>)> = form
             .template
@@ -854,7 +846,7 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
     let Some((_, format, _, assignment)) = best else { return Err(ImportError::NoReport) };
 
     // The annexes the document holds: those with several rows found.
-    let full = Form::builtin(&format, &annexes)?;
+    let full = Form::of(&format, &annexes)?;
     let kept_annexes: Vec<String> = annexes
         .iter()
         .filter(|a| {
@@ -865,7 +857,7 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
         })
         .cloned()
         .collect();
-    let form = Form::builtin(&format, &kept_annexes)?;
+    let form = Form::of(&format, &kept_annexes)?;
 
     let sections = read_sections(&form, doc, &skip, signature_at);
     let main_tables_found = assignment.tables_seen.iter().any(|&t| full.tables[t].template == format);
@@ -975,7 +967,7 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
         summary.push(note(NoteKind::NotFound, "未找到机关全称（标题中的单位名称）".into(), Some(Target::Unit)));
     }
     for a in &kept_annexes {
-        if let Ok(t) = Template::builtin(a) {
+        if let Ok(t) = Template::get(a) {
             summary.push(note(NoteKind::Recognised, format!("附表：{}", t.name), None));
         }
     }

@@ -11,6 +11,37 @@ use super::value::{CellValue, Num, parse_cell};
 /// Report years the app accepts at all (a year outside is a typing slip or a broken file).
 pub const YEARS: std::ops::RangeInclusive<i32> = 1990..=2200;
 
+/// Reads a report year as people write it: `2021`, `2021年`, `2021年度`, full-width `２０２１`, or
+/// in Chinese numerals `二〇二一` / `二零二一年`. `None` for anything else (no guessing: a year
+/// outside [`YEARS`] or with stray characters is not a year).
+pub fn parse_year(s: &str) -> Option<i32> {
+    let s = s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+    let s = s.strip_suffix("年度").or_else(|| s.strip_suffix('年')).unwrap_or(s).trim();
+    if s.is_empty() || s.chars().count() > 4 {
+        return None;
+    }
+    let mut year: i32 = 0;
+    for c in s.chars() {
+        let d = match c {
+            '0'..='9' => c as u32 - '0' as u32,
+            '\u{FF10}'..='\u{FF19}' => c as u32 - 0xFF10,
+            '〇' | '零' | 'Ｏ' | 'O' | 'o' => 0,
+            '一' => 1,
+            '二' => 2,
+            '三' => 3,
+            '四' => 4,
+            '五' => 5,
+            '六' => 6,
+            '七' => 7,
+            '八' => 8,
+            '九' => 9,
+            _ => return None,
+        };
+        year = year * 10 + d as i32;
+    }
+    (s.chars().count() == 4 && YEARS.contains(&year)).then_some(year)
+}
+
 /// A calendar date without time zone: the 落款 date and file timestamps shown to the user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
@@ -250,7 +281,7 @@ impl Report {
     /// An empty report in the format that fits the year.
     pub fn new(template: &str, year: i32, unit_name: &str) -> Report {
         let mut sections = BTreeMap::new();
-        if let Ok(t) = Template::builtin(template) {
+        if let Ok(t) = Template::get(template) {
             for s in &t.sections {
                 sections.insert(s.id.clone(), String::new());
                 for sub in &s.subsections {
@@ -274,7 +305,19 @@ impl Report {
 
     /// The compiled form for this report's template and annexes.
     pub fn form(&self) -> Result<Form, TemplateError> {
-        Form::builtin(&self.template, &self.annexes)
+        Form::of(&self.template, &self.annexes)
+    }
+
+    /// A cell's kind in this report: a money cell whose template leaves the unit open takes the
+    /// unit the report chose (GB2019 采购总金额 in 元 or 万元).
+    pub fn kind_of<'a>(&self, cell: &'a super::template::CellDef) -> std::borrow::Cow<'a, super::value::CellKind> {
+        use super::value::CellKind;
+        match (&cell.kind, self.options.money_units.get(&cell.id)) {
+            (CellKind::Money { unit: None }, Some(u)) => {
+                std::borrow::Cow::Owned(CellKind::Money { unit: Some(u.clone()) })
+            }
+            (kind, _) => std::borrow::Cow::Borrowed(kind),
+        }
     }
 
     pub fn cell_text(&self, id: &str) -> &str {
@@ -363,17 +406,17 @@ impl Values {
     /// Parses inputs and computes every formula (blank parts count as 0; a total is blank only
     /// when all its parts are, and unknown when any part is invalid).
     pub fn compute(form: &Form, report: &Report) -> Values {
-        let mut cells: Vec<CellValue> =
-            form.cells
-                .iter()
-                .map(|c| {
-                    if c.is_input() {
-                        parse_cell(report.cell_text(&c.id), &c.kind, c.allow_na)
-                    } else {
-                        CellValue::Blank
-                    }
-                })
-                .collect();
+        let mut cells: Vec<CellValue> = form
+            .cells
+            .iter()
+            .map(|c| {
+                if c.is_input() {
+                    parse_cell(report.cell_text(&c.id), &report.kind_of(c), c.allow_na)
+                } else {
+                    CellValue::Blank
+                }
+            })
+            .collect();
         for &ix in &form.eval_order {
             let Some(super::template::Formula::Sum(parts)) = &form.cells[ix].formula else { continue };
             let mut sum = Some(Num::ZERO);
@@ -412,4 +455,28 @@ impl Values {
             CellValue::Invalid(_) => None,
         }
     }
+}
+
+/// Fills a sentence the template declares (`{t3.new.total}` → that cell's value; a blank cell
+/// counts as 0). `None` when no cell it names has a number yet, or it names an unknown cell.
+pub fn fill_sentence(form: &Form, values: &Values, pattern: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut rest = pattern;
+    let mut any = false;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let close = rest[open..].find('}')? + open;
+        let ix = *form.index.get(&rest[open + 1..close])?;
+        match values.get(ix) {
+            CellValue::Num(n) => {
+                any = true;
+                out.push_str(&n.to_string());
+            }
+            CellValue::Invalid(_) => return None,
+            CellValue::Blank | CellValue::NotApplicable => out.push('0'),
+        }
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    any.then_some(out)
 }

@@ -1,7 +1,8 @@
 //! This year's report from last year's (spec §6).
 //!
-//! Carried: unit details, 表三 `二、上年结转` from last year's `四、结转下年度继续办理` (per
-//! column), GB2019 `上一年项目数量` from last year's `上一年项目数量 + 本年增/减`. Every other
+//! Carried: unit details, and the cells the template's `carry` rules name (表三 `二、上年结转`
+//! from last year's `四、结转下年度继续办理` per column; GB2019 `上一年项目数量` from last year's
+//! `上一年项目数量 + 本年增/减`). Every other
 //! number starts empty. Narratives are not copied (30号 warns against 内容雷同); they travel in
 //! the reference values, shown read-only beside this year's editors, together with all of last
 //! year's figures for the cross-year checks.
@@ -50,28 +51,12 @@ pub fn roll_over(last: &Report, year: i32, template: &str) -> Result<Report, Tem
 }
 
 /// Pre-fills this year's carried cells from reference values (also used when last year's figures
-/// come from a CSV of the published tables).
+/// come from a CSV of the published tables). Which cells carry, and from what, the template's
+/// `carry` rules say (表三 上年结转; GB2019 上一年项目数量).
 pub fn carry_forward(form: &Form, reference: &Reference, next: &mut Report) {
-    let num = |id: &str| reference.value(id);
-    // 表三: 上年结转 = last year's 结转下年度继续办理, per input column.
-    for (_, c) in form.input_cells().filter(|(_, c)| c.table_is("t3") && c.row_key == "carry_in") {
-        let from = format!("t3.carry_out.{}", c.col_key);
-        if let Some(v) = num(&from) {
-            next.set_cell(&c.id, &v.to_string());
-        }
-    }
-    // GB2019 → GB2019: 上一年项目数量 = last year's 上一年项目数量 + 本年增/减.
-    if reference.template == "gb2019" && next.template == "gb2019" {
-        for (_, c) in form.input_cells().filter(|(_, c)| c.table_is("t2") && c.col_key == "prev") {
-            let prev = num(&c.id);
-            let delta = num(&format!("t2.{}.delta", c.row_key));
-            let sum = match (prev, delta) {
-                (None, None) => None,
-                (p, d) => p.unwrap_or_default().checked_add(d.unwrap_or_default()),
-            };
-            if let Some(s) = sum {
-                next.set_cell(&c.id, &s.to_string());
-            }
+    for carry in form.carries.iter().filter(|c| form.cells[c.cell].is_input()) {
+        if let Some(v) = carry.value(reference) {
+            next.set_cell(&form.cells[carry.cell].id, &v.to_string());
         }
     }
 }

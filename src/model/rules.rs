@@ -40,6 +40,8 @@ pub enum CCheck {
     AllZero(Vec<CellIx>),
     TextFilled { section: String, reject: Vec<String> },
     NoDigits { section: String },
+    SubsectionsFilled,
+    CopiedLastYear,
     CellTypes,
     NoBlanks,
     ReportPeriod,
@@ -66,6 +68,40 @@ pub struct CompiledRule {
     pub check: CCheck,
     pub hint: Option<String>,
     pub message: Option<String>,
+    /// Declares a carry-over (see [`RuleDef::carry`](super::template::RuleDef::carry)).
+    pub carry: bool,
+}
+
+/// What a finding is about: where the window jumps, and (with the rule id) the key its
+/// explanation is stored under.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Target {
+    /// The report as a whole (format, year).
+    Report,
+    /// One cell (the first of those involved).
+    Cell(String),
+    /// A table as a whole (blank cells).
+    Table(String),
+    /// A text section by key.
+    Section(String),
+    /// A 基本信息 item by its label (`机关全称`, `落款日期`).
+    Unit(String),
+    /// A line of an imported file.
+    Line(usize),
+}
+
+impl Target {
+    /// The explanation key of a finding of `rule` here: `T3-04@t3.carry_out.np`, `S-02@s5`,
+    /// `G-05` … (the format drafts store explanations under).
+    pub fn key(&self, rule: &str) -> String {
+        let part = match self {
+            Target::Report => return rule.to_string(),
+            Target::Cell(id) | Target::Table(id) | Target::Section(id) | Target::Unit(id) => id.clone(),
+            Target::Line(n) => n.to_string(),
+        };
+        format!("{rule}@{part}")
+    }
 }
 
 /// A rule violation.
@@ -85,13 +121,46 @@ pub struct Finding {
     /// left − right.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub difference: Option<String>,
-    /// Stable key under which an explanation (说明) is stored.
+    /// What it is about.
+    pub target: Target,
+    /// Stable key under which an explanation (说明) is stored (`target.key(rule)`).
     pub key: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
 }
 
 impl Finding {
+    /// A finding with no cells, sides or explanation yet.
+    pub fn new(rule: &str, severity: Severity, target: Target, message: String) -> Finding {
+        Finding {
+            rule: rule.to_string(),
+            severity,
+            table: None,
+            cells: Vec::new(),
+            message,
+            left: None,
+            right: None,
+            difference: None,
+            key: target.key(rule),
+            target,
+            explanation: None,
+        }
+    }
+
+    /// The same finding about another target (its key follows).
+    pub fn at(mut self, target: Target) -> Finding {
+        self.key = target.key(&self.rule);
+        self.target = target;
+        self
+    }
+
+    /// The same finding under another rule id (its key follows).
+    pub fn as_rule(mut self, rule: &str) -> Finding {
+        self.rule = rule.to_string();
+        self.key = self.target.key(rule);
+        self
+    }
+
     /// A warning or hint the user has explained in writing.
     pub fn is_explained(&self) -> bool {
         self.explanation.as_deref().is_some_and(|e| !e.trim().is_empty())
@@ -112,9 +181,36 @@ pub struct Context {
     pub published: BTreeMap<String, String>,
 }
 
+/// The 基本信息 items findings can be about (their labels, as the window shows them).
+pub const UNIT_NAME: &str = "机关全称";
+pub const SIGNED_ON: &str = "落款日期";
+
 // ---------------------------------------------------------------------------------------------
 // Compilation
 // ---------------------------------------------------------------------------------------------
+
+/// The carry-overs the form's rules declare: `Cmp(left: [one cell], op: Eq, right: [prev: …])`.
+pub fn carries(form: &Form) -> Result<Vec<super::template::Carry>, String> {
+    let mut out = Vec::new();
+    for rule in form.rules.iter().filter(|r| r.carry) {
+        let CCheck::Cmp { left, op: Op::Eq, right } = &rule.check else {
+            return Err(format!("规则 {}：carry 规则应为“本年单元格 = 上年单元格之和”", rule.id));
+        };
+        let cell = match left.as_slice() {
+            [Term { neg: false, src: Src::Cell(c) }] => *c,
+            _ => return Err(format!("规则 {}：carry 规则左边应为一个本年单元格", rule.id)),
+        };
+        let from = right
+            .iter()
+            .map(|t| match &t.src {
+                Src::Prev(id) => Ok((t.neg, id.clone())),
+                _ => Err(format!("规则 {}：carry 规则右边只能是上年数（prev:）", rule.id)),
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        out.push(super::template::Carry { cell, from, rule: rule.id.clone() });
+    }
+    Ok(out)
+}
 
 /// Expands a rule definition into its instances, resolving every cell reference.
 pub fn compile(form: &Form, def: &RuleDef) -> Result<Vec<CompiledRule>, String> {
@@ -173,6 +269,7 @@ pub fn compile(form: &Form, def: &RuleDef) -> Result<Vec<CompiledRule>, String> 
                 check: compile_check(form, &def.check, &k).map_err(|e| format!("规则 {}：{e}", def.id))?,
                 hint: def.hint.clone(),
                 message: def.message.clone(),
+                carry: def.carry,
                 instance: k,
             })
         })
@@ -219,6 +316,8 @@ fn compile_check(form: &Form, check: &Check, k: &str) -> Result<CCheck, String> 
             known_section(form, section)?;
             CCheck::NoDigits { section: section.clone() }
         }
+        Check::SubsectionsFilled => CCheck::SubsectionsFilled,
+        Check::CopiedLastYear => CCheck::CopiedLastYear,
         Check::CellTypes => CCheck::CellTypes,
         Check::NoBlanks => CCheck::NoBlanks,
         Check::ReportPeriod => CCheck::ReportPeriod,
@@ -311,24 +410,15 @@ struct Side {
 impl Eval<'_> {
     fn finding(&self, rule: &CompiledRule, table: Option<usize>, cells: Vec<CellIx>, message: String) -> Finding {
         let table = table.or_else(|| cells.first().map(|&c| self.form.cells[c].table));
-        let key_part = cells
-            .first()
-            .map(|&c| self.form.cells[c].id.clone())
-            .or_else(|| table.map(|t| self.form.tables[t].def.id.clone()))
-            .unwrap_or_default();
-        let key = if key_part.is_empty() { rule.id.clone() } else { format!("{}@{}", rule.id, key_part) };
-        Finding {
-            rule: rule.id.clone(),
-            severity: rule.severity,
-            table: table.map(|t| self.form.tables[t].def.id.clone()),
-            cells: cells.iter().map(|&c| self.form.cells[c].id.clone()).collect(),
-            message,
-            left: None,
-            right: None,
-            difference: None,
-            key,
-            explanation: None,
-        }
+        let target = match (cells.first(), table) {
+            (Some(&c), _) => Target::Cell(self.form.cells[c].id.clone()),
+            (None, Some(t)) => Target::Table(self.form.tables[t].def.id.clone()),
+            (None, None) => Target::Report,
+        };
+        let mut f = Finding::new(&rule.id, rule.severity, target, message);
+        f.table = table.map(|t| self.form.tables[t].def.id.clone());
+        f.cells = cells.iter().map(|&c| self.form.cells[c].id.clone()).collect();
+        f
     }
 
     fn rule(&self, rule: &CompiledRule, out: &mut Vec<Finding>) {
@@ -345,19 +435,25 @@ impl Eval<'_> {
                 let text = self.report.section(section).trim();
                 if text.is_empty() || reject.iter().any(|r| r == text) {
                     let msg = rule.message.clone().unwrap_or_else(|| format!("正文“{}”未填写", self.heading(section)));
-                    let mut f = self.finding(rule, None, vec![], msg);
-                    f.key = format!("{}@{}", rule.id, section);
-                    out.push(f);
+                    out.push(self.finding(rule, None, vec![], msg).at(Target::Section(section.clone())));
                 }
             }
+            CCheck::SubsectionsFilled => self.subsections_filled(rule, out),
+            CCheck::CopiedLastYear => self.copied_last_year(rule, out),
             CCheck::NoDigits { section } => {
-                let text = self.report.section(section);
+                let mut text = self.report.section(section).to_string();
+                // The sentence written from the tables says what the tables say.
+                if let Some(sentence) = self
+                    .form
+                    .sentence(section)
+                    .and_then(|s| super::report::fill_sentence(self.form, self.values, &s.text))
+                {
+                    text = text.replace(&sentence, "");
+                }
                 if text.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
                     let msg =
                         rule.message.clone().unwrap_or_else(|| format!("正文“{}”含有数字", self.heading(section)));
-                    let mut f = self.finding(rule, None, vec![], msg);
-                    f.key = format!("{}@{}", rule.id, section);
-                    out.push(f);
+                    out.push(self.finding(rule, None, vec![], msg).at(Target::Section(section.clone())));
                 }
             }
             CCheck::Cmp { .. } | CCheck::When { .. } | CCheck::AllZero(_) => {
@@ -552,10 +648,7 @@ impl Eval<'_> {
         for (ix, c) in self.form.input_cells() {
             if let CellValue::Invalid(e) = self.values.get(ix) {
                 let msg = format!("{}：{}", self.describe_cell(ix), e);
-                let mut f = self.finding(rule, None, vec![ix], msg);
-                f.rule = c.type_rule.clone();
-                f.key = format!("{}@{}", c.type_rule, c.id);
-                out.push(f);
+                out.push(self.finding(rule, None, vec![ix], msg).as_rule(&c.type_rule));
             }
         }
     }
@@ -593,9 +686,8 @@ impl Eval<'_> {
             } else {
                 format!("{}有{}个单元格未填写，第一个是{}", t.def.name, blanks.len(), first)
             };
-            let mut f = self.finding(rule, Some(tix), blanks, with_hint(msg, rule));
-            f.key = format!("{}@{}", rule.id, t.def.id);
-            out.push(f);
+            let f = self.finding(rule, Some(tix), blanks, with_hint(msg, rule));
+            out.push(f.at(Target::Table(t.def.id.clone())));
         }
     }
 
@@ -614,9 +706,7 @@ impl Eval<'_> {
             && d.year <= y
         {
             let msg = format!("落款日期{}不在统计期限（截至{y}年12月31日）之后", d.chinese());
-            let mut f = self.finding(rule, None, vec![], msg);
-            f.key = format!("{}@落款日期", rule.id);
-            out.push(f);
+            out.push(self.finding(rule, None, vec![], msg).at(Target::Unit(SIGNED_ON.into())));
         }
     }
 
@@ -630,7 +720,7 @@ impl Eval<'_> {
             format!("{y}年度的报告早于现行格式（2019年度起），本软件只支持2019年度及以后的报告")
         } else {
             let expected = Template::format_for_year(y);
-            let name = Template::builtin(expected).map(|e| e.name).unwrap_or_else(|_| expected.to_string());
+            let name = Template::get(&expected).map(|e| e.name).unwrap_or(expected);
             format!("{y}年度的报告应使用{name}格式，本稿使用的是{}格式", t.name)
         };
         out.push(self.finding(rule, None, vec![], msg));
@@ -641,23 +731,62 @@ impl Eval<'_> {
         for key in self.report.sections.keys() {
             if !known.iter().any(|k| k == key) {
                 let msg = format!("正文中有格式以外的部分“{key}”：年度报告只能包含统一格式规定的六个部分");
-                let mut f = self.finding(rule, None, vec![], msg);
-                f.key = format!("{}@{}", rule.id, key);
-                out.push(f);
+                out.push(self.finding(rule, None, vec![], msg).at(Target::Section(key.clone())));
+            }
+        }
+    }
+
+    fn subsections_filled(&self, rule: &CompiledRule, out: &mut Vec<Finding>) {
+        for s in &self.form.template.sections {
+            for sub in s.subsections.iter().filter(|x| self.report.section(&x.id).trim().is_empty()) {
+                let msg = format!("“{}”下的“{}”未填写：打印出来只有标题，没有内容", s.heading, sub.heading);
+                out.push(self.finding(rule, None, vec![], msg).at(Target::Section(sub.id.clone())));
+            }
+        }
+    }
+
+    /// A sentence of this year's text that names last year (`2024年`) and stands word for word
+    /// in last year's report around that year: most likely copied and not yet updated.
+    fn copied_last_year(&self, rule: &CompiledRule, out: &mut Vec<Finding>) {
+        let Some(reference) = &self.report.reference else { return };
+        let year = format!("{}年", reference.year);
+        for key in self.form.section_keys() {
+            let (Some(before), now) = (reference.sections.get(&key), self.report.section(&key)) else { continue };
+            let chars: Vec<char> = now.chars().collect();
+            let year_chars: Vec<char> = year.chars().collect();
+            let mut found = None;
+            for start in 0..chars.len().saturating_sub(year_chars.len() - 1) {
+                if chars[start..start + year_chars.len()] != year_chars[..] {
+                    continue;
+                }
+                // The year with up to 8 characters either side, all on one line.
+                let from = start.saturating_sub(8);
+                let to = (start + year_chars.len() + 8).min(chars.len());
+                let window: String = chars[from..to].iter().collect();
+                let window = window.lines().find(|l| l.contains(&year)).unwrap_or("").to_string();
+                if window.chars().count() > year_chars.len() + 3 && before.contains(&window) {
+                    found = Some(window);
+                    break;
+                }
+            }
+            if let Some(w) = found {
+                let msg = format!(
+                    "“{}”中的“…{w}…”与上年报告相同，仍写着“{year}”：如是从上年复制的段落，请改为本年度的情况",
+                    self.heading(&key)
+                );
+                out.push(self.finding(rule, None, vec![], msg).at(Target::Section(key.clone())));
             }
         }
     }
 
     fn unit_details(&self, rule: &CompiledRule, out: &mut Vec<Finding>) {
         if self.report.unit.name.trim().is_empty() {
-            let mut f = self.finding(rule, None, vec![], "未填写机关全称（用于标题和落款）".into());
-            f.key = format!("{}@机关全称", rule.id);
-            out.push(f);
+            let f = self.finding(rule, None, vec![], "未填写机关全称（用于标题和落款）".into());
+            out.push(f.at(Target::Unit(UNIT_NAME.into())));
         }
         if self.report.options.signature_block && self.report.signed_on.is_none() {
-            let mut f = self.finding(rule, None, vec![], "未填写落款日期".into());
-            f.key = format!("{}@落款日期", rule.id);
-            out.push(f);
+            let f = self.finding(rule, None, vec![], "未填写落款日期".into());
+            out.push(f.at(Target::Unit(SIGNED_ON.into())));
         }
     }
 
@@ -665,7 +794,7 @@ impl Eval<'_> {
         let Some(reference) = &self.report.reference else { return };
         for (ix, c) in self.form.cells.iter().enumerate() {
             // 上年结转 has its own, exact check (T3-06).
-            if c.ui_only || c.row_key == "carry_in" || !self.form.tables[c.table].def.printed {
+            if c.ui_only || self.form.carry_of(ix).is_some() || !self.form.tables[c.table].def.printed {
                 continue;
             }
             let (Some(now), Some(prev)) = (self.values.get(ix).num(), reference.value(&c.id)) else { continue };
@@ -735,16 +864,8 @@ impl Eval<'_> {
         given.sort_by_key(|(ix, _)| *ix);
         for (ix, text) in given {
             let c = &self.form.cells[ix];
-            let rule_id = c.formula_rule.clone().unwrap_or_else(|| "T3-03".into());
-            let shell = CompiledRule {
-                id: rule_id,
-                severity: Severity::E,
-                scope: Scope::None,
-                instance: String::new(),
-                check: CCheck::CellTypes,
-                hint: None,
-                message: None,
-            };
+            // Every computed cell of a printed table names its rule (checked when the form is built).
+            let Some(rule_id) = c.formula_rule.as_deref() else { continue };
             let computed = self.values.get(ix).num();
             let published = parse_cell(text, &c.kind, c.allow_na);
             let msg = match (&published, computed) {
@@ -762,7 +883,9 @@ impl Eval<'_> {
                 (CellValue::Invalid(e), _) => format!("{}：{}", self.describe_cell(ix), e),
                 (CellValue::NotApplicable, _) => format!("{}：总计不能填“不适用”", self.describe_cell(ix)),
             };
-            let mut f = self.finding(&shell, None, vec![ix], msg);
+            let mut f = Finding::new(rule_id, Severity::E, Target::Cell(c.id.clone()), msg);
+            f.table = Some(self.form.tables[c.table].def.id.clone());
+            f.cells = vec![c.id.clone()];
             if let (CellValue::Num(p), Some(v)) = (&published, computed) {
                 f.left = Some(p.to_string());
                 f.right = Some(v.to_string());

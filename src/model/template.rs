@@ -11,11 +11,11 @@ use serde::{Deserialize, Serialize};
 
 use super::value::CellKind;
 
-/// The templates built into the binary, by id.
+/// The templates built into the binary, by file name (each says its own id).
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("gb2021", include_str!("../../assets/templates/gb2021.ron")),
-    ("gb2019", include_str!("../../assets/templates/gb2019.ron")),
-    ("guizhou-annex", include_str!("../../assets/templates/guizhou-annex.ron")),
+    ("gb2021.ron", include_str!("../../assets/templates/gb2021.ron")),
+    ("gb2019.ron", include_str!("../../assets/templates/gb2019.ron")),
+    ("guizhou-annex.ron", include_str!("../../assets/templates/guizhou-annex.ron")),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,9 +39,20 @@ pub struct Template {
     pub last_year: Option<i32>,
     #[serde(default)]
     pub sections: Vec<SectionDef>,
+    /// The rules that report a cell whose text is not a valid value, unless its table or row
+    /// names another (an annex without its own takes the report format's).
+    #[serde(default)]
+    pub type_rules: Option<TypeRules>,
     pub tables: Vec<TableDef>,
     #[serde(default)]
     pub rules: Vec<RuleDef>,
+}
+
+/// Rule ids for invalid values, by kind of cell (spec §5.1: G-01 counts, G-03 money).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TypeRules {
+    pub count: String,
+    pub money: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -56,12 +67,26 @@ pub struct SectionDef {
     /// Tables shown (and, if printed, printed) in this section, in order.
     #[serde(default)]
     pub tables: Vec<String>,
+    /// A sentence the window can write from the tables (T3-09: never retype numbers).
+    #[serde(default)]
+    pub sentence: Option<Sentence>,
+}
+
+/// A sentence written from the tables: `{cell id}` in `text` stands for that cell's value.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Sentence {
+    /// The button that writes it.
+    pub label: String,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SubsectionDef {
     pub id: String,
     pub heading: String,
+    /// As [`SectionDef::sentence`].
+    #[serde(default)]
+    pub sentence: Option<Sentence>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -249,6 +274,11 @@ pub struct RuleDef {
     /// Replaces the generated message. Placeholders: `{scope}`, `{l}`, `{r}`, `{d}` (l − r).
     #[serde(default)]
     pub message: Option<String>,
+    /// The rule states how a cell carries over from last year's report (`Cmp` of one cell with
+    /// last year's `prev:` terms, e.g. 上年结转 = 上年的结转下年度). Roll-over pre-fills the cell
+    /// from it, the window shows last year's figure from it, and X-01 leaves the cell to it.
+    #[serde(default)]
+    pub carry: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -330,10 +360,15 @@ pub enum Check {
         #[serde(default)]
         reject: Vec<String>,
     },
-    /// A text section contains no digits (so cannot silently contradict the tables).
+    /// A text section contains no digits (so cannot silently contradict the tables) — apart
+    /// from the sentence the template writes from the tables, which cannot contradict them.
     NoDigits {
         section: String,
     },
+    /// Every sub-section (（一）主动公开 …) has text: an empty one prints as a bare heading.
+    SubsectionsFilled,
+    /// A sentence copied from last year's report that still names last year (`2024年`).
+    CopiedLastYear,
     /// Every cell of the form holds a valid value (G-01 / G-03 and table overrides).
     CellTypes,
     /// No input cell is blank (G-02).
@@ -375,10 +410,10 @@ pub enum Cond {
 }
 
 /// Errors in a template file: only a developer can cause them, but they are reported precisely.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum TemplateError {
-    #[error("模板 {id} 无法解析：{msg}")]
-    Parse { id: String, msg: String },
+    #[error("模板“{id}”第{line}行第{col}列无法解析：{msg}")]
+    Parse { id: String, line: usize, col: usize, msg: String },
     #[error("未知的模板“{0}”")]
     Unknown(String),
     #[error("模板 {id} 有误：{msg}")]
@@ -386,31 +421,153 @@ pub enum TemplateError {
 }
 
 impl Template {
-    pub fn parse(id: &str, text: &str) -> Result<Template, TemplateError> {
-        ron::from_str(text).map_err(|e| TemplateError::Parse { id: id.to_string(), msg: e.to_string() })
+    /// Parses a template file; `origin` names it in messages (a built-in id or a file path).
+    pub fn parse(origin: &str, text: &str) -> Result<Template, TemplateError> {
+        ron::from_str(text).map_err(|e| TemplateError::Parse {
+            id: origin.to_string(),
+            line: e.span.start.line,
+            col: e.span.start.col,
+            msg: e.code.to_string(),
+        })
     }
 
-    /// A built-in template by id.
-    pub fn builtin(id: &str) -> Result<Template, TemplateError> {
-        // Parsed once per process: a report's form is built often (opening, importing, checking).
-        static PARSED: std::sync::OnceLock<Vec<(&'static str, Result<Template, String>)>> = std::sync::OnceLock::new();
-        let parsed = PARSED.get_or_init(|| {
-            BUILTIN.iter().map(|(tid, text)| (*tid, Template::parse(tid, text).map_err(|e| e.to_string()))).collect()
-        });
-        match parsed.iter().find(|(tid, _)| *tid == id) {
-            Some((_, Ok(t))) => Ok(t.clone()),
-            Some((_, Err(msg))) => Err(TemplateError::Parse { id: id.to_string(), msg: msg.clone() }),
+    /// A registered template (built-in or the user's) by id.
+    pub fn get(id: &str) -> Result<Template, TemplateError> {
+        registry::with(|r| match r.find(id) {
+            Some(Ok(t)) => Ok(t.template.as_ref().clone()),
+            Some(Err(e)) => Err(e.clone()),
             None => Err(TemplateError::Unknown(id.to_string())),
-        }
+        })
     }
 
-    /// The report format that applies to a report year (spec §2).
-    pub fn format_for_year(year: i32) -> &'static str {
-        if year <= 2020 { "gb2019" } else { "gb2021" }
+    /// Every usable template, built-in ones first, in registration order.
+    pub fn all() -> Vec<Template> {
+        registry::with(|r| r.usable().map(|e| e.template.as_ref().clone()).collect())
+    }
+
+    /// The ids of the built-in templates.
+    pub fn builtin_ids() -> Vec<String> {
+        registry::with(|r| r.usable().filter(|e| e.builtin).map(|e| e.template.id.clone()).collect())
+    }
+
+    /// Every usable template of a kind.
+    pub fn of_kind(kind: TemplateKind) -> Vec<Template> {
+        Template::all().into_iter().filter(|t| t.kind == kind).collect()
+    }
+
+    /// The report format for a report year (spec §2), from the templates' `first_year`/`last_year`:
+    /// of the formats that apply, the newest (highest `first_year`; a built-in one wins a tie).
+    /// A year before every format gets the earliest one (G-05 then says so).
+    pub fn format_for_year(year: i32) -> String {
+        let reports = Template::of_kind(TemplateKind::Report);
+        let mut best: Option<&Template> = None;
+        for t in reports.iter().filter(|t| t.applies_to(year)) {
+            if best.is_none_or(|b| t.first_year > b.first_year) {
+                best = Some(t);
+            }
+        }
+        best.or_else(|| reports.iter().min_by_key(|t| t.first_year)).map(|t| t.id.clone()).unwrap_or_default()
+    }
+
+    /// The earliest report year any format covers.
+    pub fn first_supported_year() -> Option<i32> {
+        Template::of_kind(TemplateKind::Report).iter().map(|t| t.first_year).min()
     }
 
     pub fn applies_to(&self, year: i32) -> bool {
         year >= self.first_year && self.last_year.is_none_or(|last| year <= last)
+    }
+
+    /// Registers a template the user supplied (a province's table, next year's format). It must
+    /// compile, and its id must be new: a user file never replaces a built-in format.
+    pub fn register(template: Template, origin: &str) -> Result<(), TemplateError> {
+        let invalid = |msg: String| TemplateError::Invalid { id: origin.to_string(), msg };
+        if template.id.trim().is_empty() {
+            return Err(invalid("缺少模板编号（id）".into()));
+        }
+        let same_file = registry::with(|r| {
+            r.find(&template.id).is_some_and(|e| e.is_ok_and(|e| e.origin.as_deref() == Some(origin)))
+        });
+        if same_file {
+            // The same file loaded again (a second window, a test): nothing new.
+            return Ok(());
+        }
+        registry::with(|r| match r.find(&template.id) {
+            Some(Ok(e)) if e.builtin => Err(invalid(format!("模板编号“{}”与内置模板相同；请换一个编号", template.id))),
+            Some(_) => Err(invalid(format!("模板编号“{}”已被另一个模板文件使用", template.id))),
+            None => Ok(()),
+        })?;
+        // Compile it alone, so a broken table or rule is reported now, not when a report uses it.
+        Form::build(template.clone(), Vec::new()).map_err(|e| invalid(e.to_string()))?;
+        registry::with_mut(|r| r.add(template, Some(origin.to_string())));
+        Ok(())
+    }
+}
+
+/// The templates known to this process: the built-in ones, parsed once, plus the user's.
+mod registry {
+    use std::sync::{Arc, OnceLock, RwLock};
+
+    use super::{BUILTIN, Template, TemplateError};
+
+    pub struct Entry {
+        pub template: Arc<Template>,
+        pub builtin: bool,
+        /// The file a user template came from.
+        pub origin: Option<String>,
+    }
+
+    #[derive(Default)]
+    pub struct Registry {
+        entries: Vec<Entry>,
+        /// Built-in templates that failed to parse (a build defect, reported when used).
+        broken: Vec<(String, TemplateError)>,
+    }
+
+    impl Registry {
+        pub fn find(&self, id: &str) -> Option<Result<&Entry, &TemplateError>> {
+            if let Some(e) = self.entries.iter().find(|e| e.template.id == id) {
+                return Some(Ok(e));
+            }
+            // Built-in files are named after their id.
+            self.broken.iter().find(|(file, _)| file.trim_end_matches(".ron") == id).map(|(_, e)| Err(e))
+        }
+
+        pub fn usable(&self) -> impl Iterator<Item = &Entry> {
+            self.entries.iter()
+        }
+
+        /// Adds a template: built-in without an origin, the user's with its file.
+        pub fn add(&mut self, template: Template, origin: Option<String>) {
+            let builtin = origin.is_none();
+            self.entries.push(Entry { template: Arc::new(template), builtin, origin });
+        }
+    }
+
+    fn cell() -> &'static RwLock<Registry> {
+        static REGISTRY: OnceLock<RwLock<Registry>> = OnceLock::new();
+        REGISTRY.get_or_init(|| {
+            let mut r = Registry::default();
+            for (file, text) in BUILTIN {
+                match Template::parse(file, text) {
+                    Ok(t) => r.add(t, None),
+                    Err(e) => r.broken.push((file.to_string(), e)),
+                }
+            }
+            RwLock::new(r)
+        })
+    }
+
+    pub fn with<T>(f: impl FnOnce(&Registry) -> T) -> T {
+        // A poisoned lock only means another thread panicked while adding a template; the
+        // list itself is still whole (entries are pushed in one step).
+        let guard = cell().read().unwrap_or_else(|p| p.into_inner());
+        f(&guard)
+    }
+
+    pub fn with_mut<T>(f: impl FnOnce(&mut Registry) -> T) -> T {
+        let mut guard = cell().write().unwrap_or_else(|p| p.into_inner());
+        f(&mut guard)
     }
 }
 
@@ -449,6 +606,8 @@ pub struct CellDef {
     pub type_rule: String,
     /// Shown in the window only (table 三 subtotals).
     pub ui_only: bool,
+    /// The row's column set has one column (the row is the cell: 行政许可, 附件 items).
+    pub single_column: bool,
 }
 
 impl CellDef {
@@ -476,7 +635,7 @@ impl CellDef {
 
     /// How a message names the cell when neither row nor column is implied by the context.
     pub fn full_name(&self) -> String {
-        if self.col_label == self.row_label || self.col_key == "value" {
+        if self.col_label == self.row_label || self.single_column {
             self.row_short.clone()
         } else {
             format!("{}“{}”", self.row_short, self.col_label)
@@ -562,6 +721,33 @@ pub struct Form {
     /// Computed cells in an order where every formula's parts come first.
     pub eval_order: Vec<CellIx>,
     pub rules: Vec<super::rules::CompiledRule>,
+    /// How cells carry over from last year's report (from the rules marked `carry`).
+    pub carries: Vec<Carry>,
+}
+
+/// One carried cell: this year's value should equal the sum of last year's `from` cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Carry {
+    pub cell: CellIx,
+    /// Last year's cell ids, each with `true` when subtracted.
+    pub from: Vec<(bool, String)>,
+    /// The rule that checks it (T3-06, T2O-03).
+    pub rule: String,
+}
+
+impl Carry {
+    /// Last year's figure for the carried cell; `None` when last year has none of its parts.
+    pub fn value(&self, reference: &super::report::Reference) -> Option<super::value::Num> {
+        let mut any = false;
+        let mut sum = super::value::Num::ZERO;
+        for (neg, id) in &self.from {
+            if let Some(v) = reference.value(id) {
+                any = true;
+                sum = if *neg { sum.checked_sub(v)? } else { sum.checked_add(v)? };
+            }
+        }
+        any.then_some(sum)
+    }
 }
 
 impl Form {
@@ -575,11 +761,13 @@ impl Form {
             index: HashMap::new(),
             eval_order: Vec::new(),
             rules: Vec::new(),
+            carries: Vec::new(),
         };
         let all: Vec<Template> = std::iter::once(form.template.clone()).chain(form.annexes.iter().cloned()).collect();
         for t in &all {
+            let type_rules = t.type_rules.clone().or_else(|| form.template.type_rules.clone());
             for table in &t.tables {
-                form.add_table(&t.id, table)?;
+                form.add_table(&t.id, table, type_rules.as_ref())?;
             }
         }
         form.order_formulas()?;
@@ -590,17 +778,41 @@ impl Form {
                 form.rules.extend(compiled);
             }
         }
+        form.carries =
+            super::rules::carries(&form).map_err(|msg| TemplateError::Invalid { id: form.template.id.clone(), msg })?;
+        if let Some(c) = form.cells.iter().find(|c| !c.is_input() && !c.ui_only && c.formula_rule.is_none()) {
+            return Err(TemplateError::Invalid {
+                id: form.template.id.clone(),
+                msg: format!("自动计算的单元格 {} 没有规则编号（rule）", c.id),
+            });
+        }
         Ok(form)
     }
 
-    /// The form for a built-in template id and annex ids.
-    pub fn builtin(template: &str, annexes: &[String]) -> Result<Form, TemplateError> {
-        let main = Template::builtin(template)?;
+    /// The form for a report template id and the annex ids a report carries.
+    pub fn of(template: &str, annexes: &[String]) -> Result<Form, TemplateError> {
+        let main = Template::get(template)?;
         if main.kind != TemplateKind::Report {
             return Err(TemplateError::Invalid { id: template.into(), msg: "不是报告格式模板".into() });
         }
-        let annexes = annexes.iter().map(|a| Template::builtin(a)).collect::<Result<Vec<_>, _>>()?;
+        let annexes = annexes.iter().map(|a| Template::get(a)).collect::<Result<Vec<_>, _>>()?;
         Form::build(main, annexes)
+    }
+
+    /// How a cell carries over from last year, if it does.
+    pub fn carry_of(&self, ix: CellIx) -> Option<&Carry> {
+        self.carries.iter().find(|c| c.cell == ix)
+    }
+
+    /// The sentence a section can have written from the tables (template-declared).
+    pub fn sentence(&self, section_key: &str) -> Option<&Sentence> {
+        self.template.sections.iter().find_map(|s| {
+            if s.id == section_key {
+                s.sentence.as_ref()
+            } else {
+                s.subsections.iter().find(|x| x.id == section_key).and_then(|x| x.sentence.as_ref())
+            }
+        })
     }
 
     pub fn cell(&self, id: &str) -> Option<&CellDef> {
@@ -636,7 +848,12 @@ impl Form {
         self.cells.iter().enumerate().filter(|(_, c)| c.is_input())
     }
 
-    fn add_table(&mut self, template_id: &str, def: &TableDef) -> Result<(), TemplateError> {
+    fn add_table(
+        &mut self,
+        template_id: &str,
+        def: &TableDef,
+        type_rules: Option<&TypeRules>,
+    ) -> Result<(), TemplateError> {
         let invalid = |msg: String| TemplateError::Invalid { id: template_id.to_string(), msg };
         if self.tables.iter().any(|t| t.def.id == def.id) {
             return Err(invalid(format!("表 {} 重复", def.id)));
@@ -666,7 +883,8 @@ impl Form {
                         .type_rule
                         .clone()
                         .or_else(|| type_rule_default.clone())
-                        .unwrap_or_else(|| if kind.is_money() { "G-03".to_string() } else { "G-01".to_string() });
+                        .or_else(|| type_rules.map(|r| if kind.is_money() { &r.money } else { &r.count }).cloned())
+                        .ok_or_else(|| invalid(format!("{}：没有规定填写有误时的规则编号（type_rules）", def.name)))?;
                     let cell = CellDef {
                         id: format!("{}.{}.{}", def.id, d.key, col.key),
                         table: table_ix,
@@ -683,6 +901,7 @@ impl Form {
                         formula_rule: d.rule.clone().or_else(|| col.rule.clone()),
                         type_rule,
                         ui_only: false,
+                        single_column: set.len() == 1,
                     };
                     let ix = self.push_cell(cell).map_err(invalid)?;
                     ixs.push(ix);
@@ -757,8 +976,9 @@ impl Form {
                     allow_na: false,
                     formula: Some(Formula::Sum(parts)),
                     formula_rule: None,
-                    type_rule: "G-01".to_string(),
+                    type_rule: String::new(),
                     ui_only: true,
+                    single_column: false,
                 };
                 let ix = self.push_cell(cell).map_err(invalid)?;
                 cells_here.push((ix, col.span));

@@ -8,16 +8,19 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// Number of decimal places kept for money (0.0001 万元 = 1 元).
-pub const SCALE_DIGITS: u32 = 4;
+/// Number of decimal places kept: money in 万元 is exact to the fen (0.000001 万元 = 0.01 元;
+/// published reports print 6 decimals, spec §4.1.1).
+pub const SCALE_DIGITS: u32 = 6;
 /// Fixed-point scale of [`Num`].
 pub const SCALE: i64 = 10_i64.pow(SCALE_DIGITS);
-/// Largest magnitude a cell may hold (一万亿). Sums of a few hundred such cells still fit in `i64`
-/// at [`SCALE`], and the sums are checked anyway.
+/// Decimals a money cell in 元 may have (the fen).
+pub const YUAN_DIGITS: usize = 2;
+/// Largest magnitude a cell may hold (一万亿). Sums are checked: one that does not fit is an
+/// error, never a wrong number.
 pub const MAX_MAGNITUDE: i64 = 1_000_000_000_000;
 
-/// A fixed-point number with four decimals. Counts are whole numbers in the same type, so the
-/// rule engine compares counts and money alike without floating point.
+/// A fixed-point number with six decimals. Counts are whole numbers in the same type, so the
+/// rule engine compares counts and money alike, exactly, without floating point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Num(i64);
 
@@ -32,7 +35,7 @@ impl Num {
         Some(Num(n * SCALE))
     }
 
-    /// The raw fixed-point value (units of 0.0001).
+    /// The raw fixed-point value (units of 10⁻⁶).
     pub fn raw(self) -> i64 {
         self.0
     }
@@ -45,14 +48,6 @@ impl Num {
         self.0 == 0
     }
 
-    pub fn is_negative(self) -> bool {
-        self.0 < 0
-    }
-
-    pub fn is_integer(self) -> bool {
-        self.0 % SCALE == 0
-    }
-
     pub fn checked_add(self, other: Num) -> Option<Num> {
         self.0.checked_add(other.0).map(Num)
     }
@@ -63,11 +58,6 @@ impl Num {
 
     pub fn checked_neg(self) -> Option<Num> {
         self.0.checked_neg().map(Num)
-    }
-
-    /// Whole part, truncated towards zero.
-    pub fn trunc(self) -> i64 {
-        self.0 / SCALE
     }
 
     /// The number with `+` in front when positive: how 本年增/减 is printed.
@@ -106,8 +96,9 @@ pub enum CellKind {
     Count,
     /// An integer that may be negative: only GB2019 `本年增/减`.
     Signed,
-    /// An amount of money ≥ 0 with at most four decimals. `unit` is `万元` or `元`; `None` means the
-    /// unit is chosen per report (GB2019 `采购总金额` has no unit in the national header).
+    /// An amount of money ≥ 0, exact to the fen: at most 6 decimals in 万元, 2 in 元. `unit` is
+    /// `万元` or `元`; `None` means the unit is chosen per report (GB2019 `采购总金额` has no unit
+    /// in the national header).
     Money {
         #[serde(default)]
         unit: Option<String>,
@@ -117,15 +108,6 @@ pub enum CellKind {
 impl CellKind {
     pub fn is_money(&self) -> bool {
         matches!(self, CellKind::Money { .. })
-    }
-
-    /// Plain-language name of what the cell expects, for messages and tooltips.
-    pub fn describe(&self) -> &'static str {
-        match self {
-            CellKind::Count => "不小于0的整数",
-            CellKind::Signed => "整数（减少用负数，如-8）",
-            CellKind::Money { .. } => "金额（最多4位小数）",
-        }
     }
 }
 
@@ -147,7 +129,10 @@ pub enum Reason {
     Negative,
     /// A decimal in a count cell.
     Fraction,
+    /// More decimals than the fen in 万元 (6).
     TooManyDecimals,
+    /// More decimals than the fen in 元 (2).
+    TooManyDecimalsYuan,
     TooLarge,
     /// Thousands separators in the wrong places (`12,34`).
     BadGrouping,
@@ -166,7 +151,8 @@ impl fmt::Display for ValueError {
             Reason::Placeholder => write!(f, "“{t}”不是数字：没有数据请填0"),
             Reason::Negative => write!(f, "“{t}”是负数，此处只能填不小于0的数"),
             Reason::Fraction => write!(f, "“{t}”带小数，此处只能填整数"),
-            Reason::TooManyDecimals => write!(f, "“{t}”超过4位小数（最小单位0.0001万元即1元）"),
+            Reason::TooManyDecimals => write!(f, "“{t}”超过6位小数（最小单位为0.000001万元，即1分）"),
+            Reason::TooManyDecimalsYuan => write!(f, "“{t}”超过2位小数（最小单位为0.01元，即1分）"),
             Reason::TooLarge => write!(f, "“{t}”超出允许范围（绝对值不超过一万亿）"),
             Reason::BadGrouping => write!(f, "“{t}”中的千位分隔符位置不对"),
             Reason::WrongUnit => write!(f, "“{t}”的单位与本栏单位不符"),
@@ -233,12 +219,15 @@ pub fn parse_cell(text: &str, kind: &CellKind, allow_na: bool) -> CellValue {
     let err = |reason| CellValue::Invalid(ValueError { text: original.clone(), reason });
 
     let mut s = trimmed;
+    // Money in 元 is exact to 2 decimals, in 万元 to 6 (both the fen).
+    let mut yuan = matches!(kind, CellKind::Money { unit: Some(u) } if u == "元");
     if let CellKind::Money { unit } = kind {
         for u in ["万元", "元"] {
             if let Some(rest) = s.strip_suffix(u) {
                 if unit.as_deref().is_some_and(|cell_unit| cell_unit != u) {
                     return err(Reason::WrongUnit);
                 }
+                yuan = u == "元";
                 s = rest.trim_end();
                 break;
             }
@@ -279,6 +268,9 @@ pub fn parse_cell(text: &str, kind: &CellKind, allow_na: bool) -> CellValue {
     match kind {
         CellKind::Count | CellKind::Signed if !frac_significant.is_empty() => {
             return err(Reason::Fraction);
+        }
+        CellKind::Money { .. } if yuan && frac_significant.len() > YUAN_DIGITS => {
+            return err(Reason::TooManyDecimalsYuan);
         }
         CellKind::Money { .. } if frac_significant.len() > SCALE_DIGITS as usize => {
             return err(Reason::TooManyDecimals);
@@ -364,10 +356,11 @@ mod tests {
 
     #[test]
     fn display_is_shortest_exact_decimal() {
-        assert_eq!(Num::from_raw(3000).to_string(), "0.3");
-        assert_eq!(Num::from_raw(-270_000).to_string(), "-27");
-        assert_eq!(Num::from_raw(12_345).to_string(), "1.2345");
-        assert_eq!(Num::from_raw(140_000).signed_string(), "+14");
+        assert_eq!(Num::from_raw(300_000).to_string(), "0.3");
+        assert_eq!(Num::from_raw(-27_000_000).to_string(), "-27");
+        assert_eq!(Num::from_raw(1_234_500).to_string(), "1.2345");
+        assert_eq!(Num::from_raw(3_851_204_617).to_string(), "3851.204617");
+        assert_eq!(Num::from_raw(14_000_000).signed_string(), "+14");
         assert_eq!(Num::ZERO.signed_string(), "0");
     }
 

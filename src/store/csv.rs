@@ -11,11 +11,13 @@ use std::path::Path;
 
 use crate::model::labels::fold;
 use crate::model::report::{Date, Reference, ReportOptions};
-use crate::model::template::{BUILTIN, CellIx, Form, Template, TemplateKind};
+use crate::model::template::{CellIx, Form, Template, TemplateKind};
 use crate::model::{Report, Values};
 
 /// Largest CSV accepted.
 pub const MAX_CSV_BYTES: u64 = 5 * 1024 * 1024;
+/// Most lines a CSV may have (a whole report with last year's figures is under a thousand).
+pub const MAX_CSV_RECORDS: usize = 20_000;
 
 const HEADER: [&str; 4] = ["表", "行", "列", "值"];
 const META: &str = "基本信息";
@@ -29,14 +31,22 @@ pub enum CsvError {
     Read { path: String, reason: String },
     #[error("文件太大（{0}字节，上限5MB）")]
     TooLarge(u64),
-    #[error("文件编码无法识别：应为UTF-8或GB18030（GBK）")]
-    Encoding,
+    #[error("“{path}”不是普通文件（{kind}），不是CSV表格")]
+    NotRegular { path: String, kind: &'static str },
+    #[error("文件编码无法识别：应为UTF-8或GB18030（GBK）{}", .0.map(|l| format!("（第{l}行起无法识别）")).unwrap_or_default())]
+    Encoding(Option<usize>),
     #[error("第1行应为表头“表,行,列,值”，实际是“{0}”")]
     Header(String),
-    #[error("CSV格式有误：{0}")]
-    Syntax(String),
+    #[error("第{line}行：CSV格式有误（{detail}）")]
+    Syntax { line: usize, detail: String },
+    #[error("第{0}行：引号没有配对（从这里开始的引号直到文件末尾都没有结束），请检查该行的引号")]
+    UnclosedQuote(usize),
+    #[error("行数过多（超过{MAX_CSV_RECORDS}行），不像是年报表格")]
+    TooManyLines,
     #[error("不知道报告年度：请在文件中写“基本信息,年度,,2025”或使用 --year")]
     NoYear,
+    #[error("第{line}行：年度“{text}”不是有效的年份（可写2025、2025年或二〇二五）")]
+    YearText { line: usize, text: String },
     #[error("未知的报告格式“{0}”（应为 gb2021 或 gb2019）")]
     UnknownFormat(String),
     #[error("报告年度“{0}”不合理")]
@@ -55,7 +65,8 @@ pub struct CsvIssue {
 
 impl std::fmt::Display for CsvIssue {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "第{}行：{}", self.line, self.message)
+        // Line 0: a remark about the whole file (how many more problems there are).
+        if self.line == 0 { write!(f, "{}", self.message) } else { write!(f, "第{}行：{}", self.line, self.message) }
     }
 }
 
@@ -73,19 +84,34 @@ pub struct CsvData {
     /// Values given for computed cells (totals): checked against the computed ones, not kept.
     pub published: BTreeMap<String, String>,
     pub issues: Vec<CsvIssue>,
+    /// What was read but changed on the way (control characters removed), with the line.
+    pub warnings: Vec<CsvIssue>,
 }
 
 /// Decodes CSV bytes to text (see the module comment for the encodings accepted).
 pub fn decode(bytes: &[u8]) -> Result<String, CsvError> {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
-        return if had_errors { Err(CsvError::Encoding) } else { Ok(text.into_owned()) };
+        let body = &bytes[bom_len..];
+        let (text, had_errors) = enc.decode_without_bom_handling(body);
+        // A UTF-8 BOM over GBK text (a file pasted together from two sources): say where.
+        return if had_errors {
+            let line = (enc == encoding_rs::UTF_8).then(|| bad_utf8_line(body));
+            Err(CsvError::Encoding(line))
+        } else {
+            Ok(text.into_owned())
+        };
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
         return Ok(s.to_string());
     }
     let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-    if had_errors { Err(CsvError::Encoding) } else { Ok(text.into_owned()) }
+    if had_errors { Err(CsvError::Encoding(Some(bad_utf8_line(bytes)))) } else { Ok(text.into_owned()) }
+}
+
+/// The line (1-based) of the first byte that is not UTF-8.
+fn bad_utf8_line(bytes: &[u8]) -> usize {
+    let valid = std::str::from_utf8(bytes).map(str::len).unwrap_or_else(|e| e.valid_up_to());
+    bytes[..valid].iter().filter(|&&b| b == b'\n').count() + 1
 }
 
 /// Whether a path names a long CSV rather than a draft (by its extension).
@@ -95,11 +121,12 @@ pub fn is_csv_path(path: &Path) -> bool {
 
 /// Reads and parses a CSV file.
 pub fn read(path: &Path, opts: &ImportOptions) -> Result<CsvData, CsvError> {
-    let bytes = super::draft::read_limited(path, MAX_CSV_BYTES).map_err(|e| match e {
-        super::draft::LimitedReadError::Io(e) => {
-            CsvError::Read { path: path.display().to_string(), reason: e.to_string() }
+    let bytes = super::read::read_limited(path, MAX_CSV_BYTES).map_err(|e| match e {
+        super::read::ReadError::Io(e) => {
+            CsvError::Read { path: path.display().to_string(), reason: super::atomic::describe_io(&e) }
         }
-        super::draft::LimitedReadError::TooLarge(n) => CsvError::TooLarge(n),
+        super::read::ReadError::TooLarge { size, .. } => CsvError::TooLarge(size),
+        super::read::ReadError::NotRegular(kind) => CsvError::NotRegular { path: path.display().to_string(), kind },
     })?;
     parse(&bytes, opts)
 }
@@ -110,13 +137,70 @@ fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, CsvError> {
     let delimiter = if first_line.contains('\t') && !first_line.contains(',') { b'\t' } else { b',' };
     let mut rdr =
         ::csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(text.as_bytes());
+    if let Some(line) = unclosed_quote(text, delimiter as char) {
+        return Err(CsvError::UnclosedQuote(line));
+    }
     let mut out = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
-        let rec = rec.map_err(|e| CsvError::Syntax(e.to_string()))?;
+        if i >= MAX_CSV_RECORDS {
+            return Err(CsvError::TooManyLines);
+        }
+        let rec = rec.map_err(|e| {
+            let line = e.position().map(|p| p.line() as usize).unwrap_or(i + 1);
+            CsvError::Syntax { line, detail: csv_error_zh(&e) }
+        })?;
         let line = rec.position().map(|p| p.line() as usize).unwrap_or(i + 1);
         out.push((line, rec.iter().map(str::to_string).collect()));
     }
     Ok(out)
+}
+
+fn csv_error_zh(e: &::csv::Error) -> String {
+    match e.kind() {
+        ::csv::ErrorKind::Utf8 { .. } => "不是有效的UTF-8文字".into(),
+        ::csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!("应有{expected_len}列，实际有{len}列"),
+        ::csv::ErrorKind::Io(io) => super::atomic::describe_io(io),
+        _ => format!("无法解析（{e}）"),
+    }
+}
+
+/// Where a quoted field starts that never ends (the csv reader would silently swallow the rest
+/// of the file into it). A quote is special only at the start of a field; `""` inside a quoted
+/// field is a quote character.
+fn unclosed_quote(text: &str, delimiter: char) -> Option<usize> {
+    let mut line = 1;
+    let mut in_quote = false;
+    let mut field_start = true;
+    let mut opened_at = 0;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_quote {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                }
+                '"' => in_quote = false,
+                '\n' => line += 1,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' if field_start => {
+                in_quote = true;
+                opened_at = line;
+                field_start = false;
+            }
+            '\n' => {
+                line += 1;
+                field_start = true;
+            }
+            c if c == delimiter => field_start = true,
+            '\r' => {}
+            _ => field_start = false,
+        }
+    }
+    in_quote.then_some(opened_at)
 }
 
 /// Parses CSV bytes into a report.
@@ -126,11 +210,12 @@ pub fn parse(bytes: &[u8], opts: &ImportOptions) -> Result<CsvData, CsvError> {
     let Some((_, header)) = recs.first() else { return Err(CsvError::Header(String::new())) };
     let header_ok = header.len() >= 4 && header.iter().take(4).zip(HEADER).all(|(h, e)| fold(h) == e);
     if !header_ok {
-        return Err(CsvError::Header(header.join(",")));
+        return Err(CsvError::Header(header.iter().take(8).map(|h| shorten(h, 40)).collect::<Vec<_>>().join(",")));
     }
     let body: Vec<(usize, Vec<String>)> =
         recs[1..].iter().filter(|(_, r)| r.iter().any(|f| !f.trim().is_empty())).cloned().collect();
     let mut issues = Vec::new();
+    let mut warnings = Vec::new();
     let mut rows: Vec<(usize, [String; 4])> = Vec::new();
     for (line, r) in body {
         if r.len() < 4 || r.iter().skip(4).any(|f| !f.trim().is_empty()) {
@@ -138,29 +223,86 @@ pub fn parse(bytes: &[u8], opts: &ImportOptions) -> Result<CsvData, CsvError> {
                 .push(CsvIssue { line, message: format!("应有4列（表,行,列,值），实际有{}列", r.len()) });
             continue;
         }
-        rows.push((line, [r[0].clone(), r[1].clone(), r[2].clone(), r[3].clone()]));
+        let mut row = [r[0].clone(), r[1].clone(), r[2].clone(), r[3].clone()];
+        let removed: usize = row.iter_mut().map(super::draft::clean_text).sum();
+        if removed > 0 {
+            warnings.push(CsvIssue { line, message: format!("有{removed}个不可见的控制字符，已删除") });
+        }
+        if let Some(message) = too_long(&row) {
+            issues.push(CsvIssue { line, message });
+            continue;
+        }
+        rows.push((line, row));
     }
+
+    // Rows that name the same thing twice: which one was meant is not for the program to guess.
+    let mut first_seen: HashMap<(String, String), usize> = HashMap::new();
+    rows.retain(|(line, r)| {
+        let t = fold(&r[0]);
+        let is_single = t == META || t == TEXT || t == NOTE || t.starts_with(PREV);
+        if !is_single {
+            return true; // cells: checked below by cell id, which also catches two spellings
+        }
+        let key = (
+            t.clone(),
+            if t.starts_with(PREV) && t != format!("{PREV}{META}") && t != format!("{PREV}{TEXT}") {
+                format!("{}\u{1f}{}", fold(&r[1]), fold(&r[2]))
+            } else {
+                fold(&r[1])
+            },
+        );
+        match first_seen.get(&key) {
+            Some(first) => {
+                issues.push(CsvIssue {
+                    line: *line,
+                    message: format!(
+                        "“{},{}”与第{first}行重复，不知道哪一行是对的；请删去其中一行",
+                        shorten(&r[0], 20),
+                        shorten(&r[1], 40)
+                    ),
+                });
+                false
+            }
+            None => {
+                first_seen.insert(key, *line);
+                true
+            }
+        }
+    });
 
     // Metadata first: it decides the format.
     let meta = |name: &str| {
         rows.iter()
             .find(|(_, r)| fold(&r[0]) == META && fold(&r[1]) == fold(name))
-            .map(|(_, r)| r[3].trim().to_string())
+            .map(|(line, r)| (*line, r[3].trim().to_string()))
     };
     let year = match (opts.year, meta("年度")) {
-        (Some(y), _) => y,
-        (None, Some(y)) => y.trim_end_matches('年').parse().map_err(|_| CsvError::NoYear)?,
+        (Some(y), Some((line, text))) => {
+            match crate::model::report::parse_year(&text) {
+                Some(file_year) if file_year != y => issues.push(CsvIssue {
+                    line,
+                    message: format!("文件中的年度（{file_year}）与指定的年度（{y}）不一致；请改正文件或指定的年度"),
+                }),
+                Some(_) => {}
+                None => return Err(CsvError::YearText { line, text: shorten(&text, 40) }),
+            }
+            y
+        }
+        (Some(y), None) => y,
+        (None, Some((line, text))) => {
+            crate::model::report::parse_year(&text).ok_or(CsvError::YearText { line, text: shorten(&text, 40) })?
+        }
         (None, None) => return Err(CsvError::NoYear),
     };
     if !crate::model::report::YEARS.contains(&year) {
         return Err(CsvError::BadYear(year));
     }
-    let format = match opts.format.clone().or_else(|| meta("格式")) {
+    let format = match opts.format.clone().or_else(|| meta("格式").map(|(_, f)| f)) {
         Some(f) => {
             let f = f.trim().to_lowercase();
-            match Template::builtin(&f) {
+            match Template::get(&f) {
                 Ok(t) if t.kind == TemplateKind::Report => f,
-                _ => return Err(CsvError::UnknownFormat(f)),
+                _ => return Err(CsvError::UnknownFormat(shorten(&f, 40))),
             }
         }
         None => infer_format(&rows, year),
@@ -170,7 +312,7 @@ pub fn parse(bytes: &[u8], opts: &ImportOptions) -> Result<CsvData, CsvError> {
         .filter(|a| rows.iter().any(|(_, r)| table_matches_template(&r[0], a)))
         .map(|a| a.id)
         .collect();
-    let form = Form::builtin(&format, &annexes)?;
+    let form = Form::of(&format, &annexes)?;
     let lookup = Lookup::new(&form);
 
     let mut report = Report::new(&format, year, "");
@@ -189,9 +331,10 @@ pub fn parse(bytes: &[u8], opts: &ImportOptions) -> Result<CsvData, CsvError> {
                 Some(k) => {
                     report.sections.insert(k, value.clone());
                 }
-                None => {
-                    issues.push(CsvIssue { line: *line, message: format!("正文中没有“{row}”这一部分") })
-                }
+                None => issues
+                    .push(CsvIssue {
+                        line: *line, message: format!("正文中没有“{}”这一部分", shorten(row, 40))
+                    }),
             }
         } else if t == NOTE {
             report.explanations.insert(row.trim().to_string(), value.clone());
@@ -204,7 +347,10 @@ pub fn parse(bytes: &[u8], opts: &ImportOptions) -> Result<CsvData, CsvError> {
                     if let Some(first) = seen.insert(cell.id.clone(), *line) {
                         issues.push(CsvIssue {
                             line: *line,
-                            message: format!("{}与第{first}行重复", form.cell_path(ix)),
+                            message: format!(
+                                "{}与第{first}行重复，不知道哪一行是对的；请删去其中一行",
+                                form.cell_path(ix)
+                            ),
                         });
                         continue;
                     }
@@ -233,16 +379,48 @@ pub fn parse(bytes: &[u8], opts: &ImportOptions) -> Result<CsvData, CsvError> {
     }
     // A hostile file could produce a problem per line: list the first ones.
     const MAX_ISSUES: usize = 200;
+    issues.sort_by_key(|i| i.line);
     if issues.len() > MAX_ISSUES {
         let more = issues.len() - MAX_ISSUES;
         issues.truncate(MAX_ISSUES);
         issues.push(CsvIssue { line: 0, message: format!("还有{more}处问题未列出") });
     }
-    Ok(CsvData { report, published, issues })
+    warnings.truncate(MAX_ISSUES);
+    Ok(CsvData { report, published, issues, warnings })
+}
+
+/// At most `n` characters of a label for a message (a hostile label may be megabytes long).
+fn shorten(s: &str, n: usize) -> String {
+    let mut out: String = s.chars().take(n).collect();
+    if s.chars().nth(n).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// A field longer than the draft would accept, named by its column.
+fn too_long(row: &[String; 4]) -> Option<String> {
+    use super::draft::{MAX_CELL_CHARS, MAX_SECTION_CHARS, MAX_SHORT_CHARS};
+    let t = fold(&row[0]);
+    let value_limit = if t == TEXT || t == format!("{PREV}{TEXT}") {
+        MAX_SECTION_CHARS
+    } else if t == META || t == NOTE {
+        MAX_SHORT_CHARS
+    } else {
+        MAX_CELL_CHARS
+    };
+    let limits = [("表", 200), ("行", 1000), ("列", 200), ("值", value_limit)];
+    for (field, (name, limit)) in row.iter().zip(limits) {
+        let len = field.chars().take(limit + 1).count();
+        if len > limit {
+            return Some(format!("“{name}”一栏过长（{}字，上限{limit}字）", field.chars().count()));
+        }
+    }
+    None
 }
 
 fn annex_templates() -> Vec<Template> {
-    BUILTIN.iter().filter_map(|(id, _)| Template::builtin(id).ok()).filter(|t| t.kind == TemplateKind::Annex).collect()
+    Template::of_kind(TemplateKind::Annex)
 }
 
 fn table_matches_template(table_label: &str, t: &Template) -> bool {
@@ -254,11 +432,10 @@ fn table_matches_template(table_label: &str, t: &Template) -> bool {
 fn infer_format(rows: &[(usize, [String; 4])], year: i32) -> String {
     let mut best: Option<(usize, String)> = None;
     let preferred = Template::format_for_year(year);
-    let mut candidates = vec![preferred.to_string()];
-    candidates
-        .extend(BUILTIN.iter().map(|(id, _)| id.to_string()).filter(|id| id != preferred && !id.contains("annex")));
+    let mut candidates = vec![preferred.clone()];
+    candidates.extend(Template::of_kind(TemplateKind::Report).into_iter().map(|t| t.id).filter(|id| *id != preferred));
     for id in candidates {
-        let Ok(form) = Form::builtin(&id, &[]) else { continue };
+        let Ok(form) = Form::of(&id, &[]) else { continue };
         let lookup = Lookup::new(&form);
         let misses = rows
             .iter()
@@ -272,7 +449,7 @@ fn infer_format(rows: &[(usize, [String; 4])], year: i32) -> String {
             best = Some((misses, id));
         }
     }
-    best.map(|(_, id)| id).unwrap_or_else(|| preferred.to_string())
+    best.map(|(_, id)| id).unwrap_or(preferred)
 }
 
 fn apply_meta(report: &mut Report, key: &str, value: &str, line: usize, issues: &mut Vec<CsvIssue>) {
@@ -312,9 +489,12 @@ fn apply_meta(report: &mut Report, key: &str, value: &str, line: usize, issues: 
         }
         "打印选项" => match ron::from_str::<ReportOptions>(&v) {
             Ok(o) => report.options = o,
-            Err(e) => issues.push(CsvIssue { line, message: format!("打印选项无法识别：{e}") }),
+            Err(e) => issues
+                .push(CsvIssue {
+                    line, message: format!("打印选项无法识别：{}", super::draft::ron_message(&e.code))
+                }),
         },
-        _ => issues.push(CsvIssue { line, message: format!("未知的基本信息项“{key}”") }),
+        _ => issues.push(CsvIssue { line, message: format!("未知的基本信息项“{}”", shorten(key, 40)) }),
     }
 }
 
@@ -336,15 +516,12 @@ fn section_key(form: &Form, label: &str) -> Option<String> {
 fn parse_reference(rows: &[(usize, String, String, String, String)], issues: &mut Vec<CsvIssue>) -> Option<Reference> {
     let meta =
         |name: &str| rows.iter().find(|r| r.1 == META && fold(&r.2) == fold(name)).map(|r| r.4.trim().to_string());
-    let Some(year) = meta("年度")
-        .and_then(|y| y.trim_end_matches('年').parse().ok())
-        .filter(|y| crate::model::report::YEARS.contains(y))
-    else {
+    let Some(year) = meta("年度").and_then(|y| crate::model::report::parse_year(&y)) else {
         issues.push(CsvIssue { line: rows[0].0, message: "上年数据缺少“上年基本信息,年度”".into() });
         return None;
     };
-    let template = meta("格式").unwrap_or_else(|| Template::format_for_year(year).to_string());
-    let form = match Form::builtin(&template, &[]) {
+    let template = meta("格式").unwrap_or_else(|| Template::format_for_year(year));
+    let form = match Form::of(&template, &[]) {
         Ok(f) => f,
         Err(e) => {
             issues.push(CsvIssue { line: rows[0].0, message: e.to_string() });
@@ -420,7 +597,7 @@ impl Lookup {
     /// The cell a CSV line names, or a message naming the label that is unknown.
     pub fn find(&self, form: &Form, table: &str, row: &str, col: &str) -> Result<CellIx, String> {
         let Some(t) = self.table(table) else {
-            return Err(format!("未知的表“{table}”"));
+            return Err(format!("未知的表“{}”", shorten(table, 40)));
         };
         let name = &form.tables[t].def.name;
         let map = &self.tables[t].1;
@@ -433,12 +610,15 @@ impl Lookup {
         };
         match map.get(&(fr.clone(), fc)) {
             Some(v) if v.len() == 1 => Ok(v[0]),
-            Some(_) => Err(format!("{name}中“{row}”不唯一，请写成“分组/{row}”")),
+            Some(_) => {
+                let row = shorten(row, 60);
+                Err(format!("{name}中“{row}”不唯一，请写成“分组/{row}”"))
+            }
             None => {
                 if map.keys().any(|(r, _)| *r == fr) {
-                    Err(format!("{name}“{row}”行没有“{col}”这一列"))
+                    Err(format!("{name}“{}”行没有“{}”这一列", shorten(row, 60), shorten(col, 40)))
                 } else {
-                    Err(format!("{name}中没有“{row}”这一行"))
+                    Err(format!("{name}中没有“{}”这一行", shorten(row, 60)))
                 }
             }
         }
@@ -495,7 +675,7 @@ pub fn export(report: &Report, form: &Form) -> String {
     if let Some(r) = &report.reference {
         let prev_meta = format!("{PREV}{META}");
         write_meta(&mut row, &prev_meta, r.year, &r.template);
-        if let Ok(prev_form) = Form::builtin(&r.template, &[]) {
+        if let Ok(prev_form) = Form::of(&r.template, &[]) {
             for (id, v) in &r.cells {
                 if let Some(&ix) = prev_form.index.get(id) {
                     let c = &prev_form.cells[ix];

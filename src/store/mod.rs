@@ -3,18 +3,38 @@
 pub mod atomic;
 pub mod csv;
 pub mod draft;
+pub mod lock;
+pub mod output;
+pub mod read;
 pub mod recovery;
 pub mod settings;
+mod shape;
+pub mod templates;
 
-pub use draft::{DraftError, load, save};
+pub use draft::{DraftError, Expect, load, save, save_checked};
+pub use read::{ReadError, read_limited};
 
 use std::path::Path;
 
 /// A fingerprint of a file's content (FNV-1a), to notice that it changed on disk since it was
-/// opened or saved; `None` when it cannot be read.
+/// opened or saved; `None` when it cannot be read (or is not a draft-sized regular file).
 pub fn file_hash(path: &Path) -> Option<u64> {
-    let bytes = std::fs::read(path).ok()?;
+    let bytes = read_limited(path, draft::MAX_DRAFT_BYTES).ok()?;
     Some(bytes_hash(&bytes))
+}
+
+/// What a draft file held when it was read or saved: the length and an FNV-1a hash of its
+/// bytes. Whole-second modification times cannot tell two saves in one second apart; this can.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ContentHash {
+    len: u64,
+    fnv: u64,
+}
+
+impl ContentHash {
+    pub fn of(bytes: &[u8]) -> ContentHash {
+        ContentHash { len: bytes.len() as u64, fnv: bytes_hash(bytes) }
+    }
 }
 
 pub fn bytes_hash(bytes: &[u8]) -> u64 {
@@ -27,31 +47,51 @@ pub fn bytes_hash(bytes: &[u8]) -> u64 {
 
 use crate::model::{Report, Template, rollover};
 
-/// Last year's published report, when the file is one (web page, Word, PDF, pasted text).
+/// Last year's published report, when the file is one (web page, Word, PDF, pasted text), with
+/// what the import could not take over unambiguously.
 #[cfg(feature = "import")]
-fn published_report(path: &Path, year: Option<i32>, unit: Option<&str>) -> Option<Result<Report, String>> {
+#[allow(clippy::type_complexity)]
+fn published_report(
+    path: &Path,
+    year: Option<i32>,
+    unit: Option<&str>,
+) -> Option<Result<(Report, Vec<String>), String>> {
+    use crate::import::NoteKind;
     if !crate::import::is_report_path(path) || is_long_csv(path) {
         return None;
     }
     // The file holds last year's report; `--year` names this year's.
     let opts = csv::ImportOptions { format: None, year: year.map(|y| y - 1), unit: unit.map(str::to_string) };
-    Some(crate::import::read_file(path, &opts).map(|i| i.report).map_err(|e| e.to_string()))
+    Some(
+        crate::import::read_file(path, &opts)
+            .map(|i| {
+                let notes = i
+                    .notes
+                    .iter()
+                    .filter(|n| matches!(n.kind, NoteKind::NotFound | NoteKind::Ambiguous | NoteKind::Mismatch))
+                    .map(|n| format!("上年报告{n}"))
+                    .collect();
+                (i.report, notes)
+            })
+            .map_err(|e| format!("无法读取上年报告“{}”：{e}", path.display())),
+    )
 }
 
 #[cfg(not(feature = "import"))]
-fn published_report(_: &Path, _: Option<i32>, _: Option<&str>) -> Option<Result<Report, String>> {
+#[allow(clippy::type_complexity)]
+fn published_report(_: &Path, _: Option<i32>, _: Option<&str>) -> Option<Result<(Report, Vec<String>), String>> {
     None
 }
 
 /// Whether a file starts with the long CSV's header (a `.txt` may be either that or text
 /// copied from a published page).
 #[cfg(feature = "import")]
-fn is_long_csv(path: &Path) -> bool {
+pub fn is_long_csv(path: &Path) -> bool {
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     if ext.as_deref() == Some("csv") {
         return true;
     }
-    let Ok(bytes) = draft::read_limited(path, csv::MAX_CSV_BYTES) else { return false };
+    let Ok(bytes) = read_limited(path, csv::MAX_CSV_BYTES) else { return false };
     let Ok(text) = csv::decode(&bytes) else { return false };
     let first = text.trim_start_matches('\u{feff}').lines().next().unwrap_or("");
     crate::model::labels::fold(first).starts_with("表,行,列,值")
@@ -66,8 +106,22 @@ pub fn rollover_from_file(
     format: Option<&str>,
     unit: Option<&str>,
 ) -> Result<Report, String> {
-    let last = if let Some(report) = published_report(path, year, unit) {
-        report?
+    rollover_with_warnings(path, year, format, unit).map(|(r, _)| r)
+}
+
+/// Like [`rollover_from_file`], with what the reader noticed in last year's file (control
+/// characters removed, fields or cells this version does not know), for the user to see.
+pub fn rollover_with_warnings(
+    path: &Path,
+    year: Option<i32>,
+    format: Option<&str>,
+    unit: Option<&str>,
+) -> Result<(Report, Vec<String>), String> {
+    let mut warnings = Vec::new();
+    let last = if let Some(read) = published_report(path, year, unit) {
+        let (report, notes) = read?;
+        warnings.extend(notes);
+        report
     } else if csv::is_csv_path(path) {
         // The file holds last year's figures; `--year` names this year's report.
         let opts = csv::ImportOptions { format: None, year: year.map(|y| y - 1), unit: unit.map(str::to_string) };
@@ -76,9 +130,12 @@ pub fn rollover_from_file(
             let list: Vec<String> = data.issues.iter().map(|i| i.to_string()).collect();
             return Err(format!("上年CSV中有无法识别的内容：\n  {}", list.join("\n  ")));
         }
+        warnings.extend(data.warnings.iter().map(|w| format!("上年CSV{w}")));
         data.report
     } else {
-        load(path).map_err(|e| e.to_string())?
+        let loaded = draft::load_checked(path).map_err(|e| e.to_string())?;
+        warnings.extend(loaded.warnings.iter().map(|w| format!("上年草稿：{w}")));
+        loaded.report
     };
     let year = year.unwrap_or(last.year.saturating_add(1));
     if !crate::model::report::YEARS.contains(&year) {
@@ -87,10 +144,10 @@ pub fn rollover_from_file(
     if year <= last.year {
         return Err(format!("新报告年度（{year}）应晚于上年报告（{}）", last.year));
     }
-    let format = format.map(str::to_string).unwrap_or_else(|| Template::format_for_year(year).to_string());
+    let format = format.map(str::to_string).unwrap_or_else(|| Template::format_for_year(year));
     let mut next = rollover::roll_over(&last, year, &format).map_err(|e| e.to_string())?;
     if let Some(u) = unit {
         next.unit.name = u.to_string();
     }
-    Ok(next)
+    Ok((next, warnings))
 }

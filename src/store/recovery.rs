@@ -1,7 +1,9 @@
 //! Recovery copies: while a draft has unsaved changes, the window writes a copy to the app's data
 //! folder (every 30 s and when the window loses focus). After a crash or power cut, the copy is
-//! offered at the next start when it is newer than its draft. A clean save or an explicit
-//! discard removes it.
+//! offered at the next start when its content differs from its draft's — by content, not by
+//! time: a colleague who saved the draft after the crash does not make the unsaved work
+//! worthless, and two writes within one second have the same time. Nothing is removed until the
+//! user chooses (a clean save or an explicit discard). Copies are readable by the user only.
 
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -22,13 +24,29 @@ pub struct RecoveryCopy {
     pub draft: String,
 }
 
-/// A copy worth offering: newer than its draft (or its draft is gone or was never saved).
-#[derive(Debug, Clone)]
+/// A copy worth offering: it holds something its draft file does not.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Offer {
     pub key: String,
     pub copy: RecoveryCopy,
     /// When the draft file was last written, if it exists.
     pub draft_saved_at: Option<u64>,
+    /// How the copy compares with its draft file.
+    pub draft: DraftState,
+}
+
+/// The draft file of a recovery copy, as found at the start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DraftState {
+    /// The copy is of a report never saved.
+    NeverSaved,
+    /// The draft file is gone (moved, deleted, a USB stick not plugged in).
+    Missing,
+    /// The draft file cannot be read now (the reason, in Chinese).
+    Unreadable(String),
+    /// The draft file holds something else: the copy has unsaved work (the draft may also have
+    /// been saved since by someone else; both times are shown).
+    Differs,
 }
 
 /// The recovery folder.
@@ -39,6 +57,20 @@ pub struct RecoveryStore {
 
 pub fn now_secs() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+/// The recovery folder, private to the user (0700 on Unix): copies hold the report's content.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        if !dir.is_dir() {
+            std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(dir)
 }
 
 fn modified_secs(path: &Path) -> Option<u64> {
@@ -84,14 +116,15 @@ impl RecoveryStore {
 
     /// Writes (atomically) the recovery copy of a report.
     pub fn write(&self, key: &str, original: Option<&Path>, report: &Report) -> Result<(), String> {
-        std::fs::create_dir_all(&self.dir).map_err(|e| atomic::describe_io(&e))?;
+        create_private_dir(&self.dir).map_err(|e| atomic::describe_io(&e))?;
         let copy = RecoveryCopy {
             original: original.map(Path::to_path_buf),
             saved_at: now_secs(),
             draft: super::draft::to_ron(report),
         };
         let text = ron::ser::to_string_pretty(&copy, ron::ser::PrettyConfig::new()).map_err(|e| e.to_string())?;
-        atomic::write_atomic(&self.file(key), text.as_bytes()).map_err(|e| atomic::describe_io(&e))
+        let opts = atomic::WriteOptions { backups: false, new_file_mode: Some(0o600) };
+        atomic::write_file(&self.file(key), text.as_bytes(), opts).map(drop).map_err(|e| e.to_string())
     }
 
     pub fn remove(&self, key: &str) {
@@ -108,7 +141,7 @@ impl RecoveryStore {
                 continue;
             }
             let Some(key) = path.file_stem().map(|s| s.to_string_lossy().into_owned()) else { continue };
-            let Ok(bytes) = super::draft::read_limited(&path, super::draft::MAX_DRAFT_BYTES * 2) else { continue };
+            let Ok(bytes) = super::read::read_limited(&path, super::draft::MAX_DRAFT_BYTES * 2) else { continue };
             let Ok(text) = String::from_utf8(bytes) else { continue };
             if let Ok(copy) = ron::Options::default().with_recursion_limit(16).from_str::<RecoveryCopy>(&text) {
                 out.push((key, copy));
@@ -118,16 +151,31 @@ impl RecoveryStore {
         out
     }
 
-    /// Copies to offer at start: newer than their draft. Copies older than their draft are stale
-    /// (the draft was saved later, e.g. by another window) and are removed.
+    /// Copies to offer at start: those that hold something their draft does not. A copy whose
+    /// content is what the draft file holds is not offered (nothing would be recovered) but is
+    /// not removed either: nothing here deletes a copy; the user's choice does.
     pub fn offers(&self) -> Vec<Offer> {
         let mut out = Vec::new();
         for (key, copy) in self.list() {
             let draft_saved_at = copy.original.as_deref().and_then(modified_secs);
-            match draft_saved_at {
-                Some(t) if t > copy.saved_at => self.remove(&key),
-                _ => out.push(Offer { key, copy, draft_saved_at }),
-            }
+            let draft = match &copy.original {
+                None => DraftState::NeverSaved,
+                Some(p) => match super::draft::load(p) {
+                    Ok(on_disk) => {
+                        let same =
+                            super::draft::from_ron(&copy.draft, Path::new("恢复副本")).is_ok_and(|c| c == on_disk);
+                        if same {
+                            continue;
+                        }
+                        DraftState::Differs
+                    }
+                    Err(super::DraftError::Read { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                        DraftState::Missing
+                    }
+                    Err(e) => DraftState::Unreadable(e.to_string()),
+                },
+            };
+            out.push(Offer { key, copy, draft_saved_at, draft });
         }
         out
     }

@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 
 /// How many recent files the start view and the 文件 menu list.
 pub const MAX_RECENT: usize = 10;
+/// Settings are a few hundred bytes; a larger file is not ours.
+const MAX_SETTINGS_BYTES: u64 = 256 * 1024;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -17,6 +19,9 @@ pub struct Settings {
     pub pdf_fonts: std::collections::BTreeMap<String, PathBuf>,
     /// Window zoom (1.0 = 100%).
     pub zoom: Option<f32>,
+    /// Widths of the page list and the findings panel, as the user left them.
+    pub pages_width: Option<f32>,
+    pub findings_width: Option<f32>,
 }
 
 impl Settings {
@@ -42,13 +47,29 @@ pub fn settings_path() -> Option<PathBuf> {
 /// Loads settings; a missing or unreadable file gives the defaults (settings are a convenience,
 /// never a reason not to start). The error, if any, is returned for the status bar.
 pub fn load(path: &Path) -> (Settings, Option<String>) {
-    match std::fs::read_to_string(path) {
-        Ok(text) => match ron::from_str(&text) {
-            Ok(s) => (s, None),
-            Err(e) => (Settings::default(), Some(format!("设置文件“{}”无法识别，已使用默认设置：{e}", path.display()))),
-        },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Settings::default(), None),
-        Err(e) => (Settings::default(), Some(format!("无法读取设置文件“{}”：{e}", path.display()))),
+    let text = match super::read::read_limited(path, MAX_SETTINGS_BYTES) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(super::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+            return (Settings::default(), None);
+        }
+        Err(e) => {
+            return (Settings::default(), Some(format!("无法读取设置文件“{}”：{e}，已使用默认设置", path.display())));
+        }
+    };
+    match ron::Options::default().with_recursion_limit(16).from_str::<Settings>(&text) {
+        Ok(mut s) => {
+            s.recent.truncate(MAX_RECENT);
+            (s, None)
+        }
+        Err(e) => (
+            Settings::default(),
+            Some(format!(
+                "设置文件“{}”第{}行无法识别（{}），已使用默认设置",
+                path.display(),
+                e.span.start.line,
+                super::draft::ron_message(&e.code)
+            )),
+        ),
     }
 }
 

@@ -81,8 +81,14 @@ pub struct Document {
     /// Per cell: indices into `findings`.
     pub cell_findings: Vec<Vec<usize>>,
     pub path: Option<PathBuf>,
-    /// Fingerprint of the file as last read or written, to notice changes by someone else.
-    pub disk_hash: Option<u64>,
+    /// Fingerprint of the file as last read or written: a save checks the file is still this
+    /// (someone else's save in between is noticed, not overwritten).
+    pub disk_hash: Option<crate::store::ContentHash>,
+    /// This window's lock on its draft file; another window opening it is told who has it.
+    pub lock: Option<crate::store::lock::DraftLock>,
+    /// Set when another window or program had the draft when it was opened (who, in Chinese):
+    /// the draft is shown, but saved only under another name.
+    pub read_only: Option<String>,
     /// Name of this document's recovery copy.
     pub recovery_key: String,
     /// Unsaved changes.
@@ -106,7 +112,9 @@ impl Document {
             form,
             values,
             findings: Vec::new(),
-            disk_hash: path.as_deref().and_then(crate::store::file_hash),
+            disk_hash: path.as_deref().and_then(|p| crate::store::draft::disk_hash(p).ok().flatten()),
+            lock: None,
+            read_only: None,
             recovery_key: crate::store::recovery::RecoveryStore::key_for(path.as_deref()),
             path,
             dirty: false,
@@ -132,8 +140,9 @@ impl Document {
             v.clear();
         }
         for (fi, f) in self.findings.iter().enumerate() {
-            // G-02 lists every blank cell; tinting them all would drown the real problems.
-            if f.rule == "G-02" {
+            // A finding about a whole table (its blank cells) would tint every cell of it and
+            // drown the real problems.
+            if matches!(f.target, crate::model::rules::Target::Table(_)) {
                 continue;
             }
             for id in &f.cells {
@@ -302,8 +311,8 @@ impl Document {
         first
     }
 
-    pub fn mark_saved(&mut self, path: PathBuf) {
-        self.disk_hash = crate::store::file_hash(&path);
+    pub fn mark_saved(&mut self, path: PathBuf, hash: crate::store::ContentHash) {
+        self.disk_hash = Some(hash);
         self.recovery_key = crate::store::recovery::RecoveryStore::key_for(Some(&path));
         self.path = Some(path);
         self.dirty = false;
@@ -313,7 +322,7 @@ impl Document {
     /// The file was changed on disk by someone else since it was opened or saved.
     pub fn changed_on_disk(&self) -> bool {
         match &self.path {
-            Some(p) if p.exists() => crate::store::file_hash(p) != self.disk_hash,
+            Some(p) if p.exists() => crate::store::draft::disk_hash(p).ok().flatten() != self.disk_hash,
             _ => false,
         }
     }

@@ -1,54 +1,62 @@
-//! System file dialogs (rfd) off the UI thread, so the window never freezes.
+//! What a file prompt asks for (title, filters, open or save), and the platform's file dialog
+//! (rfd) run off the UI thread, so the window never freezes.
 //!
 //! rfd returns `None` both for Cancel and when no dialog backend exists (no XDG portal, no
-//! zenity), so every file action also has an in-app path field; the system dialog only fills it.
+//! zenity), so every file prompt is also an in-app path field; the system dialog only fills it.
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, channel};
 
+/// A kind of file a command asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DialogKind {
-    OpenDraft,
-    SaveDraft,
-    /// Last year's draft or published tables (RON or CSV).
-    OpenLastYear,
-    ExportPdf,
-    ExportCsv,
-    ImportCsv,
-    FontFile,
+pub struct FilePrompt {
+    pub title: &'static str,
+    pub filter: (&'static str, &'static [&'static str]),
+    /// A file to write (a save dialog) rather than one to read.
+    pub saves: bool,
+    /// Added to a typed name without an extension.
+    pub extension: Option<&'static str>,
 }
 
-impl DialogKind {
-    pub fn title(self) -> &'static str {
-        match self {
-            DialogKind::OpenDraft => "打开草稿",
-            DialogKind::SaveDraft => "保存草稿",
-            DialogKind::OpenLastYear => "选择上年报告（草稿.ron 或 表格.csv）",
-            DialogKind::ExportPdf => "导出PDF",
-            DialogKind::ExportCsv => "导出CSV",
-            DialogKind::ImportCsv => "导入CSV",
-            DialogKind::FontFile => "选择字体文件",
-        }
-    }
+pub const OPEN_DRAFT: FilePrompt =
+    FilePrompt { title: "打开草稿", filter: ("年报草稿", &["ron"]), saves: false, extension: None };
+pub const SAVE_DRAFT: FilePrompt =
+    FilePrompt { title: "保存草稿", filter: ("年报草稿", &["ron"]), saves: true, extension: Some("ron") };
+pub const LAST_YEAR: FilePrompt = FilePrompt {
+    title: "选择上年报告（草稿.ron、表格.csv，或已公开的网页、Word、PDF）",
+    filter: ("年报草稿、表格或已公开的报告", &["ron", "csv", "html", "htm", "docx", "pdf", "txt"]),
+    saves: false,
+    extension: None,
+};
+pub const EXPORT_PDF: FilePrompt =
+    FilePrompt { title: "导出PDF", filter: ("PDF", &["pdf"]), saves: true, extension: Some("pdf") };
+pub const EXPORT_CSV: FilePrompt =
+    FilePrompt { title: "导出CSV", filter: ("CSV表格", &["csv", "txt"]), saves: true, extension: Some("csv") };
+pub const IMPORT_CSV: FilePrompt =
+    FilePrompt { title: "导入CSV", filter: ("CSV表格", &["csv", "txt"]), saves: false, extension: None };
+pub const IMPORT_REPORT: FilePrompt = FilePrompt {
+    title: "导入已公开的报告（网页、Word、PDF、文本）",
+    filter: ("已公开的报告", &["html", "htm", "shtml", "docx", "pdf", "txt"]),
+    saves: false,
+    extension: None,
+};
+pub const FONT_FILE: FilePrompt =
+    FilePrompt {
+        title: "选择字体文件", filter: ("字体", &["ttf", "otf", "ttc"]), saves: false, extension: None
+    };
 
-    pub fn saves(self) -> bool {
-        matches!(self, DialogKind::SaveDraft | DialogKind::ExportPdf | DialogKind::ExportCsv)
-    }
-
-    fn filters(self) -> (&'static str, &'static [&'static str]) {
-        match self {
-            DialogKind::OpenDraft | DialogKind::SaveDraft => ("年报草稿", &["ron"]),
-            DialogKind::OpenLastYear => ("年报草稿或表格", &["ron", "csv"]),
-            DialogKind::ExportPdf => ("PDF", &["pdf"]),
-            DialogKind::ExportCsv | DialogKind::ImportCsv => ("CSV表格", &["csv", "txt"]),
-            DialogKind::FontFile => ("字体", &["ttf", "otf", "ttc"]),
+impl FilePrompt {
+    /// The path as the command will use it: a save without an extension gets the default one.
+    pub fn complete(&self, path: PathBuf) -> PathBuf {
+        match self.extension {
+            Some(ext) if self.saves && path.extension().is_none() => path.with_extension(ext),
+            _ => path,
         }
     }
 }
 
 /// A system dialog running on a worker thread.
 pub struct Pending {
-    pub kind: DialogKind,
     rx: Receiver<Option<PathBuf>>,
 }
 
@@ -60,10 +68,10 @@ impl Pending {
 }
 
 /// Starts the platform's file dialog; the answer arrives through [`Pending::poll`].
-pub fn spawn(kind: DialogKind, ctx: &egui::Context, start: Option<PathBuf>) -> Pending {
-    let (name, exts) = kind.filters();
+pub fn spawn(prompt: FilePrompt, ctx: &egui::Context, start: Option<PathBuf>) -> Pending {
+    let (name, exts) = prompt.filter;
     let mut dialog =
-        rfd::FileDialog::new().set_title(kind.title()).add_filter(name, exts).add_filter("所有文件", &["*"]);
+        rfd::FileDialog::new().set_title(prompt.title).add_filter(name, exts).add_filter("所有文件", &["*"]);
     if let Some(start) = start {
         if start.is_dir() {
             dialog = dialog.set_directory(&start);
@@ -79,9 +87,9 @@ pub fn spawn(kind: DialogKind, ctx: &egui::Context, start: Option<PathBuf>) -> P
     let (tx, rx) = channel();
     let ctx = ctx.clone();
     std::thread::spawn(move || {
-        let result = if kind.saves() { dialog.save_file() } else { dialog.pick_file() };
+        let result = if prompt.saves { dialog.save_file() } else { dialog.pick_file() };
         let _ = tx.send(result);
         ctx.request_repaint();
     });
-    Pending { kind, rx }
+    Pending { rx }
 }

@@ -3,24 +3,33 @@
 
 use egui::{RichText, Ui};
 
-use super::app::NianbaoApp;
-use super::doc::Field;
+use super::action::Action;
+use super::doc::{Document, Field};
 use super::table::{severity_color, severity_fill};
 use crate::model::Severity;
 
-pub fn findings_ui(ui: &mut Ui, app: &mut NianbaoApp) {
-    let Some(doc) = app.doc.as_ref() else { return };
+/// The panel's own state.
+#[derive(Debug, Default)]
+pub struct FindingsView {
+    /// The finding whose explanation is being written (its key).
+    pub explaining: Option<String>,
+}
+
+/// The panel; a click on a finding hands back where to go. Explanations are edited in place.
+pub fn findings_ui(ui: &mut Ui, doc: &mut Document, view: &mut FindingsView) -> Option<Action> {
     let (e, w, i) = crate::model::rules::counts(&doc.findings);
+    let explained = doc.findings.iter().filter(|f| f.severity == Severity::W && f.is_explained()).count();
     ui.add_space(4.0);
     ui.label(RichText::new("检查结果").strong().size(17.0));
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         ui.colored_label(severity_color(Severity::E), format!("错误 {e}"));
-        ui.colored_label(severity_color(Severity::W), format!("警告 {w}"));
+        let w = if explained > 0 { format!("警告 {w}（已说明 {explained}）") } else { format!("警告 {w}") };
+        ui.colored_label(severity_color(Severity::W), w);
         ui.colored_label(severity_color(Severity::I), format!("提示 {i}"));
     });
     if doc.findings.is_empty() {
         ui.label("没有发现问题。");
-        return;
+        return None;
     }
     ui.separator();
 
@@ -71,34 +80,34 @@ pub fn findings_ui(ui: &mut Ui, app: &mut NianbaoApp) {
                                 )
                                 .on_hover_text("点击定位到相关单元格");
                             if resp.clicked() {
-                                jump = Some(fi);
+                                jump = Some(f.target.clone());
                             }
                             if f.explainable() {
-                                let open = app.explaining.as_deref() == Some(f.key.as_str());
-                                ui.horizontal(|ui| {
-                                    if let Some(x) = &f.explanation {
-                                        ui.label(RichText::new(format!("说明：{x}")).italics());
-                                    }
-                                    let text = if open {
-                                        "完成"
-                                    } else if explained {
-                                        "修改说明"
-                                    } else {
-                                        "填写说明…"
-                                    };
-                                    // Named after its finding, so a screen reader tells the buttons apart.
-                                    let button = ui.small_button(text).accessible_name(format!("{text} {}", f.key));
-                                    if button.clicked() {
-                                        explain_toggle = Some(f.key.clone());
-                                    }
-                                });
+                                let open = view.explaining.as_deref() == Some(f.key.as_str());
+                                // The button first, always in the same place; the text below it
+                                // wraps to the panel (a long 说明 must never widen the panel).
+                                let text = if open {
+                                    "完成"
+                                } else if explained {
+                                    "修改说明"
+                                } else {
+                                    "填写说明…"
+                                };
+                                // Named after its finding, so a screen reader tells the buttons apart.
+                                let button = ui.small_button(text).accessible_name(format!("{text} {}", f.key));
+                                if button.clicked() {
+                                    explain_toggle = Some(f.key.clone());
+                                }
+                                if let Some(x) = f.explanation.as_ref().filter(|_| !open) {
+                                    ui.add(egui::Label::new(RichText::new(format!("说明：{x}")).italics()).wrap());
+                                }
                                 if open {
                                     let mut text = f.explanation.clone().unwrap_or_default();
                                     let resp = ui
                                         .add(
                                             egui::TextEdit::multiline(&mut text)
                                                 .desired_rows(2)
-                                                .desired_width(f32::INFINITY),
+                                                .desired_width(ui.available_width()),
                                         )
                                         .accessible_name(format!("说明/{}", f.key));
                                     if resp.changed() {
@@ -113,12 +122,10 @@ pub fn findings_ui(ui: &mut Ui, app: &mut NianbaoApp) {
         }
     });
     if let Some(key) = explain_toggle {
-        app.explaining = if app.explaining.as_deref() == Some(key.as_str()) { None } else { Some(key) };
+        view.explaining = if view.explaining.as_deref() == Some(key.as_str()) { None } else { Some(key) };
     }
-    if let (Some((key, text)), Some(doc)) = (explanation_edit, app.doc.as_mut()) {
+    if let Some((key, text)) = explanation_edit {
         doc.set(Field::Explanation(key), text);
     }
-    if let Some(fi) = jump {
-        app.jump_to(fi);
-    }
+    jump.map(Action::Show)
 }

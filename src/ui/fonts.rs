@@ -19,6 +19,11 @@ pub fn install(ctx: &egui::Context) {
 /// The look of the app: light (a paper form), slightly larger text than egui's default.
 pub fn install_style(ctx: &egui::Context) {
     ctx.set_theme(egui::Theme::Light);
+    // Zoom and quit keys are commands of the app's own table (`command.rs`), not egui's.
+    ctx.options_mut(|o| {
+        o.zoom_with_keyboard = false;
+        o.quit_shortcuts.clear();
+    });
     ctx.all_styles_mut(|s| {
         use egui::{FontId, TextStyle};
         s.text_styles.insert(TextStyle::Body, FontId::proportional(15.0));
@@ -26,6 +31,9 @@ pub fn install_style(ctx: &egui::Context) {
         s.text_styles.insert(TextStyle::Heading, FontId::proportional(21.0));
         s.text_styles.insert(TextStyle::Small, FontId::proportional(12.0));
         s.spacing.item_spacing = egui::vec2(8.0, 6.0);
+        // A blinking caret repaints the window twice a second for nothing: on a PC that renders
+        // in software (no graphics driver, Remote Desktop, 云桌面) that is real CPU.
+        s.visuals.text_cursor.blink = false;
         s.spacing.button_padding = egui::vec2(8.0, 4.0);
     });
 }

@@ -1,53 +1,56 @@
-//! The pages of the central area: the start view, 基本信息, the six sections, the annex.
+//! The pages of an open report: the page list, 基本信息, the six sections, the annex. Views take
+//! the document and their own view state, edit the document directly (every edit is undoable) and
+//! hand back what the app must do.
 
 use egui::{Id, RichText, TextEdit, Ui};
 
-use super::app::{NianbaoApp, Page, Then};
+use super::action::{Action, Page};
 use super::doc::{Document, Field, UnitField};
-use super::table;
+use super::table::{self, GridState};
 use crate::model::report::{OpeningPlacement, PageNumbers, TitlePattern};
-use crate::model::{Date, Severity};
+use crate::model::rules::{SIGNED_ON, Target, UNIT_NAME};
+use crate::model::template::TemplateKind;
+use crate::model::{Date, Severity, Template};
+
+/// The central area's own state (not part of the document, not saved).
+#[derive(Debug, Default)]
+pub struct PageView {
+    pub page: Page,
+    /// Text of the 落款 date field while it is being typed (it may not be a date yet).
+    pub date_text: String,
+    /// Focus this text editor next frame (after a jump to a finding).
+    pub focus_editor: Option<Id>,
+    /// Focus the first input of the page next frame (after a page change), so the keyboard
+    /// alone can fill the report.
+    pub focus_first: bool,
+    /// Scroll the page to the top next frame.
+    pub scroll_top: bool,
+}
+
+impl PageView {
+    /// Shows another page: from its top, with the keyboard on its first input.
+    pub fn go_to(&mut self, page: Page, grid: &mut GridState) {
+        if self.page != page {
+            self.page = page;
+            self.scroll_top = true;
+            grid.focused = None;
+            self.focus_first = true;
+        }
+    }
+
+    /// The state for a newly opened document.
+    pub fn for_document(doc: &Document) -> PageView {
+        PageView {
+            date_text: doc.report.signed_on.map(|d| d.to_string()).unwrap_or_default(),
+            focus_first: true,
+            ..PageView::default()
+        }
+    }
+}
 
 /// The id of a section's text editor (for focusing it from a finding).
 pub fn section_editor_id(key: &str) -> Id {
     Id::unique(("nianbao-section", key.to_string()))
-}
-
-/// What the user sees before a report is open.
-pub fn start_ui(ui: &mut Ui, app: &mut NianbaoApp) {
-    let ctx = ui.ctx().clone();
-    ui.add_space(24.0);
-    ui.vertical_centered(|ui| {
-        ui.heading(RichText::new("政府信息公开工作年度报告").size(26.0));
-        ui.label("填报 · 核对勾稽关系 · 导出可打印的PDF");
-        ui.add_space(20.0);
-        let big = |t: &str| egui::Button::new(RichText::new(t).size(17.0)).min_size(egui::vec2(260.0, 40.0));
-        if ui.add(big("新建报告…")).clicked() {
-            app.request(Then::NewReport, &ctx);
-        }
-        if ui.add(big("以上年报告为模板新建…")).clicked() {
-            app.request(Then::LastYearDialog, &ctx);
-        }
-        if ui.add(big("打开草稿…")).clicked() {
-            app.request(Then::OpenDialog, &ctx);
-        }
-        ui.add_space(20.0);
-        if !app.settings.recent.is_empty() {
-            ui.label(RichText::new("最近打开").strong());
-            for p in app.settings.recent.clone() {
-                let exists = p.is_file();
-                let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                let text = format!("{name}    {}", p.parent().map(|d| d.display().to_string()).unwrap_or_default());
-                let resp = ui.add_enabled(exists, egui::Button::new(text).frame(false));
-                if resp.clicked() {
-                    app.request(Then::Open(p.clone()), &ctx);
-                }
-                if !exists {
-                    resp.on_disabled_hover_text("文件已不存在");
-                }
-            }
-        }
-    });
 }
 
 /// The id of a 基本信息 field.
@@ -55,31 +58,134 @@ pub fn unit_field_id(f: UnitField) -> Id {
     Id::unique(("nianbao-unit", f.label()))
 }
 
+/// The id of the 落款 date field.
+pub fn signed_on_id() -> Id {
+    Id::unique("nianbao-signed-on")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where things are
+// ---------------------------------------------------------------------------------------------
+
+pub fn pages(doc: &Document) -> Vec<Page> {
+    let mut pages = vec![Page::Unit];
+    pages.extend((0..doc.form.template.sections.len()).map(Page::Section));
+    if !doc.report.annexes.is_empty() {
+        pages.push(Page::Annex);
+    }
+    pages
+}
+
+pub fn page_title(doc: &Document, page: Page) -> String {
+    match page {
+        Page::Unit => "基本信息".into(),
+        Page::Section(i) => doc.form.template.sections[i].heading.clone(),
+        Page::Annex => "附件".into(),
+    }
+}
+
+pub fn page_of_table(doc: &Document, table_ix: usize) -> Page {
+    let id = &doc.form.tables[table_ix].def.id;
+    doc.form.template.sections.iter().position(|s| s.tables.contains(id)).map(Page::Section).unwrap_or(Page::Annex)
+}
+
+pub fn page_of_cell(doc: &Document, ix: crate::model::template::CellIx) -> Page {
+    page_of_table(doc, doc.form.cells[ix].table)
+}
+
+pub fn page_of_section(doc: &Document, key: &str) -> Option<Page> {
+    doc.form
+        .template
+        .sections
+        .iter()
+        .position(|s| s.id == key || s.subsections.iter().any(|x| x.id == key))
+        .map(Page::Section)
+}
+
+/// The page a finding's target is on.
+pub fn page_of_target(doc: &Document, target: &Target) -> Page {
+    match target {
+        Target::Cell(id) => doc.form.index.get(id).map(|&ix| page_of_cell(doc, ix)).unwrap_or(Page::Unit),
+        Target::Table(id) => {
+            doc.form.tables.iter().position(|t| &t.def.id == id).map(|t| page_of_table(doc, t)).unwrap_or(Page::Unit)
+        }
+        Target::Section(key) => page_of_section(doc, key).unwrap_or(Page::Unit),
+        Target::Unit(_) | Target::Report | Target::Line(_) => Page::Unit,
+    }
+}
+
+/// Unexplained errors and warnings on a page (for the page list).
+pub fn page_counts(doc: &Document, page: Page) -> (usize, usize) {
+    let mut counts = (0, 0);
+    for f in doc.findings.iter().filter(|f| !f.is_explained() && page_of_target(doc, &f.target) == page) {
+        match f.severity {
+            Severity::E => counts.0 += 1,
+            Severity::W => counts.1 += 1,
+            Severity::I => {}
+        }
+    }
+    counts
+}
+
+/// The page list, with each page's counts.
+pub fn nav_ui(ui: &mut Ui, doc: &Document, current: Page) -> Option<Action> {
+    ui.add_space(4.0);
+    ui.label(RichText::new(doc.report.title()).strong());
+    ui.label(format!("{}年度 · {}", doc.report.year, doc.form.template.name));
+    ui.separator();
+    let mut go = None;
+    for page in pages(doc) {
+        let (e, w) = page_counts(doc, page);
+        let mut text = page_title(doc, page);
+        let parts: Vec<String> =
+            [(e, "错误"), (w, "警告")].iter().filter(|(n, _)| *n > 0).map(|(n, l)| format!("{l}{n}")).collect();
+        if !parts.is_empty() {
+            text.push_str(&format!("  （{}）", parts.join(" ")));
+        }
+        let color = if e > 0 {
+            table::severity_color(Severity::E)
+        } else if w > 0 {
+            table::severity_color(Severity::W)
+        } else {
+            ui.visuals().text_color()
+        };
+        if ui.selectable_label(current == page, RichText::new(text).color(color)).clicked() {
+            go = Some(Action::GoToPage(page));
+        }
+    }
+    go
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pages
+// ---------------------------------------------------------------------------------------------
+
 /// The current page of an open report.
-pub fn page_ui(ui: &mut Ui, app: &mut NianbaoApp) {
-    if std::mem::take(&mut app.focus_first) {
-        focus_first_input(app);
+pub fn page_ui(ui: &mut Ui, doc: &mut Document, view: &mut PageView, grid: &mut GridState) -> Vec<Action> {
+    if std::mem::take(&mut view.focus_first) {
+        focus_first_input(doc, view, grid);
     }
-    match app.page {
-        Page::Unit => unit_page(ui, app),
-        Page::Section(i) => section_page(ui, app, i),
-        Page::Annex => annex_page(ui, app),
+    let mut actions = Vec::new();
+    match view.page {
+        Page::Unit => unit_page(ui, doc, view, &mut actions),
+        Page::Section(i) => section_page(ui, doc, view, grid, i),
+        Page::Annex => annex_page(ui, doc, grid),
     }
+    actions
 }
 
 /// Puts the keyboard on the first thing to fill in on the page: the first input cell of its
 /// table, or its first text editor.
-fn focus_first_input(app: &mut NianbaoApp) {
-    let Some(doc) = app.doc.as_ref() else { return };
+fn focus_first_input(doc: &Document, view: &mut PageView, grid: &mut GridState) {
     let first_cell_of = |tables: Vec<usize>| {
         tables.into_iter().find_map(|t| table::input_positions(doc, &doc.form.tables[t]).first().map(|c| c.0))
     };
-    match app.page {
-        Page::Unit => app.focus_editor = Some(unit_field_id(UnitField::Name)),
+    match view.page {
+        Page::Unit => view.focus_editor = Some(unit_field_id(UnitField::Name)),
         Page::Annex => {
             let tables = (0..doc.form.tables.len()).filter(|&t| doc.form.tables[t].template != doc.form.template.id);
             if let Some(ix) = first_cell_of(tables.collect()) {
-                table::focus_cell(&mut app.grid, ix);
+                table::focus_cell(grid, ix);
             }
         }
         Page::Section(i) => {
@@ -91,10 +197,30 @@ fn focus_first_input(app: &mut NianbaoApp) {
                 .filter(|&t| doc.form.tables[t].def.printed)
                 .collect();
             match first_cell_of(tables) {
-                Some(ix) => table::focus_cell(&mut app.grid, ix),
-                None => app.focus_editor = Some(section_editor_id(&s.id)),
+                Some(ix) => table::focus_cell(grid, ix),
+                None => view.focus_editor = Some(section_editor_id(&s.id)),
             }
         }
+    }
+}
+
+/// Where a finding's target gets the keyboard (its cell, editor or field).
+pub fn show_target(doc: &Document, view: &mut PageView, grid: &mut GridState, target: &Target) {
+    view.page = page_of_target(doc, target);
+    match target {
+        Target::Cell(id) => {
+            if let Some(&ix) = doc.form.index.get(id) {
+                if doc.form.cells[ix].is_input() {
+                    table::focus_cell(grid, ix);
+                } else {
+                    grid.scroll_to = Some(ix);
+                }
+            }
+        }
+        Target::Section(key) => view.focus_editor = Some(section_editor_id(key)),
+        Target::Unit(label) if label == SIGNED_ON => view.focus_editor = Some(signed_on_id()),
+        Target::Unit(label) if label == UNIT_NAME => view.focus_editor = Some(unit_field_id(UnitField::Name)),
+        Target::Table(_) | Target::Unit(_) | Target::Report | Target::Line(_) => view.scroll_top = true,
     }
 }
 
@@ -104,9 +230,17 @@ fn heading(ui: &mut Ui, text: &str) {
     ui.add_space(4.0);
 }
 
+/// Gives the keyboard to a field the page was asked to focus.
+fn take_focus(view: &mut PageView, id: Id, resp: &egui::Response) {
+    if view.focus_editor == Some(id) {
+        resp.request_focus();
+        resp.scroll_to_me(Some(egui::Align::Center));
+        view.focus_editor = None;
+    }
+}
+
 /// A multi-line editor for a text section, with an accessible name.
-fn text_editor(ui: &mut Ui, app: &mut NianbaoApp, key: &str, name: &str, rows: usize) {
-    let Some(doc) = app.doc.as_mut() else { return };
+fn text_editor(ui: &mut Ui, doc: &mut Document, view: &mut PageView, key: &str, name: &str, rows: usize) {
     let id = section_editor_id(key);
     let mut text = doc.report.section(key).to_string();
     let resp = ui
@@ -121,20 +255,13 @@ fn text_editor(ui: &mut Ui, app: &mut NianbaoApp, key: &str, name: &str, rows: u
     if resp.changed() {
         doc.set(Field::Section(key.to_string()), text);
     }
-    if app.focus_editor == Some(id) {
-        resp.request_focus();
-        resp.scroll_to_me(Some(egui::Align::Center));
-        app.focus_editor = None;
-    }
+    take_focus(view, id, &resp);
 }
 
-fn single_line(ui: &mut Ui, doc: &mut Document, field: Field, name: &str, width: f32) -> egui::Response {
+fn single_line(ui: &mut Ui, doc: &mut Document, field: Field, name: &str, width: f32, id: Id) -> egui::Response {
     let mut text = doc.get(&field);
-    let mut edit =
-        TextEdit::singleline(&mut text).desired_width(width).char_limit(crate::store::draft::MAX_SHORT_CHARS);
-    if let Field::Unit(f) = &field {
-        edit = edit.id(unit_field_id(*f));
-    }
+    let edit =
+        TextEdit::singleline(&mut text).id(id).desired_width(width).char_limit(crate::store::draft::MAX_SHORT_CHARS);
     let resp = ui.add(edit).accessible_name(name);
     if resp.changed() {
         doc.set(field, text);
@@ -142,18 +269,15 @@ fn single_line(ui: &mut Ui, doc: &mut Document, field: Field, name: &str, width:
     resp
 }
 
-fn unit_page(ui: &mut Ui, app: &mut NianbaoApp) {
+fn unit_page(ui: &mut Ui, doc: &mut Document, view: &mut PageView, actions: &mut Vec<Action>) {
     heading(ui, "基本信息");
     let today = Date::today();
-    let Some(doc) = app.doc.as_mut() else { return };
     egui::Grid::new("unit-grid").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
         for f in UnitField::ALL {
             ui.label(f.label());
-            let resp = single_line(ui, doc, Field::Unit(f), &format!("基本信息/{}", f.label()), 420.0);
-            if app.focus_editor == Some(unit_field_id(f)) {
-                resp.request_focus();
-                app.focus_editor = None;
-            }
+            let name = format!("基本信息/{}", f.label());
+            let resp = single_line(ui, doc, Field::Unit(f), &name, 420.0, unit_field_id(f));
+            take_focus(view, unit_field_id(f), &resp);
             ui.end_row();
         }
         ui.label("规章制定权");
@@ -182,10 +306,16 @@ fn unit_page(ui: &mut Ui, app: &mut NianbaoApp) {
         ui.label("落款日期");
         ui.horizontal(|ui| {
             let resp = ui
-                .add(TextEdit::singleline(&mut app.date_text).desired_width(140.0).hint_text("2026-01-19"))
+                .add(
+                    TextEdit::singleline(&mut view.date_text)
+                        .id(signed_on_id())
+                        .desired_width(140.0)
+                        .hint_text(format!("{}-01-20", doc.report.year + 1)),
+                )
                 .accessible_name("基本信息/落款日期");
+            take_focus(view, signed_on_id(), &resp);
             if resp.changed() {
-                let t = app.date_text.trim();
+                let t = view.date_text.trim();
                 if t.is_empty() {
                     doc.set(Field::SignedOn, String::new());
                 } else if let Some(d) = Date::parse(t) {
@@ -193,10 +323,10 @@ fn unit_page(ui: &mut Ui, app: &mut NianbaoApp) {
                 }
             }
             if ui.button("今天").clicked() {
-                app.date_text = today.to_string();
+                view.date_text = today.to_string();
                 doc.set(Field::SignedOn, today.to_string());
             }
-            let t = app.date_text.trim();
+            let t = view.date_text.trim();
             if !t.is_empty() && Date::parse(t).is_none() {
                 ui.colored_label(table::severity_color(Severity::E), "日期应写成2026-01-19或2026年1月19日");
             } else if let Some(d) = doc.report.signed_on {
@@ -265,7 +395,7 @@ fn unit_page(ui: &mut Ui, app: &mut NianbaoApp) {
         ui.radio_value(&mut o.page_numbers, PageNumbers::Outside, "单页居右、双页居左（双面打印，GB/T 9704）");
         ui.radio_value(&mut o.page_numbers, PageNumbers::Center, "居中（单面打印）");
     });
-    // GB2019 采购总金额 has no unit in the national header: the report says which.
+    // Money cells whose template leaves the unit open (GB2019 采购总金额): the report says which.
     let open_units: Vec<String> = doc
         .form
         .cells
@@ -291,41 +421,42 @@ fn unit_page(ui: &mut Ui, app: &mut NianbaoApp) {
     if *o != before {
         doc.touch();
     }
-    let mut annex = doc.report.annexes.iter().any(|a| a == "guizhou-annex");
-    if ui.checkbox(&mut annex, "附带贵州省“政府信息公开情况统计表”（附件）").changed() {
-        let annexes = if annex { vec!["guizhou-annex".to_string()] } else { Vec::new() };
-        if let Err(e) = doc.set_annexes(annexes) {
-            app.error(e);
+    // Every annex template the app knows (built-in or the user's) can be added.
+    for annex in Template::of_kind(TemplateKind::Annex) {
+        let mut on = doc.report.annexes.contains(&annex.id);
+        if ui.checkbox(&mut on, format!("附带“{}”（附件）", annex.name)).changed() {
+            let mut annexes = doc.report.annexes.clone();
+            annexes.retain(|a| a != &annex.id);
+            if on {
+                annexes.push(annex.id.clone());
+            }
+            if let Err(e) = doc.set_annexes(annexes) {
+                actions.push(Action::Error(e));
+            }
         }
     }
 }
 
-fn section_page(ui: &mut Ui, app: &mut NianbaoApp, index: usize) {
-    let Some(doc) = app.doc.as_ref() else { return };
+fn section_page(ui: &mut Ui, doc: &mut Document, view: &mut PageView, grid: &mut GridState, index: usize) {
     let section = doc.form.template.sections[index].clone();
-    let reference = doc.report.reference.clone();
     heading(ui, &section.heading);
 
     if !section.subsections.is_empty() {
         ui.label(RichText::new("总述").strong());
-        editor_with_previous(ui, app, &reference, &section.id, &format!("正文/{}/总述", section.heading), 4);
+        editor_with_previous(ui, doc, view, &section.id, &format!("正文/{}/总述", section.heading), 4);
         for sub in &section.subsections {
             ui.add_space(6.0);
             ui.label(RichText::new(&sub.heading).strong());
-            editor_with_previous(ui, app, &reference, &sub.id, &format!("正文/{}/{}", section.heading, sub.heading), 5);
-            if sub.id == "s1.2" {
-                table3_sentence_button(ui, app, &sub.id);
-            }
+            editor_with_previous(ui, doc, view, &sub.id, &format!("正文/{}/{}", section.heading, sub.heading), 5);
+            sentence_button(ui, doc, &sub.id);
         }
         return;
     }
 
     let mut has_table = false;
     for tid in &section.tables {
-        let Some(doc) = app.doc.as_mut() else { return };
         let Some(t) = doc.form.tables.iter().position(|t| &t.def.id == tid) else { continue };
-        let printed = doc.form.tables[t].def.printed;
-        if printed {
+        if doc.form.tables[t].def.printed {
             has_table = true;
         } else {
             ui.add_space(8.0);
@@ -335,66 +466,51 @@ fn section_page(ui: &mut Ui, app: &mut NianbaoApp, index: usize) {
             );
         }
         let width = ui.available_width();
-        table::table_ui(ui, doc, &mut app.grid, t, width);
+        table::table_ui(ui, doc, grid, t, width);
         ui.add_space(8.0);
     }
     let (label, rows) = if has_table { ("表后文字（可选）", 3) } else { ("正文", 10) };
     ui.label(RichText::new(label).strong());
-    editor_with_previous(ui, app, &reference, &section.id, &format!("正文/{}", section.heading), rows);
-    if section.id == "s3" && app.doc.as_ref().is_some_and(|d| d.report.template == "gb2019") {
-        table3_sentence_button(ui, app, &section.id);
-    }
+    editor_with_previous(ui, doc, view, &section.id, &format!("正文/{}", section.heading), rows);
+    sentence_button(ui, doc, &section.id);
 }
 
 /// A section editor; when last year's report had text there, it stands read-only beside it.
-fn editor_with_previous(
-    ui: &mut Ui,
-    app: &mut NianbaoApp,
-    reference: &Option<crate::model::Reference>,
-    key: &str,
-    name: &str,
-    rows: usize,
-) {
-    let previous = reference
+fn editor_with_previous(ui: &mut Ui, doc: &mut Document, view: &mut PageView, key: &str, name: &str, rows: usize) {
+    let previous = doc
+        .report
+        .reference
         .as_ref()
         .and_then(|r| r.sections.get(key).filter(|t| !t.trim().is_empty()).map(|t| (r.year, t.clone())));
     match previous {
-        None => text_editor(ui, app, key, name, rows),
+        None => text_editor(ui, doc, view, key, name, rows),
         Some((year, text)) => {
             ui.columns(2, |cols| {
-                text_editor(&mut cols[0], app, key, name, rows.max(6));
-                previous_text(&mut cols[1], app, year, &text, key);
+                text_editor(&mut cols[0], doc, view, key, name, rows.max(6));
+                if let Some(p) = previous_text(&mut cols[1], year, &text, key) {
+                    doc.append_paragraph(key, &p);
+                }
             });
         }
     }
 }
 
-/// The sentence on applications, written from table 三 (T3-09: never retype numbers).
-pub fn table3_sentence(doc: &Document) -> Option<String> {
-    let v = |id: &str| doc.form.index.get(id).and_then(|&ix| doc.values.get(ix).num());
-    Some(format!(
-        "本年新收政府信息公开申请{}件，上年结转{}件，办结{}件，结转下年度继续办理{}件。",
-        v("t3.new.total")?,
-        v("t3.carry_in.total").unwrap_or_default(),
-        v("t3.r_total.total").unwrap_or_default(),
-        v("t3.carry_out.total").unwrap_or_default()
-    ))
-}
-
-fn table3_sentence_button(ui: &mut Ui, app: &mut NianbaoApp, key: &str) {
-    let Some(doc) = app.doc.as_mut() else { return };
-    let sentence = table3_sentence(doc);
-    let resp = ui.add_enabled(sentence.is_some(), egui::Button::new("依据表三生成申请数量句子"));
+/// The sentence the template lets a section have written from the tables (T3-09: never retype
+/// numbers), as a button that appends it.
+fn sentence_button(ui: &mut Ui, doc: &mut Document, key: &str) {
+    let Some(sentence) = doc.form.sentence(key).cloned() else { return };
+    let text = crate::model::report::fill_sentence(&doc.form, &doc.values, &sentence.text);
+    let resp = ui.add_enabled(text.is_some(), egui::Button::new(&sentence.label));
     if resp.clicked()
-        && let Some(s) = sentence
+        && let Some(s) = text
     {
         doc.append_paragraph(key, &s);
     }
 }
 
 /// Last year's text of a section, read-only, each paragraph with a copy button (narratives are
-/// not carried over: 30号 warns against 内容雷同).
-fn previous_text(ui: &mut Ui, app: &mut NianbaoApp, year: i32, text: &str, key: &str) {
+/// not carried over: 30号 warns against 内容雷同). Returns the paragraph to copy.
+fn previous_text(ui: &mut Ui, year: i32, text: &str, key: &str) -> Option<String> {
     let mut copy = None;
     egui::Frame::new().fill(egui::Color32::from_gray(246)).inner_margin(6).corner_radius(4).show(ui, |ui| {
         ui.label(RichText::new(format!("上年（{year}年度）本部分（只读）")).strong());
@@ -409,14 +525,11 @@ fn previous_text(ui: &mut Ui, app: &mut NianbaoApp, year: i32, text: &str, key: 
             }
         });
     });
-    if let (Some(p), Some(doc)) = (copy, app.doc.as_mut()) {
-        doc.append_paragraph(key, &p);
-    }
+    copy
 }
 
-fn annex_page(ui: &mut Ui, app: &mut NianbaoApp) {
+fn annex_page(ui: &mut Ui, doc: &mut Document, grid: &mut GridState) {
     heading(ui, "附件");
-    let Some(doc) = app.doc.as_mut() else { return };
     let year = doc.report.year;
     let annex_tables: Vec<usize> = doc
         .form
@@ -431,6 +544,6 @@ fn annex_page(ui: &mut Ui, app: &mut NianbaoApp) {
             ui.label(RichText::new(title.replace("{Y}", &year.to_string())).strong().size(18.0));
         }
         let width = ui.available_width();
-        table::table_ui(ui, doc, &mut app.grid, t, width);
+        table::table_ui(ui, doc, grid, t, width);
     }
 }

@@ -26,7 +26,104 @@ pub struct GridState {
     /// Show last year's value in each cell.
     pub show_prev: bool,
     /// The result of the last paste, for the status line.
-    pub paste_report: Option<String>,
+    pub paste_report: Option<PasteReport>,
+    /// The other corner of a block selection (Shift+arrows, Shift+click, drag); the focused
+    /// cell is the first corner. `None`: just the focused cell.
+    pub anchor: Option<CellIx>,
+    /// The cell a drag across cells started on.
+    drag_from: Option<CellIx>,
+    /// The focused cell when the frame began.
+    prev_focus: Option<CellIx>,
+    /// The focused cell when the mouse button went down (a Shift+click extends from it: the
+    /// press already moved the focus by the time the click is reported).
+    press_focus: Option<CellIx>,
+    /// What the last copy, cut or clear did, for the status line.
+    pub block_report: Option<String>,
+    /// Each table's laid-out columns and rows, and what they were computed for.
+    geometry: std::collections::HashMap<usize, (GeometryKey, Geometry)>,
+}
+
+/// Where a data cell sits in a table's on-screen grid.
+fn screen_pos(table: &FormTable, ix: CellIx) -> Option<(usize, usize)> {
+    table.screen.cells.iter().find_map(|c| match c.content {
+        GridContent::Data(d) if d == ix => Some((c.row, c.col)),
+        _ => None,
+    })
+}
+
+/// The data cells of the block between two corners, by screen row, left to right.
+pub fn block(table: &FormTable, a: CellIx, b: CellIx) -> Vec<Vec<CellIx>> {
+    let (Some((r1, c1)), Some((r2, c2))) = (screen_pos(table, a), screen_pos(table, b)) else { return Vec::new() };
+    let (rows, cols) = (r1.min(r2)..=r1.max(r2), c1.min(c2)..=c1.max(c2));
+    let mut out: Vec<(usize, Vec<(usize, CellIx)>)> = Vec::new();
+    for c in &table.screen.cells {
+        let GridContent::Data(ix) = c.content else { continue };
+        // A merged data cell counts when any column it covers is in the block.
+        let covers = (c.col..c.col + c.cols).any(|x| cols.contains(&x));
+        if !rows.contains(&c.row) || !covers {
+            continue;
+        }
+        match out.iter_mut().find(|(r, _)| *r == c.row) {
+            Some((_, cells)) => cells.push((c.col, ix)),
+            None => out.push((c.row, vec![(c.col, ix)])),
+        }
+    }
+    out.sort_by_key(|(r, _)| *r);
+    out.into_iter()
+        .map(|(_, mut cells)| {
+            cells.sort_by_key(|(c, _)| *c);
+            cells.into_iter().map(|(_, ix)| ix).collect()
+        })
+        .collect()
+}
+
+impl GridState {
+    /// The selected block (`None` when only one cell is selected).
+    pub fn selection(&self, doc: &Document) -> Option<Vec<Vec<CellIx>>> {
+        let (Some(f), Some(a)) = (self.focused.or(self.pending_focus), self.anchor) else { return None };
+        let table = doc.form.cells[f].table;
+        if f == a || doc.form.cells[a].table != table {
+            return None;
+        }
+        Some(block(&doc.form.tables[table], f, a))
+    }
+}
+
+/// A block as tab-separated text, as Excel and WPS put it on the clipboard: inputs as typed,
+/// totals as computed. The window's 小计 rows are left out, so the block pastes back into the
+/// printed table (and into Excel) row for row.
+pub fn block_text(doc: &Document, block: &[Vec<CellIx>]) -> String {
+    let eol = if cfg!(windows) { "\r\n" } else { "\n" };
+    let mut out = String::new();
+    for row in block.iter().filter(|r| r.first().is_none_or(|&c| !doc.form.cells[c].ui_only)) {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|&ix| {
+                let c = &doc.form.cells[ix];
+                if c.is_input() {
+                    doc.report.cell_text(&c.id).to_string()
+                } else {
+                    doc.values.get(ix).num().map(|n| n.to_string()).unwrap_or_default()
+                }
+            })
+            .collect();
+        out.push_str(&cells.join("\t"));
+        out.push_str(eol);
+    }
+    out
+}
+
+/// Empties the input cells of a block, as one undo step; returns how many held something.
+pub fn clear_block(doc: &mut Document, block: &[Vec<CellIx>]) -> usize {
+    let changes: Vec<(Field, String)> = block
+        .iter()
+        .flatten()
+        .filter(|&&ix| doc.form.cells[ix].is_input() && !doc.report.cell_text(&doc.form.cells[ix].id).is_empty())
+        .map(|&ix| (Field::Cell(doc.form.cells[ix].id.clone()), String::new()))
+        .collect();
+    let n = changes.len();
+    doc.set_many(changes);
+    n
 }
 
 /// The egui id of an input cell's text field.
@@ -42,6 +139,7 @@ const HEAD_FILL: Color32 = Color32::from_rgb(236, 239, 243);
 const COMPUTED_FILL: Color32 = Color32::from_rgb(244, 245, 248);
 const GRID_LINE: Color32 = Color32::from_rgb(150, 156, 165);
 const FOCUS_LINE: Color32 = Color32::from_rgb(30, 100, 220);
+const SELECTION_FILL: Color32 = Color32::from_rgb(190, 215, 250);
 
 pub fn severity_fill(sev: Severity, explained: bool) -> Color32 {
     match (sev, explained) {
@@ -108,6 +206,28 @@ pub fn navigate(doc: &Document, table: &FormTable, from: CellIx, mv: Move) -> Op
     }
 }
 
+/// The data cell (input or computed) a move lands on: how a block selection grows.
+pub fn navigate_any(table: &FormTable, from: CellIx, mv: Move) -> Option<CellIx> {
+    // (cell, row, col) of every data cell.
+    let cells: Vec<(CellIx, usize, usize)> = table
+        .screen
+        .cells
+        .iter()
+        .filter_map(|c| match c.content {
+            GridContent::Data(ix) => Some((ix, c.row, c.col)),
+            GridContent::Fixed { .. } => None,
+        })
+        .collect();
+    let &(_, row, col) = cells.iter().find(|c| c.0 == from)?;
+    let found = match mv {
+        Move::Right | Move::Next => cells.iter().filter(|c| c.1 == row && c.2 > col).min_by_key(|c| c.2),
+        Move::Left | Move::Prev => cells.iter().filter(|c| c.1 == row && c.2 < col).max_by_key(|c| c.2),
+        Move::Down => cells.iter().filter(|c| c.1 > row).min_by_key(|c| (c.1, c.2.abs_diff(col))),
+        Move::Up => cells.iter().filter(|c| c.1 < row).min_by_key(|c| (row - c.1, c.2.abs_diff(col))),
+    };
+    found.map(|c| c.0)
+}
+
 fn nearest_in_row(cells: &[(CellIx, usize, usize)], row: usize, col: usize) -> Option<CellIx> {
     cells.iter().filter(|c| c.1 == row).min_by_key(|c| c.2.abs_diff(col)).map(|c| c.0)
 }
@@ -165,9 +285,26 @@ pub fn parse_block(text: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// Applies a pasted block at `from` as one undo step, and says what happened, listing every value
-/// that did not parse, fell on a computed cell with another value, or fell outside the table.
-pub fn paste(doc: &mut Document, table_ix: usize, from: CellIx, block: &str) -> String {
+/// What a paste did: how many cells it filled, and every value that did not parse, fell on a
+/// computed cell with another value, or fell outside the table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasteReport {
+    pub filled: usize,
+    pub problems: Vec<String>,
+}
+
+impl std::fmt::Display for PasteReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "已粘贴{}个单元格", self.filled)?;
+        if !self.problems.is_empty() {
+            write!(f, "；请注意：{}", self.problems.join("；"))?;
+        }
+        Ok(())
+    }
+}
+
+/// Applies a pasted block at `from` as one undo step, and says what happened.
+pub fn paste(doc: &mut Document, table_ix: usize, from: CellIx, block: &str) -> PasteReport {
     let table = &doc.form.tables[table_ix];
     let targets = paste_targets(table, from, block);
     let mut changes = Vec::new();
@@ -205,11 +342,7 @@ pub fn paste(doc: &mut Document, table_ix: usize, from: CellIx, block: &str) -> 
     if outside > 0 {
         problems.push(format!("{outside}个值超出表格范围，未粘贴"));
     }
-    let mut msg = format!("已粘贴{filled}个单元格");
-    if !problems.is_empty() {
-        msg.push_str(&format!("；请注意：{}", problems.join("；")));
-    }
-    msg
+    PasteReport { filled, problems }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -219,12 +352,44 @@ pub fn paste(doc: &mut Document, table_ix: usize, from: CellIx, block: &str) -> 
 /// Spreadsheet keys for the focused cell. Runs before the widgets so they never see these keys.
 /// Returns true when it handled something.
 pub fn handle_keys(ui: &mut Ui, doc: &mut Document, grid: &mut GridState) -> bool {
+    grid.prev_focus = grid.focused;
     let Some(ix) = grid.focused else { return false };
     if !ui.memory(|m| m.has_focus(cell_widget_id(ix))) {
         grid.focused = None;
+        grid.anchor = None;
         return false;
     }
     let table_ix = doc.form.cells[ix].table;
+
+    // A selected block: Ctrl+C / Ctrl+X put it on the clipboard as Excel does, Delete clears it.
+    if let Some(sel) = grid.selection(doc) {
+        let (copy, cut) = ui.input_mut(|i| {
+            let copy = i.events.iter().position(|e| matches!(e, egui::Event::Copy));
+            let cut = i.events.iter().position(|e| matches!(e, egui::Event::Cut));
+            for p in [copy, cut].into_iter().flatten().rev() {
+                i.events.remove(p);
+            }
+            (copy.is_some(), cut.is_some())
+        });
+        if copy || cut {
+            ui.ctx().copy_text(block_text(doc, &sel));
+            let n: usize = sel.iter().map(Vec::len).sum();
+            grid.block_report = Some(if cut {
+                let cleared = clear_block(doc, &sel);
+                format!("已剪切{n}个单元格（清空{cleared}个）")
+            } else {
+                format!("已复制{n}个单元格，可粘贴到Excel/WPS")
+            });
+            return true;
+        }
+        if ui.input_mut(|i| {
+            i.consume_key(Modifiers::NONE, Key::Delete) || i.consume_key(Modifiers::NONE, Key::Backspace)
+        }) {
+            let cleared = clear_block(doc, &sel);
+            grid.block_report = Some(format!("已清空{cleared}个单元格（可撤销）"));
+            return true;
+        }
+    }
 
     // A pasted block (tab- or line-separated) fills the grid; a single value goes to the cell.
     let block = ui.input_mut(|i| {
@@ -241,45 +406,63 @@ pub fn handle_keys(ui: &mut Ui, doc: &mut Document, grid: &mut GridState) -> boo
         return true;
     }
 
-    let mv = ui.input(|i| {
-        let shift = i.modifiers.shift;
-        let plain = !i.modifiers.command && !i.modifiers.alt && !i.modifiers.ctrl;
-        let pressed = |k| plain && i.key_pressed(k);
-        if pressed(Key::Tab) {
-            Some(if shift { Move::Prev } else { Move::Next })
-        } else if pressed(Key::Enter) {
-            Some(if shift { Move::Up } else { Move::Down })
-        } else if pressed(Key::ArrowUp) && !shift {
-            Some(Move::Up)
-        } else if pressed(Key::ArrowDown) && !shift {
-            Some(Move::Down)
-        } else if pressed(Key::ArrowLeft) && !shift && !grid.edit_mode {
-            Some(Move::Left)
-        } else if pressed(Key::ArrowRight) && !shift && !grid.edit_mode {
-            Some(Move::Right)
-        } else {
-            None
-        }
+    // The first moving key of the frame, with the modifiers it was pressed with: when keys come
+    // fast (a quick typist, a stalled frame, xdotool) the frame's own modifier state may already
+    // say Shift is up again.
+    let pressed = ui.input(|i| {
+        i.events.iter().find_map(|e| match e {
+            egui::Event::Key { key, pressed: true, modifiers, .. }
+                if matches!(
+                    key,
+                    Key::Tab | Key::Enter | Key::ArrowUp | Key::ArrowDown | Key::ArrowLeft | Key::ArrowRight
+                ) && !modifiers.command
+                    && !modifiers.ctrl
+                    && !modifiers.alt =>
+            {
+                Some((*key, *modifiers))
+            }
+            _ => None,
+        })
     });
+    let Some((key, modifiers)) = pressed else { return other_keys(ui, doc, grid, ix) };
+    let shift = modifiers.shift;
+    let arrow = |k: Key| match k {
+        Key::ArrowUp => Some(Move::Up),
+        Key::ArrowDown => Some(Move::Down),
+        Key::ArrowLeft => Some(Move::Left),
+        Key::ArrowRight => Some(Move::Right),
+        _ => None,
+    };
+    // Shift+arrows extend the block from the focused cell.
+    if shift
+        && !grid.edit_mode
+        && let Some(mv) = arrow(key)
+    {
+        ui.input_mut(|i| i.consume_key(modifiers, key));
+        let table = &doc.form.tables[table_ix];
+        let corner = grid.anchor.unwrap_or(ix);
+        if let Some(next) = navigate_any(table, corner, mv) {
+            grid.anchor = Some(next);
+        }
+        return true;
+    }
+    let mv = match key {
+        Key::Tab => Some(if shift { Move::Prev } else { Move::Next }),
+        Key::Enter => Some(if shift { Move::Up } else { Move::Down }),
+        Key::ArrowUp | Key::ArrowDown if !shift => arrow(key),
+        // While editing, ←/→ move the caret.
+        Key::ArrowLeft | Key::ArrowRight if !shift && !grid.edit_mode => arrow(key),
+        _ => None,
+    };
     if let Some(mv) = mv {
-        let key = match mv {
-            Move::Next | Move::Prev => Key::Tab,
-            Move::Up | Move::Down if ui.input(|i| i.key_pressed(Key::Enter)) => Key::Enter,
-            Move::Up => Key::ArrowUp,
-            Move::Down => Key::ArrowDown,
-            Move::Left => Key::ArrowLeft,
-            Move::Right => Key::ArrowRight,
-        };
-        ui.input_mut(|i| {
-            i.consume_key(Modifiers::NONE, key);
-            i.consume_key(Modifiers::SHIFT, key);
-        });
+        ui.input_mut(|i| i.consume_key(modifiers, key));
         let table = &doc.form.tables[table_ix];
         let target = navigate(doc, table, ix, mv).or_else(|| {
             // Enter at the bottom of a column goes on in reading order.
             if mv == Move::Down && key == Key::Enter { navigate(doc, table, ix, Move::Next) } else { None }
         });
         doc.break_undo_group();
+        grid.anchor = None;
         match target {
             Some(t) => focus_cell(grid, t),
             None if matches!(mv, Move::Next | Move::Prev) => {
@@ -291,6 +474,11 @@ pub fn handle_keys(ui: &mut Ui, doc: &mut Document, grid: &mut GridState) -> boo
         }
         return true;
     }
+    other_keys(ui, doc, grid, ix)
+}
+
+/// F2 and Escape on the focused cell.
+fn other_keys(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, ix: CellIx) -> bool {
     if ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F2)) {
         grid.edit_mode = true;
         let text = doc.report.cell_text(&doc.form.cells[ix].id).to_string();
@@ -339,6 +527,7 @@ fn select_all(ui: &Ui, ix: CellIx, text: &str) {
 // Drawing
 // ---------------------------------------------------------------------------------------------
 
+#[derive(Debug, Clone)]
 struct Geometry {
     xs: Vec<f32>,
     ys: Vec<f32>,
@@ -363,7 +552,53 @@ fn font_for(role: &Role, body: f32) -> FontId {
     }
 }
 
-fn layout_geometry(ui: &Ui, table: &FormTable, layout: &TableLayout, available: f32, body: f32) -> Geometry {
+/// What a table's geometry depends on: recomputed only when one of these changes, so a keystroke
+/// or an idle frame does not lay out every header again (software rendering, slow PCs).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct GeometryKey {
+    available: f32,
+    body: f32,
+    pixels_per_point: f32,
+    /// Digits the widest number of the table needs (at least 4).
+    digits: usize,
+}
+
+/// The longest text in a table's data cells, in characters (what its number columns must fit).
+fn widest_value(doc: &Document, table: &FormTable) -> usize {
+    table
+        .cells
+        .iter()
+        .map(|&ix| {
+            let c = &doc.form.cells[ix];
+            if c.is_input() {
+                doc.report.cell_text(&c.id).chars().count()
+            } else {
+                doc.values.get(ix).num().map(|n| n.to_string().len()).unwrap_or(0)
+            }
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+fn cached_geometry(ui: &Ui, grid: &mut GridState, table_ix: usize, table: &FormTable, key: GeometryKey) -> Geometry {
+    if let Some((k, g)) = grid.geometry.get(&table_ix)
+        && *k == key
+    {
+        return g.clone();
+    }
+    let g = layout_geometry(ui, table, &table.screen, key.available, key.body, key.digits);
+    grid.geometry.insert(table_ix, (key, g.clone()));
+    g
+}
+
+fn layout_geometry(
+    ui: &Ui,
+    table: &FormTable,
+    layout: &TableLayout,
+    available: f32,
+    body: f32,
+    digits: usize,
+) -> Geometry {
     let n = table.def.grid_columns;
     let mut is_data = vec![false; n];
     for c in &layout.cells {
@@ -373,7 +608,10 @@ fn layout_geometry(ui: &Ui, table: &FormTable, layout: &TableLayout, available: 
             }
         }
     }
-    let digits = ui.fonts_mut(|f| f.layout_no_wrap("000000".into(), FontId::proportional(body), Color32::BLACK));
+    // Number columns as wide as the widest number needs (4 digits at least), so a wide table
+    // such as 表四 fits a 1366-pixel screen when its figures are small.
+    let sample = "0".repeat(digits);
+    let digits = ui.fonts_mut(|f| f.layout_no_wrap(sample, FontId::proportional(body), Color32::BLACK));
     let min_data = digits.size().x + 2.0 * PAD;
     let min_label = body * 2.0 + 2.0 * PAD;
     // Data columns: their share of the width, at least 6 digits, at most a comfortable width.
@@ -421,11 +659,27 @@ pub fn table_ui(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, table_ix:
     // Leave room for the vertical scroll bar that floats over the page.
     let available = (width - 18.0).max(200.0);
     let mut edits: Vec<(CellIx, String)> = Vec::new();
+    let (pressed, down, pointer, shift) = ui.input(|i| {
+        // Shift as the click saw it (a test harness sets it on the click, not the frame).
+        let shift = i.modifiers.shift
+            || i.events.iter().any(|e| matches!(e, egui::Event::PointerButton { modifiers, .. } if modifiers.shift));
+        (i.pointer.primary_pressed(), i.pointer.primary_down(), i.pointer.interact_pos(), shift)
+    });
     {
         let form = &doc.form;
         let table = &form.tables[table_ix];
         let layout = &table.screen;
-        let geo = layout_geometry(ui, table, layout, available, body);
+        let key = GeometryKey {
+            available,
+            body,
+            pixels_per_point: ui.ctx().pixels_per_point(),
+            digits: widest_value(doc, table).clamp(4, 14),
+        };
+        let geo = cached_geometry(ui, grid, table_ix, table, key);
+        let selected: Vec<CellIx> = grid.selection(doc).map(|b| b.concat()).unwrap_or_default();
+        if pressed {
+            grid.press_focus = grid.prev_focus;
+        }
         let size = vec2(geo.xs[geo.xs.len() - 1], geo.ys[geo.ys.len() - 1]);
         let (outer, _) = ui.allocate_exact_size(size + vec2(2.0, 2.0), Sense::hover());
         let origin = outer.min + vec2(1.0, 1.0);
@@ -460,8 +714,20 @@ pub fn table_ui(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, table_ix:
                     let cell = &form.cells[ix];
                     let mark = doc.marks[ix];
                     let base = if cell.is_input() { Color32::WHITE } else { COMPUTED_FILL };
-                    let fill = mark.map(|m| severity_fill(m.severity, m.explained)).unwrap_or(base);
+                    let mut fill = mark.map(|m| severity_fill(m.severity, m.explained)).unwrap_or(base);
+                    if selected.contains(&ix) {
+                        fill = fill.lerp_to_gamma(SELECTION_FILL, 0.6);
+                    }
                     painter.rect_filled(rect, 0.0, fill);
+                    // A drag across cells selects the block from where it started.
+                    if pointer.is_some_and(|p| rect.contains(p)) {
+                        if pressed && !shift {
+                            grid.drag_from = Some(ix);
+                            grid.anchor = None;
+                        } else if down && grid.drag_from.is_some_and(|from| from != ix) {
+                            grid.anchor = Some(ix);
+                        }
+                    }
                     let path = form.cell_path(ix);
                     let tips: Vec<String> =
                         doc.findings_of(ix).map(|f| format!("[{}] {}", f.severity.label(), f.message)).collect();
@@ -472,8 +738,8 @@ pub fn table_ui(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, table_ix:
                             rect.left_top() + vec2(3.0, 1.0),
                             Align2::LEFT_TOP,
                             format!("上年{prev}"),
-                            FontId::proportional(body * 0.62),
-                            Color32::from_gray(120),
+                            FontId::proportional(body * 0.75),
+                            Color32::from_gray(95),
                         );
                     }
                     let inner = rect.shrink2(vec2(2.0, 3.0));
@@ -503,6 +769,14 @@ pub fn table_ui(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, table_ix:
                                 // Clicked: select the text so typing replaces it, as in Excel.
                                 select_all(ui, ix, &before);
                             }
+                        }
+                        // Shift+click: the block from the cell that had the keyboard, which keeps it.
+                        if resp.clicked()
+                            && shift
+                            && let Some(p) = grid.press_focus.filter(|&p| p != ix)
+                        {
+                            grid.anchor = Some(ix);
+                            grid.pending_focus = Some(p);
                         }
                         if resp.double_clicked() {
                             // Double-click edits in place, as in Excel.
@@ -551,6 +825,9 @@ pub fn table_ui(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, table_ix:
             painter.rect_stroke(rect, 0.0, Stroke::new(1.0, GRID_LINE), StrokeKind::Middle);
         }
     }
+    if !down {
+        grid.drag_from = None;
+    }
     if let Some(ix) = grid.pending_focus.take() {
         ui.memory_mut(|m| m.request_focus(cell_widget_id(ix)));
         let text = doc.report.cell_text(&doc.form.cells[ix].id).to_string();
@@ -569,15 +846,12 @@ pub fn table_ui(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, table_ix:
     }
 }
 
-/// Last year's figure for a cell, as shown beside it when 显示上年数 is on. For 上年结转 that is
-/// last year's 结转下年度, the figure it should equal.
+/// Last year's figure for a cell, as shown beside it when 显示上年数 is on. For a carried cell
+/// (上年结转) that is what it carries from (last year's 结转下年度), the figure it should equal.
 pub fn previous_value(doc: &Document, ix: CellIx) -> Option<String> {
-    let cell = &doc.form.cells[ix];
     let reference = doc.report.reference.as_ref()?;
-    let id = if cell.row_key == "carry_in" && cell.table_is("t3") {
-        format!("t3.carry_out.{}", cell.col_key)
-    } else {
-        cell.id.clone()
-    };
-    reference.cells.get(&id).cloned()
+    match doc.form.carry_of(ix) {
+        Some(carry) => carry.value(reference).map(|n| n.to_string()),
+        None => reference.cells.get(&doc.form.cells[ix].id).cloned(),
+    }
 }

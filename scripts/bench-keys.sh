@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# CPU per keystroke of the real window under software rendering (Mesa llvmpipe in Xvfb), as on an
+# office PC without a graphics driver, over Remote Desktop or in a 云桌面.
+#
+#   scripts/bench-keys.sh [BINARY] [KEYS] [SIZE]
+#
+# Opens the Hangzhou-style 2021 report on table 三 (175 cells) in a SIZE window (default
+# 1400x900), presses the arrow keys KEYS times (default 60) with 150 ms between presses, and
+# reports the process's CPU time per key (from /proc/PID/stat, user + system) and the frames
+# drawn per key (the window counts them when NIANBAO_FRAME_LOG names a file). Needs Xvfb and
+# xdotool; renderer: NIANBAO_RENDERER=glow (default) or wgpu.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=${1:-target/release/nianbao}
+keys=${2:-60}
+size=${3:-1400x900}
+work=$(mktemp -d)
+trap 'kill $app $xvfb 2>/dev/null || true; rm -rf "$work"' EXIT
+display=:$((RANDOM % 50 + 150))
+Xvfb $display -screen 0 ${size}x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb=$!
+sleep 1
+export DISPLAY=$display HOME=$work XDG_CONFIG_HOME=$work/config XDG_DATA_HOME=$work/data
+"$bin" import tests/fixtures/hangzhou-2021.csv -o "$work/报告.ron" --unit 某某县商务局 >/dev/null
+NIANBAO_FRAME_LOG=$work/frames "$bin" "$work/报告.ron" >/dev/null 2>&1 &
+app=$!
+for _ in $(seq 100); do xdotool search --onlyvisible --pid $app >/dev/null 2>&1 && break; sleep 0.2; done
+win=$(xdotool search --onlyvisible --pid $app | tail -1)
+w=${size%x*}; h=${size#*x}
+xdotool windowsize $win $w $h windowfocus --sync $win
+sleep 2
+# To table 三 (its first cell gets the keyboard), then let the window settle.
+xdotool key --delay 300 ctrl+Next ctrl+Next ctrl+Next
+sleep 2
+ticks() { awk '{print $14 + $15}' /proc/$app/stat; }
+frames() { cat "$work/frames" 2>/dev/null || echo 0; }
+hz=$(getconf CLK_TCK)
+t0=$(ticks); f0=$(frames); idle0=$(date +%s%N)
+sleep 3
+t1=$(ticks); f1=$(frames); idle1=$(date +%s%N)
+for i in $(seq $keys); do
+  if [ $((i % 20)) -lt 10 ]; then xdotool key Down; else xdotool key Up; fi
+  sleep 0.15
+done
+sleep 1
+t2=$(ticks); f2=$(frames)
+rss=$(awk '/VmRSS/ {print $2}' /proc/$app/status)
+idle_ms=$(( (idle1 - idle0) / 1000000 ))
+echo "renderer=${NIANBAO_RENDERER:-glow} size=$size keys=$keys"
+awk -v a=$t0 -v b=$t1 -v ms=$idle_ms -v hz=$hz -v f=$((f1 - f0)) \
+  'BEGIN { printf "idle: %.1f ms CPU per second, %d frames in %.1f s\n", (b - a) * 1000 / hz / (ms / 1000), f, ms / 1000 }'
+awk -v a=$t1 -v b=$t2 -v k=$keys -v hz=$hz -v f=$((f2 - f1)) \
+  'BEGIN { printf "per key: %.1f ms CPU, %.2f frames\n", (b - a) * 1000 / hz / k, f / k }'
+echo "RSS: $((rss / 1024)) MB"

@@ -1,0 +1,407 @@
+//! Every user command once: its Chinese label, keyboard shortcuts, place in the menus, the file it
+//! asks for and when it is enabled. The menus, the keyboard handling, the F1 list and the README's
+//! shortcut table are all made from this table, so they cannot drift apart.
+//!
+//! Adding a command: a variant here with its [`Command::spec`] entry, and its arm in the app's
+//! command handler (`NianbaoApp::run_command`).
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+use super::files::{self, FilePrompt};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Command {
+    NewReport,
+    RollOver,
+    OpenDraft,
+    Save,
+    SaveAs,
+    ExportPdf,
+    Print,
+    PdfFonts,
+    ImportReport,
+    ImportCsv,
+    ExportCsv,
+    Quit,
+    Undo,
+    Redo,
+    ShowPrevious,
+    ZoomIn,
+    ZoomOut,
+    ZoomReset,
+    /// One of the zoom levels listed in 视图, in percent.
+    Zoom(u16),
+    NextPage,
+    PrevPage,
+    Shortcuts,
+}
+
+/// The menus, in menu-bar order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Menu {
+    File,
+    Edit,
+    View,
+    Help,
+}
+
+impl Menu {
+    pub const ALL: [Menu; 4] = [Menu::File, Menu::Edit, Menu::View, Menu::Help];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Menu::File => "文件",
+            Menu::Edit => "编辑",
+            Menu::View => "视图",
+            Menu::Help => "帮助",
+        }
+    }
+}
+
+/// When a command can run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    Nothing,
+    /// A report is open.
+    Document,
+    /// There is something to undo / redo.
+    Undo,
+    Redo,
+}
+
+/// What the table says about one command.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub label: String,
+    /// Menu and group within it (a separator goes between groups).
+    pub menu: Option<(Menu, u8)>,
+    /// The first is the one shown; all of them work.
+    pub shortcuts: Vec<KeyboardShortcut>,
+    pub needs: Needs,
+    /// The file the command asks for before it runs.
+    pub file: Option<FilePrompt>,
+    /// The command replaces the open report, so unsaved changes are asked about first.
+    pub replaces_document: bool,
+    /// Shown with a tick in its menu (its state comes from [`State::ticked`]).
+    pub toggle: bool,
+}
+
+/// The app's state as far as the table needs it (enabled, ticked).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct State {
+    pub has_document: bool,
+    pub can_undo: bool,
+    pub can_redo: bool,
+    pub show_previous: bool,
+    pub zoom: f32,
+}
+
+/// The zoom levels 视图 lists; 放大/缩小 step through them, so one is always ticked.
+pub const ZOOM_LEVELS: [u16; 8] = [80, 90, 100, 110, 125, 150, 175, 200];
+
+/// The next zoom level up (`+1`) or down (`-1`) from a zoom factor.
+pub fn zoom_step(zoom: f32, up: bool) -> f32 {
+    let now = zoom * 100.0;
+    let next = if up {
+        ZOOM_LEVELS.iter().find(|&&p| f32::from(p) > now + 0.5).copied().unwrap_or(ZOOM_LEVELS[ZOOM_LEVELS.len() - 1])
+    } else {
+        ZOOM_LEVELS.iter().rev().find(|&&p| f32::from(p) < now - 0.5).copied().unwrap_or(ZOOM_LEVELS[0])
+    };
+    f32::from(next) / 100.0
+}
+
+const fn ctrl(key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(Modifiers::COMMAND, key)
+}
+
+const fn ctrl_shift(key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), key)
+}
+
+impl Command {
+    /// Every command, in menu order.
+    pub fn all() -> Vec<Command> {
+        use Command::*;
+        let mut all = vec![
+            NewReport,
+            RollOver,
+            OpenDraft,
+            Save,
+            SaveAs,
+            ExportPdf,
+            Print,
+            PdfFonts,
+            ImportReport,
+            ImportCsv,
+            ExportCsv,
+            Quit,
+            Undo,
+            Redo,
+            ShowPrevious,
+            ZoomIn,
+            ZoomOut,
+            ZoomReset,
+        ];
+        all.extend(ZOOM_LEVELS.map(Zoom));
+        all.extend([NextPage, PrevPage, Shortcuts]);
+        all
+    }
+
+    /// The command's entry in the table.
+    pub fn spec(self) -> Spec {
+        use Command::*;
+        use Menu::*;
+        let s = |label: &str, menu: Option<(Menu, u8)>, shortcuts: &[KeyboardShortcut], needs: Needs| Spec {
+            label: label.to_string(),
+            menu,
+            shortcuts: shortcuts.to_vec(),
+            needs,
+            file: None,
+            replaces_document: false,
+            toggle: false,
+        };
+        let doc = Needs::Document;
+        let none = Needs::Nothing;
+        match self {
+            NewReport => {
+                Spec { replaces_document: true, ..s("新建报告…", Some((File, 0)), &[ctrl(Key::N)], none) }
+            }
+            RollOver => Spec {
+                file: Some(files::LAST_YEAR),
+                replaces_document: true,
+                ..s("以上年报告为模板新建…", Some((File, 0)), &[], none)
+            },
+            OpenDraft => Spec {
+                file: Some(files::OPEN_DRAFT),
+                replaces_document: true,
+                ..s("打开草稿…", Some((File, 0)), &[ctrl(Key::O)], none)
+            },
+            // Asks for a file only when the report has none yet (the handler decides).
+            Save => s("保存", Some((File, 1)), &[ctrl(Key::S)], doc),
+            SaveAs => {
+                Spec { file: Some(files::SAVE_DRAFT), ..s("另存为…", Some((File, 1)), &[ctrl_shift(Key::S)], doc) }
+            }
+            ExportPdf => s("导出PDF…", Some((File, 2)), &[ctrl(Key::E)], doc),
+            Print => s("打印…", Some((File, 2)), &[ctrl(Key::P)], doc),
+            PdfFonts => s("PDF字体…", Some((File, 2)), &[], none),
+            ImportReport => Spec {
+                file: Some(files::IMPORT_REPORT),
+                replaces_document: true,
+                ..s("导入已公开的报告（网页/Word/PDF）…", Some((File, 3)), &[], none)
+            },
+            ImportCsv => Spec {
+                file: Some(files::IMPORT_CSV),
+                replaces_document: true,
+                ..s("导入CSV…", Some((File, 3)), &[], none)
+            },
+            ExportCsv => Spec { file: Some(files::EXPORT_CSV), ..s("导出CSV…", Some((File, 3)), &[], doc) },
+            Quit => s("退出", Some((File, 4)), &[ctrl(Key::Q)], none),
+            Undo => s("撤销", Some((Edit, 0)), &[ctrl(Key::Z)], Needs::Undo),
+            Redo => s("重做", Some((Edit, 0)), &[ctrl(Key::Y), ctrl_shift(Key::Z)], Needs::Redo),
+            ShowPrevious => Spec { toggle: true, ..s("在单元格中显示上年数", Some((View, 0)), &[], doc) },
+            ZoomIn => s("放大", Some((View, 1)), &[ctrl(Key::Plus), ctrl(Key::Equals)], none),
+            ZoomOut => s("缩小", Some((View, 1)), &[ctrl(Key::Minus)], none),
+            ZoomReset => s("恢复原始大小", Some((View, 1)), &[ctrl(Key::Num0)], none),
+            Zoom(p) => Spec { toggle: true, ..s(&format!("缩放 {p}%"), Some((View, 2)), &[], none) },
+            NextPage => s("下一页", Some((View, 3)), &[ctrl(Key::PageDown)], doc),
+            PrevPage => s("上一页", Some((View, 3)), &[ctrl(Key::PageUp)], doc),
+            Shortcuts => s("快捷键", Some((Help, 0)), &[KeyboardShortcut::new(Modifiers::NONE, Key::F1)], none),
+        }
+    }
+
+    pub fn enabled(self, state: &State) -> bool {
+        match self.spec().needs {
+            Needs::Nothing => true,
+            Needs::Document => state.has_document,
+            Needs::Undo => state.can_undo,
+            Needs::Redo => state.can_redo,
+        }
+    }
+
+    /// Whether a toggle command is ticked.
+    pub fn ticked(self, state: &State) -> bool {
+        match self {
+            Command::ShowPrevious => state.show_previous,
+            Command::Zoom(p) => (state.zoom * 100.0 - f32::from(p)).abs() < 0.5,
+            _ => false,
+        }
+    }
+
+    /// `Ctrl+Y / Ctrl+Shift+Z`: every shortcut, as the help and the README show them.
+    pub fn shortcut_text(self) -> Option<String> {
+        let keys: Vec<String> = self.spec().shortcuts.iter().map(shortcut_text).collect();
+        (!keys.is_empty()).then(|| keys.join(" / "))
+    }
+
+    /// The command whose shortcut was pressed this frame (consuming it), if any is enabled.
+    /// Longer shortcuts are tried first, so Ctrl+Shift+S is not taken for Ctrl+S.
+    pub fn pressed(ctx: &egui::Context, state: &State) -> Option<Command> {
+        let mut all: Vec<(KeyboardShortcut, Command)> =
+            Command::all().into_iter().flat_map(|c| c.spec().shortcuts.into_iter().map(move |k| (k, c))).collect();
+        all.sort_by_key(|(k, _)| std::cmp::Reverse(modifier_count(k.modifiers)));
+        ctx.input_mut(|i| all.into_iter().find(|(k, c)| c.enabled(state) && i.consume_shortcut(k)).map(|(_, c)| c))
+    }
+}
+
+fn modifier_count(m: Modifiers) -> u8 {
+    u8::from(m.command || m.ctrl) + u8::from(m.shift) + u8::from(m.alt)
+}
+
+/// `Ctrl+Shift+S`, `Ctrl+加号`, `F1`.
+pub fn shortcut_text(k: &KeyboardShortcut) -> String {
+    let mut s = String::new();
+    if k.modifiers.command || k.modifiers.ctrl {
+        s.push_str("Ctrl+");
+    }
+    if k.modifiers.alt {
+        s.push_str("Alt+");
+    }
+    if k.modifiers.shift {
+        s.push_str("Shift+");
+    }
+    s.push_str(match k.logical_key {
+        Key::Plus => "加号",
+        Key::Minus => "减号",
+        Key::Equals => "等号",
+        other => other.name(),
+    });
+    s
+}
+
+/// Keys of the grid and text fields, which are not commands but belong in the help.
+pub const EDITING_KEYS: &[(&str, &str)] = &[
+    ("Tab / Shift+Tab", "表格中：下一格 / 上一格（跳过自动计算的格）；最后一格之后转到下方正文"),
+    ("Enter / Shift+Enter", "表格中：下移 / 上移"),
+    ("方向键", "表格中：在单元格之间移动（编辑时←→移动光标）"),
+    ("直接输入", "替换单元格内容，与Excel相同"),
+    ("F2 / 双击", "编辑单元格（不替换）"),
+    ("Esc", "取消对单元格的修改"),
+    ("Ctrl+V", "在单元格粘贴从Excel/WPS复制的区域：从当前格起填入，无法识别、落在自动计算格或超出表格的值会列出"),
+];
+
+/// The help list: every command with a shortcut, then the editing keys.
+pub fn help_rows() -> Vec<(String, String)> {
+    let mut rows: Vec<(String, String)> = Command::all()
+        .into_iter()
+        .filter_map(|c| {
+            let keys = c.shortcut_text()?;
+            let label = c.spec().label;
+            Some((keys, label.trim_end_matches('…').to_string()))
+        })
+        .collect();
+    rows.extend(EDITING_KEYS.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    rows
+}
+
+/// The help list as the README's Markdown table.
+pub fn readme_table() -> String {
+    let mut out = String::from("| 按键 | 作用 |\n|---|---|\n");
+    for (keys, what) in help_rows() {
+        out.push_str(&format!("| {keys} | {what} |\n"));
+    }
+    out
+}
+
+/// Draws the menu bar from the table; a clicked command is returned. `extra` draws what is not
+/// a command at the end of a menu's group 0 (the 最近打开 list).
+pub fn menu_bar_ui(
+    ui: &mut egui::Ui,
+    state: &State,
+    mut extra: impl FnMut(&mut egui::Ui, Menu) -> Option<super::action::Action>,
+) -> Option<super::action::Action> {
+    let mut clicked = None;
+    egui::MenuBar::new().ui(ui, |ui| {
+        for menu in Menu::ALL {
+            ui.menu_button(menu.label(), |ui| {
+                let mut group = None;
+                for cmd in Command::all() {
+                    let spec = cmd.spec();
+                    let Some((m, g)) = spec.menu else { continue };
+                    if m != menu {
+                        continue;
+                    }
+                    if let Some(prev) = group
+                        && prev != g
+                    {
+                        if prev == 0
+                            && let Some(a) = extra(ui, menu)
+                        {
+                            clicked = Some(a);
+                        }
+                        ui.separator();
+                    }
+                    group = Some(g);
+                    let mut button = egui::Button::new(&spec.label);
+                    if spec.toggle {
+                        button = button.selected(cmd.ticked(state));
+                    }
+                    if let Some(k) = spec.shortcuts.first() {
+                        button = button.shortcut_text(shortcut_text(k));
+                    }
+                    if ui.add_enabled(cmd.enabled(state), button).clicked() {
+                        ui.close();
+                        clicked = Some(super::action::Action::Command(cmd));
+                    }
+                }
+            });
+        }
+    });
+    clicked
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zooming_in_and_out_lands_on_a_listed_level() {
+        assert_eq!(zoom_step(1.0, true), 1.1);
+        assert_eq!(zoom_step(1.1, true), 1.25);
+        assert_eq!(zoom_step(1.3, false), 1.25, "from an old unlisted zoom onto the list");
+        assert_eq!(zoom_step(2.0, true), 2.0);
+        assert_eq!(zoom_step(0.8, false), 0.8);
+    }
+
+    // regression: Ctrl+plus left no zoom option ticked in 视图.
+    #[test]
+    fn after_zooming_with_the_keys_one_level_is_ticked() {
+        let mut zoom = 1.0;
+        for up in [true, true, false, true, true, true] {
+            zoom = zoom_step(zoom, up);
+            let state = State { zoom, ..State::default() };
+            let ticked = ZOOM_LEVELS.iter().filter(|&&p| Command::Zoom(p).ticked(&state)).count();
+            assert_eq!(ticked, 1, "at {zoom}");
+        }
+    }
+
+    #[test]
+    fn no_two_commands_share_a_shortcut() {
+        let mut seen = std::collections::HashMap::new();
+        for c in Command::all() {
+            for k in c.spec().shortcuts {
+                if let Some(other) = seen.insert(shortcut_text(&k), c) {
+                    panic!("{} is both {other:?} and {c:?}", shortcut_text(&k));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_command_is_in_a_menu_and_labelled() {
+        for c in Command::all() {
+            let s = c.spec();
+            assert!(!s.label.is_empty(), "{c:?}");
+            assert!(s.menu.is_some(), "{c:?} is reachable from a menu");
+        }
+    }
+
+    #[test]
+    fn the_readme_shortcut_table_is_the_table_in_code() {
+        let readme = include_str!("../../README.md");
+        let table = readme_table();
+        assert!(
+            readme.contains(&table),
+            "README.md's keyboard table differs from the command table; it should read:\n{table}"
+        );
+    }
+}

@@ -1,0 +1,261 @@
+//! The file work of both front ends, written once: read a report file, start a new report or this
+//! year's from last year's, check, save and export. The command line and the window call these
+//! and turn the typed [`Error`] into their own output; so they accept the same years and files.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::model::rules::Target;
+use crate::model::template::TemplateKind;
+use crate::model::{Context, Date, Finding, Form, Report, Severity, Template, TemplateError};
+use crate::store::csv::{self, CsvError, CsvIssue, ImportOptions};
+use crate::store::draft::{self, DraftError};
+use crate::store::{atomic, rollover_from_file};
+
+/// What went wrong, typed where it happened; `Display` is the one Chinese sentence the user reads.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Draft(#[from] DraftError),
+    #[error("无法读取“{path}”：{source}")]
+    Csv { path: PathBuf, source: CsvError },
+    #[error("{0}")]
+    Template(#[from] TemplateError),
+    #[cfg(feature = "pdf")]
+    #[error("无法导出PDF：{0}")]
+    Pdf(#[from] crate::pdf::PdfError),
+    #[error("“{path}”中有无法识别的内容，未导入：\n  {}", issues.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n  "))]
+    CsvProblems { path: PathBuf, issues: Vec<CsvIssue> },
+    #[error("无法保存到“{path}”：{}", atomic::describe_io(source))]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("“{0}”不是有效的年份")]
+    NotAYear(String),
+    #[error("{0}")]
+    Year(YearError),
+    #[error("未知的报告格式“{0}”（可用：{1}）")]
+    UnknownFormat(String, String),
+    #[error("{0}")]
+    RollOver(String),
+    #[error("找不到文件“{0}”")]
+    NotFound(PathBuf),
+    #[cfg(feature = "import")]
+    #[error("无法导入“{}”：{source}", path.display())]
+    Import { path: PathBuf, source: crate::import::ImportError },
+}
+
+/// Why a report year is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum YearError {
+    /// Outside any sensible range (a typing slip).
+    Absurd(i32),
+    /// Before the first national format.
+    TooEarly { year: i32, first: i32 },
+}
+
+impl std::fmt::Display for YearError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            YearError::Absurd(y) => write!(f, "报告年度“{y}”不合理"),
+            YearError::TooEarly { year, first } => {
+                write!(f, "{year}年度早于现行的年度报告格式：本软件支持{first}年度及以后的报告")
+            }
+        }
+    }
+}
+
+/// `2025`, `2025年`, `２０２５` as a year.
+pub fn parse_year(text: &str) -> Result<i32, Error> {
+    let t: String = text.trim().chars().map(crate::model::value::to_halfwidth).collect();
+    let t = t.trim().trim_end_matches('度').trim_end_matches('年').trim();
+    t.parse().map_err(|_| Error::NotAYear(text.trim().to_string()))
+}
+
+/// A year a new report may have: sensible, and covered by a report format.
+pub fn check_year(year: i32) -> Result<(), Error> {
+    if !crate::model::report::YEARS.contains(&year) {
+        return Err(Error::Year(YearError::Absurd(year)));
+    }
+    match Template::first_supported_year() {
+        Some(first) if year < first => Err(Error::Year(YearError::TooEarly { year, first })),
+        _ => Ok(()),
+    }
+}
+
+/// The report format a new report of `year` gets, or the one asked for if it is a report format.
+pub fn format_for(year: i32, asked: Option<&str>) -> Result<String, Error> {
+    let Some(asked) = asked else { return Ok(Template::format_for_year(year)) };
+    let asked = asked.trim().to_lowercase();
+    match Template::get(&asked) {
+        Ok(t) if t.kind == TemplateKind::Report => Ok(asked),
+        _ => {
+            let known: Vec<String> = Template::of_kind(TemplateKind::Report).into_iter().map(|t| t.id).collect();
+            Err(Error::UnknownFormat(asked, known.join("、")))
+        }
+    }
+}
+
+/// A new, empty report.
+pub fn new_report(year: i32, unit: &str, format: Option<&str>) -> Result<Report, Error> {
+    check_year(year)?;
+    let format = format_for(year, format)?;
+    let report = Report::new(&format, year, unit.trim());
+    report.form()?;
+    Ok(report)
+}
+
+/// This year's report from last year's draft, CSV of the published tables or (with the `import`
+/// feature) the published report itself.
+pub fn roll_over(path: &Path, year: Option<i32>, format: Option<&str>, unit: Option<&str>) -> Result<Report, Error> {
+    if !path.exists() {
+        return Err(Error::NotFound(path.to_path_buf()));
+    }
+    if let Some(y) = year {
+        check_year(y)?;
+    }
+    let format = match (year, format) {
+        (Some(y), f) => Some(format_for(y, f)?),
+        (None, Some(f)) => Some(format_for(0, Some(f))?),
+        (None, None) => None,
+    };
+    rollover_from_file(path, year, format.as_deref(), unit).map_err(Error::RollOver)
+}
+
+/// A report read from a file, with what the reader noticed.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    pub report: Report,
+    /// Values a published report gave for computed cells (checked against the computed ones).
+    pub published: BTreeMap<String, String>,
+    /// Lines of an imported file that could not be read (they are reported as findings).
+    pub problems: Vec<CsvIssue>,
+    /// What the reader noticed in a draft (unknown fields ignored, control characters removed).
+    pub warnings: Vec<String>,
+}
+
+/// Whether a file is read as a long CSV (rather than a draft).
+pub fn is_table_file(path: &Path) -> bool {
+    csv::is_csv_path(path)
+}
+
+/// Whether a file is a published report to import (web page, Word, PDF, text copied from a
+/// page) rather than a draft or a long CSV. Always `false` without the `import` feature.
+pub fn is_published_file(path: &Path) -> bool {
+    #[cfg(feature = "import")]
+    {
+        crate::import::is_report_path(path) && !crate::store::is_long_csv(path)
+    }
+    #[cfg(not(feature = "import"))]
+    {
+        let _ = path;
+        false
+    }
+}
+
+/// Reads a published report (web page, `.docx`, PDF, pasted text) to become a draft, with the
+/// import report (what was recognised, not found, kept as a note, ambiguous, printed totals that
+/// disagree with their parts).
+#[cfg(feature = "import")]
+pub fn import_report(path: &Path, opts: &ImportOptions) -> Result<crate::import::Imported, Error> {
+    if !path.exists() {
+        return Err(Error::NotFound(path.to_path_buf()));
+    }
+    crate::import::read_file(path, opts).map_err(|source| Error::Import { path: path.to_path_buf(), source })
+}
+
+/// Reads a draft or a long CSV, as `check` sees it: CSV line problems are kept, not refused.
+pub fn read(path: &Path, opts: &ImportOptions) -> Result<Opened, Error> {
+    if is_table_file(path) {
+        let data = csv::read(path, opts).map_err(|source| Error::Csv { path: path.to_path_buf(), source })?;
+        Ok(Opened { report: data.report, published: data.published, problems: data.issues, warnings: Vec::new() })
+    } else {
+        let loaded = draft::load_checked(path)?;
+        Ok(Opened {
+            report: loaded.report,
+            published: BTreeMap::new(),
+            problems: Vec::new(),
+            warnings: loaded.warnings,
+        })
+    }
+}
+
+/// Reads a long CSV to become a draft: a line that cannot be read refuses the import (nothing is
+/// guessed); totals given in the file are compared with the computed ones.
+pub fn import_table(path: &Path, opts: &ImportOptions) -> Result<Imported, Error> {
+    let data = csv::read(path, opts).map_err(|source| Error::Csv { path: path.to_path_buf(), source })?;
+    if !data.issues.is_empty() {
+        return Err(Error::CsvProblems { path: path.to_path_buf(), issues: data.issues });
+    }
+    let form = data.report.form()?;
+    let ctx = Context { today: None, published: data.published.clone() };
+    let (_, findings) = crate::model::check_report(&form, &data.report, &ctx);
+    let mismatches = findings.into_iter().filter(|f| f.cells.iter().any(|c| data.published.contains_key(c))).collect();
+    Ok(Imported { report: data.report, mismatches })
+}
+
+/// A report imported from a table, and the totals in the file that disagree with their parts.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    pub report: Report,
+    pub mismatches: Vec<Finding>,
+}
+
+/// Every finding for a file as read: its unreadable lines first (as errors), then the checks.
+pub fn check(opened: &Opened, form: &Form, today: Option<Date>) -> Vec<Finding> {
+    let ctx = Context { today, published: opened.published.clone() };
+    let (_, findings) = crate::model::check_report(form, &opened.report, &ctx);
+    let mut all: Vec<Finding> =
+        opened.problems.iter().map(|i| Finding::new("CSV", Severity::E, Target::Line(i.line), i.to_string())).collect();
+    all.extend(findings);
+    all
+}
+
+/// Saves a draft (atomically, keeping backups).
+pub fn save_draft(path: &Path, report: &Report) -> Result<(), Error> {
+    draft::save(path, report).map_err(Error::from)
+}
+
+/// Writes the long CSV of a report.
+pub fn export_csv(path: &Path, report: &Report, form: &Form) -> Result<(), Error> {
+    let text = csv::export(report, form);
+    atomic::write_atomic(path, text.as_bytes()).map_err(|source| Error::Write { path: path.to_path_buf(), source })
+}
+
+/// Renders the PDF of a report.
+#[cfg(feature = "pdf")]
+pub fn render_pdf(report: &Report, form: &Form, opts: &crate::pdf::PdfOptions) -> Result<crate::pdf::PdfOutput, Error> {
+    Ok(crate::pdf::export(report, form, opts)?)
+}
+
+/// Writes a rendered PDF.
+#[cfg(feature = "pdf")]
+pub fn write_pdf(path: &Path, pdf: &crate::pdf::PdfOutput) -> Result<(), Error> {
+    atomic::write_atomic(path, &pdf.bytes).map_err(|source| Error::Write { path: path.to_path_buf(), source })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years_are_read_as_people_write_them() {
+        assert_eq!(parse_year("2025").ok(), Some(2025));
+        assert_eq!(parse_year(" ２０２５年 ").ok(), Some(2025));
+        assert_eq!(parse_year("2025年度").ok(), Some(2025));
+        assert!(matches!(parse_year("明年"), Err(Error::NotAYear(_))));
+    }
+
+    #[test]
+    fn a_year_before_every_format_or_absurd_is_refused() {
+        assert!(check_year(2019).is_ok());
+        assert!(matches!(check_year(2010), Err(Error::Year(YearError::TooEarly { first: 2019, .. }))));
+        assert!(matches!(check_year(99999), Err(Error::Year(YearError::Absurd(_)))));
+    }
+
+    #[test]
+    fn the_format_follows_the_year_from_the_templates() {
+        assert_eq!(new_report(2020, "某局", None).map(|r| r.template).ok().as_deref(), Some("gb2019"));
+        assert_eq!(new_report(2025, "某局", None).map(|r| r.template).ok().as_deref(), Some("gb2021"));
+        assert!(matches!(new_report(2025, "某局", Some("gb1999")), Err(Error::UnknownFormat(..))));
+        assert!(matches!(new_report(2025, "某局", Some("guizhou-annex")), Err(Error::UnknownFormat(..))));
+    }
+}

@@ -1,0 +1,176 @@
+//! The command line as scripts use it: the real binary, real files, exit codes.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn nianbao(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_nianbao")).args(args).output().expect("run nianbao")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn fixture(name: &str) -> String {
+    crate::fixtures::path(name).to_string_lossy().into_owned()
+}
+
+fn tmp(dir: &tempfile::TempDir, name: &str) -> PathBuf {
+    dir.path().join(name)
+}
+
+#[test]
+fn new_then_check_an_empty_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = tmp(&dir, "2025.ron");
+    let p = path.to_str().unwrap();
+    let o = nianbao(&["new", "--year", "2025", "--unit", "某某县商务局", "-o", p]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("已新建2025年度空白草稿（gb2021）"));
+    let r = nianbao::store::load(&path).unwrap();
+    assert_eq!((r.template.as_str(), r.year, r.unit.name.as_str()), ("gb2021", 2025, "某某县商务局"));
+
+    let o = nianbao(&["check", p]);
+    assert_eq!(o.status.code(), Some(0), "warnings only: {}", stdout(&o));
+    assert!(stdout(&o).contains("错误 0 项"));
+    assert!(stdout(&o).contains("[警告] G-02 表三尚未填写"));
+
+    // It will not overwrite an existing file.
+    let o = nianbao(&["new", "--year", "2025", "-o", p]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("已存在"), "{}", stderr(&o));
+
+    let o = nianbao(&["new", "--year", "2020", "-o", tmp(&dir, "2020.ron").to_str().unwrap()]);
+    assert!(stdout(&o).contains("（gb2019）"), "the format follows the year");
+}
+
+#[test]
+fn check_a_published_csv_lists_its_inconsistencies_in_chinese() {
+    let o = nianbao(&["check", &fixture("shanghai-2019.csv")]);
+    assert_eq!(o.status.code(), Some(1), "errors found");
+    let out = stdout(&o);
+    assert!(out.contains("错误 11 项"), "{out}");
+    assert!(out.contains("[错误] T3-03 表三“（一）予以公开”行“总计”列：填报时为空白，但各项之和为272"), "{out}");
+}
+
+#[test]
+fn check_json_is_machine_readable() {
+    let o = nianbao(&["check", &fixture("ximeng-2021.csv"), "--json"]);
+    assert_eq!(o.status.code(), Some(0), "warnings only");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let list = v.as_array().unwrap();
+    let f = list.iter().find(|f| f["rule"] == "T2N-03").expect("T2N-03");
+    assert_eq!(f["severity"], "W");
+    assert_eq!(f["table"], "t2");
+    assert_eq!(f["cells"][0], "t2.nds.valid");
+    assert_eq!(f["left"], "0");
+    assert_eq!(f["right"], "1");
+    assert_eq!(f["difference"], "-1");
+}
+
+#[test]
+fn the_seed_report_checks_clean() {
+    let o = nianbao(&["check", &fixture("seed-2019.csv")]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("错误 0 项，警告 0 项，提示 0 项"), "{}", stdout(&o));
+}
+
+#[test]
+fn unreadable_files_exit_2_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = nianbao(&["check", tmp(&dir, "没有.ron").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("无法读取文件"), "{}", stderr(&o));
+
+    let broken = tmp(&dir, "坏.ron");
+    std::fs::write(&broken, "(format: \"nianbao-draft\", version: 1, template: \"gb2021\", year: ").unwrap();
+    let o = nianbao(&["check", broken.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("第1行第"), "{}", stderr(&o));
+
+    let bad_csv = tmp(&dir, "坏.csv");
+    std::fs::write(&bad_csv, "a,b\n1,2\n").unwrap();
+    let o = nianbao(&["check", bad_csv.to_str().unwrap(), "--year", "2025"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("表头"), "{}", stderr(&o));
+}
+
+#[test]
+fn unknown_labels_in_a_csv_are_errors_naming_the_label() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = tmp(&dir, "x.csv");
+    std::fs::write(
+        &csv,
+        "表,行,列,值\n基本信息,年度,,2025\n表三,一、本年新收申请,自然人,5\n表三,（一）予以公开,自然人人,1\n表五,规章,本年制发件数,1\n",
+    )
+    .unwrap();
+    let o = nianbao(&["check", csv.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("第3行：表三中没有“一、本年新收申请”这一行"), "{out}");
+    assert!(out.contains("第4行：表三“（一）予以公开”行没有“自然人人”这一列"), "{out}");
+    assert!(out.contains("第5行：未知的表“表五”"), "{out}");
+
+    let target = tmp(&dir, "x.ron");
+    let o = nianbao(&["import", csv.to_str().unwrap(), "--year", "2025", "-o", target.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!target.exists(), "nothing is imported from a file with unknown labels");
+}
+
+#[test]
+fn export_csv_and_import_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let draft = tmp(&dir, "hz.ron");
+    let o = nianbao(&["import", &fixture("hangzhou-2021.csv"), "-o", draft.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = tmp(&dir, "hz.csv");
+    let o = nianbao(&["export-csv", draft.to_str().unwrap(), "-o", csv.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let bytes = std::fs::read(&csv).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "BOM for Excel");
+    let again = tmp(&dir, "hz2.ron");
+    let o = nianbao(&["import", csv.to_str().unwrap(), "-o", again.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(nianbao::store::load(&draft).unwrap(), nianbao::store::load(&again).unwrap());
+    let o = nianbao(&["check", csv.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
+fn import_reports_published_totals_that_disagree() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = tmp(&dir, "x.csv");
+    std::fs::write(
+        &csv,
+        "表,行,列,值\r\n表三,（一）予以公开,自然人,6\r\n表三,（一）予以公开,商业企业,5\r\n表三,（一）予以公开,总计,0\r\n",
+    )
+    .unwrap();
+    let target = tmp(&dir, "x.ron");
+    let o =
+        nianbao(&["import", csv.to_str().unwrap(), "--year", "2025", "--unit", "某局", "-o", target.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("填报的数字为0，但各项之和为11"), "{}", stdout(&o));
+    let r = nianbao::store::load(&target).unwrap();
+    assert_eq!(r.cells.get("t3.r_open.total"), None, "totals are computed, never stored");
+    assert_eq!(r.unit.name, "某局");
+}
+
+#[test]
+fn usage_and_bad_arguments() {
+    let o = nianbao(&["--help"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("nianbao check"));
+    let o = nianbao(&["frobnicate"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("未知的命令“frobnicate”"));
+    // 二〇二五 is a year (issue 9); 明年 is not.
+    let dir = tempfile::tempdir().unwrap();
+    let o = nianbao(&["new", "--year", "明年", "-o", tmp(&dir, "x.ron").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("不是有效的年份"));
+    assert!(!tmp(&dir, "x.ron").exists());
+}

@@ -1,0 +1,29 @@
+//! The integration tests, one binary (as ripgrep does): the model, drafts, CSV, roll-over, the
+//! command line (the real binary), the crash test and the PDF. The window has its own binary
+//! (`tests/gui`).
+
+#[path = "../util/fixtures.rs"]
+mod fixtures;
+#[cfg(feature = "import")]
+#[path = "../util/import.rs"]
+mod import_util;
+#[path = "../util/run.rs"]
+mod run;
+
+mod cli;
+mod concurrency;
+mod crash;
+mod drafts;
+mod fulldisk;
+mod hostile;
+#[cfg(feature = "import")]
+mod import;
+mod never_lose_work;
+#[cfg(feature = "pdf")]
+mod pdf;
+mod properties;
+mod rollover;
+mod rules;
+mod templates;
+mod text_figures;
+mod values;

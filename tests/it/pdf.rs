@@ -1,0 +1,254 @@
+//! The print-ready PDF, parsed back (lopdf): pages, embedded subset fonts with ToUnicode, every
+//! label and number of the tables in the extracted text, repeated table headers on continuation
+//! pages, the 草稿 mark, byte-identical output, and refusal of characters no font has.
+
+use std::path::Path;
+
+use nianbao::model::Report;
+use nianbao::pdf::{PdfError, PdfOptions, export};
+
+use crate::fixtures::report as fixture;
+
+struct Pdf {
+    doc: lopdf::Document,
+    pages: Vec<String>,
+    size: usize,
+}
+
+fn parse(bytes: &[u8]) -> Pdf {
+    let doc = lopdf::Document::load_mem(bytes).expect("a valid PDF");
+    let ids: Vec<u32> = doc.get_pages().keys().copied().collect();
+    let pages = ids.iter().map(|&p| doc.extract_text(&[p]).expect("text").replace(['\n', ' '], "")).collect();
+    Pdf { doc, pages, size: bytes.len() }
+}
+
+fn export_pdf(report: &Report, final_export: bool) -> (nianbao::pdf::PdfOutput, Pdf) {
+    let form = report.form().unwrap();
+    let out = export(report, &form, &PdfOptions { final_export, ..Default::default() }).expect("export");
+    let pdf = parse(&out.bytes);
+    (out, pdf)
+}
+
+fn all_text(pdf: &Pdf) -> String {
+    pdf.pages.concat()
+}
+
+/// Fonts: (BaseFont, has an embedded font file, has ToUnicode).
+fn fonts(pdf: &Pdf) -> Vec<(String, bool, bool)> {
+    let mut out = Vec::new();
+    for (_, obj) in pdf.doc.objects.iter() {
+        let Ok(dict) = obj.as_dict() else { continue };
+        if dict.get(b"Subtype").and_then(|s| s.as_name()).ok() != Some(b"Type0".as_slice()) {
+            continue;
+        }
+        let name = String::from_utf8_lossy(dict.get(b"BaseFont").unwrap().as_name().unwrap()).into_owned();
+        let to_unicode = dict.has(b"ToUnicode");
+        let dict_of = |o: &lopdf::Object| match o {
+            lopdf::Object::Reference(r) => pdf.doc.get_dictionary(*r).unwrap().clone(),
+            other => other.as_dict().unwrap().clone(),
+        };
+        let cid = dict_of(&dict.get(b"DescendantFonts").unwrap().as_array().unwrap()[0]);
+        let desc = dict_of(cid.get(b"FontDescriptor").unwrap());
+        out.push((name, desc.has(b"FontFile2") || desc.has(b"FontFile3"), to_unicode));
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn seed_report_exports_with_embedded_subset_fonts_and_extractable_chinese() {
+    let report = fixture("seed-2019.csv");
+    let (out, pdf) = export_pdf(&report, false);
+    assert_eq!(pdf.pages.len(), out.pages);
+    assert!(!out.draft_mark, "the seed has no errors");
+    let fonts = fonts(&pdf);
+    assert_eq!(fonts.len(), 3, "{fonts:?}");
+    for (name, embedded, to_unicode) in &fonts {
+        let (tag, _) = name.split_once('+').expect("a subset tag");
+        assert!(tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()), "{name}");
+        assert!(*embedded && *to_unicode, "{name}");
+    }
+    assert!(pdf.size < 400_000, "{} bytes", pdf.size);
+    let text = all_text(&pdf);
+    assert!(pdf.pages[0].starts_with("兴义市应急管理局2019年政府信息公开工作年度报告"), "{}", &pdf.pages[0][..60]);
+    for heading in [
+        "一、总体情况",
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "五、存在的主要问题及改进情况",
+        "六、其他需要报告的事项",
+    ] {
+        assert!(text.contains(heading), "{heading}");
+    }
+    // Table 二 as printed in the seed: signs on 本年增/减.
+    for v in ["285", "818", "+14", "-27", "+1", "160", "2019年度政府信息公开情况统计表", "0.3", "60"] {
+        assert!(text.contains(v), "{v}");
+    }
+    // The 落款 in the official date form, and the annex note.
+    assert!(text.contains("2020年1月19日"));
+    assert!(text.contains("附件：2019年度政府信息公开情况统计表"));
+    // Page numbers.
+    assert!(pdf.pages[0].contains("—1—") && pdf.pages.last().unwrap().contains(&format!("—{}—", out.pages)));
+}
+
+#[test]
+fn every_table_label_and_number_of_a_full_gb2021_report_is_in_the_text() {
+    let report = fixture("hangzhou-2021.csv");
+    let form = report.form().unwrap();
+    let (out, pdf) = export_pdf(&report, false);
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    let text = all_text(&pdf);
+    for t in form.tables.iter().filter(|t| t.def.printed) {
+        for c in &t.print.cells {
+            if let nianbao::model::template::GridContent::Fixed { text: label, .. } = &c.content {
+                assert!(text.contains(label.as_str()), "{}: label “{label}” missing", t.def.name);
+            }
+        }
+    }
+    let (values, _) = nianbao::model::check_report(&form, &report, &Default::default());
+    for (ix, cell) in form.cells.iter().enumerate() {
+        if cell.ui_only || !form.tables[cell.table].def.printed {
+            continue;
+        }
+        let v = values.get(ix).num().expect("every cell is filled").to_string();
+        assert!(text.contains(&v), "{} = {v} missing", cell.id);
+    }
+    for v in ["14069", "13810", "316441", "6512.37", "790"] {
+        assert!(text.contains(v), "{v}");
+    }
+    assert!(pdf.size < 400_000, "{} bytes", pdf.size);
+}
+
+#[test]
+fn a_table_split_across_pages_repeats_its_header_rows() {
+    let mut report = fixture("hangzhou-2021.csv");
+    // Long texts in sections 一 and 二 push table 三 across a page break.
+    let para = "本机关坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻落实党中央、国务院关于全面推进政务公开工作的决策部署，严格执行《中华人民共和国政府信息公开条例》。";
+    report.sections.insert("s2".into(), [para; 9].join("\n"));
+    let (_, pdf) = export_pdf(&report, false);
+    let note = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）";
+    let with_header: Vec<usize> = (0..pdf.pages.len()).filter(|&i| pdf.pages[i].contains(note)).collect();
+    assert_eq!(with_header.len(), 2, "table 三 starts on one page and continues on the next: {with_header:?}");
+    let (a, b) = (with_header[0], with_header[1]);
+    assert_eq!(b, a + 1);
+    // The continuation page starts with the header, then rows not printed on the first page.
+    let cont = &pdf.pages[b];
+    assert!(cont.starts_with(note) || cont.find(note) < cont.find("四、结转下年度继续办理"));
+    assert!(cont.contains("申请人情况") && cont.contains("法人或其他组织"));
+    assert!(cont.contains("四、结转下年度继续办理"));
+    assert!(!pdf.pages[a].contains("四、结转下年度继续办理"));
+    // The header never stands alone: the first page has body rows too.
+    assert!(pdf.pages[a].contains("一、本年新收政府信息公开申请数量"));
+}
+
+#[test]
+fn the_same_draft_gives_a_byte_identical_pdf() {
+    let report = fixture("hangzhou-2021.csv");
+    let form = report.form().unwrap();
+    let a = export(&report, &form, &PdfOptions::default()).unwrap().bytes;
+    let b = export(&report, &form, &PdfOptions::default()).unwrap().bytes;
+    assert!(a == b, "two exports differ");
+    let mut other = report.clone();
+    other.set_cell("t3.new.np", "13613");
+    let c = export(&other, &form, &PdfOptions::default()).unwrap().bytes;
+    assert!(a != c);
+    let info = parse(&a);
+    let date =
+        info.doc.trailer.get(b"Info").and_then(|i| i.as_reference()).and_then(|r| info.doc.get_dictionary(r)).unwrap();
+    let created = date.get(b"CreationDate").unwrap().as_str().unwrap();
+    assert!(String::from_utf8_lossy(created).starts_with("D:20220125"), "the 落款 date of the draft");
+}
+
+#[test]
+fn errors_put_a_draft_mark_on_every_page_unless_exported_as_final() {
+    let mut report = fixture("hangzhou-2021.csv");
+    report.set_cell("t3.new.np", "1");
+    let (out, pdf) = export_pdf(&report, false);
+    assert!(out.draft_mark);
+    assert!(pdf.pages.iter().all(|p| p.contains("草稿")), "on every page");
+    assert!(out.warnings.iter().any(|w| w.contains("草稿")));
+    let (out, pdf) = export_pdf(&report, true);
+    assert!(!out.draft_mark);
+    assert!(!all_text(&pdf).contains("草稿"));
+}
+
+#[test]
+fn blank_cells_are_printed_blank_with_a_warning_or_as_zero_when_chosen() {
+    let mut report = fixture("ximeng-2021.csv");
+    let (out, _) = export_pdf(&report, false);
+    assert!(out.warnings.iter().any(|w| w.contains("未填写")), "{:?}", out.warnings);
+    report.options.blank_as_zero = true;
+    let (out, _) = export_pdf(&report, false);
+    assert!(!out.warnings.iter().any(|w| w.contains("未填写")));
+}
+
+#[test]
+fn landscape_table4_gets_its_own_page() {
+    let mut report = fixture("hangzhou-2021.csv");
+    let (portrait, _) = export_pdf(&report, false);
+    report.options.landscape_table4 = true;
+    let (landscape, pdf) = export_pdf(&report, false);
+    let page = pdf.pages.iter().position(|p| p.contains("四、政府信息公开行政复议、行政诉讼情况")).unwrap();
+    assert!(pdf.pages[page].contains("复议后起诉") && pdf.pages[page].contains("790"));
+    assert!(!pdf.pages[page].contains("五、存在的主要问题及改进情况"), "the table has the page to itself");
+    assert!(landscape.pages >= portrait.pages);
+}
+
+#[test]
+fn a_character_no_font_has_is_reported_before_export() {
+    let mut report = fixture("hangzhou-2021.csv");
+    report.sections.insert("s5".into(), "存在问题：𠀾𠁀等生僻字。".into());
+    let form = report.form().unwrap();
+    match export(&report, &form, &PdfOptions::default()) {
+        Err(PdfError::MissingGlyphs(list)) => {
+            assert!(list[0].contains("𠀾"), "{list:?}");
+            assert!(list[0].contains("正文"), "{list:?}");
+        }
+        other => panic!("expected a missing-glyph error, got {:?}", other.map(|o| o.pages)),
+    }
+}
+
+#[test]
+fn a_user_font_that_cannot_be_read_is_a_clear_error() {
+    let report = fixture("hangzhou-2021.csv");
+    let form = report.form().unwrap();
+    let mut opts = PdfOptions::default();
+    opts.fonts.insert("正文".into(), "/nonexistent/simfang.ttf".into());
+    let err = export(&report, &form, &opts).unwrap_err().to_string();
+    assert!(err.contains("无法读取字体文件"), "{err}");
+}
+
+#[test]
+fn a_chosen_font_file_is_used_for_its_role_and_missing_glyphs_fall_back() {
+    let report = fixture("hangzhou-2021.csv");
+    let form = report.form().unwrap();
+    // Body text in the sans face, as an office would point 正文 at an installed file.
+    let sans = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts/NotoSansSC-Regular-subset.ttf");
+    let mut opts = PdfOptions::default();
+    opts.fonts.insert("正文".into(), sans);
+    let out = export(&report, &form, &opts).unwrap();
+    let pdf = parse(&out.bytes);
+    let names: Vec<String> = fonts(&pdf).into_iter().map(|f| f.0).collect();
+    assert_eq!(names.len(), 4, "the chosen file is embedded as its own subset: {names:?}");
+    assert!(names.iter().any(|n| n.starts_with("NBUSR")), "{names:?}");
+
+    // A Latin-only font (where the system has one): the Chinese falls back to the bundled face.
+    let latin = Path::new("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf");
+    if latin.is_file() {
+        let mut opts = PdfOptions::default();
+        opts.fonts.insert("正文".into(), latin.to_path_buf());
+        let out = export(&report, &form, &opts).expect("falls back instead of failing");
+        let text = all_text(&parse(&out.bytes));
+        assert!(text.contains("本年度报告根据《中华人民共和国政府信息公开条例》"));
+    }
+}
+
+#[test]
+fn a_users_template_prints_its_extra_row() {
+    assert!(nianbao::store::templates::load_dir(&crate::fixtures::user_templates()).1.is_empty());
+    let mut r = Report::new("hubei-2021", 2025, "某某县商务局");
+    r.set_cell("t2.other_docs.made", "3");
+    let (_, pdf) = export_pdf(&r, true);
+    assert!(all_text(&pdf).contains("其他主动公开文件"));
+}
