@@ -29,7 +29,9 @@ pub const USAGE: &str = "\
   nianbao new --from 上年.ron -o 草稿.ron   以上年报告为模板新建本年草稿
   nianbao new --from 上年.csv --year 2025 [--format gb2021] [--unit 机关全称] -o 草稿.ron
                                             以上年已公开表格（长格式CSV）为参考新建
-  nianbao check 文件(.ron|.csv) [--json] [--format F] [--year Y]
+  nianbao new --from 上年报告(.html|.docx|.pdf|.txt) [--year 2025] -o 草稿.ron
+                                            以上年已公开的报告（网页、Word、PDF、复制的文字）为参考新建
+  nianbao check 文件(.ron|.csv|.html|.docx|.pdf|.txt) [--json] [--format F] [--year Y]
                                             检查全部勾稽关系；退出码 0 无错误，1 有错误，2 文件无法读取
   nianbao export 草稿.ron -o 报告.pdf [--final] [--date-by-hand] [--fonts] [--force]
                                             导出可打印的PDF（有错误时加“草稿”水印，除非 --final；
@@ -39,6 +41,8 @@ pub const USAGE: &str = "\
                                             已存在的文件只在加 --force 时覆盖；输入文件本身从不覆盖
   nianbao import 表格.csv --year 2025 --unit 机关全称 [--format gb2021] -o 草稿.ron
                                             从长格式CSV导入为草稿
+  nianbao import 报告(.html|.docx|.pdf|.txt) [--year Y] [--unit 机关全称] [--format F] [--json] -o 草稿.ron
+                                            从已公开的报告（网页、Word、PDF、复制的文字）导入为草稿，并列出导入报告
   nianbao --help | --version
 
 每个命令都可加 --templates 文件夹：载入其中的 *.ron 模板（与设置文件夹中 templates 下的模板一样），
@@ -332,7 +336,11 @@ fn cmd_export_csv(a: &Args, out: &mut Out) -> Result<i32, CliError> {
 }
 
 fn cmd_import(a: &Args, out: &mut Out) -> Result<i32, CliError> {
-    let input = one_input(a, "CSV文件")?;
+    let input = one_input(a, "要导入的文件")?;
+    #[cfg(feature = "import")]
+    if crate::workflow::is_published_file(&input) {
+        return cmd_import_report(a, &input, out);
+    }
     let path = output(a)?;
     let target = workflow::DraftOutput::prepare(path, &[input.as_path()], a.force)?;
     let opts = ImportOptions { format: a.format.clone(), year: a.year, unit: a.unit.clone() };
@@ -350,6 +358,39 @@ fn cmd_import(a: &Args, out: &mut Out) -> Result<i32, CliError> {
     }
     for f in &imported.mismatches {
         out.line(&format!("注意：[{}] {} {}", f.severity.label(), f.rule, f.message));
+    }
+    Ok(EXIT_OK)
+}
+
+/// A published report (web page, Word, PDF, pasted text) to a draft, with its import report:
+/// every line says what was recognised, not found, kept as a note or read one of several ways.
+#[cfg(feature = "import")]
+fn cmd_import_report(a: &Args, input: &Path, out: &mut Out) -> Result<i32, CliError> {
+    let path = output(a)?;
+    let target = workflow::DraftOutput::prepare(path, &[input], a.force)?;
+    let opts = ImportOptions { format: a.format.clone(), year: a.year, unit: a.unit.clone() };
+    let imported = workflow::import_report(input, &opts)?;
+    imported.report.form().map_err(CliError::unreadable)?;
+    target.save(&imported.report)?;
+    if a.json {
+        let json = serde_json::to_string_pretty(&imported.notes)
+            .map_err(|e| CliError::from(workflow::Error::Json(e.to_string())))?;
+        out.raw(&json);
+        out.raw("\n");
+        return Ok(EXIT_OK);
+    }
+    let r = &imported.report;
+    out.line(&format!(
+        "已从{}导入{}年度（{}）“{}”：{}",
+        imported.kind.label(),
+        r.year,
+        r.template,
+        r.unit.name,
+        path.display()
+    ));
+    out.line("导入报告：");
+    for n in &imported.notes {
+        out.line(&format!("  {n}"));
     }
     Ok(EXIT_OK)
 }

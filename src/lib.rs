@@ -6,6 +6,8 @@
 pub mod assets;
 pub mod cli;
 pub mod document;
+#[cfg(feature = "import")]
+pub mod import;
 pub mod model;
 #[cfg(feature = "pdf")]
 pub mod pdf;

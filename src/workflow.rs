@@ -50,6 +50,9 @@ pub enum Error {
     RollOver(String),
     #[error("找不到文件“{}”", .0.display())]
     NotFound(PathBuf),
+    #[cfg(feature = "import")]
+    #[error("无法导入“{}”：{source}", path.display())]
+    Import { path: PathBuf, source: crate::import::ImportError },
 }
 
 impl Error {
@@ -134,8 +137,8 @@ pub fn new_report(year: i32, unit: &str, format: Option<&str>) -> Result<Report,
     Ok(report)
 }
 
-/// This year's report from last year's draft or CSV of the published tables, with what the
-/// reader noticed in last year's file.
+/// This year's report from last year's draft, CSV of the published tables or (with the `import`
+/// feature) the published report itself, with what the reader noticed in last year's file.
 pub fn roll_over(
     path: &Path,
     year: Option<i32>,
@@ -173,8 +176,45 @@ pub fn is_table_file(path: &Path) -> bool {
     csv::is_csv_path(path)
 }
 
+/// Whether a file is a published report to import (web page, Word, PDF, text copied from a
+/// page) rather than a draft or a long CSV. Always `false` without the `import` feature.
+pub fn is_published_file(path: &Path) -> bool {
+    #[cfg(feature = "import")]
+    {
+        crate::import::is_report_path(path) && !crate::store::is_long_csv(path)
+    }
+    #[cfg(not(feature = "import"))]
+    {
+        let _ = path;
+        false
+    }
+}
+
+/// Reads a published report (web page, `.docx`, PDF, pasted text) to become a draft, with the
+/// import report (what was recognised, not found, kept as a note, ambiguous, printed totals that
+/// disagree with their parts).
+#[cfg(feature = "import")]
+pub fn import_report(path: &Path, opts: &ImportOptions) -> Result<crate::import::Imported, Error> {
+    if !path.exists() {
+        return Err(Error::NotFound(path.to_path_buf()));
+    }
+    crate::import::read_file(path, opts).map_err(|source| Error::Import { path: path.to_path_buf(), source })
+}
+
 /// Reads a draft or a long CSV, as `check` sees it: CSV line problems are kept, not refused.
 pub fn read(path: &Path, opts: &ImportOptions) -> Result<Opened, Error> {
+    #[cfg(feature = "import")]
+    if is_published_file(path) {
+        let imported = import_report(path, opts)?;
+        // What the import could not take over is said before the findings.
+        let warnings = imported
+            .notes
+            .iter()
+            .filter(|n| n.kind != crate::import::NoteKind::Recognised)
+            .map(|n| format!("导入{n}"))
+            .collect();
+        return Ok(Opened { report: imported.report, published: imported.published, problems: Vec::new(), warnings });
+    }
     if is_table_file(path) {
         let data = csv::read(path, opts).map_err(|source| Error::Csv { path: path.to_path_buf(), source })?;
         let warnings = data.warnings.iter().map(ToString::to_string).collect();

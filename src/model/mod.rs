@@ -7,6 +7,7 @@ pub mod report;
 pub mod rollover;
 pub mod rules;
 pub mod template;
+pub mod text_checks;
 pub mod value;
 
 pub use report::{Date, Reference, Report, UnitInfo, Values};

@@ -9,7 +9,8 @@ use egui::{RichText, Ui};
 use super::action::{Action, Invocation};
 use super::command::{self, Command};
 use super::dialogs::{
-    ChoiceDialog, Dialog, FontsDialog, MessageDialog, NewReportDialog, PathDialog, RecoverDialog, ShortcutsDialog,
+    ChoiceDialog, Dialog, FontsDialog, ImportReportDialog, MessageDialog, NewReportDialog, PathDialog, RecoverDialog,
+    ShortcutsDialog,
 };
 use super::doc::Document;
 use super::files::{self, FilePrompt};
@@ -392,6 +393,7 @@ impl NianbaoApp {
                 let fonts = self.settings.pdf_fonts.clone();
                 self.dialog = Some(Box::new(FontsDialog::new(fonts, self.config.system_dialogs)));
             }
+            (Command::ImportReport, Some(p)) => self.import_report(&p),
             (Command::ImportCsv, Some(p)) => self.import_csv(&p),
             (Command::ExportCsv, Some(p)) => self.export_checked(Command::ExportCsv, files::EXPORT_CSV.complete(p)),
             (Command::Quit, _) => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
@@ -408,7 +410,12 @@ impl NianbaoApp {
             (Command::Shortcuts, _) => self.dialog = Some(Box::new(ShortcutsDialog)),
             // A command that needs a file never gets here without one: `proceed` asks first.
             (
-                Command::RollOver | Command::OpenDraft | Command::SaveAs | Command::ImportCsv | Command::ExportCsv,
+                Command::RollOver
+                | Command::OpenDraft
+                | Command::SaveAs
+                | Command::ImportReport
+                | Command::ImportCsv
+                | Command::ExportCsv,
                 None,
             ) => {}
         }
@@ -450,6 +457,10 @@ impl NianbaoApp {
     /// Opens a draft; a file that cannot be read is reported and left untouched. The draft is
     /// locked while it is open here; one another window has is opened read-only.
     pub fn open_path(&mut self, path: &Path) {
+        // 打开 of a published report (web page, Word, PDF) imports it.
+        if workflow::is_published_file(path) {
+            return self.import_report(path);
+        }
         let (loaded, hash) = match store::draft::load_with_hash(path) {
             Ok(x) => x,
             Err(e) => return self.fail(e.to_string()),
@@ -491,6 +502,23 @@ impl NianbaoApp {
                 self.fail(e.to_string());
                 false
             }
+        }
+    }
+
+    /// A new draft from a published report (last year's Word file, the CMS page, the PDF); the
+    /// import report says what to check and jumps there.
+    fn import_report(&mut self, path: &Path) {
+        match workflow::import_report(path, &Default::default()) {
+            Ok(imported) => {
+                let (year, kind) = (imported.report.year, imported.kind);
+                if !self.adopt(imported.report, true) {
+                    return;
+                }
+                self.info(format!("已从{}导入{year}年度报告：{}。请核对后保存。", kind.label(), path.display()));
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                self.dialog = Some(Box::new(ImportReportDialog::new(name, imported.notes)));
+            }
+            Err(e) => self.fail(e.to_string()),
         }
     }
 
@@ -952,7 +980,13 @@ impl NianbaoApp {
         if self.dialog.is_some() {
             return None;
         }
-        let command = if workflow::is_table_file(&path) { Command::ImportCsv } else { Command::OpenDraft };
+        let command = if workflow::is_published_file(&path) {
+            Command::ImportReport
+        } else if workflow::is_table_file(&path) {
+            Command::ImportCsv
+        } else {
+            Command::OpenDraft
+        };
         Some(Action::CommandWith(command, path))
     }
 

@@ -19,6 +19,7 @@ pub enum Command {
     ExportPdf,
     Print,
     PdfFonts,
+    ImportReport,
     ImportCsv,
     ExportCsv,
     Quit,
@@ -132,6 +133,7 @@ impl Command {
             ExportPdf,
             Print,
             PdfFonts,
+            ImportReport,
             ImportCsv,
             ExportCsv,
             Quit,
@@ -185,6 +187,11 @@ impl Command {
             ExportPdf => s("导出PDF…", Some((File, 2)), &[ctrl(Key::E)], doc),
             Print => s("打印…", Some((File, 2)), &[ctrl(Key::P)], doc),
             PdfFonts => s("PDF字体…", Some((File, 2)), &[], none),
+            ImportReport => Spec {
+                file: Some(files::IMPORT_REPORT),
+                replaces_document: true,
+                ..s("导入已公开的报告（网页/Word/PDF）…", Some((File, 3)), &[], none)
+            },
             ImportCsv => Spec {
                 file: Some(files::IMPORT_CSV),
                 replaces_document: true,

@@ -4,6 +4,9 @@
 
 #[path = "../util/fixtures.rs"]
 mod fixtures;
+#[cfg(feature = "import")]
+#[path = "../util/import.rs"]
+mod import_util;
 #[path = "../util/run.rs"]
 mod run;
 
@@ -13,6 +16,8 @@ mod crash;
 mod drafts;
 mod fulldisk;
 mod hostile;
+#[cfg(feature = "import")]
+mod import;
 mod never_lose_work;
 #[cfg(feature = "pdf")]
 mod pdf;
@@ -24,4 +29,5 @@ mod properties;
 mod rollover;
 mod rules;
 mod templates;
+mod text_figures;
 mod values;
