@@ -234,6 +234,7 @@ fn a_users_template_works_in_every_subcommand_from_the_folder_or_with_templates(
     let o = nianbao_in(config.path(), &["check", "--templates", "/nonexistent/模板", d]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("无法读取模板文件夹"), "{}", stderr(&o));
+}
 
 #[cfg(feature = "pdf")]
 #[test]
