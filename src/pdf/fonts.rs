@@ -292,7 +292,8 @@ pub const MAX_FONT_FILE: u64 = 96 * 1024 * 1024;
 /// until then.
 pub fn read_font_file(path: &Path) -> Result<Vec<u8>, String> {
     let shown = path.display();
-    let meta = std::fs::metadata(path).map_err(|e| format!("无法读取字体文件“{shown}”：{e}"))?;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| format!("无法读取字体文件“{shown}”：{}", crate::store::atomic::describe_io(&e)))?;
     if !meta.is_file() {
         return Err(format!("“{shown}”不是字体文件（不是普通文件）"));
     }
@@ -300,10 +301,13 @@ pub fn read_font_file(path: &Path) -> Result<Vec<u8>, String> {
     if meta.len() > MAX_FONT_FILE {
         return Err(too_big());
     }
-    let file = std::fs::File::open(path).map_err(|e| format!("无法读取字体文件“{shown}”：{e}"))?;
+    let file = std::fs::File::open(path)
+        .map_err(|e| format!("无法读取字体文件“{shown}”：{}", crate::store::atomic::describe_io(&e)))?;
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     // The file may grow between the check and the read: never read past the limit.
-    file.take(MAX_FONT_FILE + 1).read_to_end(&mut bytes).map_err(|e| format!("无法读取字体文件“{shown}”：{e}"))?;
+    file.take(MAX_FONT_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("无法读取字体文件“{shown}”：{}", crate::store::atomic::describe_io(&e)))?;
     if bytes.len() as u64 > MAX_FONT_FILE {
         return Err(too_big());
     }
@@ -326,7 +330,8 @@ fn bundled_face(which: Bundled) -> Result<Arc<Face>, String> {
 fn file_face(path: &Path, index: u32, chosen: bool) -> Result<Arc<Face>, String> {
     type Key = (PathBuf, u32, u64, Option<std::time::SystemTime>, bool);
     static CACHE: OnceLock<Mutex<HashMap<Key, Arc<Face>>>> = OnceLock::new();
-    let meta = std::fs::metadata(path).map_err(|e| format!("无法读取字体文件“{}”：{e}", path.display()))?;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| format!("无法读取字体文件“{}”：{}", path.display(), crate::store::atomic::describe_io(&e)))?;
     let key = (path.to_path_buf(), index, meta.len(), meta.modified().ok(), chosen);
     let cache = CACHE.get_or_init(Default::default);
     if let Some(face) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {

@@ -196,6 +196,8 @@ fn a_users_template_works_in_every_subcommand_from_the_folder_or_with_templates(
 
     let o = nianbao_in(config.path(), &["new", "--templates", t, "--format", "hubei-2021", "--year", "2025", "-o", d]);
     assert!(o.status.success(), "{}", stderr(&o));
+    // This test process reads the draft too, so it needs the template as well.
+    assert!(nianbao::store::templates::load_dir(&templates).1.is_empty());
     let mut r = nianbao::store::load(&draft).unwrap();
     assert_eq!(r.template, "hubei-2021");
     r.set_cell("t2.other_docs.made", "5");
