@@ -40,7 +40,9 @@ draft=$work/报告.ron
 for size in 1366x768 1024x768; do
   shot $size "$size" ctrl+Next ctrl+Next ctrl+Next "shot:table3-$size" ctrl+Next "shot:table4-$size"
 done
-# A warning explained at length (the 说明 wraps; the panel keeps its width).
+# A warning explained at length (the 说明 wraps; the panel keeps its width): a report with one.
+"$bin" import tests/fixtures/ximeng-2021.csv -o "$work/西盟.ron" --unit 某某县商务局 >/dev/null
+draft=$work/西盟.ron
 "$bin" check --json "$draft" > "$work/findings.json" || true
 python3 - "$draft" "$work/findings.json" <<'PY'
 import json, re, sys
@@ -56,5 +58,5 @@ else:
 open(p, "w", encoding="utf-8").write(s)
 print("explained", warning["key"])
 PY
-shot 1366x768 long ctrl+Next ctrl+Next ctrl+Next "shot:long-explanation-1366x768"
+shot 1366x768 long ctrl+Next ctrl+Next "shot:long-explanation-1366x768"
 ls -la "$out"
