@@ -269,11 +269,6 @@ pub fn open_draft(path: &Path) -> Result<Report, Error> {
     Ok(draft::load(path)?)
 }
 
-/// Saves a draft (atomically, keeping backups).
-pub fn save_draft(path: &Path, report: &Report) -> Result<(), Error> {
-    draft::save(path, report).map_err(Error::from)
-}
-
 /// Whether `path` may receive an export: never one of `inputs`, an existing file only when
 /// `confirmed`, never a file holding work that cannot be read. Returns what is there.
 pub fn guard_output(path: &Path, inputs: &[&Path], purpose: Purpose, confirmed: bool) -> Result<Existing, Error> {

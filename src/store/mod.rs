@@ -16,13 +16,6 @@ pub use read::{ReadError, read_limited};
 
 use std::path::Path;
 
-/// A fingerprint of a file's content (FNV-1a), to notice that it changed on disk since it was
-/// opened or saved; `None` when it cannot be read (or is not a draft-sized regular file).
-pub fn file_hash(path: &Path) -> Option<u64> {
-    let bytes = read_limited(path, draft::MAX_DRAFT_BYTES).ok()?;
-    Some(bytes_hash(&bytes))
-}
-
 /// What a draft file held when it was read or saved: the length and an FNV-1a hash of its
 /// bytes. Whole-second modification times cannot tell two saves in one second apart; this can.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
