@@ -667,7 +667,6 @@ impl NianbaoApp {
         doc.mark_saved(path.to_path_buf(), hash);
         if moved || doc.lock.is_none() {
             doc.read_only = None;
-            doc.lock = None;
             doc.lock = store::lock::DraftLock::acquire(path).ok();
         }
         let new_key = doc.recovery_key.clone();
