@@ -7,12 +7,12 @@ use std::ffi::{OsStr, OsString};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::model::{Date, Finding, Form, Report};
 use crate::model::rules::counts;
-use crate::model::{Context, Date, Finding, Form, Report, Severity, Template};
-use crate::store::csv::{self, CsvData, ImportOptions};
-use crate::store::lock::{self, DraftLock};
-use crate::store::output::{self, Existing, Purpose};
-use crate::store::{ContentHash, Expect, atomic, draft};
+use crate::store::atomic;
+use crate::store::csv::ImportOptions;
+use crate::store::output::Purpose;
+use crate::workflow;
 
 /// Exit codes of `check` (design): no errors / errors found / file unreadable.
 pub const EXIT_OK: i32 = 0;
@@ -29,12 +29,15 @@ pub const USAGE: &str = "\
   nianbao new --from 上年.ron -o 草稿.ron   以上年报告为模板新建本年草稿
   nianbao new --from 上年.csv --year 2025 [--format gb2021] [--unit 机关全称] -o 草稿.ron
                                             以上年已公开表格（长格式CSV）为参考新建
-  nianbao check 文件(.ron|.csv) [--json] [--format F] [--year Y]
+  nianbao new --from 上年报告(.html|.docx|.pdf|.txt) [--year 2025] -o 草稿.ron
+                                            以上年已公开的报告（网页、Word、PDF、复制的文字）为参考新建
+  nianbao check 文件(.ron|.csv|.html|.docx|.pdf|.txt) [--json] [--format F] [--year Y]
                                             检查全部勾稽关系；退出码 0 无错误，1 有错误，2 文件无法读取
   nianbao check 文件 -o 审核清单.xlsx|.html|.pdf [--force]
                                             同时写出审核清单（每个问题、两边数字、差额、说明和签字栏）
-  nianbao export 草稿.ron -o 报告.pdf [--final] [--force]
-                                            导出可打印的PDF（有错误时加“草稿”水印，除非 --final）
+  nianbao export 草稿.ron -o 报告.pdf [--final] [--date-by-hand] [--fonts] [--force]
+                                            导出可打印的PDF（有错误时加“草稿”水印，除非 --final；
+                                            --date-by-hand 未填落款日期时留空手写；--fonts 列出各部分所用字体）
   nianbao export 草稿.ron -o 报告.docx|.html|.xlsx [--final] [--force]
                                             导出Word文档、网页或Excel表格（按扩展名；也可加 --format docx|html|xlsx|pdf）
   nianbao export-csv 草稿.ron -o 表格.csv [--force]
@@ -42,7 +45,12 @@ pub const USAGE: &str = "\
                                             已存在的文件只在加 --force 时覆盖；输入文件本身从不覆盖
   nianbao import 表格.csv --year 2025 --unit 机关全称 [--format gb2021] -o 草稿.ron
                                             从长格式CSV导入为草稿
+  nianbao import 报告(.html|.docx|.pdf|.txt) [--year Y] [--unit 机关全称] [--format F] [--json] -o 草稿.ron
+                                            从已公开的报告（网页、Word、PDF、复制的文字）导入为草稿，并列出导入报告
   nianbao --help | --version
+
+每个命令都可加 --templates 文件夹：载入其中的 *.ron 模板（与设置文件夹中 templates 下的模板一样），
+用于省级补充表或新的全国格式。
 ";
 
 /// Parsed options of one subcommand. Paths stay `OsString`: a file name need not be UTF-8
@@ -57,7 +65,12 @@ struct Args {
     from: Option<PathBuf>,
     json: bool,
     final_export: bool,
+    /// The 落款 date line left blank for hand-writing (export).
+    date_by_hand: bool,
+    /// List which face each part of the PDF uses (export).
+    list_fonts: bool,
     force: bool,
+    templates: Option<PathBuf>,
 }
 
 fn parse_args(args: &[&OsStr]) -> Result<Args, String> {
@@ -85,8 +98,11 @@ fn parse_args(args: &[&OsStr]) -> Result<Args, String> {
             }
             "--unit" => a.unit = Some(text(name, value(name)?)?),
             "--from" => a.from = Some(PathBuf::from(value(name)?)),
+            "--templates" => a.templates = Some(PathBuf::from(value(name)?)),
             "--json" => a.json = true,
             "--final" => a.final_export = true,
+            "--date-by-hand" => a.date_by_hand = true,
+            "--fonts" => a.list_fonts = true,
             "--force" => a.force = true,
             s if s.starts_with('-') && s.len() > 1 => return Err(format!("未知的选项“{s}”")),
             _ => a.positional.push(PathBuf::from(arg)),
@@ -185,6 +201,17 @@ fn run_with(args: &[&OsStr], out: &mut Out, err: &mut Out) -> i32 {
             return EXIT_UNREADABLE;
         }
     };
+    match workflow::load_user_templates(parsed.templates.as_deref()) {
+        Ok(problems) => {
+            for p in problems {
+                err.line(&format!("注意：{p}"));
+            }
+        }
+        Err(e) => {
+            err.line(&format!("错误：{e}"));
+            return EXIT_UNREADABLE;
+        }
+    }
     let result = match cmd.as_ref() {
         "new" => cmd_new(&parsed, out),
         "check" => cmd_check(&parsed, out, err),
@@ -223,6 +250,17 @@ impl CliError {
     }
 }
 
+/// The workflow's errors in command-line words: `--force` is how a user confirms.
+impl From<workflow::Error> for CliError {
+    fn from(e: workflow::Error) -> CliError {
+        let hint =
+            if e.can_confirm() { "；如确要覆盖，请加 --force（原文件会留作.bak备份）" } else { "" };
+        let usage =
+            matches!(e, workflow::Error::NotAYear(_) | workflow::Error::Year(_) | workflow::Error::UnknownFormat(..));
+        CliError { message: format!("{e}{hint}"), code: EXIT_UNREADABLE, show_usage: usage }
+    }
+}
+
 fn one_input(a: &Args, what: &str) -> Result<PathBuf, CliError> {
     match a.positional.as_slice() {
         [one] => Ok(one.clone()),
@@ -235,61 +273,13 @@ fn output(a: &Args) -> Result<&Path, CliError> {
     a.output.as_deref().ok_or_else(|| CliError::usage("缺少输出文件（-o 文件名）".into()))
 }
 
-/// The store's output guard in command-line words (`--force` is how a user confirms).
-fn guard(path: &Path, inputs: &[&Path], purpose: Purpose, force: bool) -> Result<Existing, CliError> {
-    output::check_output(path, inputs, purpose, force).map_err(|e| {
-        let hint =
-            if e.can_confirm() { "；如确要覆盖，请加 --force（原文件会留作.bak备份）" } else { "" };
-        CliError::unreadable(format!("{e}{hint}"))
-    })
-}
-
-/// A draft written by a command: under the draft's lock, and only if the file is still what the
-/// guard saw (another program saving at the same moment makes this one refuse, exit 2).
-fn save_draft(path: &Path, report: &Report, existing: &Existing, seen: Option<ContentHash>) -> Result<(), CliError> {
-    let expect = match (existing, seen) {
-        (Existing::Absent, _) => Expect::Absent,
-        (_, Some(h)) => Expect::Unchanged(h),
-        (_, None) => Expect::Absent,
-    };
-    draft::save_checked(path, report, expect).map(drop).map_err(CliError::unreadable)
-}
-
-/// Takes the lock of a draft about to be written; another window or command holding it is a
-/// refusal naming who.
-fn lock_output(path: &Path) -> Result<Option<DraftLock>, CliError> {
-    match DraftLock::acquire(path) {
-        Ok(l) => Ok(Some(l)),
-        Err(e @ lock::LockError::Held { .. }) => Err(CliError::unreadable(format!("{e}；未写入"))),
-        // No lock possible here (read-only folder, no locking on this file system): the write
-        // reports what is wrong, the content check still guards.
-        Err(lock::LockError::Io { .. }) => Ok(None),
-    }
-}
-
-/// Guard, lock and fingerprint for a draft output, in that order.
-fn prepare_draft_output(
-    path: &Path,
-    inputs: &[&Path],
-    force: bool,
-) -> Result<(Option<DraftLock>, Existing, Option<ContentHash>), CliError> {
-    guard(path, inputs, Purpose::Draft, force)?;
-    let lock = lock_output(path)?;
-    // Looked at again under the lock: what is replaced is what is checked.
-    let existing = guard(path, inputs, Purpose::Draft, force)?;
-    let seen = draft::disk_hash(path).map_err(CliError::unreadable)?;
-    Ok((lock, existing, seen))
-}
-
 fn cmd_new(a: &Args, out: &mut Out) -> Result<i32, CliError> {
     let path = output(a)?;
     let inputs: Vec<&Path> = a.from.as_deref().into_iter().collect();
-    let (_lock, existing, seen) = prepare_draft_output(path, &inputs, a.force)?;
+    let target = workflow::DraftOutput::prepare(path, &inputs, a.force)?;
     if let Some(from) = &a.from {
-        let (report, warnings) =
-            crate::store::rollover_with_warnings(from, a.year, a.format.as_deref(), a.unit.as_deref())
-                .map_err(CliError::unreadable)?;
-        save_draft(path, &report, &existing, seen)?;
+        let (report, warnings) = workflow::roll_over(from, a.year, a.format.as_deref(), a.unit.as_deref())?;
+        target.save(&report)?;
         for w in &warnings {
             out.line(&format!("注意：{w}"));
         }
@@ -303,57 +293,10 @@ fn cmd_new(a: &Args, out: &mut Out) -> Result<i32, CliError> {
         return Ok(EXIT_OK);
     }
     let year = a.year.ok_or_else(|| CliError::usage("缺少报告年度（--year 2025）".into()))?;
-    if !crate::model::report::YEARS.contains(&year) {
-        return Err(CliError::usage(format!("报告年度“{year}”不合理")));
-    }
-    let format = a.format.clone().unwrap_or_else(|| Template::format_for_year(year));
-    match Template::get(&format) {
-        Ok(t) if t.kind == crate::model::template::TemplateKind::Report => {}
-        _ => return Err(CliError::usage(format!("未知的报告格式“{format}”（应为 gb2021 或 gb2019）"))),
-    }
-    let report = Report::new(&format, year, a.unit.as_deref().unwrap_or(""));
-    save_draft(path, &report, &existing, seen)?;
-    out.line(&format!("已新建{year}年度空白草稿（{format}）：{}", path.display()));
+    let report = workflow::new_report(year, a.unit.as_deref().unwrap_or(""), a.format.as_deref())?;
+    target.save(&report)?;
+    out.line(&format!("已新建{year}年度空白草稿（{}）：{}", report.template, path.display()));
     Ok(EXIT_OK)
-}
-
-/// What `check` looked at: a draft, or a CSV with its line problems and published totals.
-struct Loaded {
-    report: Report,
-    published: std::collections::BTreeMap<String, String>,
-    csv_issues: Vec<csv::CsvIssue>,
-    /// What the draft reader noticed (unknown fields, control characters).
-    warnings: Vec<String>,
-}
-
-fn load_any(path: &Path, a: &Args) -> Result<Loaded, String> {
-    if csv::is_csv_path(path) {
-        let opts = ImportOptions { format: a.format.clone(), year: a.year, unit: a.unit.clone() };
-        let CsvData { report, published, issues, warnings } =
-            csv::read(path, &opts).map_err(|e| format!("“{}”{e}", path.display()))?;
-        Ok(Loaded { report, published, csv_issues: issues, warnings: warnings.iter().map(|w| w.to_string()).collect() })
-    } else {
-        let loaded = draft::load_checked(path).map_err(|e| e.to_string())?;
-        Ok(Loaded {
-            report: loaded.report,
-            published: Default::default(),
-            csv_issues: Vec::new(),
-            warnings: loaded.warnings,
-        })
-    }
-}
-
-/// All findings for a loaded file, CSV line problems first (as errors).
-fn findings_for(loaded: &Loaded, form: &Form) -> Vec<Finding> {
-    let ctx = Context { today: Some(Date::today()), published: loaded.published.clone() };
-    let (_, mut findings) = crate::model::check_report(form, &loaded.report, &ctx);
-    let mut all: Vec<Finding> = loaded
-        .csv_issues
-        .iter()
-        .map(|i| Finding::new("CSV", Severity::E, crate::model::rules::Target::Line(i.line), i.to_string()))
-        .collect();
-    all.append(&mut findings);
-    all
 }
 
 fn cmd_check(a: &Args, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
@@ -361,24 +304,25 @@ fn cmd_check(a: &Args, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
     if let Some(list_path) = a.output.as_deref() {
         // Refused before the work of checking.
         review_format(list_path)?;
-        guard(list_path, &[path.as_path()], Purpose::Export, a.force)?;
+        workflow::guard_output(list_path, &[path.as_path()], Purpose::Export, a.force)?;
     }
-    let loaded = load_any(&path, a).map_err(CliError::unreadable)?;
-    let form = loaded.report.form().map_err(CliError::unreadable)?;
-    for w in &loaded.warnings {
+    let opts = ImportOptions { format: a.format.clone(), year: a.year, unit: a.unit.clone() };
+    let opened = workflow::read(&path, &opts)?;
+    let form = opened.report.form().map_err(CliError::unreadable)?;
+    for w in &opened.warnings {
         err.line(&format!("注意：{w}"));
     }
-    let findings = findings_for(&loaded, &form);
+    let findings = workflow::check(&opened, &form, Some(Date::today()));
     let (e, w, i) = counts(&findings);
     if let Some(list_path) = a.output.as_deref() {
-        write_review(a, &path, list_path, &loaded.report, &form, &findings, err)?;
+        write_review(a, &path, list_path, &opened.report, &form, &findings, err)?;
     }
     if a.json {
         // serde_json escapes control characters itself; the text must stay valid JSON.
-        out.raw(&serde_json::to_string_pretty(&findings).unwrap_or_else(|_| "[]".into()));
+        out.raw(&workflow::findings_json(&findings)?);
         out.raw("\n");
     } else {
-        let r = &loaded.report;
+        let r = &opened.report;
         out.line(&format!("{}（{}年度，{}格式）", path.display(), r.year, form.template.name));
         out.line(&format!("错误 {e} 项，警告 {w} 项，提示 {i} 项"));
         for f in &findings {
@@ -391,52 +335,74 @@ fn cmd_check(a: &Args, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
     Ok(if e > 0 { EXIT_FINDINGS } else { EXIT_OK })
 }
 
-/// Writes an export (never over its input; over an existing file only with `--force`; a
-/// draft replaced that way keeps its backups and must not be open elsewhere).
-fn write_export(path: &Path, input: &Path, bytes: &[u8], force: bool) -> Result<(), CliError> {
-    let existing = guard(path, &[input], Purpose::Export, force)?;
-    let _lock = if existing == Existing::Draft { lock_output(path)? } else { None };
-    let opts = atomic::WriteOptions { backups: existing == Existing::Draft, new_file_mode: None };
-    atomic::write_file(path, bytes, opts)
-        .map(drop)
-        .map_err(|e| CliError::unreadable(format!("无法保存到“{}”：{e}", path.display())))
-}
-
 fn cmd_export_csv(a: &Args, out: &mut Out) -> Result<i32, CliError> {
     let input = one_input(a, "草稿文件")?;
     let path = output(a)?;
-    guard(path, &[input.as_path()], Purpose::Export, a.force)?;
-    let report = draft::load(&input).map_err(CliError::unreadable)?;
+    // Refused before the work of reading the draft.
+    workflow::guard_output(path, &[input.as_path()], Purpose::Export, a.force)?;
+    let report = workflow::open_draft(&input)?;
     let form = report.form().map_err(CliError::unreadable)?;
-    let text = csv::export(&report, &form);
-    write_export(path, &input, text.as_bytes(), a.force)?;
+    workflow::export_csv(path, &[input.as_path()], &report, &form, a.force)?;
     out.line(&format!("已导出：{}", path.display()));
     Ok(EXIT_OK)
 }
 
 fn cmd_import(a: &Args, out: &mut Out) -> Result<i32, CliError> {
-    let input = one_input(a, "CSV文件")?;
-    let path = output(a)?;
-    let (_lock, existing, seen) = prepare_draft_output(path, &[input.as_path()], a.force)?;
-    let opts = ImportOptions { format: a.format.clone(), year: a.year, unit: a.unit.clone() };
-    let data = csv::read(&input, &opts).map_err(|e| CliError::unreadable(format!("“{}”{e}", input.display())))?;
-    if !data.issues.is_empty() {
-        let list: Vec<String> = data.issues.iter().map(|i| i.to_string()).collect();
-        return Err(CliError::findings(format!("CSV中有无法识别的内容，未导入：\n  {}", list.join("\n  "))));
+    let input = one_input(a, "要导入的文件")?;
+    #[cfg(feature = "import")]
+    if crate::workflow::is_published_file(&input) {
+        return cmd_import_report(a, &input, out);
     }
-    let form = data.report.form().map_err(CliError::unreadable)?;
+    let path = output(a)?;
+    let target = workflow::DraftOutput::prepare(path, &[input.as_path()], a.force)?;
+    let opts = ImportOptions { format: a.format.clone(), year: a.year, unit: a.unit.clone() };
+    let imported = workflow::import_table(&input, &opts).map_err(|e| match e {
+        // Lines that cannot be read are findings in the file, not a file problem.
+        e @ workflow::Error::CsvProblems { .. } => CliError::findings(e.to_string()),
+        e => CliError::from(e),
+    })?;
     // Totals given in the file are compared with the computed ones and reported, not kept.
-    let ctx = Context { today: None, published: data.published.clone() };
-    let (_, findings) = crate::model::check_report(&form, &data.report, &ctx);
-    save_draft(path, &data.report, &existing, seen)?;
-    out.line(&format!("已导入{}年度（{}）：{}", data.report.year, data.report.template, path.display()));
-    for w in &data.warnings {
+    target.save(&imported.report)?;
+    let r = &imported.report;
+    out.line(&format!("已导入{}年度（{}）：{}", r.year, r.template, path.display()));
+    for w in &imported.warnings {
         out.line(&format!("注意：{w}"));
     }
-    let mismatches: Vec<&Finding> =
-        findings.iter().filter(|f| data.published.keys().any(|k| f.cells.contains(k))).collect();
-    for f in mismatches {
+    for f in &imported.mismatches {
         out.line(&format!("注意：[{}] {} {}", f.severity.label(), f.rule, f.message));
+    }
+    Ok(EXIT_OK)
+}
+
+/// A published report (web page, Word, PDF, pasted text) to a draft, with its import report:
+/// every line says what was recognised, not found, kept as a note or read one of several ways.
+#[cfg(feature = "import")]
+fn cmd_import_report(a: &Args, input: &Path, out: &mut Out) -> Result<i32, CliError> {
+    let path = output(a)?;
+    let target = workflow::DraftOutput::prepare(path, &[input], a.force)?;
+    let opts = ImportOptions { format: a.format.clone(), year: a.year, unit: a.unit.clone() };
+    let imported = workflow::import_report(input, &opts)?;
+    imported.report.form().map_err(CliError::unreadable)?;
+    target.save(&imported.report)?;
+    if a.json {
+        let json = serde_json::to_string_pretty(&imported.notes)
+            .map_err(|e| CliError::from(workflow::Error::Json(e.to_string())))?;
+        out.raw(&json);
+        out.raw("\n");
+        return Ok(EXIT_OK);
+    }
+    let r = &imported.report;
+    out.line(&format!(
+        "已从{}导入{}年度（{}）“{}”：{}",
+        imported.kind.label(),
+        r.year,
+        r.template,
+        r.unit.name,
+        path.display()
+    ));
+    out.line("导入报告：");
+    for n in &imported.notes {
+        out.line(&format!("  {n}"));
     }
     Ok(EXIT_OK)
 }
@@ -444,7 +410,7 @@ fn cmd_import(a: &Args, out: &mut Out) -> Result<i32, CliError> {
 /// What `export` writes: `--format`, else the output file's extension.
 fn export_format(a: &Args, path: &Path) -> Result<&'static str, CliError> {
     let asked = match &a.format {
-        Some(f) => f.trim().trim_start_matches('.').to_string(),
+        Some(f) => f.trim().trim_start_matches('.').to_ascii_lowercase(),
         None => path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase(),
     };
     match asked.as_str() {
@@ -464,8 +430,10 @@ fn cmd_export(a: &Args, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
     let input = one_input(a, "草稿文件")?;
     let path = output(a)?;
     // An output that is the input (or a draft) is refused as such, whatever its extension.
-    let format =
-        export_format(a, path).or_else(|e| guard(path, &[input.as_path()], Purpose::Export, a.force).and(Err(e)))?;
+    let format = export_format(a, path).or_else(|e| {
+        workflow::guard_output(path, &[input.as_path()], Purpose::Export, a.force)?;
+        Err(e)
+    })?;
     match format {
         "pdf" => cmd_export_pdf(a, &input, path, out, err),
         other => cmd_export_document(a, &input, path, other, out, err),
@@ -500,16 +468,16 @@ fn cmd_export_document(
         "html" => Format::Html,
         _ => Format::Xlsx,
     };
-    guard(path, &[input], Purpose::Export, a.force)?;
-    let report = draft::load(input).map_err(CliError::unreadable)?;
+    workflow::guard_output(path, &[input], Purpose::Export, a.force)?;
+    let mut report = workflow::open_draft(input)?;
+    report.options.date_by_hand |= a.date_by_hand;
     let form = report.form().map_err(CliError::unreadable)?;
     let opts = crate::export::ExportOptions {
         final_export: a.final_export,
-        context: Context { today: Some(Date::today()), published: Default::default() },
+        context: crate::model::Context { today: Some(Date::today()), published: Default::default() },
     };
-    let done =
-        crate::workflow::render_export(format, &report, &form, &opts).map_err(|e| CliError::findings(e.to_string()))?;
-    write_export(path, input, &done.bytes, a.force)?;
+    let done = workflow::render_export(format, &report, &form, &opts).map_err(|e| CliError::findings(e.to_string()))?;
+    workflow::write_export(path, &[input], &done.bytes, a.force)?;
     for w in &done.warnings {
         err.line(&format!("注意：{w}"));
     }
@@ -555,8 +523,8 @@ fn write_review(
     let kind = ReviewFormat::from_path(path)
         .ok_or_else(|| CliError::usage("审核清单的文件名应以 .xlsx、.html 或 .pdf 结尾".into()))?;
     let list = ReviewList::new(report, form, findings, Some(Date::today()));
-    let bytes = crate::workflow::render_review(kind, &list, &settings_fonts()).map_err(CliError::unreadable)?;
-    write_export(path, input, &bytes, a.force)?;
+    let bytes = workflow::render_review(kind, &list, &settings_fonts())?;
+    workflow::write_export(path, &[input], &bytes, a.force)?;
     err.line(&format!("已写出审核清单（{}项）：{}", list.items.len(), path.display()));
     Ok(())
 }
@@ -576,17 +544,23 @@ fn cmd_export_pdf(_a: &Args, _input: &Path, _path: &Path, _out: &mut Out, _err: 
 fn cmd_export_pdf(a: &Args, input: &Path, path: &Path, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
     let input = input.to_path_buf();
     // Refused before the work of making the PDF.
-    guard(path, &[input.as_path()], Purpose::Export, a.force)?;
-    let report = draft::load(&input).map_err(CliError::unreadable)?;
+    workflow::guard_output(path, &[input.as_path()], Purpose::Export, a.force)?;
+    let mut report = workflow::open_draft(&input)?;
+    report.options.date_by_hand |= a.date_by_hand;
     let form = report.form().map_err(CliError::unreadable)?;
     // The same font choices as the window (settings), when there are any.
     let opts = crate::pdf::PdfOptions { final_export: a.final_export, fonts: settings_fonts() };
-    let pdf = crate::pdf::export(&report, &form, &opts).map_err(|e| CliError::findings(e.to_string()))?;
-    write_export(path, &input, &pdf.bytes, a.force)?;
+    let pdf = workflow::render_pdf(&report, &form, &opts).map_err(|e| CliError::findings(e.to_string()))?;
+    workflow::write_pdf(path, &[input.as_path()], &pdf, a.force)?;
     for w in &pdf.warnings {
         err.line(&format!("注意：{w}"));
     }
     out.line(&format!("已导出PDF（{}页）：{}", pdf.pages, path.display()));
+    if a.list_fonts {
+        for face in crate::pdf::fonts::role_faces(&opts.fonts) {
+            out.line(&format!("字体：{} — {}", face.role.label(), face.describe()));
+        }
+    }
     Ok(EXIT_OK)
 }
 

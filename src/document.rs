@@ -81,19 +81,41 @@ pub fn table_texts(form: &Form, report: &Report, values: &Values, table: usize) 
         .collect()
 }
 
-/// The user's paragraphs; a short line like `（一）…` is a level-2 heading.
+/// The user's paragraphs; a short line like `（一）…` (or `(一)…`, as often typed) is a level-2
+/// heading, printed with full-width parentheses.
 pub fn paragraphs(text: &str, out: &mut Vec<Block>) {
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        let is_sub = line.starts_with('（')
-            && line.chars().nth(1).is_some_and(|c| "一二三四五六七八九十".contains(c))
-            && line.chars().count() <= 40
-            && !line.contains('。');
-        if is_sub {
-            out.push(Block::Heading { level: 2, text: line.to_string() });
-        } else {
-            out.push(Block::Para(line.to_string()));
+        match sub_heading(line) {
+            Some(heading) => out.push(Block::Heading { level: 2, text: heading }),
+            None => out.push(Block::Para(line.to_string())),
         }
     }
+}
+
+/// `（一）标题` / `(一)标题` / `（一)标题` as a heading text with `（一）`, if the line is one: a
+/// Chinese numeral in parentheses, short, not a sentence.
+fn sub_heading(line: &str) -> Option<String> {
+    let mut chars = line.chars();
+    if !matches!(chars.next(), Some('（' | '(')) {
+        return None;
+    }
+    let rest = chars.as_str();
+    let close = rest.find(['）', ')'])?;
+    let number = &rest[..close];
+    let is_numeral =
+        !number.is_empty() && number.chars().count() <= 3 && number.chars().all(|c| "一二三四五六七八九十".contains(c));
+    let tail = rest[close..].chars().skip(1).collect::<String>();
+    let short = line.chars().count() <= 40 && !line.contains('。');
+    (is_numeral && short).then(|| format!("（{number}）{}", tail.trim_start()))
+}
+
+/// The warning for a 落款 without a date (the date is mandatory), unless the user chose to
+/// write it by hand; for every export format and the window's export dialog.
+pub fn date_warning(report: &Report) -> Option<String> {
+    let missing = report.options.signature_block && report.signed_on.is_none();
+    (missing && !report.options.date_by_hand).then(|| {
+        "落款没有成文日期：成文日期必须写明。请在“基本信息”中填写落款日期；如需打印后手写日期，请勾选“落款日期留空（手写）”".to_string()
+    })
 }
 
 /// The title of an annex table (`{Y}` replaced by the year).
@@ -131,9 +153,14 @@ pub fn blocks(form: &Form, report: &Report, values: &Values) -> Vec<Block> {
             let texts = table_texts(form, report, values, t);
             let table = Box::new(PrintTable::new(&form.tables[t], texts));
             if table.wide() && report.options.landscape_table4 {
-                // The heading goes with its table onto the landscape page.
-                let heading = out.pop();
-                let mut inner: Vec<Block> = heading.into_iter().collect();
+                // Headings directly above the table go with it onto the landscape page (a
+                // heading must not end the page before it); the section's text, if any, stays in
+                // the flow with its heading.
+                let mut inner = Vec::new();
+                while matches!(out.last(), Some(Block::Heading { .. })) && inner.len() < 3 {
+                    inner.extend(out.pop());
+                }
+                inner.reverse();
                 inner.push(Block::Table(table));
                 out.push(Block::Landscape(inner));
             } else {
@@ -159,4 +186,44 @@ pub fn blocks(form: &Form, report: &Report, values: &Values) -> Vec<Block> {
         out.push(Block::Table(Box::new(PrintTable::new(&form.tables[t], texts))));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        paragraphs(text, &mut out);
+        out.into_iter()
+            .map(|b| match b {
+                Block::Heading { level, text } => format!("H{level}:{text}"),
+                Block::Para(t) => format!("P:{t}"),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn regression_ascii_parenthesised_sub_headings_are_headings() {
+        // The seed report types its sub-headings with ASCII parentheses.
+        assert_eq!(
+            kinds("(一)主动公开情况\n（二) 依申请公开\n(三）政府信息管理\n本年度共公开信息。"),
+            ["H2:（一）主动公开情况", "H2:（二）依申请公开", "H2:（三）政府信息管理", "P:本年度共公开信息。"]
+        );
+        // A sentence or a Latin number in parentheses stays a paragraph.
+        assert_eq!(kinds("(一)本年度共收到申请5件，均已办结。"), ["P:(一)本年度共收到申请5件，均已办结。"]);
+        assert_eq!(kinds("(1)主动公开"), ["P:(1)主动公开"]);
+    }
+
+    #[test]
+    fn a_missing_signature_date_is_warned_unless_left_for_hand_writing() {
+        let mut r = Report::new("gb2021", 2024, "某市某局");
+        assert!(date_warning(&r).is_some_and(|w| w.contains("成文日期")));
+        r.options.date_by_hand = true;
+        assert!(date_warning(&r).is_none());
+        r.options.date_by_hand = false;
+        r.signed_on = crate::model::Date::new(2025, 1, 20);
+        assert!(date_warning(&r).is_none());
+    }
 }

@@ -8,6 +8,8 @@ pub mod cli;
 pub mod document;
 #[cfg(feature = "export")]
 pub mod export;
+#[cfg(feature = "import")]
+pub mod import;
 pub mod model;
 #[cfg(feature = "pdf")]
 pub mod pdf;

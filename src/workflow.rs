@@ -10,7 +10,9 @@ use crate::model::template::TemplateKind;
 use crate::model::{Context, Date, Finding, Form, Report, Severity, Template, TemplateError};
 use crate::store::csv::{self, CsvError, CsvIssue, ImportOptions};
 use crate::store::draft::{self, DraftError};
-use crate::store::{atomic, rollover_from_file};
+use crate::store::lock::{DraftLock, LockError};
+use crate::store::output::{self, Existing, OutputError, Purpose};
+use crate::store::{ContentHash, Expect, atomic};
 
 /// What went wrong, typed where it happened; `Display` is the one Chinese sentence the user reads.
 #[derive(Debug, thiserror::Error)]
@@ -29,8 +31,18 @@ pub enum Error {
     Export(#[from] crate::export::ExportError),
     #[error("“{path}”中有无法识别的内容，未导入：\n  {}", issues.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n  "))]
     CsvProblems { path: PathBuf, issues: Vec<CsvIssue> },
-    #[error("无法保存到“{path}”：{}", atomic::describe_io(source))]
-    Write { path: PathBuf, source: std::io::Error },
+    #[error("无法保存到“{}”：{source}", .path.display())]
+    Write { path: PathBuf, source: atomic::WriteError },
+    /// The output may not be written (it is the input, a draft, or exists and was not confirmed).
+    #[error("{0}")]
+    Output(#[from] OutputError),
+    /// Another window or command has the draft being written.
+    #[error("{0}；未写入")]
+    Locked(LockError),
+    #[error("无法读取模板文件夹“{}”：{}", .0.display(), atomic::describe_io(.1))]
+    TemplateDir(PathBuf, std::io::Error),
+    #[error("无法生成检查结果：{0}")]
+    Json(String),
     #[cfg(not(feature = "pdf"))]
     #[error("这个版本编译时未包含PDF导出（pdf 功能）")]
     NoPdf,
@@ -42,8 +54,33 @@ pub enum Error {
     UnknownFormat(String, String),
     #[error("{0}")]
     RollOver(String),
-    #[error("找不到文件“{0}”")]
+    #[error("找不到文件“{}”", .0.display())]
     NotFound(PathBuf),
+    #[cfg(feature = "import")]
+    #[error("无法导入“{}”：{source}", path.display())]
+    Import { path: PathBuf, source: crate::import::ImportError },
+}
+
+impl Error {
+    /// Whether the user's confirmation (`--force`, the window's 替换) would let it go ahead.
+    pub fn can_confirm(&self) -> bool {
+        matches!(self, Error::Output(e) if e.can_confirm())
+    }
+}
+
+/// Registers the user's templates (`<config dir>/templates/`) and those of a folder named on
+/// the command line; returns the files skipped, with why. A named folder that cannot be read
+/// is an error (a typo must not silently check against the wrong forms).
+pub fn load_user_templates(extra: Option<&Path>) -> Result<Vec<crate::store::templates::Problem>, Error> {
+    let mut problems = Vec::new();
+    if let Some(dir) = crate::store::templates::user_dir() {
+        problems.extend(crate::store::templates::load_dir(&dir).1);
+    }
+    if let Some(dir) = extra {
+        std::fs::read_dir(dir).map_err(|e| Error::TemplateDir(dir.to_path_buf(), e))?;
+        problems.extend(crate::store::templates::load_dir(dir).1);
+    }
+    Ok(problems)
 }
 
 /// Why a report year is refused.
@@ -106,8 +143,14 @@ pub fn new_report(year: i32, unit: &str, format: Option<&str>) -> Result<Report,
     Ok(report)
 }
 
-/// This year's report from last year's draft or CSV of the published tables.
-pub fn roll_over(path: &Path, year: Option<i32>, format: Option<&str>, unit: Option<&str>) -> Result<Report, Error> {
+/// This year's report from last year's draft, CSV of the published tables or (with the `import`
+/// feature) the published report itself, with what the reader noticed in last year's file.
+pub fn roll_over(
+    path: &Path,
+    year: Option<i32>,
+    format: Option<&str>,
+    unit: Option<&str>,
+) -> Result<(Report, Vec<String>), Error> {
     if !path.exists() {
         return Err(Error::NotFound(path.to_path_buf()));
     }
@@ -119,7 +162,7 @@ pub fn roll_over(path: &Path, year: Option<i32>, format: Option<&str>, unit: Opt
         (None, Some(f)) => Some(format_for(0, Some(f))?),
         (None, None) => None,
     };
-    rollover_from_file(path, year, format.as_deref(), unit).map_err(Error::RollOver)
+    crate::store::rollover_with_warnings(path, year, format.as_deref(), unit).map_err(Error::RollOver)
 }
 
 /// A report read from a file, with what the reader noticed.
@@ -139,11 +182,49 @@ pub fn is_table_file(path: &Path) -> bool {
     csv::is_csv_path(path)
 }
 
+/// Whether a file is a published report to import (web page, Word, PDF, text copied from a
+/// page) rather than a draft or a long CSV. Always `false` without the `import` feature.
+pub fn is_published_file(path: &Path) -> bool {
+    #[cfg(feature = "import")]
+    {
+        crate::import::is_report_path(path) && !crate::store::is_long_csv(path)
+    }
+    #[cfg(not(feature = "import"))]
+    {
+        let _ = path;
+        false
+    }
+}
+
+/// Reads a published report (web page, `.docx`, PDF, pasted text) to become a draft, with the
+/// import report (what was recognised, not found, kept as a note, ambiguous, printed totals that
+/// disagree with their parts).
+#[cfg(feature = "import")]
+pub fn import_report(path: &Path, opts: &ImportOptions) -> Result<crate::import::Imported, Error> {
+    if !path.exists() {
+        return Err(Error::NotFound(path.to_path_buf()));
+    }
+    crate::import::read_file(path, opts).map_err(|source| Error::Import { path: path.to_path_buf(), source })
+}
+
 /// Reads a draft or a long CSV, as `check` sees it: CSV line problems are kept, not refused.
 pub fn read(path: &Path, opts: &ImportOptions) -> Result<Opened, Error> {
+    #[cfg(feature = "import")]
+    if is_published_file(path) {
+        let imported = import_report(path, opts)?;
+        // What the import could not take over is said before the findings.
+        let warnings = imported
+            .notes
+            .iter()
+            .filter(|n| n.kind != crate::import::NoteKind::Recognised)
+            .map(|n| format!("导入{n}"))
+            .collect();
+        return Ok(Opened { report: imported.report, published: imported.published, problems: Vec::new(), warnings });
+    }
     if is_table_file(path) {
         let data = csv::read(path, opts).map_err(|source| Error::Csv { path: path.to_path_buf(), source })?;
-        Ok(Opened { report: data.report, published: data.published, problems: data.issues, warnings: Vec::new() })
+        let warnings = data.warnings.iter().map(ToString::to_string).collect();
+        Ok(Opened { report: data.report, published: data.published, problems: data.issues, warnings })
     } else {
         let loaded = draft::load_checked(path)?;
         Ok(Opened {
@@ -166,7 +247,8 @@ pub fn import_table(path: &Path, opts: &ImportOptions) -> Result<Imported, Error
     let ctx = Context { today: None, published: data.published.clone() };
     let (_, findings) = crate::model::check_report(&form, &data.report, &ctx);
     let mismatches = findings.into_iter().filter(|f| f.cells.iter().any(|c| data.published.contains_key(c))).collect();
-    Ok(Imported { report: data.report, mismatches })
+    let warnings = data.warnings.iter().map(ToString::to_string).collect();
+    Ok(Imported { report: data.report, mismatches, warnings })
 }
 
 /// A report imported from a table, and the totals in the file that disagree with their parts.
@@ -174,6 +256,8 @@ pub fn import_table(path: &Path, opts: &ImportOptions) -> Result<Imported, Error
 pub struct Imported {
     pub report: Report,
     pub mismatches: Vec<Finding>,
+    /// What the reader noticed (a year in the file and on the command line disagreeing …).
+    pub warnings: Vec<String>,
 }
 
 /// Every finding for a file as read: its unreadable lines first (as errors), then the checks.
@@ -186,15 +270,71 @@ pub fn check(opened: &Opened, form: &Form, today: Option<Date>) -> Vec<Finding> 
     all
 }
 
-/// Saves a draft (atomically, keeping backups).
-pub fn save_draft(path: &Path, report: &Report) -> Result<(), Error> {
-    draft::save(path, report).map_err(Error::from)
+/// Reads a draft.
+pub fn open_draft(path: &Path) -> Result<Report, Error> {
+    Ok(draft::load(path)?)
 }
 
-/// Writes the long CSV of a report.
-pub fn export_csv(path: &Path, report: &Report, form: &Form) -> Result<(), Error> {
-    let text = csv::export(report, form);
-    atomic::write_atomic(path, text.as_bytes()).map_err(|source| Error::Write { path: path.to_path_buf(), source })
+/// Whether `path` may receive an export: never one of `inputs`, an existing file only when
+/// `confirmed`, never a file holding work that cannot be read. Returns what is there.
+pub fn guard_output(path: &Path, inputs: &[&Path], purpose: Purpose, confirmed: bool) -> Result<Existing, Error> {
+    Ok(output::check_output(path, inputs, purpose, confirmed)?)
+}
+
+/// Writes an export (PDF, CSV …) through the output guard, atomically; a draft replaced on
+/// the user's explicit word keeps its backups and must not be open elsewhere.
+pub fn write_export(path: &Path, inputs: &[&Path], bytes: &[u8], confirmed: bool) -> Result<(), Error> {
+    let existing = guard_output(path, inputs, Purpose::Export, confirmed)?;
+    let _lock = if existing == Existing::Draft { lock(path)? } else { None };
+    let opts = atomic::WriteOptions { backups: existing == Existing::Draft, new_file_mode: None };
+    atomic::write_file(path, bytes, opts).map(drop).map_err(|source| Error::Write { path: path.to_path_buf(), source })
+}
+
+/// The long CSV of a report, written through the output guard.
+pub fn export_csv(path: &Path, inputs: &[&Path], report: &Report, form: &Form, confirmed: bool) -> Result<(), Error> {
+    write_export(path, inputs, csv::export(report, form).as_bytes(), confirmed)
+}
+
+fn lock(path: &Path) -> Result<Option<DraftLock>, Error> {
+    match DraftLock::acquire(path) {
+        Ok(l) => Ok(Some(l)),
+        Err(e @ LockError::Held { .. }) => Err(Error::Locked(e)),
+        // No lock possible here (read-only folder, no locking on this file system): the write
+        // reports what is wrong, the content check still guards.
+        Err(LockError::Io { .. }) => Ok(None),
+    }
+}
+
+/// A draft about to be written by a command (`new`, `import`): guarded, locked, and
+/// fingerprinted, so that a save by someone else meanwhile is refused, not lost.
+pub struct DraftOutput {
+    path: PathBuf,
+    _lock: Option<DraftLock>,
+    expect: Expect,
+}
+
+impl DraftOutput {
+    /// Guard, lock and fingerprint, in that order (looked at again under the lock).
+    pub fn prepare(path: &Path, inputs: &[&Path], confirmed: bool) -> Result<DraftOutput, Error> {
+        guard_output(path, inputs, Purpose::Draft, confirmed)?;
+        let lock = lock(path)?;
+        let existing = guard_output(path, inputs, Purpose::Draft, confirmed)?;
+        let seen: Option<ContentHash> = draft::disk_hash(path)?;
+        let expect = match (existing, seen) {
+            (Existing::Absent, _) | (_, None) => Expect::Absent,
+            (_, Some(h)) => Expect::Unchanged(h),
+        };
+        Ok(DraftOutput { path: path.to_path_buf(), _lock: lock, expect })
+    }
+
+    pub fn save(&self, report: &Report) -> Result<(), Error> {
+        draft::save_checked(&self.path, report, self.expect).map(drop).map_err(Error::from)
+    }
+}
+
+/// Findings as JSON for scripts; a failure is an error, never an empty list.
+pub fn findings_json(findings: &[Finding]) -> Result<String, Error> {
+    serde_json::to_string_pretty(findings).map_err(|e| Error::Json(e.to_string()))
 }
 
 /// Renders the PDF of a report.
@@ -203,18 +343,10 @@ pub fn render_pdf(report: &Report, form: &Form, opts: &crate::pdf::PdfOptions) -
     Ok(crate::pdf::export(report, form, opts)?)
 }
 
-/// Writes a rendered PDF.
+/// Writes a rendered PDF through the output guard.
 #[cfg(feature = "pdf")]
-pub fn write_pdf(path: &Path, pdf: &crate::pdf::PdfOutput) -> Result<(), Error> {
-    atomic::write_atomic(path, &pdf.bytes).map_err(|source| Error::Write { path: path.to_path_buf(), source })
-}
-
-/// Writes an exported file (Word, web page, Excel, 审核清单) atomically; the caller has
-/// checked the path with [`crate::store::output::check_output`] (or asked the user).
-pub fn write_export(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    atomic::write_file(path, bytes, atomic::WriteOptions::default())
-        .map(drop)
-        .map_err(|e| Error::Write { path: path.to_path_buf(), source: std::io::Error::from(e) })
+pub fn write_pdf(path: &Path, inputs: &[&Path], pdf: &crate::pdf::PdfOutput, confirmed: bool) -> Result<(), Error> {
+    write_export(path, inputs, &pdf.bytes, confirmed)
 }
 
 /// The report as a Word document, web page or spreadsheet.

@@ -15,6 +15,6 @@ fuzz_target!(|data: &[u8]| {
         let _ = nianbao::model::check_report(&form, &report, &Default::default());
         let _ = nianbao::store::csv::export(&report, &form);
     }
-    let again = draft::from_ron(&draft::to_ron(&report), Path::new("again.ron")).expect("a loaded draft reloads");
+    let again = draft::from_ron(&draft::to_ron(&report).expect("a loaded draft serialises"), Path::new("again.ron")).expect("a loaded draft reloads");
     assert_eq!(again, report);
 });

@@ -2,10 +2,12 @@
 //! No UI, no PDF, no file I/O here (design principle 2).
 
 pub mod labels;
+pub mod punct;
 pub mod report;
 pub mod rollover;
 pub mod rules;
 pub mod template;
+pub mod text_checks;
 pub mod value;
 
 pub use report::{Date, Reference, Report, UnitInfo, Values};

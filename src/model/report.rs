@@ -206,6 +206,9 @@ pub struct ReportOptions {
     pub blank_as_zero: bool,
     /// Print the 落款 (name and date) for the seal.
     pub signature_block: bool,
+    /// With no 落款 date in the draft, leave the date line blank to be written by hand
+    /// (chosen by the user; otherwise a missing date is a warning and the PDF a draft).
+    pub date_by_hand: bool,
     pub page_numbers: PageNumbers,
     /// Unit of money cells whose template leaves it open (GB2019 采购总金额), by cell id.
     pub money_units: BTreeMap<String, String>,
@@ -220,6 +223,7 @@ impl Default for ReportOptions {
             landscape_table4: false,
             blank_as_zero: false,
             signature_block: true,
+            date_by_hand: false,
             page_numbers: PageNumbers::default(),
             money_units: BTreeMap::new(),
         }

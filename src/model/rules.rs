@@ -49,6 +49,7 @@ pub enum CCheck {
     Structure,
     UnitDetails,
     YearOverYear { factor: i64, min: i64 },
+    TextFigure { patterns: Vec<super::text_checks::Compiled>, cells: Vec<Term>, sections: Vec<String> },
 }
 
 #[derive(Debug, Clone)]
@@ -324,6 +325,16 @@ fn compile_check(form: &Form, check: &Check, k: &str) -> Result<CCheck, String> 
         Check::Structure => CCheck::Structure,
         Check::UnitDetails => CCheck::UnitDetails,
         Check::YearOverYear { factor, min } => CCheck::YearOverYear { factor: *factor, min: *min },
+        Check::TextFigure { patterns, cells, sections } => {
+            for s in sections {
+                known_section(form, s)?;
+            }
+            CCheck::TextFigure {
+                patterns: super::text_checks::compile(patterns)?,
+                cells: terms(form, cells, k)?,
+                sections: sections.clone(),
+            }
+        }
     })
 }
 
@@ -419,6 +430,7 @@ impl Eval<'_> {
             CCheck::Structure => self.structure(rule, out),
             CCheck::UnitDetails => self.unit_details(rule, out),
             CCheck::YearOverYear { factor, min } => self.year_over_year(rule, *factor, *min, out),
+            CCheck::TextFigure { patterns, cells, sections } => self.text_figure(rule, patterns, cells, sections, out),
             CCheck::TextFilled { section, reject } => {
                 let text = self.report.section(section).trim();
                 if text.is_empty() || reject.iter().any(|r| r == text) {
@@ -772,7 +784,8 @@ impl Eval<'_> {
             let f = self.finding(rule, None, vec![], "未填写机关全称（用于标题和落款）".into());
             out.push(f.at(Target::Unit(UNIT_NAME.into())));
         }
-        if self.report.options.signature_block && self.report.signed_on.is_none() {
+        let by_hand = self.report.options.date_by_hand;
+        if self.report.options.signature_block && self.report.signed_on.is_none() && !by_hand {
             let f = self.finding(rule, None, vec![], "未填写落款日期".into());
             out.push(f.at(Target::Unit(SIGNED_ON.into())));
         }
@@ -799,6 +812,49 @@ impl Eval<'_> {
             f.right = Some(prev.to_string());
             f.difference = now.checked_sub(prev).map(|d| d.to_string());
             out.push(f);
+        }
+    }
+
+    /// Figures stated in the text that differ from the tables (nothing to say while the cells
+    /// are all blank or one is invalid).
+    fn text_figure(
+        &self,
+        rule: &CompiledRule,
+        patterns: &[super::text_checks::Compiled],
+        cells: &[Term],
+        sections: &[String],
+        out: &mut Vec<Finding>,
+    ) {
+        if cells_of(cells).all(|c| matches!(self.values.get(c), CellValue::Blank)) {
+            return;
+        }
+        let Some(table) = self.side(rule, cells) else { return };
+        let keys: Vec<String> = if sections.is_empty() { self.form.section_keys() } else { sections.to_vec() };
+        for key in keys {
+            for st in super::text_checks::stated(self.report.section(&key), patterns) {
+                let Some(said) = Num::from_int(st.value) else { continue };
+                if said == table.total {
+                    continue;
+                }
+                let msg =
+                    rule.message.clone().map(|m| fill(&m, &self.heading(&key), said, table.total)).unwrap_or_else(
+                        || {
+                            format!(
+                                "正文“{}”写的是“{}”（{}），与{}不一致",
+                                self.heading(&key),
+                                st.sentence,
+                                st.value,
+                                side_text(&table)
+                            )
+                        },
+                    );
+                let mut f = self.finding(rule, None, cells_of(cells).collect(), with_hint(msg, rule));
+                f.key = format!("{}@{}", rule.id, key);
+                f.left = Some(said.to_string());
+                f.right = Some(table.total.to_string());
+                f.difference = said.checked_sub(table.total).map(|d| d.to_string());
+                out.push(f);
+            }
         }
     }
 

@@ -387,6 +387,15 @@ pub enum Check {
         factor: i64,
         min: i64,
     },
+    /// A figure the text states must equal the tables (the TX checks): wherever one of
+    /// `patterns` occurs in the `sections` (every section when empty), its number is compared
+    /// with the sum of `cells`; the finding quotes the sentence.
+    TextFigure {
+        patterns: Vec<super::text_checks::TextPattern>,
+        cells: Vec<String>,
+        #[serde(default)]
+        sections: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -1,30 +1,34 @@
-//! PDF fonts by role, with glyph-by-glyph fallback to the bundled Noto fonts.
+//! PDF fonts by role: the user's chosen file, else the office's installed official font found by
+//! family name, else the bundled face; a character missing from a face falls back glyph by
+//! glyph to the bundled ones, and a character no face has is reported before export.
 //!
-//! GB/T 9704 wants 小标宋 for the title, 仿宋 for the body, 黑体 and 楷体 for headings. Those
-//! cannot be shipped, so the bundled Noto Serif/Sans SC are the default; offices on Windows can
-//! point each role at an installed file (`simfang.ttf` …). A character missing from the chosen
-//! font falls back to the bundled ones; a character no font has is reported before export.
+//! GB/T 9704 wants 小标宋 for the title, 仿宋 for the body, 黑体 and 楷体 for headings. Those are
+//! not ours to ship, so Noto Serif/Sans SC and LXGW WenKai (楷体 role) are bundled; offices
+//! usually have the official faces installed (Windows `C:\Windows\Fonts`, UOS/Kylin
+//! `/usr/share/fonts`), and then those are used automatically.
+//!
+//! Every face is parsed once per process (ttf-parser): its cmap and advances are kept as plain
+//! tables, so measuring and encoding text is a hash lookup, not a font-table walk.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
-use printpdf::ParsedFont;
-
-use crate::assets::{SANS_SC as SANS, SERIF_SC as SERIF, SERIF_SC_BOLD as SERIF_BOLD};
+use crate::assets::{self, Bundled};
 
 /// What a piece of text is in the document, and so which font it takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Role {
-    /// 标题: 2号小标宋 (Noto Serif SC Bold).
+    /// 标题: 2号小标宋.
     Title,
-    /// 正文: 3号仿宋 (Noto Serif SC).
+    /// 正文: 3号仿宋.
     Body,
-    /// 一级标题 `一、`: 黑体 (Noto Sans SC).
+    /// 一级标题 `一、`: 黑体.
     Heading1,
-    /// 二级标题 `（一）`: 楷体 (Noto Serif SC).
+    /// 二级标题 `（一）`: 楷体.
     Heading2,
-    /// 表格 (Noto Serif SC).
+    /// 表格: 仿宋.
     Table,
 }
 
@@ -55,70 +59,392 @@ impl Role {
             Role::Heading2 => "楷体（simkai.ttf）",
         }
     }
-}
 
-/// One loaded face.
-pub struct Face {
-    /// Stable resource name (also the subset tag): fixed so that output is reproducible.
-    pub id: String,
-    pub name: String,
-    pub font: ParsedFont,
-    upm: f32,
-    pub ascent: f32,
-    pub descent: f32,
-}
-
-impl Face {
-    fn parse(id: &str, name: &str, bytes: &[u8]) -> Result<Face, String> {
-        let font = ParsedFont::from_bytes(bytes, 0, &mut Vec::new())
-            .ok_or_else(|| format!("字体文件“{name}”无法识别（应为TrueType .ttf/.otf）"))?;
-        let m = font.font_metrics;
-        let upm = f32::from(m.units_per_em.max(1));
-        Ok(Face {
-            id: id.to_string(),
-            name: name.to_string(),
-            upm,
-            ascent: m.ascent / upm,
-            descent: m.descent / upm,
-            font,
-        })
+    /// The official faces for this role, by family name, best first (GB/T 9704 names, then
+    /// the names the same faces carry on Windows, UOS and Kylin).
+    pub fn official_families(self) -> &'static [&'static str] {
+        match self {
+            Role::Title => &["方正小标宋简体", "FZXiaoBiaoSong-B05S", "方正小标宋_GBK", "FZXiaoBiaoSong-B05"],
+            Role::Body | Role::Table => {
+                &["仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong", "方正仿宋_GBK", "FZFangSong-Z02"]
+            }
+            Role::Heading1 => &["黑体", "SimHei", "方正黑体_GBK", "FZHei-B01"],
+            Role::Heading2 => &["楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi", "方正楷体_GBK", "FZKai-Z03"],
+        }
     }
 
-    pub fn has(&self, c: char) -> bool {
-        self.font.lookup_glyph_index(c as u32).is_some_and(|g| g != 0)
-    }
-
-    /// Advance of a character in em, as the PDF `/W` array will state it (truncated to 1/1000).
-    pub fn advance(&self, c: char) -> f32 {
-        match self.font.lookup_glyph_index(c as u32) {
-            Some(gid) => (f32::from(self.font.get_horizontal_advance(gid)) * 1000.0 / self.upm).floor() / 1000.0,
-            None => 1.0,
+    /// The bundled face that stands in for the official one.
+    fn bundled(self) -> Bundled {
+        match self {
+            Role::Title => Bundled::SerifBold,
+            Role::Body | Role::Table => Bundled::Serif,
+            Role::Heading1 => Bundled::Sans,
+            Role::Heading2 => Bundled::Kai,
         }
     }
 }
 
-const BUNDLED_SERIF: usize = 0;
-const BUNDLED_BOLD: usize = 1;
-const BUNDLED_SANS: usize = 2;
-
-fn bundled() -> Result<&'static [Arc<Face>], String> {
-    static FACES: OnceLock<Result<Vec<Arc<Face>>, String>> = OnceLock::new();
-    FACES
-        .get_or_init(|| {
-            Ok(vec![
-                Arc::new(Face::parse("NBSERF", "Noto Serif SC", SERIF)?),
-                Arc::new(Face::parse("NBBOLD", "Noto Serif SC Bold", SERIF_BOLD)?),
-                Arc::new(Face::parse("NBSANS", "Noto Sans SC", SANS)?),
-            ])
-        })
-        .as_deref()
-        .map_err(Clone::clone)
+/// Where a face comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FaceSource {
+    /// Shipped inside the program.
+    Bundled,
+    /// Installed on this computer and found by its family name.
+    Installed(PathBuf),
+    /// The file the user chose for the role in the settings.
+    Chosen(PathBuf),
 }
 
-/// The faces of one export and, per role, the order in which they are tried.
-pub struct FontSet {
-    pub faces: Vec<Arc<Face>>,
-    chains: BTreeMap<Role, Vec<usize>>,
+/// One parsed face: the font bytes and the tables measuring and encoding need.
+pub struct Face {
+    /// The family name to show (Chinese where the font has one).
+    pub name: String,
+    /// PostScript name, for the PDF `/BaseFont`.
+    pub ps_name: String,
+    pub source: FaceSource,
+    data: FontBytes,
+    index: u32,
+    cmap: HashMap<char, u16>,
+    /// Advance of each glyph in 1/1000 em, as the PDF `/W` array states it.
+    widths: Vec<u16>,
+    /// Ascent and descent in em (descent negative), cap height in em.
+    pub ascent: f32,
+    pub descent: f32,
+    pub cap_height: f32,
+    /// Font bounding box in 1/1000 em.
+    pub bbox: [f32; 4],
+    /// CFF outlines (embedded as `FontFile3`), rather than TrueType `glyf`.
+    pub cff: bool,
+}
+
+enum FontBytes {
+    Static(&'static [u8]),
+    Owned(Vec<u8>),
+}
+
+impl FontBytes {
+    fn get(&self) -> &[u8] {
+        match self {
+            FontBytes::Static(b) => b,
+            FontBytes::Owned(b) => b,
+        }
+    }
+}
+
+impl std::fmt::Debug for Face {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Face").field("name", &self.name).field("source", &self.source).finish()
+    }
+}
+
+impl Face {
+    fn parse(data: FontBytes, index: u32, source: FaceSource, shown: &str) -> Result<Face, String> {
+        let face = ttf_parser::Face::parse(data.get(), index)
+            .map_err(|_| format!("字体文件“{shown}”无法识别（应为TrueType/OpenType字体 .ttf/.otf/.ttc）"))?;
+        let upm = f32::from(face.units_per_em().max(1));
+        let mut cmap = HashMap::new();
+        if let Some(table) = face.tables().cmap {
+            for sub in table.subtables.into_iter().filter(|s| s.is_unicode()) {
+                sub.codepoints(|cp| {
+                    if let (Some(c), Some(g)) = (char::from_u32(cp), sub.glyph_index(cp))
+                        && g.0 != 0
+                    {
+                        cmap.entry(c).or_insert(g.0);
+                    }
+                });
+            }
+        }
+        if cmap.is_empty() {
+            return Err(format!("字体文件“{shown}”没有Unicode字符映射，无法用于中文"));
+        }
+        let widths = (0..face.number_of_glyphs())
+            .map(|g| {
+                let adv = f32::from(face.glyph_hor_advance(ttf_parser::GlyphId(g)).unwrap_or(0));
+                (adv * 1000.0 / upm).round() as u16
+            })
+            .collect();
+        let name = family_name(&face).unwrap_or_else(|| shown.to_string());
+        let ps_name = face
+            .names()
+            .into_iter()
+            .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+            .find_map(|n| n.to_string())
+            .map(|s| s.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')).collect::<String>())
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "Font".into());
+        let b = face.global_bounding_box();
+        let k = 1000.0 / upm;
+        let cff = face.tables().cff.is_some();
+        let ascent = f32::from(face.ascender()) / upm;
+        let descent = f32::from(face.descender()) / upm;
+        let cap_height = face.capital_height().map(|h| f32::from(h) / upm).unwrap_or(ascent * 0.8);
+        let bbox = [f32::from(b.x_min) * k, f32::from(b.y_min) * k, f32::from(b.x_max) * k, f32::from(b.y_max) * k];
+        Ok(Face { name, ps_name, source, index, cmap, widths, ascent, descent, cap_height, bbox, cff, data })
+    }
+
+    /// The font file's bytes and face index (for subsetting).
+    pub fn data(&self) -> (&[u8], u32) {
+        (self.data.get(), self.index)
+    }
+
+    pub fn glyph(&self, c: char) -> Option<u16> {
+        self.cmap.get(&c).copied()
+    }
+
+    pub fn has(&self, c: char) -> bool {
+        self.cmap.contains_key(&c)
+    }
+
+    /// Width of a glyph in 1/1000 em (the `/W` value).
+    pub fn glyph_width(&self, gid: u16) -> u16 {
+        self.widths.get(usize::from(gid)).copied().unwrap_or(1000)
+    }
+
+    /// Advance of a character in em, exactly as the PDF will state it.
+    pub fn advance(&self, c: char) -> f32 {
+        self.glyph(c).map(|g| f32::from(self.glyph_width(g)) / 1000.0).unwrap_or(1.0)
+    }
+
+    /// The outline of a glyph in em units (y up), as PDF path operators, for text drawn as
+    /// shapes (the 草稿 mark, which must not come out as text).
+    pub fn outline(&self, c: char) -> Option<Vec<PathOp>> {
+        let face = ttf_parser::Face::parse(self.data.get(), self.index).ok()?;
+        let gid = self.glyph(c)?;
+        let mut b = Outline { ops: Vec::new(), k: 1.0 / f32::from(face.units_per_em().max(1)), last: (0.0, 0.0) };
+        face.outline_glyph(ttf_parser::GlyphId(gid), &mut b)?;
+        Some(b.ops)
+    }
+
+    /// Vertical extent (em) of a character's ink, bottom and top.
+    pub fn ink_extent(&self, c: char) -> Option<(f32, f32)> {
+        let face = ttf_parser::Face::parse(self.data.get(), self.index).ok()?;
+        let r = face.glyph_bounding_box(ttf_parser::GlyphId(self.glyph(c)?))?;
+        let upm = f32::from(face.units_per_em().max(1));
+        Some((f32::from(r.y_min) / upm, f32::from(r.y_max) / upm))
+    }
+}
+
+/// A path operator of a glyph outline (em units).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PathOp {
+    Move(f32, f32),
+    Line(f32, f32),
+    Cubic(f32, f32, f32, f32, f32, f32),
+    Close,
+}
+
+struct Outline {
+    ops: Vec<PathOp>,
+    k: f32,
+    last: (f32, f32),
+}
+
+impl ttf_parser::OutlineBuilder for Outline {
+    fn move_to(&mut self, x: f32, y: f32) {
+        self.last = (x * self.k, y * self.k);
+        self.ops.push(PathOp::Move(self.last.0, self.last.1));
+    }
+    fn line_to(&mut self, x: f32, y: f32) {
+        self.last = (x * self.k, y * self.k);
+        self.ops.push(PathOp::Line(self.last.0, self.last.1));
+    }
+    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+        // A quadratic Bézier as the equivalent cubic.
+        let (x0, y0) = self.last;
+        let (qx, qy) = (x1 * self.k, y1 * self.k);
+        let (ex, ey) = (x * self.k, y * self.k);
+        let c1 = (x0 + 2.0 / 3.0 * (qx - x0), y0 + 2.0 / 3.0 * (qy - y0));
+        let c2 = (ex + 2.0 / 3.0 * (qx - ex), ey + 2.0 / 3.0 * (qy - ey));
+        self.ops.push(PathOp::Cubic(c1.0, c1.1, c2.0, c2.1, ex, ey));
+        self.last = (ex, ey);
+    }
+    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+        let k = self.k;
+        self.last = (x * k, y * k);
+        self.ops.push(PathOp::Cubic(x1 * k, y1 * k, x2 * k, y2 * k, x * k, y * k));
+    }
+    fn close(&mut self) {
+        self.ops.push(PathOp::Close);
+    }
+}
+
+/// The family name, Chinese (zh-CN) when the font has one.
+fn family_name(face: &ttf_parser::Face) -> Option<String> {
+    let names: Vec<(u16, u16, String)> = face
+        .names()
+        .into_iter()
+        .filter(|n| n.name_id == ttf_parser::name_id::FAMILY || n.name_id == ttf_parser::name_id::TYPOGRAPHIC_FAMILY)
+        .filter_map(|n| Some((n.name_id, n.language_id, n.to_string()?)))
+        .collect();
+    let chinese = names.iter().find(|(_, lang, _)| *lang == 0x0804).map(|n| n.2.clone());
+    chinese
+        .or_else(|| names.iter().find(|(_, lang, _)| *lang == 0x0409).map(|n| n.2.clone()))
+        .or_else(|| names.first().map(|n| n.2.clone()))
+}
+
+/// The largest font file read (big CJK collections are about 30–60 MB).
+pub const MAX_FONT_FILE: u64 = 96 * 1024 * 1024;
+
+/// Reads a font file, refusing what is not a regular file or is larger than [`MAX_FONT_FILE`]
+/// (a settings path of `/dev/zero` must neither hang nor fill the memory).
+///
+/// A bounded reader is being added to `store/` in parallel; this one stays local to the fonts
+/// until then.
+pub fn read_font_file(path: &Path) -> Result<Vec<u8>, String> {
+    let shown = path.display();
+    let meta = std::fs::metadata(path)
+        .map_err(|e| format!("无法读取字体文件“{shown}”：{}", crate::store::atomic::describe_io(&e)))?;
+    if !meta.is_file() {
+        return Err(format!("“{shown}”不是字体文件（不是普通文件）"));
+    }
+    let too_big = || format!("字体文件“{shown}”过大（超过{} MB），不像是字体", MAX_FONT_FILE / 1024 / 1024);
+    if meta.len() > MAX_FONT_FILE {
+        return Err(too_big());
+    }
+    let file = std::fs::File::open(path)
+        .map_err(|e| format!("无法读取字体文件“{shown}”：{}", crate::store::atomic::describe_io(&e)))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // The file may grow between the check and the read: never read past the limit.
+    file.take(MAX_FONT_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("无法读取字体文件“{shown}”：{}", crate::store::atomic::describe_io(&e)))?;
+    if bytes.len() as u64 > MAX_FONT_FILE {
+        return Err(too_big());
+    }
+    Ok(bytes)
+}
+
+fn bundled_face(which: Bundled) -> Result<Arc<Face>, String> {
+    static FACES: [OnceLock<Result<Arc<Face>, String>>; 4] =
+        [OnceLock::new(), OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    FACES[which as usize]
+        .get_or_init(|| {
+            let bytes = assets::font(which).map_err(|e| format!("内置字体“{}”损坏：{e}", which.name()))?;
+            Face::parse(FontBytes::Static(bytes), 0, FaceSource::Bundled, which.name()).map(Arc::new)
+        })
+        .clone()
+}
+
+/// Faces read from files, kept for the process: keyed by path, face index, size and time of
+/// change, so an edited file is read again.
+fn file_face(path: &Path, index: u32, chosen: bool) -> Result<Arc<Face>, String> {
+    type Key = (PathBuf, u32, u64, Option<std::time::SystemTime>, bool);
+    static CACHE: OnceLock<Mutex<HashMap<Key, Arc<Face>>>> = OnceLock::new();
+    let meta = std::fs::metadata(path)
+        .map_err(|e| format!("无法读取字体文件“{}”：{}", path.display(), crate::store::atomic::describe_io(&e)))?;
+    let key = (path.to_path_buf(), index, meta.len(), meta.modified().ok(), chosen);
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(face) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return Ok(face);
+    }
+    let bytes = read_font_file(path)?;
+    let shown = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let source =
+        if chosen { FaceSource::Chosen(path.to_path_buf()) } else { FaceSource::Installed(path.to_path_buf()) };
+    let face = Arc::new(Face::parse(FontBytes::Owned(bytes), index, source, &shown)?);
+    if let Ok(mut c) = cache.lock() {
+        // A session picks few fonts; a bound keeps a long one from piling them up.
+        if c.len() > 16 {
+            c.clear();
+        }
+        c.insert(key, face.clone());
+    }
+    Ok(face)
+}
+
+/// An installed face found by family name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Installed {
+    pub family: String,
+    pub path: PathBuf,
+    pub index: u32,
+}
+
+/// Where to look for installed official fonts.
+#[derive(Debug, Clone, Default)]
+pub enum FontSources {
+    /// The system's font folders (Windows `Fonts` and the user's fonts, `/usr/share/fonts`,
+    /// `/usr/local/share/fonts`, `~/.fonts`, `~/.local/share/fonts`).
+    #[default]
+    System,
+    /// These folders only (tests, or a portable setup).
+    Dirs(Vec<PathBuf>),
+    /// None: bundled faces and the user's chosen files only.
+    BundledOnly,
+}
+
+/// The official face installed for each role, if any. The system folders are scanned once per
+/// process (fontdb reads only each file's name tables, through a memory map).
+pub fn installed(sources: &FontSources) -> BTreeMap<Role, Installed> {
+    static SYSTEM: OnceLock<BTreeMap<Role, Installed>> = OnceLock::new();
+    match sources {
+        FontSources::BundledOnly => BTreeMap::new(),
+        FontSources::System => SYSTEM
+            .get_or_init(|| {
+                let mut db = fontdb::Database::new();
+                db.load_system_fonts();
+                find_official(&db)
+            })
+            .clone(),
+        FontSources::Dirs(dirs) => {
+            let mut db = fontdb::Database::new();
+            for d in dirs {
+                db.load_fonts_dir(d);
+            }
+            find_official(&db)
+        }
+    }
+}
+
+fn find_official(db: &fontdb::Database) -> BTreeMap<Role, Installed> {
+    let mut out = BTreeMap::new();
+    for role in Role::ALL {
+        'families: for family in role.official_families() {
+            // The upright regular face; a sorted scan so the choice does not depend on the
+            // order the folders were read in.
+            let mut hits: Vec<(PathBuf, u32)> = db
+                .faces()
+                .filter(|f| f.style == fontdb::Style::Normal)
+                .filter(|f| f.families.iter().any(|(n, _)| n.eq_ignore_ascii_case(family)))
+                .filter_map(|f| match &f.source {
+                    fontdb::Source::File(p) => Some((p.clone(), f.index)),
+                    _ => None,
+                })
+                .collect();
+            hits.sort();
+            if let Some((path, index)) = hits.into_iter().next() {
+                out.insert(role, Installed { family: (*family).to_string(), path, index });
+                break 'families;
+            }
+        }
+    }
+    out
+}
+
+/// Which face draws a role, and where it was found: for the settings dialog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleFace {
+    pub role: Role,
+    /// Family name of the face.
+    pub name: String,
+    pub source: FaceSource,
+    /// Why a chosen or installed face is not used (unreadable file …), in Chinese.
+    pub problem: Option<String>,
+}
+
+impl RoleFace {
+    /// One line for the settings dialog, e.g. `仿宋（已安装：C:\Windows\Fonts\simfang.ttf）`.
+    pub fn describe(&self) -> String {
+        let place = match &self.source {
+            FaceSource::Bundled => "内置".to_string(),
+            FaceSource::Installed(p) => format!("已安装：{}", p.display()),
+            FaceSource::Chosen(p) => format!("自选：{}", p.display()),
+        };
+        match &self.problem {
+            Some(p) => format!("{}（{place}）；{p}", self.name),
+            None => format!("{}（{place}）", self.name),
+        }
+    }
 }
 
 /// A run of characters that one face draws.
@@ -126,49 +452,71 @@ pub struct FontSet {
 pub struct Run {
     pub face: usize,
     pub text: String,
-    /// Width in em.
+    /// Width in em (punctuation compression inside the run included).
     pub width: f32,
+}
+
+/// The faces of one export and, per role, the order in which they are tried.
+pub struct FontSet {
+    pub faces: Vec<Arc<Face>>,
+    chains: BTreeMap<Role, Vec<usize>>,
+    /// Per role, what the settings dialog shows.
+    pub report: Vec<RoleFace>,
 }
 
 impl FontSet {
     /// The bundled fonts only.
     pub fn bundled() -> Result<FontSet, String> {
-        FontSet::with_user(&BTreeMap::new())
+        FontSet::resolve(&BTreeMap::new(), &FontSources::BundledOnly)
     }
 
-    /// Bundled fonts plus the user's choices (role label → font file).
+    /// The user's choices (role label → font file), the installed official fonts, the
+    /// bundled ones. A chosen file that cannot be used is an error.
     pub fn with_user(choices: &BTreeMap<String, PathBuf>) -> Result<FontSet, String> {
-        let mut faces: Vec<Arc<Face>> = bundled()?.to_vec();
-        let mut chains = BTreeMap::new();
-        let mut loaded: BTreeMap<PathBuf, usize> = BTreeMap::new();
+        FontSet::resolve(choices, &FontSources::System)
+    }
+
+    pub fn resolve(choices: &BTreeMap<String, PathBuf>, sources: &FontSources) -> Result<FontSet, String> {
+        let mut set = FontSet { faces: Vec::new(), chains: BTreeMap::new(), report: Vec::new() };
+        let installed = installed(sources);
         for role in Role::ALL {
-            let own = match role {
-                Role::Title => BUNDLED_BOLD,
-                Role::Heading1 => BUNDLED_SANS,
-                Role::Body | Role::Heading2 | Role::Table => BUNDLED_SERIF,
-            };
             let mut chain = Vec::new();
-            if let Some(path) = choices.get(role.label()) {
-                let ix = match loaded.get(path) {
-                    Some(&ix) => ix,
-                    None => {
-                        let face = load_user_face(path, faces.len())?;
-                        faces.push(Arc::new(face));
-                        loaded.insert(path.clone(), faces.len() - 1);
-                        faces.len() - 1
-                    }
-                };
-                chain.push(ix);
+            let mut problem = None;
+            if let Some(path) = choices.get(role.label()).filter(|p| !p.as_os_str().is_empty()) {
+                // A collection (.ttc) is read at its first face.
+                let face = file_face(path, 0, true)?;
+                chain.push(set.add(face));
             }
-            chain.push(own);
-            for fallback in [BUNDLED_SERIF, BUNDLED_SANS, BUNDLED_BOLD] {
-                if !chain.contains(&fallback) {
-                    chain.push(fallback);
+            if let Some(found) = installed.get(&role) {
+                match file_face(&found.path, found.index, false) {
+                    Ok(face) => chain.push(set.add(face)),
+                    // An installed font that cannot be read is not the user's doing: fall back.
+                    Err(e) => problem = Some(e),
                 }
             }
-            chains.insert(role, chain);
+            let own = role.bundled();
+            for b in std::iter::once(own).chain([Bundled::Serif, Bundled::Sans, Bundled::Kai, Bundled::SerifBold]) {
+                let face = bundled_face(b)?;
+                let ix = set.add(face);
+                if !chain.contains(&ix) {
+                    chain.push(ix);
+                }
+            }
+            let main = &set.faces[chain[0]];
+            set.report.push(RoleFace { role, name: main.name.clone(), source: main.source.clone(), problem });
+            set.chains.insert(role, chain);
         }
-        Ok(FontSet { faces, chains })
+        Ok(set)
+    }
+
+    fn add(&mut self, face: Arc<Face>) -> usize {
+        match self.faces.iter().position(|f| Arc::ptr_eq(f, &face)) {
+            Some(ix) => ix,
+            None => {
+                self.faces.push(face);
+                self.faces.len() - 1
+            }
+        }
     }
 
     fn chain(&self, role: Role) -> &[usize] {
@@ -186,27 +534,62 @@ impl FontSet {
 
     /// Width of a character in em (a missing one counts as 1 em; export refuses those anyway).
     pub fn advance(&self, role: Role, c: char) -> f32 {
-        self.face_for(role, c).map(|f| self.faces[f].advance(c)).unwrap_or(1.0)
+        for &f in self.chain(role) {
+            if let Some(g) = self.faces[f].glyph(c) {
+                return f32::from(self.faces[f].glyph_width(g)) / 1000.0;
+            }
+        }
+        1.0
     }
 
-    /// Width of a text in pt at `size`.
+    /// Whether `c` is set on a full em in this role (full-width punctuation is what 标点挤压
+    /// may compress; a proportional quote is already narrow).
+    pub fn full_width(&self, role: Role, c: char) -> bool {
+        (self.advance(role, c) - 1.0).abs() < 0.05
+    }
+
+    /// Width of a text in pt at `size`, punctuation compressed as it will be drawn.
     pub fn width(&self, role: Role, text: &str, size: f32) -> f32 {
-        text.chars().map(|c| self.advance(role, c)).sum::<f32>() * size
+        let mut w = 0.0;
+        let mut prev: Option<char> = None;
+        for c in text.chars() {
+            w += self.advance(role, c);
+            if let Some(p) = prev {
+                w -= self.squeeze(role, p, c);
+            }
+            prev = Some(c);
+        }
+        w * size
+    }
+
+    /// How much (em) the space between two adjacent characters is reduced (clreq 标点挤压).
+    pub fn squeeze(&self, role: Role, a: char, b: char) -> f32 {
+        let s = super::text::squeeze(a, b);
+        if s > 0.0 && self.full_width(role, a) && self.full_width(role, b) { s } else { 0.0 }
     }
 
     /// Splits a text into runs of one face each.
     pub fn runs(&self, role: Role, text: &str) -> Vec<Run> {
         let mut out: Vec<Run> = Vec::new();
+        let mut prev: Option<char> = None;
+        let first = self.chain(role).first().copied().unwrap_or(0);
         for c in text.chars() {
-            let face = self.face_for(role, c).unwrap_or(self.chain(role)[0]);
+            let face = self.face_for(role, c).unwrap_or(first);
             let w = self.faces[face].advance(c);
+            let squeeze = prev.map(|p| self.squeeze(role, p, c)).unwrap_or(0.0);
             match out.last_mut() {
                 Some(r) if r.face == face => {
                     r.text.push(c);
-                    r.width += w;
+                    r.width += w - squeeze;
                 }
-                _ => out.push(Run { face, text: c.to_string(), width: w }),
+                _ => {
+                    if let Some(r) = out.last_mut() {
+                        r.width -= squeeze;
+                    }
+                    out.push(Run { face, text: c.to_string(), width: w });
+                }
             }
+            prev = Some(c);
         }
         out
     }
@@ -216,12 +599,59 @@ impl FontSet {
         let f = &self.faces[self.chain(role)[0]];
         (f.ascent, f.descent)
     }
+
+    /// The main face of a role.
+    pub fn main_face(&self, role: Role) -> &Face {
+        &self.faces[self.chain(role)[0]]
+    }
 }
 
-fn load_user_face(path: &Path, index: usize) -> Result<Face, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("无法读取字体文件“{}”：{e}", path.display()))?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    // Resource names must be letters only; A… for user fonts.
-    let id = format!("NBUSR{}", char::from(b'A' + (index % 26) as u8));
-    Face::parse(&id, &name, &bytes)
+/// Per role, which face the PDF uses and where it was found (for the settings dialog). A
+/// chosen file that cannot be used is reported in `problem`, the role then shows what the
+/// export would fall back to if the choice were removed.
+pub fn role_faces(choices: &BTreeMap<String, PathBuf>) -> Vec<RoleFace> {
+    match FontSet::with_user(choices) {
+        Ok(set) => set.report,
+        Err(e) => {
+            let mut out =
+                FontSet::resolve(&BTreeMap::new(), &FontSources::System).map(|s| s.report).unwrap_or_default();
+            for rf in &mut out {
+                if choices.contains_key(rf.role.label()) {
+                    rf.problem = Some(e.clone());
+                }
+            }
+            out
+        }
+    }
+}
+
+/// Scans the system fonts and unpacks the bundled faces now, so the first export is as fast
+/// as the next (the window may call this on a background thread at start).
+pub fn warm_up() {
+    let _ = FontSet::with_user(&BTreeMap::new());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_device_or_folder_is_refused_as_a_font_file_without_reading_it() {
+        let err = read_font_file(Path::new("/dev/zero")).unwrap_err();
+        assert!(err.contains("不是普通文件"), "{err}");
+        let err = read_font_file(Path::new("/")).unwrap_err();
+        assert!(err.contains("不是普通文件"), "{err}");
+    }
+
+    #[test]
+    fn every_bundled_face_parses_and_covers_the_common_characters() {
+        for b in [Bundled::Serif, Bundled::SerifBold, Bundled::Sans, Bundled::Kai] {
+            let f = bundled_face(b).unwrap();
+            for c in "政府信息公开（一）。，《》“”0123456789—".chars() {
+                assert!(f.has(c), "{} lacks {c}", f.name);
+            }
+        }
+        let set = FontSet::bundled().unwrap();
+        assert_eq!(set.main_face(Role::Heading2).name, "年报楷体");
+    }
 }

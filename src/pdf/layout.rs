@@ -9,7 +9,7 @@
 use super::fonts::{FontSet, Role};
 use super::text::wrap;
 use crate::document::{Block, PrintTable};
-use crate::model::template::{GridContent, Role as CellRole};
+use crate::model::template::{GridCell, GridContent, Role as CellRole};
 
 pub const MM: f32 = 72.0 / 25.4;
 pub const PAGE_W: f32 = 210.0 * MM;
@@ -29,8 +29,8 @@ pub const PAGE_NUMBER_SIZE: f32 = 14.0;
 /// 五号 for tables; table 四 in portrait uses 小五.
 pub const TABLE_SIZE: f32 = 10.5;
 pub const TABLE4_SIZE: f32 = 9.0;
-/// 六号 for the 勾稽 note in table 三's header.
-pub const NOTE_SIZE: f32 = 7.5;
+/// 小五 for the 勾稽 note in table 三's header (六号 was too small to read).
+pub const NOTE_SIZE: f32 = 9.0;
 
 /// Something drawn, in frame coordinates.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,12 +87,30 @@ struct TableGeo {
     xs: Vec<f32>,
     heights: Vec<f32>,
     header_rows: usize,
+    /// Size of the numbers of each row: a number too wide for its column shrinks the whole
+    /// row's numbers with it, so a row reads as one.
+    number_size: Vec<f32>,
+    /// Size of each fixed cell's text (smaller only when a word is wider than its column).
+    text_size: Vec<f32>,
+}
+
+/// Words of up to this many characters are never broken in a header (「自然/人」): their
+/// column widens instead.
+const WHOLE_WORD: usize = 3;
+
+fn cell_style(c: &GridCell, size: f32) -> (f32, u8) {
+    match &c.content {
+        GridContent::Fixed { role: CellRole::Note, .. } => (NOTE_SIZE, 0),
+        GridContent::Fixed { indent, .. } => (size, *indent),
+        GridContent::Data(_) => (size, 0),
+    }
 }
 
 impl TableGeo {
     fn new(fonts: &FontSet, data: PrintTable, size: f32, width: f32) -> TableGeo {
         let def = &data.table.def;
         let layout = &data.table.print;
+        let texts = &data.texts;
         let n = def.grid_columns;
         let mut is_data = vec![false; n];
         for c in &layout.cells {
@@ -103,20 +121,39 @@ impl TableGeo {
             }
         }
         let pad = size * 0.3;
-        // Five digits at full size; a longer number shrinks to fit its cell (see `draw`).
-        let min_data = fonts.width(Role::Table, "00000", size) + 2.0 * pad;
         let total: f32 = def.col_widths.iter().sum::<f32>().max(1.0);
         let mut widths: Vec<f32> = def.col_widths.iter().map(|w| width * w / total).collect();
-        // Data columns at least 6 digits wide; the labels give up what that needs.
-        let need: f32 =
-            widths.iter().zip(&is_data).filter(|(w, d)| **d && **w < min_data).map(|(w, _)| min_data - w).sum();
-        let label_total: f32 = widths.iter().zip(&is_data).filter(|(_, d)| !**d).map(|(w, _)| *w).sum();
-        if need > 0.0 && label_total > need * 1.5 {
+        // What each column needs: five digits at full size, every number it holds, and every
+        // short header word in one piece.
+        let mut need = vec![0.0f32; n];
+        for (c, text) in layout.cells.iter().zip(texts) {
+            if c.cols != 1 || c.col >= n {
+                continue;
+            }
+            let w = match &c.content {
+                GridContent::Data(_) => {
+                    fonts.width(Role::Table, "00000", size).max(fonts.width(Role::Table, text, size)) + 2.0 * pad
+                }
+                GridContent::Fixed { role: CellRole::Head, .. } if text.chars().count() <= WHOLE_WORD => {
+                    fonts.width(Role::Table, text, size) + 2.0 * pad
+                }
+                _ => continue,
+            };
+            need[c.col] = need[c.col].max(w);
+        }
+        // Label columns give up what that takes, keeping at least four characters.
+        let short: f32 = widths.iter().zip(&need).map(|(w, n)| (n - w).max(0.0)).sum();
+        let floor = 4.0 * size + 2.0 * pad;
+        let spare: f32 = widths.iter().zip(&is_data).filter(|(_, d)| !**d).map(|(w, _)| (w - floor).max(0.0)).sum();
+        if short > 0.0 && spare > 0.0 {
+            let give = short.min(spare);
+            let k = give / short;
+            for (w, nd) in widths.iter_mut().zip(&need) {
+                *w += (nd - *w).max(0.0) * k;
+            }
             for (w, d) in widths.iter_mut().zip(&is_data) {
-                if *d {
-                    *w = w.max(min_data);
-                } else {
-                    *w -= need * *w / label_total;
+                if !*d {
+                    *w -= (*w - floor).max(0.0) / spare * give;
                 }
             }
         }
@@ -124,50 +161,99 @@ impl TableGeo {
         for w in &widths {
             xs.push(xs.last().copied().unwrap_or(0.0) + w);
         }
+        let inner = |c: &GridCell, csize: f32, indent: u8| {
+            xs[c.col + c.cols] - xs[c.col] - 2.0 * pad - f32::from(indent) * csize / 2.0
+        };
+        // Numbers: one size per row.
+        let mut number_size = vec![size; layout.rows];
+        for (c, text) in layout.cells.iter().zip(texts) {
+            if let GridContent::Data(_) = c.content {
+                let natural = fonts.width(Role::Table, text, size);
+                let w = inner(c, size, 0);
+                if natural > w && w > 0.0 {
+                    number_size[c.row] = number_size[c.row].min(size * w / natural);
+                }
+            }
+        }
+        // Fixed text: smaller only if one unbreakable piece is wider than the cell.
+        let text_size: Vec<f32> = layout
+            .cells
+            .iter()
+            .zip(texts)
+            .map(|(c, text)| {
+                let (csize, indent) = cell_style(c, size);
+                let w = inner(c, csize, indent);
+                let widest = super::text::segments(text)
+                    .iter()
+                    .map(|s| fonts.width(Role::Table, s.trim_end(), csize))
+                    .fold(0.0, f32::max);
+                if widest > w && w > 0.0 { csize * w / widest } else { csize }
+            })
+            .collect();
         let line_h = size * 1.35;
-        let texts = &data.texts;
         let heights = layout.fit_row_heights(size * 2.1, |i, c| {
-            let (csize, indent) = match &c.content {
-                GridContent::Fixed { role: CellRole::Note, .. } => (NOTE_SIZE, 0),
-                GridContent::Fixed { indent, .. } => (size, *indent),
-                GridContent::Data(_) => (size, 0),
-            };
-            let w = xs[c.col + c.cols] - xs[c.col] - 2.0 * pad - f32::from(indent) * csize / 2.0;
-            let lines = wrap(fonts, Role::Table, &texts[i], csize, w, w).len().max(1) as f32;
+            if let GridContent::Data(_) = c.content {
+                return Some(line_h + 2.0 * pad);
+            }
+            let (_, indent) = cell_style(c, size);
+            let csize = text_size[i];
+            let w = inner(c, csize, indent);
+            let lines = super::text::wrap_balanced(fonts, Role::Table, &texts[i], csize, w).len().max(1) as f32;
             Some(lines * csize * 1.35 + 2.0 * pad + (line_h - csize * 1.35).max(0.0))
         });
         let header_rows = def.header_rows;
-        TableGeo { data, size, xs, heights, header_rows }
+        TableGeo { data, size, xs, heights, header_rows, number_size, text_size }
     }
 
     fn width(&self) -> f32 {
         self.xs.last().copied().unwrap_or(0.0)
     }
 
+    /// Whether every header of up to four characters fits its cell on one line.
+    fn whole_headers(&self, fonts: &FontSet) -> bool {
+        let pad = self.size * 0.3;
+        self.data.table.print.cells.iter().zip(&self.data.texts).all(|(c, t)| {
+            !matches!(c.content, GridContent::Fixed { role: CellRole::Head, .. })
+                || t.chars().count() > 4
+                || fonts.width(Role::Table, t, self.size) <= self.xs[c.col + c.cols] - self.xs[c.col] - 2.0 * pad + 0.01
+        })
+    }
+
     fn header_height(&self) -> f32 {
         self.heights[..self.header_rows].iter().sum()
     }
 
-    /// Rows made only of headers and captions must not end a page, and a small group under a
-    /// merged label (（四）无法提供, 3–8 rows) stays on one page.
+    /// Whether a page may not break between `row` and `row + 1`.
+    ///
+    /// Header and caption rows, and label rows (a group's label over empty cells), stay with
+    /// what follows; a table piece on a page has at least two body rows; a small group under a
+    /// merged label (（四）无法提供, 3–8 rows) stays whole, and a larger one (三、本年度办理结果)
+    /// splits only with two rows or more on each side (never after a single row), its label in
+    /// the taller piece and 「（续）」 in the other.
     fn keeps_with_next(&self, row: usize) -> bool {
-        let in_small_group = self.data.table.print.cells.iter().any(|c| {
-            matches!(c.content, GridContent::Fixed { .. })
-                && (2..=8).contains(&c.rows)
-                && c.row <= row
-                && row + 1 < c.row + c.rows
+        let n = self.heights.len();
+        if row + 1 >= n {
+            return false;
+        }
+        let cells = &self.data.table.print.cells;
+        let body_start = self.header_rows;
+        let edge = row == body_start || row + 2 == n;
+        let group = cells.iter().any(|c| {
+            if !matches!(c.content, GridContent::Fixed { .. }) || c.rows < 2 || c.row > row || row + 1 >= c.row + c.rows
+            {
+                return false;
+            }
+            let (into, left) = (row + 1 - c.row, c.row + c.rows - row - 1);
+            c.rows <= 8 || into < 2 || left < 2
         });
-        in_small_group
-            || row < self.header_rows
-            || self.data.table.print.cells.iter().filter(|c| c.row == row).all(|c| {
-                matches!(
-                    c.content,
-                    GridContent::Fixed { role: CellRole::Head | CellRole::Caption | CellRole::Note, .. }
-                )
-            })
+        let fixed_only = cells.iter().filter(|c| c.row == row).all(|c| matches!(c.content, GridContent::Fixed { .. }));
+        row < self.header_rows || edge || group || fixed_only
     }
 
     /// Draws rows `rows` (with the header rows first when `with_header`), starting at `y`.
+    /// `pieces` are the row ranges of this table on every page, so a merged cell split across
+    /// pages knows which piece is the tallest.
+    #[allow(clippy::too_many_arguments)]
     fn draw(
         &self,
         fonts: &FontSet,
@@ -176,12 +262,13 @@ impl TableGeo {
         y0: f32,
         rows: std::ops::Range<usize>,
         with_header: bool,
+        pieces: &[std::ops::Range<usize>],
     ) -> f32 {
         let mut visible: Vec<usize> = Vec::new();
         if with_header {
             visible.extend(0..self.header_rows);
         }
-        visible.extend(rows);
+        visible.extend(rows.clone());
         // y of each visible row.
         let mut ys = Vec::new();
         let mut y = y0;
@@ -191,7 +278,7 @@ impl TableGeo {
         }
         let pad = self.size * 0.3;
         let layout = &self.data.table.print;
-        for (c, text) in layout.cells.iter().zip(&self.data.texts) {
+        for (i, (c, text)) in layout.cells.iter().zip(&self.data.texts).enumerate() {
             // The part of this cell that is on the page: consecutive visible rows it spans.
             let span: Vec<usize> =
                 (0..visible.len()).filter(|&i| visible[i] >= c.row && visible[i] < c.row + c.rows).collect();
@@ -212,25 +299,61 @@ impl TableGeo {
             if text.is_empty() {
                 continue;
             }
-            let (size, align, indent) = match &c.content {
-                GridContent::Fixed { role: CellRole::Note, .. } => (NOTE_SIZE, Align::Center, 0),
-                GridContent::Fixed { role: CellRole::Label, indent, .. } => (self.size, Align::Left, *indent),
-                _ => (self.size, Align::Center, 0),
+            let (align, indent) = match &c.content {
+                GridContent::Fixed { role: CellRole::Note, .. } => (Align::Center, 0),
+                GridContent::Fixed { role: CellRole::Label, indent, .. } => (Align::Left, *indent),
+                _ => (Align::Center, 0),
             };
+            let mut size = match c.content {
+                GridContent::Data(_) => self.number_size[c.row],
+                GridContent::Fixed { .. } => self.text_size[i],
+            };
+            let cell_h = bottom - top;
+            let header_cell = c.row < self.header_rows;
+            // A merged cell split across pages: its label in the tallest piece, 「（续）」 in
+            // the others when the label does not fit there.
+            let split = !header_cell && c.rows > 1 && (c.row < rows.start || c.row + c.rows > rows.end);
+            let mut text = text.clone();
+            let fits = |t: &str, size: f32| {
+                let w = right - left - 2.0 * pad - f32::from(indent) * size / 2.0;
+                let n = super::text::wrap_balanced(fonts, Role::Table, t, size, w).len() as f32;
+                n * size * 1.35 + 2.0 * pad <= cell_h + 0.01
+            };
+            if split && matches!(c.content, GridContent::Fixed { .. }) {
+                let height_in = |r: &std::ops::Range<usize>| -> f32 {
+                    (r.start.max(c.row)..r.end.min(c.row + c.rows)).map(|k| self.heights[k]).sum()
+                };
+                let here = height_in(&rows);
+                let tallest = pieces.iter().map(height_in).fold(0.0, f32::max);
+                let is_tallest =
+                    pieces.iter().find(|p| (height_in(p) - tallest).abs() < 0.01).is_some_and(|p| *p == rows);
+                if !(fits(&text, size) || is_tallest && here > 0.0) {
+                    let starts_here = c.row >= rows.start;
+                    // 「（续）」 on one line, or 「续」 alone in a narrow column (a bracket alone
+                    // on a line would break the line rules).
+                    let w = right - left - 2.0 * pad - f32::from(indent) * size / 2.0;
+                    let one_line = fonts.width(Role::Table, "（续）", size) <= w;
+                    let cont = if one_line { "（续）" } else { "续" };
+                    let cont = Some(cont).filter(|t| !starts_here && fits(t, size));
+                    match cont {
+                        Some(t) => text = t.to_string(),
+                        None => continue,
+                    }
+                }
+            }
+            // Nothing is drawn outside its cell: a text taller than the cell is set smaller.
+            while size > 5.0 && !fits(&text, size) {
+                size *= 0.92;
+            }
             let indent_w = f32::from(indent) * size / 2.0;
             let inner_w = right - left - 2.0 * pad - indent_w;
-            // A number wider than its column is set smaller rather than wrapped or cut.
-            let size = match c.content {
-                GridContent::Data(_) => {
-                    let natural = fonts.width(Role::Table, text, size);
-                    if natural > inner_w { size * inner_w / natural } else { size }
-                }
-                GridContent::Fixed { .. } => size,
+            let lines = match c.content {
+                GridContent::Data(_) => super::text::wrap(fonts, Role::Table, &text, size, f32::MAX, f32::MAX),
+                GridContent::Fixed { .. } => super::text::wrap_balanced(fonts, Role::Table, &text, size, inner_w),
             };
-            let lines = wrap(fonts, Role::Table, text, size, inner_w, inner_w);
             let lh = size * 1.35;
             let block_h = lines.len() as f32 * lh;
-            let mut ly = top + (bottom - top - block_h) / 2.0;
+            let mut ly = top + (cell_h - block_h) / 2.0;
             for line in lines {
                 let x = match align {
                     Align::Left => left + pad + indent_w,
@@ -262,40 +385,6 @@ pub fn layout(fonts: &FontSet, blocks: Vec<Block>) -> Vec<Page> {
     paginate(fonts, &units, &tables, &landscapes)
 }
 
-/// Title lines: one line if it fits; else one line per piece if each fits (so words stay whole);
-/// else balanced lines.
-fn title_lines(fonts: &FontSet, parts: &[String], width: f32) -> Vec<String> {
-    let whole = parts.concat();
-    if fonts.width(Role::Title, &whole, TITLE_SIZE) <= width {
-        return vec![whole];
-    }
-    let parts: Vec<&String> = parts.iter().filter(|p| !p.is_empty()).collect();
-    if parts.iter().all(|p| fonts.width(Role::Title, p, TITLE_SIZE) <= width) {
-        return parts.into_iter().cloned().collect();
-    }
-    balanced_wrap(fonts, &whole, width).into_iter().map(|l| l.text).collect()
-}
-
-/// Title lines of similar length (GB/T 9704: 排列对称，长短适宜): the narrowest width that
-/// still needs no more lines than the full width does.
-fn balanced_wrap(fonts: &FontSet, text: &str, width: f32) -> Vec<super::text::Line> {
-    let full = wrap(fonts, Role::Title, text, TITLE_SIZE, width, width);
-    if full.len() < 2 {
-        return full;
-    }
-    let n = full.len();
-    let (mut lo, mut hi) = (fonts.width(Role::Title, text, TITLE_SIZE) / n as f32, width);
-    for _ in 0..16 {
-        let mid = (lo + hi) / 2.0;
-        if wrap(fonts, Role::Title, text, TITLE_SIZE, mid, mid).len() <= n {
-            hi = mid;
-        } else {
-            lo = mid;
-        }
-    }
-    wrap(fonts, Role::Title, text, TITLE_SIZE, hi, hi)
-}
-
 /// A line unit; `(x, width)` is where the line sits in the frame.
 fn text_unit(
     height: f32,
@@ -324,7 +413,7 @@ fn push_block(
     };
     match block {
         Block::Title(parts) => {
-            let lines = title_lines(fonts, &parts, frame_w);
+            let lines = super::text::title_lines(fonts, &parts, TITLE_SIZE, frame_w);
             let n = lines.len();
             for (i, l) in lines.into_iter().enumerate() {
                 let mut u =
@@ -360,8 +449,22 @@ fn push_block(
         Block::Table(table) => {
             // A wide table (表四) is set in 小五 on a portrait page; on its own landscape page it
             // has room for the normal size.
-            let size = if table.wide() && frame == Frame::Portrait { TABLE4_SIZE } else { TABLE_SIZE };
-            let geo = TableGeo::new(fonts, *table, size, frame_w);
+            let geo = if !table.wide() {
+                TableGeo::new(fonts, *table, TABLE_SIZE, frame_w)
+            } else if frame == Frame::Portrait {
+                TableGeo::new(fonts, *table, TABLE4_SIZE, frame_w)
+            } else {
+                // On its landscape page the wide table takes the largest size at which its
+                // four-character headers (结果维持) stay on one line, 小五 at least.
+                let mut geo = TableGeo::new(fonts, (*table).clone(), TABLE_SIZE, frame_w);
+                for size in [10.0, 9.5, TABLE4_SIZE] {
+                    if geo.whole_headers(fonts) {
+                        break;
+                    }
+                    geo = TableGeo::new(fonts, (*table).clone(), size, frame_w);
+                }
+                geo
+            };
             let t = tables.len();
             for row in 0..geo.heights.len() {
                 units.push(Unit {
@@ -394,7 +497,8 @@ fn push_block(
                     }
                 }
             }
-            let date_w = fonts.width(Role::Body, &date, BODY_SIZE);
+            // A blank date line (to be written by hand) keeps the room a date takes.
+            let date_w = fonts.width(Role::Body, if date.is_empty() { "0000年00月00日" } else { &date }, BODY_SIZE);
             let name_w = fonts.width(Role::Body, &name, BODY_SIZE);
             let date_x = frame_w - 4.0 * BODY_SIZE - date_w;
             let name_x = (date_x + date_w / 2.0 - name_w / 2.0).min(frame_w - name_w).max(0.0);
@@ -407,13 +511,15 @@ fn push_block(
             units.push(text_unit(PITCH, (date_x, date_w), BODY_SIZE, Role::Body, date, false, Align::Left));
         }
         Block::AnnexStart { title } => {
+            // GB/T 9704—2012 7.3.7 (the "§8"; §8 is the landscape table): “附件”二字
+            // 用3号黑体字顶格编排在版心左上角第一行。附件标题居中编排在版心第三行。
             units.push(Unit { height: 0.0, keep_with_next: false, kind: UnitKind::NewPage });
             let mut u = text_unit(PITCH, (0.0, frame_w), BODY_SIZE, Role::Heading1, "附件".into(), false, Align::Left);
             u.keep_with_next = true;
             units.push(u);
-            for l in wrap(fonts, Role::Title, &title, TITLE_SIZE, frame_w, frame_w) {
-                let mut u =
-                    text_unit(TITLE_SIZE * 1.55, (0.0, frame_w), TITLE_SIZE, Role::Title, l.text, false, Align::Center);
+            units.push(Unit { height: PITCH, keep_with_next: true, kind: UnitKind::Space });
+            for l in super::text::title_lines(fonts, &[title], TITLE_SIZE, frame_w) {
+                let mut u = text_unit(PITCH, (0.0, frame_w), TITLE_SIZE, Role::Title, l, false, Align::Center);
                 u.keep_with_next = true;
                 units.push(u);
             }
@@ -467,6 +573,26 @@ fn paginate(fonts: &FontSet, units: &[Unit], tables: &[TableGeo], landscapes: &[
         i = b;
     }
 
+    // The row ranges of each table, page by page (a split merged cell needs all its pieces).
+    let mut pieces: Vec<Vec<std::ops::Range<usize>>> = vec![Vec::new(); tables.len()];
+    for (k, &start) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(units.len());
+        let mut j = start;
+        while j < end {
+            if let UnitKind::Row { table, row } = units[j].kind {
+                let mut last = row;
+                while j + 1 < end && matches!(units[j + 1].kind, UnitKind::Row { table: t, .. } if t == table) {
+                    j += 1;
+                    if let UnitKind::Row { row, .. } = units[j].kind {
+                        last = row;
+                    }
+                }
+                pieces[table].push(row..last + 1);
+            }
+            j += 1;
+        }
+    }
+
     let mut pages = Vec::new();
     for (k, &start) in starts.iter().enumerate() {
         let end = starts.get(k + 1).copied().unwrap_or(units.len());
@@ -504,7 +630,7 @@ fn paginate(fonts: &FontSet, units: &[Unit], tables: &[TableGeo], landscapes: &[
                     let geo = &tables[t];
                     let with_header = first >= geo.header_rows && geo.header_rows > 0;
                     let x0 = ((BLOCK_W - geo.width()) / 2.0).max(0.0);
-                    y = geo.draw(fonts, &mut items, x0, y, first..last + 1, with_header);
+                    y = geo.draw(fonts, &mut items, x0, y, first..last + 1, with_header, &pieces[t]);
                     j = k2;
                 }
                 UnitKind::Text { x, width, size, role, text, justify, align } => {
@@ -575,7 +701,8 @@ fn layout_landscape(fonts: &FontSet, blocks: &[Block]) -> Vec<Item> {
                 let t = *table;
                 let n = tables[t].heights.len();
                 let x0 = ((BLOCK_H - tables[t].width()) / 2.0).max(0.0);
-                y = tables[t].draw(fonts, &mut items, x0, y, tables[t].header_rows..n, true);
+                let all = tables[t].header_rows..n;
+                y = tables[t].draw(fonts, &mut items, x0, y, all.clone(), true, &[all]);
                 j += n;
             }
             UnitKind::Text { x, size, role, text, .. } => {

@@ -1,19 +1,15 @@
-//! The print-ready PDF: the report laid out per GB/T 9704 (layout), then written with printpdf,
-//! fonts embedded and subsetted, text selectable, byte-identical for the same draft.
+//! The print-ready PDF: the report laid out per GB/T 9704 (layout, text), then written as PDF
+//! (write): fonts embedded and subsetted, text selectable, byte-identical for the same draft.
 
 pub mod fonts;
 pub mod layout;
 pub mod text;
+pub mod write;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use printpdf::{
-    Color, FontId, Greyscale, Line, LinePoint, Mm, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions,
-    Point, Pt, TextItem, TextMatrix,
-};
-
-use self::fonts::{FontSet, Role};
+use self::fonts::{FontSet, FontSources, Role};
 use self::layout::{BLOCK_H, BLOCK_W, Frame, Item, MARGIN_LEFT, MARGIN_TOP, PAGE_H, PAGE_NUMBER_SIZE, Page};
 use crate::document::{self, Block};
 use crate::model::report::PageNumbers;
@@ -98,13 +94,25 @@ fn missing_glyphs(fonts: &FontSet, blocks: &[Block]) -> Vec<String> {
     out
 }
 
-/// Exports the report as a PDF.
+/// Exports the report as a PDF, with the official fonts installed on this computer where found.
 pub fn export(report: &Report, form: &Form, opts: &PdfOptions) -> Result<PdfOutput, PdfError> {
-    let fonts = FontSet::with_user(&opts.fonts).map_err(PdfError::Font)?;
+    export_with(report, form, opts, &FontSources::System)
+}
+
+/// Exports with the installed fonts looked for in `sources` only.
+pub fn export_with(
+    report: &Report,
+    form: &Form,
+    opts: &PdfOptions,
+    sources: &FontSources,
+) -> Result<PdfOutput, PdfError> {
+    let fonts = FontSet::resolve(&opts.fonts, sources).map_err(PdfError::Font)?;
     let ctx = Context { today: None, published: Default::default() };
     let (values, findings) = check_report(form, report, &ctx);
     let errors = findings.iter().filter(|f| f.severity == Severity::E).count();
-    let draft_mark = errors > 0 && !opts.final_export;
+    let date_warning = document::date_warning(report);
+    // A 落款 without its date is not a finished document either.
+    let draft_mark = (errors > 0 || date_warning.is_some()) && !opts.final_export;
 
     let blocks = document::blocks(form, report, &values);
     let missing = missing_glyphs(&fonts, &blocks);
@@ -126,6 +134,9 @@ pub fn export(report: &Report, form: &Form, opts: &PdfOptions) -> Result<PdfOutp
             ));
         }
     }
+    if let Some(w) = date_warning {
+        warnings.push(if draft_mark { format!("{w}。PDF每页带有“草稿”字样") } else { w });
+    }
     if errors > 0 {
         warnings.push(if draft_mark {
             format!("还有{errors}个错误，PDF每页带有“草稿”字样")
@@ -135,7 +146,7 @@ pub fn export(report: &Report, form: &Form, opts: &PdfOptions) -> Result<PdfOutp
     }
 
     let pages = layout::layout(&fonts, blocks);
-    let bytes = render(&fonts, &pages, report, draft_mark);
+    let bytes = render(&fonts, &pages, report, draft_mark).map_err(PdfError::Font)?;
     Ok(PdfOutput { bytes, pages: pages.len(), draft_mark, warnings })
 }
 
@@ -144,132 +155,127 @@ fn place(frame: Frame, page_no: usize, x: f32, y: f32) -> (f32, f32, f32) {
     let bottom = PAGE_H - MARGIN_TOP - BLOCK_H;
     match frame {
         Frame::Portrait => (MARGIN_LEFT + x, PAGE_H - MARGIN_TOP - y, 0.0),
-        // Odd page: the table's head faces the binding edge (left), text runs upwards.
+        // GB/T 9704 §8: odd page, the table's head faces the binding edge (left), text runs
+        // upwards.
         Frame::Landscape if page_no % 2 == 1 => (MARGIN_LEFT + y, bottom + x, 90.0),
         // Even page: the head faces the outer edge (right).
         Frame::Landscape => (MARGIN_LEFT + BLOCK_W - y, bottom + BLOCK_H - x, -90.0),
     }
 }
 
-fn text_ops(
-    fonts: &FontSet,
-    ops: &mut Vec<Op>,
-    role: Role,
-    text: &str,
-    size: f32,
-    spacing: f32,
-    origin: (f32, f32, f32),
-) {
-    let (x0, y0, angle) = origin;
-    let (sin, cos) = angle.to_radians().sin_cos();
-    let mut dx = 0.0;
-    for run in fonts.runs(role, text) {
-        let face = &fonts.faces[run.face];
-        ops.push(Op::SetFont { font: PdfFontHandle::External(FontId(face.id.clone())), size: Pt(size) });
-        ops.push(Op::SetCharacterSpacing { multiplier: spacing });
-        ops.push(Op::SetTextMatrix {
-            matrix: TextMatrix::TranslateRotate(Pt(x0 + dx * cos), Pt(y0 + dx * sin), angle),
-        });
-        ops.push(Op::ShowText { items: vec![TextItem::Text(run.text.clone())] });
-        dx += run.width * size + spacing * run.text.chars().count() as f32;
-    }
+/// Baseline of the page number: GB/T 9704 §7.5, “一字线上距版心下边缘7 mm” — the dashes'
+/// line (their ink, not the text's em box) sits 7 mm below the text block.
+fn page_number_baseline(fonts: &FontSet) -> f32 {
+    let bottom = PAGE_H - MARGIN_TOP - BLOCK_H;
+    let (lo, hi) = fonts.main_face(Role::Body).ink_extent('—').unwrap_or((0.3, 0.35));
+    bottom - 7.0 * layout::MM - (lo + hi) / 2.0 * PAGE_NUMBER_SIZE
 }
 
-fn line_op(x1: f32, y1: f32, x2: f32, y2: f32) -> Op {
-    let p = |x: f32, y: f32| LinePoint { p: Point { x: Pt(x), y: Pt(y) }, bezier: false };
-    Op::DrawLine { line: Line { points: vec![p(x1, y1), p(x2, y2)], is_closed: false } }
-}
-
-fn render(fonts: &FontSet, pages: &[Page], report: &Report, draft_mark: bool) -> Vec<u8> {
-    let mut doc = PdfDocument::new(&report.title());
-    let info = &mut doc.metadata.info;
-    info.author = report.unit.name.clone();
-    info.creator = "年报 nianbao".into();
-    info.producer = format!("nianbao {}", env!("CARGO_PKG_VERSION"));
-    info.subject = "政府信息公开工作年度报告".into();
-    // A fixed date from the draft, so the same draft gives the same file.
-    let d = report.signed_on.unwrap_or(crate::model::Date { year: report.year + 1, month: 1, day: 1 });
-    let date = printpdf::DateTime::new_in_offset(
-        printpdf::Date { year: d.year, month: d.month as u8, day: d.day as u8 },
-        printpdf::Time { hour: 0, minute: 0, second: 0, millisecond: 0 },
-        printpdf::Offset { hours: 0, minutes: 0, seconds: 0, milliseconds: 0 },
-    );
-    info.creation_date = date;
-    info.modification_date = date;
-    info.metadata_date = date;
-    for face in &fonts.faces {
-        doc.resources.fonts.map.insert(FontId(face.id.clone()), PdfFont::new(face.font.clone()));
-    }
-
-    let black = Color::Greyscale(Greyscale::new(0.0, None));
-    let mut pdf_pages = Vec::new();
+fn render(fonts: &FontSet, pages: &[Page], report: &Report, draft_mark: bool) -> Result<Vec<u8>, String> {
+    let mut w = write::Writer::new(fonts);
+    let mut streams = Vec::with_capacity(pages.len());
+    let number_y = page_number_baseline(fonts);
     for (i, page) in pages.iter().enumerate() {
         let no = i + 1;
-        let mut ops = Vec::new();
+        let mut out: Vec<u8> = Vec::with_capacity(16 * 1024);
         if draft_mark {
-            // Drawn first, in light grey, so the content stays readable on top of it.
+            // Drawn first, light grey, as shapes in an artifact: it is on every page but never
+            // part of the text that is copied, searched or read aloud.
             let size = 150.0;
-            let w = fonts.width(Role::Heading1, "草稿", size);
+            let wd = fonts.width(Role::Heading1, "草稿", size);
             let (cx, cy) = (layout::PAGE_W / 2.0, PAGE_H / 2.0);
             let (s, c) = 45f32.to_radians().sin_cos();
             let h = size * 0.7;
-            let x0 = cx - (w / 2.0) * c + (h / 2.0) * s;
-            let y0 = cy - (w / 2.0) * s - (h / 2.0) * c;
-            ops.push(Op::SetFillColor { col: Color::Greyscale(Greyscale::new(0.88, None)) });
-            ops.push(Op::StartTextSection);
-            text_ops(fonts, &mut ops, Role::Heading1, "草稿", size, 0.0, (x0, y0, 45.0));
-            ops.push(Op::EndTextSection);
+            let x0 = cx - (wd / 2.0) * c + (h / 2.0) * s;
+            let y0 = cy - (wd / 2.0) * s - (h / 2.0) * c;
+            out.extend_from_slice(
+                b"/Artifact <</Type /Pagination /Subtype /Watermark>> BDC
+q 0.88 g
+",
+            );
+            write::num(&mut out, size * c);
+            out.push(b' ');
+            write::num(&mut out, size * s);
+            out.push(b' ');
+            write::num(&mut out, -size * s);
+            out.push(b' ');
+            write::num(&mut out, size * c);
+            out.push(b' ');
+            write::num(&mut out, x0);
+            out.push(b' ');
+            write::num(&mut out, y0);
+            out.extend_from_slice(
+                b" cm
+",
+            );
+            w.outlines(&mut out, Role::Heading1, "草稿");
+            out.extend_from_slice(
+                b"Q
+EMC
+",
+            );
         }
-        ops.push(Op::SetOutlineColor { col: black.clone() });
-        ops.push(Op::SetOutlineThickness { pt: Pt(0.5) });
+        out.extend_from_slice(
+            b"0 G 0.5 w
+",
+        );
+        let mut any_line = false;
         for item in &page.items {
             if let Item::Line { x1, y1, x2, y2 } = item {
                 let (a, b, _) = place(page.frame, no, *x1, *y1);
                 let (c, d, _) = place(page.frame, no, *x2, *y2);
-                ops.push(line_op(a, b, c, d));
+                write::num(&mut out, a);
+                out.push(b' ');
+                write::num(&mut out, b);
+                out.extend_from_slice(b" m ");
+                write::num(&mut out, c);
+                out.push(b' ');
+                write::num(&mut out, d);
+                out.extend_from_slice(
+                    b" l
+",
+                );
+                any_line = true;
             }
         }
-        ops.push(Op::SetFillColor { col: black.clone() });
-        ops.push(Op::StartTextSection);
+        if any_line {
+            out.extend_from_slice(
+                b"S
+",
+            );
+        }
+        out.extend_from_slice(
+            b"0 g
+",
+        );
+        w.begin_text(&mut out);
         for item in &page.items {
             if let Item::Text { x, y, size, role, text, spacing } = item {
-                text_ops(fonts, &mut ops, *role, text, *size, *spacing, place(page.frame, no, *x, *y));
+                w.text(&mut out, *role, text, *size, *spacing, place(page.frame, no, *x, *y));
             }
         }
-        // Page number: `— 1 —`, 7 mm below the text block.
+        // Page number: `— 1 —` in 4号, odd pages right and even pages left, one character in.
         let label = format!("— {no} —");
-        let w = fonts.width(Role::Body, &label, PAGE_NUMBER_SIZE);
+        let wd = fonts.width(Role::Body, &label, PAGE_NUMBER_SIZE);
         let x = match report.options.page_numbers {
-            PageNumbers::Center => MARGIN_LEFT + (BLOCK_W - w) / 2.0,
-            PageNumbers::Outside if no % 2 == 1 => MARGIN_LEFT + BLOCK_W - layout::BODY_SIZE - w,
+            PageNumbers::Center => MARGIN_LEFT + (BLOCK_W - wd) / 2.0,
+            PageNumbers::Outside if no % 2 == 1 => MARGIN_LEFT + BLOCK_W - layout::BODY_SIZE - wd,
             PageNumbers::Outside => MARGIN_LEFT + layout::BODY_SIZE,
         };
-        let y = PAGE_H - MARGIN_TOP - BLOCK_H - 7.0 * layout::MM - PAGE_NUMBER_SIZE * 0.7;
-        text_ops(fonts, &mut ops, Role::Body, &label, PAGE_NUMBER_SIZE, 0.0, (x, y, 0.0));
-        ops.push(Op::EndTextSection);
-        pdf_pages.push(PdfPage::new(Mm(210.0), Mm(297.0), ops));
+        w.text(&mut out, Role::Body, &label, PAGE_NUMBER_SIZE, 0.0, (x, number_y, 0.0));
+        w.end_text(&mut out);
+        streams.push(out);
     }
-    doc.with_pages(pdf_pages);
-
-    let opts = PdfSaveOptions { optimize: true, subset_fonts: true, secure: true, image_optimization: None };
-    let mut warnings = Vec::new();
-    let mut l = doc.to_lopdf_document(&opts, &mut warnings);
-    // The trailer ID printpdf draws from a process-wide counter; derive it from the content.
-    let id = content_id(report).to_vec();
-    l.trailer.set(
-        "ID",
-        lopdf::Object::Array(vec![
-            lopdf::Object::String(id.clone(), lopdf::StringFormat::Hexadecimal),
-            lopdf::Object::String(id, lopdf::StringFormat::Hexadecimal),
-        ]),
-    );
-    l.compress();
-    let mut out = Vec::new();
-    if l.save_to(&mut out).is_err() {
-        // Writing to memory cannot fail; keep printpdf's own output as a last resort.
-        return doc.save(&opts, &mut warnings);
-    }
-    out
+    // A fixed date from the draft, so the same draft gives the same file.
+    let d = report.signed_on.unwrap_or(crate::model::Date { year: report.year + 1, month: 1, day: 1 });
+    let meta = write::Meta {
+        title: report.title(),
+        author: report.unit.name.clone(),
+        subject: "政府信息公开工作年度报告".into(),
+        date: format!("D:{:04}{:02}{:02}000000Z", d.year, d.month, d.day),
+        id: content_id(report),
+    };
+    w.finish(streams, &meta, (layout::PAGE_W, PAGE_H))
 }
 
 /// A 16-byte identifier of the report's content (FNV-1a over its debug form, which is stable:

@@ -1,12 +1,16 @@
-//! Line breaking for Chinese official documents: numbers and Latin words are never split, and
-//! closing punctuation never starts a line, opening punctuation never ends one (禁则).
+//! Line breaking for Chinese official documents, after W3C clreq and GB/T 9704.
+//!
+//! Break opportunities come from the Unicode line breaking algorithm (UAX #14,
+//! `unicode-linebreak`), tailored for Chinese: curly quotes are opening/closing marks (as in
+//! clreq) rather than ambiguous quotation marks, and long web addresses may break after `/`
+//! and `.`. So a run of closing marks (`。”`, `》，`) never starts a line and an opening run
+//! never ends one: the run and the character it leans on are one unit. Adjacent full-width
+//! punctuation is compressed (标点挤压), and a paragraph never ends in a line of a single
+//! character. Titles break between words (jieba) in a symmetric shape.
+
+use std::sync::OnceLock;
 
 use super::fonts::{FontSet, Role};
-
-/// Characters that must not begin a line.
-const NO_START: &str = "。，、；：？！）》」』】〕〗〉’”…—·％‰℃,.;:?!)]}%";
-/// Characters that must not end a line.
-const NO_END: &str = "（《「『【〔〖〈‘“([{";
 
 /// A broken line: its text and natural width in pt.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,116 +21,301 @@ pub struct Line {
     pub last: bool,
 }
 
-fn is_word_char(c: char) -> bool {
-    c.is_ascii_alphanumeric()
-        || ('０'..='９').contains(&c)
-        || matches!(c, '.' | ',' | ':' | '/' | '%' | '-' | '_' | '+' | '@' | '#' | '&' | '?' | '=' | '~' | '\'')
+/// Closing marks whose glyph sits in the left half of the em (mainland style): their right
+/// half is blank and may be taken away.
+const CLOSING: &str = "。，、；：）》」』】〕〗〉”’";
+/// Opening marks, glyph in the right half.
+const OPENING: &str = "（《「『【〔〖〈“‘";
+/// Other full-width punctuation (centred or left, not compressed themselves).
+const OTHER_PUNCT: &str = "？！";
+
+/// How much (em) the space between `a` and `b` shrinks when both are set full width (clreq
+/// 3.1.6 标点挤压): a closing mark before any punctuation loses its blank right half, an
+/// opening mark after any punctuation loses its blank left half.
+pub fn squeeze(a: char, b: char) -> f32 {
+    let maybe = |c: char| matches!(c as u32, 0x2018..=0x201D | 0x3000..=0x303F | 0xFF00..=0xFFEF);
+    if !maybe(a) || !maybe(b) {
+        return 0.0;
+    }
+    let punct = |c: char| CLOSING.contains(c) || OPENING.contains(c) || OTHER_PUNCT.contains(c);
+    let closing_first = CLOSING.contains(a) && punct(b);
+    let opening_second = OPENING.contains(b) && punct(a);
+    if closing_first || opening_second { 0.5 } else { 0.0 }
 }
 
-/// Splits text into unbreakable pieces: a run of Latin letters, digits and the punctuation
-/// inside numbers and web addresses (`2025`, `0.3`, `1,234`, `http://x.gov.cn`), or one other
-/// character.
-pub fn tokens(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut word = String::new();
-    for c in text.chars() {
-        if is_word_char(c) {
-            word.push(c);
-        } else {
-            if !word.is_empty() {
-                out.push(std::mem::take(&mut word));
-            }
-            out.push(c.to_string());
-        }
-    }
-    if !word.is_empty() {
-        out.push(word);
-    }
-    // Trailing ASCII punctuation of a word ("2025." at a sentence end) may start no line, so it
-    // stays glued; nothing more to do here.
+/// Where a line may break, as byte offsets (after the character before): UAX #14 tailored.
+fn break_points(text: &str) -> Vec<usize> {
+    // Curly quotes as opening/closing brackets of the same UTF-8 length, so offsets stay.
+    let tailored: String = text
+        .chars()
+        .map(|c| match c {
+            '“' => '「',
+            '‘' => '『',
+            '”' => '」',
+            '’' => '』',
+            _ => c,
+        })
+        .collect();
+    let mut out: Vec<usize> = unicode_linebreak::linebreaks(&tailored).map(|(i, _)| i).collect();
+    out.extend(url_breaks(text));
+    out.sort_unstable();
+    out.dedup();
+    out.retain(|&i| i > 0);
     out
 }
 
-fn starts_no_start(t: &str) -> bool {
-    t.chars().next().is_some_and(|c| NO_START.contains(c))
+/// Extra break points inside web addresses: after `/`, `.`, `-`, `_`, `?`, `&`, `=`, `#` when a
+/// letter or digit follows (never inside the scheme `https://`).
+fn url_breaks(text: &str) -> Vec<usize> {
+    let mut out = Vec::new();
+    let lower = text.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(start) = ["http://", "https://", "www."]
+        .iter()
+        .filter_map(|p| lower[from..].find(p).map(|i| (from + i, p.len())))
+        .min()
+        .map(|(i, l)| (i, i + l))
+    {
+        let (_, body) = start;
+        let end = text[body..]
+            .char_indices()
+            .find(|(_, c)| !(c.is_ascii_graphic()) || "，。、；）》”".contains(*c))
+            .map(|(i, _)| body + i)
+            .unwrap_or(text.len());
+        let bytes = text.as_bytes();
+        for i in body..end {
+            let next_ok = bytes.get(i + 1).is_some_and(|b| b.is_ascii_alphanumeric());
+            if next_ok && b"/.-_?&=#".contains(&bytes[i]) {
+                out.push(i + 1);
+            }
+        }
+        from = end.max(body);
+        if from >= text.len() {
+            break;
+        }
+    }
+    out
 }
 
-fn ends_no_end(t: &str) -> bool {
-    t.chars().last().is_some_and(|c| NO_END.contains(c))
+/// Unbreakable pieces of a text (each ends where a line may end).
+pub fn segments(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for b in break_points(text) {
+        if b > start && b <= text.len() {
+            out.push(&text[start..b]);
+            start = b;
+        }
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+fn is_ideograph(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF | 0x3007)
 }
 
 /// Breaks a paragraph into lines of at most `width` pt (the first line `first_width`).
 pub fn wrap(fonts: &FontSet, role: Role, text: &str, size: f32, first_width: f32, width: f32) -> Vec<Line> {
-    let w = |t: &str| fonts.width(role, t, size);
+    let segs = segments(text);
+    let avail = |n: usize| if n == 0 { first_width } else { width };
+    // Lines as ranges of segments; a segment wider than a line is split by characters first.
+    let mut pieces: Vec<String> = Vec::new();
+    for s in segs {
+        if fonts.width(role, s.trim_end(), size) <= width.min(first_width) + 0.01 {
+            pieces.push(s.to_string());
+        } else {
+            // An overlong piece (a long number in a narrow cell): by characters.
+            let mut cur = String::new();
+            for c in s.chars() {
+                let mut next = cur.clone();
+                next.push(c);
+                if !cur.is_empty() && fonts.width(role, &next, size) > width.min(first_width) + 0.01 {
+                    pieces.push(std::mem::take(&mut cur));
+                }
+                cur.push(c);
+            }
+            if !cur.is_empty() {
+                pieces.push(cur);
+            }
+        }
+    }
+    // Widths are added up piece by piece (with the squeeze where two pieces meet), not
+    // measured again for every candidate line.
     let mut lines: Vec<Vec<String>> = Vec::new();
     let mut cur: Vec<String> = Vec::new();
     let mut cur_w = 0.0;
-    let avail = |n: usize| if n == 0 { first_width } else { width };
-    for tok in tokens(text) {
-        let tw = w(&tok);
-        if cur.is_empty() || cur_w + tw <= avail(lines.len()) + 0.01 {
-            cur_w += tw;
-            cur.push(tok);
-            continue;
+    let mut cur_last: Option<char> = None;
+    for p in pieces {
+        let trimmed = p.trim_end();
+        let (w_trim, w_full) = (fonts.width(role, trimmed, size), fonts.width(role, &p, size));
+        let join = match (cur_last, p.chars().next()) {
+            (Some(a), Some(b)) => fonts.squeeze(role, a, b) * size,
+            _ => 0.0,
+        };
+        if cur.is_empty() || cur_w - join + w_trim <= avail(lines.len()) + 0.01 {
+            cur_w += w_full - join;
+        } else {
+            lines.push(std::mem::take(&mut cur));
+            cur_w = w_full;
         }
-        // The token does not fit: it starts the next line (an overlong word is split below).
-        let mut next: Vec<String> = Vec::new();
-        if starts_no_start(&tok) {
-            let can_pull = cur.len() > 1 && !ends_no_end(&cur[cur.len() - 2]);
-            if !can_pull {
-                // Nothing can go down with it (a one-character line in a narrow table column):
-                // the punctuation hangs at the end of this line instead, as typesetters do.
-                cur.push(tok);
-                lines.push(std::mem::take(&mut cur));
-                cur_w = 0.0;
-                continue;
-            }
-            // Take the last piece of this line along, so the punctuation has company.
-            if let Some(last) = cur.pop() {
-                next.push(last);
-            }
-        }
-        while cur.len() > 1 && cur.last().is_some_and(|t| ends_no_end(t)) {
-            if let Some(last) = cur.pop() {
-                next.insert(0, last);
-            }
-        }
-        lines.push(std::mem::take(&mut cur));
-        next.push(tok);
-        cur_w = next.iter().map(|t| w(t)).sum();
-        cur = next;
+        cur_last = p.chars().last();
+        cur.push(p);
     }
     if !cur.is_empty() {
         lines.push(cur);
     }
-    // Lines still too wide (one overlong word): split them by characters.
-    let mut out: Vec<String> = Vec::new();
-    for toks in lines {
-        let text: String = toks.concat();
-        let limit = |out: &Vec<String>| if out.is_empty() { first_width } else { width };
-        // Only a line holding one overlong piece is split; a hanging punctuation mark may overflow.
-        let hanging = toks.len() > 1
-            && toks.last().is_some_and(|t| starts_no_start(t))
-            && w(&toks[..toks.len() - 1].concat()) <= limit(&out) + 0.01;
-        if hanging || w(&text) <= limit(&out) + 0.01 {
-            out.push(text);
-            continue;
-        }
-        let mut piece = String::new();
-        for c in text.chars() {
-            let mut next = piece.clone();
-            next.push(c);
-            if !piece.is_empty() && w(&next) > limit(&out) + 0.01 {
-                out.push(std::mem::take(&mut piece));
-            }
-            piece.push(c);
-        }
-        if !piece.is_empty() {
-            out.push(piece);
+    // No last line of a single character (「结。」): the line above gives it a piece.
+    let n = lines.len();
+    if n >= 2 {
+        let tail: String = lines[n - 1].concat();
+        let ideographs = tail.chars().filter(|&c| is_ideograph(c) || c.is_alphanumeric()).count();
+        let fits = |m: &str| fonts.width(role, format!("{m}{tail}").trim_end(), size) <= avail(n - 1) + 0.01;
+        if ideographs <= 1
+            && lines[n - 2].len() > 1
+            && lines[n - 2].last().is_some_and(|m| fits(m))
+            && let Some(m) = lines[n - 2].pop()
+        {
+            lines[n - 1].insert(0, m);
         }
     }
-    let n = out.len();
-    out.into_iter().enumerate().map(|(i, text)| Line { width: w(&text), text, last: i + 1 == n }).collect()
+    let n = lines.len();
+    lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let text = l.concat().trim_end().to_string();
+            Line { width: fonts.width(role, &text, size), text, last: i + 1 == n }
+        })
+        .collect()
+}
+
+/// Lines of similar length (for table cells): the narrowest width that needs no more lines
+/// than `width` does, so a header breaks 2+2 rather than 3+1.
+pub fn wrap_balanced(fonts: &FontSet, role: Role, text: &str, size: f32, width: f32) -> Vec<Line> {
+    let full = wrap(fonts, role, text, size, width, width);
+    if full.len() < 2 {
+        return full;
+    }
+    let n = full.len();
+    let (mut lo, mut hi) = (fonts.width(role, text, size) / n as f32, width);
+    for _ in 0..12 {
+        let mid = (lo + hi) / 2.0;
+        if wrap(fonts, role, text, size, mid, mid).len() <= n {
+            hi = mid;
+        } else {
+            lo = mid;
+        }
+    }
+    wrap(fonts, role, text, size, hi, hi)
+}
+
+fn jieba() -> &'static jieba_rs::Jieba {
+    static J: OnceLock<jieba_rs::Jieba> = OnceLock::new();
+    J.get_or_init(jieba_rs::Jieba::new)
+}
+
+/// Where a title may break: between words (jieba), never inside a number with its 年/年度, never
+/// where UAX #14 forbids. Returns (byte offset, penalty); a break between the title's parts
+/// costs nothing.
+fn title_breaks(parts: &[String]) -> (String, Vec<(usize, f32)>) {
+    let whole = parts.concat();
+    let allowed = break_points(&whole);
+    let mut out = Vec::new();
+    let mut base = 0;
+    for (k, part) in parts.iter().enumerate() {
+        for t in jieba().cut(part, true) {
+            let end = base + t.byte_end;
+            if t.byte_end == part.len() {
+                continue;
+            }
+            let before = part[..t.byte_end].chars().last();
+            let after = part[t.byte_end..].chars().next();
+            // 2019|年 stays whole.
+            if before.is_some_and(|c| c.is_ascii_digit()) && after.is_some_and(|c| c == '年') {
+                continue;
+            }
+            if allowed.contains(&end) {
+                out.push((end, 0.05));
+            }
+        }
+        base += part.len();
+        if k + 1 < parts.len() && base > 0 && allowed.contains(&base) {
+            out.push((base, 0.0));
+        }
+    }
+    out.sort_by_key(|b| b.0);
+    out.dedup_by_key(|b| b.0);
+    (whole, out)
+}
+
+/// Title lines (GB/T 9704 7.3.1: 回行时要做到词意完整，排列对称，长短适宜，排列应当使用梯形或菱形):
+/// as few lines as fit, broken between words, in a trapezoid or diamond of balanced lines.
+pub fn title_lines(fonts: &FontSet, parts: &[String], size: f32, width: f32) -> Vec<String> {
+    let parts: Vec<String> = parts.iter().filter(|p| !p.trim().is_empty()).cloned().collect();
+    let whole = parts.concat();
+    if fonts.width(Role::Title, &whole, size) <= width + 0.01 {
+        return vec![whole];
+    }
+    // Each part on its own line when they fit: the usual `单位` / `年度报告` title.
+    if parts.len() == 2 && parts.iter().all(|p| fonts.width(Role::Title, p, size) <= width + 0.01) {
+        return parts;
+    }
+    let (whole, breaks) = title_breaks(&parts);
+    let w = |a: usize, b: usize| fonts.width(Role::Title, &whole[a..b], size);
+    for n in 2..=5usize {
+        let mut best: Option<(f32, Vec<usize>)> = None;
+        let mut pick = vec![0usize; n - 1];
+        search(&breaks, 0, &mut pick, 0, &mut |cut: &[usize]| {
+            let mut bounds = vec![0];
+            bounds.extend(cut.iter().map(|&i| breaks[i].0));
+            bounds.push(whole.len());
+            let widths: Vec<f32> = bounds.windows(2).map(|p| w(p[0], p[1])).collect();
+            if widths.iter().any(|&x| x > width + 0.01) {
+                return;
+            }
+            let penalty: f32 = cut.iter().map(|&i| breaks[i].1).sum();
+            let cost = shape_cost(&widths, width) + penalty;
+            if best.as_ref().is_none_or(|b| cost < b.0) {
+                best = Some((cost, bounds));
+            }
+        });
+        if let Some((_, bounds)) = best {
+            return bounds.windows(2).map(|p| whole[p[0]..p[1]].to_string()).collect();
+        }
+    }
+    // No word boundary fits (one enormous word): break by width.
+    wrap_balanced(fonts, Role::Title, &whole, size, width).into_iter().map(|l| l.text).collect()
+}
+
+/// Every choice of `pick.len()` increasing indices into `breaks`.
+fn search(breaks: &[(usize, f32)], from: usize, pick: &mut Vec<usize>, depth: usize, f: &mut dyn FnMut(&[usize])) {
+    if depth == pick.len() {
+        f(pick);
+        return;
+    }
+    for i in from..breaks.len() {
+        pick[depth] = i;
+        search(breaks, i + 1, pick, depth + 1, f);
+    }
+}
+
+/// Unbalanced lines cost their spread; an hourglass (long, short, long) or zigzag is not a
+/// shape GB/T 9704 allows and costs more than any balanced one.
+fn shape_cost(widths: &[f32], width: f32) -> f32 {
+    let max = widths.iter().copied().fold(0.0, f32::max);
+    let min = widths.iter().copied().fold(f32::MAX, f32::min);
+    let tol = width * 0.02;
+    let up = widths.windows(2).all(|p| p[1] >= p[0] - tol);
+    let down = widths.windows(2).all(|p| p[1] <= p[0] + tol);
+    let peak = widths.iter().enumerate().fold(0, |m, (i, &x)| if x > widths[m] { i } else { m });
+    let diamond =
+        widths[..=peak].windows(2).all(|p| p[1] >= p[0] - tol) && widths[peak..].windows(2).all(|p| p[1] <= p[0] + tol);
+    let shape = if up || down || diamond { 0.0 } else { 1.0 };
+    // A single-word last line is as bad as an hourglass.
+    (max - min) / width + shape
 }
 
 #[cfg(test)]
@@ -141,10 +330,27 @@ mod tests {
 
     #[test]
     fn closing_punctuation_never_starts_a_line() {
-        assert_eq!(lines("本年度共收到申请。", 8.0), ["本年度共收到申", "请。"]);
-        // In a one-character column the mark hangs instead.
-        assert_eq!(lines("三、本年", 1.0), ["三、", "本", "年"]);
-        assert_eq!(lines("（三）不予公开", 2.0), ["（三）", "不予", "公开"]);
+        assert_eq!(lines("本年度共收到申请。", 8.0), ["本年度共收到", "申请。"]);
+        // A run of closing marks goes down with the character it leans on.
+        let got = lines("依据《条例》，本机关", 4.0);
+        assert!(got.iter().all(|l| !l.starts_with(['》', '，'])), "{got:?}");
+        let got = lines("他说“好。”然后", 5.0);
+        assert!(got.iter().all(|l| !l.starts_with(['”', '。'])), "{got:?}");
+    }
+
+    #[test]
+    fn regression_two_closing_marks_in_a_row_never_start_a_line() {
+        // The seed: 「》,并在市政府网站…」 started a line.
+        for width in 5..20 {
+            for text in
+                ["按照《条例》,并在市政府网站公开", "报告如下：“已公开。”其后", "（见附件）。另有", "这样……”的说法"]
+            {
+                for l in lines(text, width as f32) {
+                    let first = l.chars().next().unwrap();
+                    assert!(!"。，、；：）》」』】〕〗〉”’,.;:!?)…".contains(first), "{text} at {width}: line {l}");
+                }
+            }
+        }
     }
 
     #[test]
@@ -154,9 +360,45 @@ mod tests {
     }
 
     #[test]
-    fn numbers_and_addresses_are_one_token() {
-        let got = tokens("共收到14,069件，网址http://x.gov.cn。");
-        let want = ["共", "收", "到", "14,069", "件", "，", "网", "址", "http://x.gov.cn", "。"];
-        assert_eq!(got, want);
+    fn adjacent_full_width_punctuation_is_compressed() {
+        let fonts = FontSet::bundled().unwrap();
+        let one = fonts.width(Role::Body, "》", 10.0);
+        let run = fonts.width(Role::Body, "》），", 10.0);
+        assert!((run - 2.0 * one).abs() < 0.5, "three marks in two ems, got {run} for em {one}");
+        assert_eq!(fonts.width(Role::Body, "政府", 10.0), 2.0 * fonts.width(Role::Body, "政", 10.0));
+    }
+
+    #[test]
+    fn regression_a_paragraph_never_ends_in_a_single_character_line() {
+        let got = lines("本年度工作已经全部完成并总结。", 14.0);
+        assert_eq!(got.len(), 2);
+        assert!(got[1].chars().count() >= 3, "{got:?}");
+    }
+
+    #[test]
+    fn regression_a_long_web_address_breaks_after_slash_or_dot_instead_of_leaving_a_gap() {
+        let text = "详见网站http://www.xingyi.gov.cn/zwgk/zfxxgk/fdzdgknr/index.html查看";
+        let got = lines(text, 20.0);
+        // The first line is filled: the address starts on it and breaks inside.
+        let fonts = FontSet::bundled().unwrap();
+        assert!(fonts.width(Role::Body, &got[0], 10.0) > 170.0, "{got:?}");
+        assert!(got[0].ends_with(['/', '.']) || got[0].ends_with(|c: char| c.is_ascii_alphanumeric()), "{got:?}");
+        assert_eq!(got.concat(), text);
+    }
+
+    #[test]
+    fn regression_a_long_unit_name_breaks_the_title_between_words() {
+        let fonts = FontSet::bundled().unwrap();
+        let parts = [
+            "中共黔西南布依族苗族自治州委员会黔西南州发展和改革委员会".to_string(),
+            "2021年政府信息公开工作年度报告".to_string(),
+        ];
+        let got = title_lines(&fonts, &parts, 22.0, 442.0);
+        assert!(got.len() >= 2, "{got:?}");
+        for l in &got {
+            assert!(!l.ends_with("委") && !l.starts_with("员会"), "broke inside a word: {got:?}");
+            assert!(!l.ends_with("2021") && !l.starts_with('年'), "{got:?}");
+        }
+        assert_eq!(got.concat(), parts.concat());
     }
 }

@@ -55,6 +55,10 @@ pub enum DraftError {
     /// Another window or command has the draft open.
     #[error("{0}；为免互相覆盖，未保存")]
     Locked(super::lock::LockError),
+    /// The report could not be written out as text (a bug, never a user's mistake): nothing
+    /// is saved.
+    #[error("无法生成草稿内容（{0}），未保存")]
+    Serialize(String),
 }
 
 /// `第12行` before a message part, when the line is known.
@@ -118,7 +122,7 @@ struct Header {
 }
 
 /// Serialises a report as draft text.
-pub fn to_ron(report: &Report) -> String {
+pub fn to_ron(report: &Report) -> Result<String, DraftError> {
     let file = DraftFile {
         format: FORMAT_TAG.to_string(),
         version: FORMAT_VERSION,
@@ -135,7 +139,8 @@ pub fn to_ron(report: &Report) -> String {
     };
     let config = ron::ser::PrettyConfig::new().indentor("  ".to_string()).struct_names(false);
     // Serialising plain maps, strings and numbers cannot fail.
-    ron::ser::to_string_pretty(&file, config).unwrap_or_default() + "\n"
+    // A failure must never become an empty file saved over the draft.
+    ron::ser::to_string_pretty(&file, config).map(|t| t + "\n").map_err(|e| DraftError::Serialize(e.to_string()))
 }
 
 /// Parses draft text. `path` is only used in messages.
@@ -589,7 +594,7 @@ pub fn save_checked(path: &Path, report: &Report, expect: Expect) -> Result<Cont
             return Err(DraftError::Conflict { path: path.to_path_buf() });
         }
     }
-    let bytes = to_ron(report);
+    let bytes = to_ron(report)?;
     super::atomic::write_file(path, bytes.as_bytes(), WriteOptions { backups: true, new_file_mode: None })
         .map_err(|source| DraftError::Write { path: path.to_path_buf(), source })?;
     Ok(ContentHash::of(bytes.as_bytes()))

@@ -16,13 +16,6 @@ pub use read::{ReadError, read_limited};
 
 use std::path::Path;
 
-/// A fingerprint of a file's content (FNV-1a), to notice that it changed on disk since it was
-/// opened or saved; `None` when it cannot be read (or is not a draft-sized regular file).
-pub fn file_hash(path: &Path) -> Option<u64> {
-    let bytes = read_limited(path, draft::MAX_DRAFT_BYTES).ok()?;
-    Some(bytes_hash(&bytes))
-}
-
 /// What a draft file held when it was read or saved: the length and an FNV-1a hash of its
 /// bytes. Whole-second modification times cannot tell two saves in one second apart; this can.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -47,7 +40,58 @@ pub fn bytes_hash(bytes: &[u8]) -> u64 {
 
 use crate::model::{Report, Template, rollover};
 
-/// This year's draft from last year's draft (`.ron`) or last year's published tables (`.csv`).
+/// Last year's published report, when the file is one (web page, Word, PDF, pasted text), with
+/// what the import could not take over unambiguously.
+#[cfg(feature = "import")]
+#[allow(clippy::type_complexity)]
+fn published_report(
+    path: &Path,
+    year: Option<i32>,
+    unit: Option<&str>,
+) -> Option<Result<(Report, Vec<String>), String>> {
+    use crate::import::NoteKind;
+    if !crate::import::is_report_path(path) || is_long_csv(path) {
+        return None;
+    }
+    // The file holds last year's report; `--year` names this year's.
+    let opts = csv::ImportOptions { format: None, year: year.map(|y| y - 1), unit: unit.map(str::to_string) };
+    Some(
+        crate::import::read_file(path, &opts)
+            .map(|i| {
+                let notes = i
+                    .notes
+                    .iter()
+                    .filter(|n| matches!(n.kind, NoteKind::NotFound | NoteKind::Ambiguous | NoteKind::Mismatch))
+                    .map(|n| format!("上年报告{n}"))
+                    .collect();
+                (i.report, notes)
+            })
+            .map_err(|e| format!("无法读取上年报告“{}”：{e}", path.display())),
+    )
+}
+
+#[cfg(not(feature = "import"))]
+#[allow(clippy::type_complexity)]
+fn published_report(_: &Path, _: Option<i32>, _: Option<&str>) -> Option<Result<(Report, Vec<String>), String>> {
+    None
+}
+
+/// Whether a file starts with the long CSV's header (a `.txt` may be either that or text
+/// copied from a published page).
+#[cfg(feature = "import")]
+pub fn is_long_csv(path: &Path) -> bool {
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    if ext.as_deref() == Some("csv") {
+        return true;
+    }
+    let Ok(bytes) = read_limited(path, csv::MAX_CSV_BYTES) else { return false };
+    let Ok(text) = csv::decode(&bytes) else { return false };
+    let first = text.trim_start_matches('\u{feff}').lines().next().unwrap_or("");
+    crate::model::labels::fold(first).starts_with("表,行,列,值")
+}
+
+/// This year's draft from last year's draft (`.ron`), last year's published tables (`.csv`) or, with
+/// the `import` feature, last year's published report itself (web page, `.docx`, PDF, pasted text).
 /// `year` and `format` default to last year + 1 and the format for that year.
 pub fn rollover_from_file(
     path: &Path,
@@ -67,7 +111,11 @@ pub fn rollover_with_warnings(
     unit: Option<&str>,
 ) -> Result<(Report, Vec<String>), String> {
     let mut warnings = Vec::new();
-    let last = if csv::is_csv_path(path) {
+    let last = if let Some(read) = published_report(path, year, unit) {
+        let (report, notes) = read?;
+        warnings.extend(notes);
+        report
+    } else if csv::is_csv_path(path) {
         // The file holds last year's figures; `--year` names this year's report.
         let opts = csv::ImportOptions { format: None, year: year.map(|y| y - 1), unit: unit.map(str::to_string) };
         let data = csv::read(path, &opts).map_err(|e| e.to_string())?;

@@ -120,7 +120,7 @@ impl RecoveryStore {
         let copy = RecoveryCopy {
             original: original.map(Path::to_path_buf),
             saved_at: now_secs(),
-            draft: super::draft::to_ron(report),
+            draft: super::draft::to_ron(report).map_err(|e| e.to_string())?,
         };
         let text = ron::ser::to_string_pretty(&copy, ron::ser::PrettyConfig::new()).map_err(|e| e.to_string())?;
         let opts = atomic::WriteOptions { backups: false, new_file_mode: Some(0o600) };

@@ -77,7 +77,8 @@ pub fn save(path: &Path, settings: &Settings) -> Result<(), String> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("无法创建设置文件夹：{}", super::atomic::describe_io(&e)))?;
     }
-    let text = ron::ser::to_string_pretty(settings, ron::ser::PrettyConfig::new()).unwrap_or_default();
+    let text = ron::ser::to_string_pretty(settings, ron::ser::PrettyConfig::new())
+        .map_err(|e| format!("无法保存设置：无法生成设置内容（{e}）"))?;
     super::atomic::write_atomic(path, text.as_bytes())
         .map_err(|e| format!("无法保存设置：{}", super::atomic::describe_io(&e)))
 }

@@ -9,7 +9,8 @@ use egui::{RichText, Ui};
 use super::action::{Action, Invocation};
 use super::command::{self, Command};
 use super::dialogs::{
-    ChoiceDialog, Dialog, FontsDialog, MessageDialog, NewReportDialog, PathDialog, RecoverDialog, ShortcutsDialog,
+    ChoiceDialog, Dialog, FontsDialog, ImportReportDialog, MessageDialog, NewReportDialog, PathDialog, RecoverDialog,
+    ShortcutsDialog,
 };
 use super::doc::Document;
 use super::files::{self, FilePrompt};
@@ -17,6 +18,7 @@ use super::findings::{self, FindingsView};
 use super::pages::{self, PageView};
 use super::table::{self, GridState};
 use crate::model::Date;
+use crate::store::output::{Existing, OutputError, Purpose};
 use crate::store::{self, recovery::RecoveryStore, settings::Settings};
 use crate::workflow;
 
@@ -287,7 +289,7 @@ impl NianbaoApp {
                 self.after_save = then;
                 self.save(&path, true, ctx);
             }
-            Action::ExportConfirmed { command, path } => self.export_now(command, &path),
+            Action::ExportConfirmed { command, path } => self.export_now(command, &path, true),
             Action::CreateReport { year, unit } => match workflow::new_report(year, &unit, None) {
                 // A new report is unsaved until it is saved (the title shows `*`).
                 Ok(report) => {
@@ -365,10 +367,15 @@ impl NianbaoApp {
         match (command, path) {
             (Command::NewReport, _) => self.dialog = Some(Box::new(NewReportDialog::new(Date::today()))),
             (Command::RollOver, Some(p)) => match workflow::roll_over(&p, None, None, None) {
-                Ok(report) => {
+                Ok((report, warnings)) => {
                     let year = report.year;
                     if self.adopt(report, true) {
-                        self.info(format!("已按上年报告新建{year}年度草稿：上年结转等数字已带入，请保存。"));
+                        let msg = format!("已按上年报告新建{year}年度草稿：上年结转等数字已带入，请保存。");
+                        if warnings.is_empty() {
+                            self.info(msg);
+                        } else {
+                            self.error(format!("{msg}请注意：{}", warnings.join("；")));
+                        }
                     }
                 }
                 Err(e) => self.fail(e.to_string()),
@@ -390,11 +397,13 @@ impl NianbaoApp {
                 let fonts = self.settings.pdf_fonts.clone();
                 self.dialog = Some(Box::new(FontsDialog::new(fonts, self.config.system_dialogs)));
             }
+            (Command::ImportReport, Some(p)) => self.import_report(&p),
             (Command::ImportCsv, Some(p)) => self.import_csv(&p),
             (Command::ExportCsv, Some(p)) => self.export_checked(Command::ExportCsv, files::EXPORT_CSV.complete(p)),
             (Command::Quit, _) => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             (Command::Undo, _) => self.undo(),
             (Command::Redo, _) => self.redo(),
+            (Command::NormalizePunctuation, _) => self.normalize_punctuation(),
             (Command::ShowPrevious, _) => self.grid.show_prev = !self.grid.show_prev,
             (Command::ZoomIn, _) => ctx.set_zoom_factor(command::zoom_step(ctx.zoom_factor(), true)),
             (Command::ZoomOut, _) => ctx.set_zoom_factor(command::zoom_step(ctx.zoom_factor(), false)),
@@ -408,6 +417,7 @@ impl NianbaoApp {
                 Command::RollOver
                 | Command::OpenDraft
                 | Command::SaveAs
+                | Command::ImportReport
                 | Command::ImportCsv
                 | Command::ExportCsv
                 | Command::ExportDocx
@@ -455,6 +465,10 @@ impl NianbaoApp {
     /// Opens a draft; a file that cannot be read is reported and left untouched. The draft is
     /// locked while it is open here; one another window has is opened read-only.
     pub fn open_path(&mut self, path: &Path) {
+        // 打开 of a published report (web page, Word, PDF) imports it.
+        if workflow::is_published_file(path) {
+            return self.import_report(path);
+        }
         let (loaded, hash) = match store::draft::load_with_hash(path) {
             Ok(x) => x,
             Err(e) => return self.fail(e.to_string()),
@@ -499,6 +513,23 @@ impl NianbaoApp {
         }
     }
 
+    /// A new draft from a published report (last year's Word file, the CMS page, the PDF); the
+    /// import report says what to check and jumps there.
+    fn import_report(&mut self, path: &Path) {
+        match workflow::import_report(path, &Default::default()) {
+            Ok(imported) => {
+                let (year, kind) = (imported.report.year, imported.kind);
+                if !self.adopt(imported.report, true) {
+                    return;
+                }
+                self.info(format!("已从{}导入{year}年度报告：{}。请核对后保存。", kind.label(), path.display()));
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                self.dialog = Some(Box::new(ImportReportDialog::new(name, imported.notes)));
+            }
+            Err(e) => self.fail(e.to_string()),
+        }
+    }
+
     /// A new draft from a long CSV (last year's published tables typed into a spreadsheet, or a
     /// colleague's export). Totals in the file are compared with the computed ones.
     fn import_csv(&mut self, path: &Path) {
@@ -507,11 +538,15 @@ impl NianbaoApp {
                 if !self.adopt(imported.report, true) {
                     return;
                 }
-                if imported.mismatches.is_empty() {
+                let mut notes: Vec<String> = imported.warnings;
+                if !imported.mismatches.is_empty() {
+                    let list: Vec<&str> = imported.mismatches.iter().map(|f| f.message.as_str()).collect();
+                    notes.push(format!("文件中的总计与各项之和不符：{}", list.join("；")));
+                }
+                if notes.is_empty() {
                     self.info(format!("已导入：{}", path.display()));
                 } else {
-                    let list: Vec<&str> = imported.mismatches.iter().map(|f| f.message.as_str()).collect();
-                    self.error(format!("已导入，但文件中的总计与各项之和不符：{}", list.join("；")));
+                    self.error(format!("已导入：{}。请注意：{}", path.display(), notes.join("；")));
                 }
             }
             Err(e) => self.fail(e.to_string()),
@@ -519,45 +554,48 @@ impl NianbaoApp {
     }
 
     /// An export never replaces the open draft or any readable draft, and asks before it
-    /// replaces another file.
+    /// replaces another file (the output guard the command line's `--force` answers).
     fn export_checked(&mut self, command: Command, path: PathBuf) {
-        if !path.exists() {
-            return self.export_now(command, &path);
-        }
-        let own = self.doc.as_ref().and_then(|d| d.path.as_deref()).is_some_and(|own| same_file(own, &path));
-        if own || store::load(&path).is_ok() {
-            return self.fail(format!(
+        let own = self.doc.as_ref().and_then(|d| d.path.clone());
+        let inputs: Vec<&Path> = own.as_deref().into_iter().collect();
+        match workflow::guard_output(&path, &inputs, Purpose::Export, false) {
+            Ok(_) => self.export_now(command, &path, false),
+            Err(workflow::Error::Output(OutputError::Exists { existing: Existing::Draft, .. })) => self.fail(format!(
                 "“{}”是一份年报草稿；为免丢失草稿，导出的文件不会覆盖它。请换一个文件名。",
                 path.display()
-            ));
+            )),
+            Err(e) if e.can_confirm() => {
+                let reason = format!("“{}”已经存在。要用导出的文件替换它吗？", path.display());
+                let answers = vec![("替换", Action::ExportConfirmed { command, path }), ("取消", Action::CloseDialog)];
+                self.dialog = Some(Box::new(ChoiceDialog::new("confirm-export", "确认替换", vec![reason], answers)));
+            }
+            Err(e) => self.fail(e.to_string()),
         }
-        let reason = format!("“{}”已经存在。要用导出的文件替换它吗？", path.display());
-        let answers = vec![("替换", Action::ExportConfirmed { command, path }), ("取消", Action::CloseDialog)];
-        self.dialog = Some(Box::new(ChoiceDialog::new("confirm-export", "确认替换", vec![reason], answers)));
     }
 
-    fn export_now(&mut self, command: Command, path: &Path) {
+    fn export_now(&mut self, command: Command, path: &Path, confirmed: bool) {
         match command {
-            Command::ExportPdf => self.export_pdf_to(path),
-            Command::ExportCsv => self.export_csv_to(path),
-            Command::ExportDocx => self.export_document_to(crate::export::Format::Docx, path),
-            Command::ExportHtml => self.export_document_to(crate::export::Format::Html, path),
-            Command::ExportXlsx => self.export_document_to(crate::export::Format::Xlsx, path),
-            Command::ExportReview => self.export_review_to(path),
+            Command::ExportPdf => self.export_pdf(path, confirmed),
+            Command::ExportCsv => self.export_csv_to(path, confirmed),
+            Command::ExportDocx => self.export_document_to(crate::export::Format::Docx, path, confirmed),
+            Command::ExportHtml => self.export_document_to(crate::export::Format::Html, path, confirmed),
+            Command::ExportXlsx => self.export_document_to(crate::export::Format::Xlsx, path, confirmed),
+            Command::ExportReview => self.export_review_to(path, confirmed),
             _ => {}
         }
     }
 
     /// Writes the report as a Word document, web page or spreadsheet (marked 草稿 while errors
     /// remain, as the PDF is).
-    fn export_document_to(&mut self, format: crate::export::Format, path: &Path) {
+    fn export_document_to(&mut self, format: crate::export::Format, path: &Path, confirmed: bool) {
         let Some(doc) = &self.doc else { return };
+        let inputs: Vec<&Path> = doc.path.as_deref().into_iter().collect();
         let opts = crate::export::ExportOptions {
             final_export: false,
             context: crate::model::Context { today: Some(Date::today()), published: Default::default() },
         };
         let written = workflow::render_export(format, &doc.report, &doc.form, &opts)
-            .and_then(|out| workflow::write_export(path, &out.bytes).map(|()| out));
+            .and_then(|out| workflow::write_export(path, &inputs, &out.bytes, confirmed).map(|()| out));
         match written {
             Ok(out) => {
                 let mut msg = format!("已导出{}：{}", format.label(), path.display());
@@ -572,9 +610,10 @@ impl NianbaoApp {
     }
 
     /// Writes the 审核清单 of the open report; its format follows the file name's extension.
-    fn export_review_to(&mut self, path: &Path) {
+    fn export_review_to(&mut self, path: &Path, confirmed: bool) {
         use crate::export::review::{ReviewFormat, ReviewList};
         let Some(doc) = &self.doc else { return };
+        let inputs: Vec<&Path> = doc.path.as_deref().into_iter().collect();
         let Some(kind) = ReviewFormat::from_path(path) else {
             return self.fail(format!("“{}”：审核清单的文件名应以 .xlsx、.html 或 .pdf 结尾", path.display()));
         };
@@ -582,16 +621,17 @@ impl NianbaoApp {
         let (_, findings) = crate::model::check_report(&doc.form, &doc.report, &ctx);
         let list = ReviewList::new(&doc.report, &doc.form, &findings, Some(Date::today()));
         let written = workflow::render_review(kind, &list, &self.settings.pdf_fonts)
-            .and_then(|bytes| workflow::write_export(path, &bytes));
+            .and_then(|bytes| workflow::write_export(path, &inputs, &bytes, confirmed));
         match written {
             Ok(()) => self.info(format!("已导出审核清单（{}）：{}", list.summary(), path.display())),
             Err(e) => self.fail(e.to_string()),
         }
     }
 
-    fn export_csv_to(&mut self, path: &Path) {
+    fn export_csv_to(&mut self, path: &Path, confirmed: bool) {
         let Some(doc) = &self.doc else { return };
-        match workflow::export_csv(path, &doc.report, &doc.form) {
+        let inputs: Vec<&Path> = doc.path.as_deref().into_iter().collect();
+        match workflow::export_csv(path, &inputs, &doc.report, &doc.form, confirmed) {
             Ok(()) => self.info(format!("已导出CSV：{}", path.display())),
             Err(e) => self.fail(e.to_string()),
         }
@@ -682,7 +722,6 @@ impl NianbaoApp {
         doc.mark_saved(path.to_path_buf(), hash);
         if moved || doc.lock.is_none() {
             doc.read_only = None;
-            doc.lock = None;
             doc.lock = store::lock::DraftLock::acquire(path).ok();
         }
         let new_key = doc.recovery_key.clone();
@@ -735,11 +774,17 @@ impl NianbaoApp {
         }
     }
 
-    /// Writes the PDF to `path`.
+    /// Writes the PDF to `path` (replacing a file there: the caller has asked).
     pub fn export_pdf_to(&mut self, path: &Path) {
+        self.export_pdf(path, true);
+    }
+
+    fn export_pdf(&mut self, path: &Path, confirmed: bool) {
         let path = files::EXPORT_PDF.complete(path.to_path_buf());
         let Some(out) = self.render_pdf() else { return };
-        if let Err(e) = workflow::write_pdf(&path, &out) {
+        let own = self.doc.as_ref().and_then(|d| d.path.clone());
+        let inputs: Vec<&Path> = own.as_deref().into_iter().collect();
+        if let Err(e) = workflow::write_pdf(&path, &inputs, &out, confirmed) {
             return self.fail(e.to_string());
         }
         self.last_pdf = Some(path.clone());
@@ -760,7 +805,7 @@ impl NianbaoApp {
         if let Err(e) = std::fs::create_dir_all(&dir) {
             return self.error(format!("无法生成打印文件：{}", store::atomic::describe_io(&e)));
         }
-        if let Err(e) = workflow::write_pdf(&path, &out) {
+        if let Err(e) = workflow::write_pdf(&path, &[], &out, true) {
             return self.error(format!("无法生成打印文件：{e}"));
         }
         self.last_pdf = Some(path.clone());
@@ -835,6 +880,15 @@ impl NianbaoApp {
         match doc.undo() {
             Some(field) => self.show_field(&field, "已撤销"),
             None => self.info("没有可以撤销的操作"),
+        }
+    }
+
+    /// 标点规范化 over every text of the report, as one undo step.
+    pub fn normalize_punctuation(&mut self) {
+        let Some(doc) = self.doc.as_mut() else { return };
+        match doc.normalize_punctuation() {
+            0 => self.info("没有需要规范的标点"),
+            n => self.info(format!("已将{n}处文字中的半角标点改为全角（可撤销）")),
         }
     }
 
@@ -980,7 +1034,13 @@ impl NianbaoApp {
         if self.dialog.is_some() {
             return None;
         }
-        let command = if workflow::is_table_file(&path) { Command::ImportCsv } else { Command::OpenDraft };
+        let command = if workflow::is_published_file(&path) {
+            Command::ImportReport
+        } else if workflow::is_table_file(&path) {
+            Command::ImportCsv
+        } else {
+            Command::OpenDraft
+        };
         Some(Action::CommandWith(command, path))
     }
 
@@ -1106,18 +1166,10 @@ fn export_notes(doc: &Document) -> Vec<String> {
     if !empty.is_empty() {
         notes.push(format!("{}没有内容，打印出来只有标题。", empty.join("、")));
     }
-    if r.options.signature_block && r.signed_on.is_none() {
-        notes.push("落款没有日期：日期一行将留空（可在“基本信息”中填写落款日期）。".to_string());
+    if let Some(w) = crate::document::date_warning(r) {
+        notes.push(format!("{w}。未填写日期的PDF带“草稿”标记。"));
     }
     notes
-}
-
-/// Whether two paths name the same file (through links and `..`).
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
-    }
 }
 
 /// A file name without characters Windows forbids.

@@ -25,11 +25,14 @@ pub enum Command {
     ExportReview,
     Print,
     PdfFonts,
+    ImportReport,
     ImportCsv,
     ExportCsv,
     Quit,
     Undo,
     Redo,
+    /// 标点规范化: ASCII punctuation between Chinese characters to full width, in every text.
+    NormalizePunctuation,
     ShowPrevious,
     ZoomIn,
     ZoomOut,
@@ -140,11 +143,13 @@ impl Command {
             ExportReview,
             Print,
             PdfFonts,
+            ImportReport,
             ImportCsv,
             ExportCsv,
             Quit,
             Undo,
             Redo,
+            NormalizePunctuation,
             ShowPrevious,
             ZoomIn,
             ZoomOut,
@@ -202,6 +207,11 @@ impl Command {
             }
             Print => s("打印…", Some((File, 2)), &[ctrl(Key::P)], doc),
             PdfFonts => s("PDF字体…", Some((File, 2)), &[], none),
+            ImportReport => Spec {
+                file: Some(files::IMPORT_REPORT),
+                replaces_document: true,
+                ..s("导入已公开的报告（网页/Word/PDF）…", Some((File, 3)), &[], none)
+            },
             ImportCsv => Spec {
                 file: Some(files::IMPORT_CSV),
                 replaces_document: true,
@@ -211,6 +221,7 @@ impl Command {
             Quit => s("退出", Some((File, 4)), &[ctrl(Key::Q)], none),
             Undo => s("撤销", Some((Edit, 0)), &[ctrl(Key::Z)], Needs::Undo),
             Redo => s("重做", Some((Edit, 0)), &[ctrl(Key::Y), ctrl_shift(Key::Z)], Needs::Redo),
+            NormalizePunctuation => s("标点规范化", Some((Edit, 1)), &[], doc),
             ShowPrevious => Spec { toggle: true, ..s("在单元格中显示上年数", Some((View, 0)), &[], doc) },
             ZoomIn => s("放大", Some((View, 1)), &[ctrl(Key::Plus), ctrl(Key::Equals)], none),
             ZoomOut => s("缩小", Some((View, 1)), &[ctrl(Key::Minus)], none),

@@ -238,6 +238,28 @@ impl Document {
         }
     }
 
+    /// 标点规范化 ([`crate::model::punct::normalize`]) over the text sections, the custom
+    /// opening and the explanations, as one undo step; returns how many texts changed.
+    pub fn normalize_punctuation(&mut self) -> usize {
+        let r = &self.report;
+        let mut fields: Vec<Field> = r.sections.keys().cloned().map(Field::Section).collect();
+        fields.extend(r.explanations.keys().cloned().map(Field::Explanation));
+        if r.options.opening_text.is_some() {
+            fields.push(Field::Opening);
+        }
+        let changes: Vec<(Field, String)> = fields
+            .into_iter()
+            .filter_map(|f| {
+                let before = self.get(&f);
+                let after = crate::model::punct::normalize(&before);
+                (after != before).then_some((f, after))
+            })
+            .collect();
+        let n = changes.len();
+        self.set_many(changes);
+        n
+    }
+
     /// Adds a paragraph at the end of a text section, as its own undo step.
     pub fn append_paragraph(&mut self, key: &str, paragraph: &str) {
         let mut text = self.report.section(key).to_string();
@@ -373,4 +395,22 @@ fn strip_controls(mut s: String) -> String {
         s.retain(|c| !c.is_control() || c == '\n' || c == '\t');
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn punctuation_is_normalized_in_every_text_as_one_undo_step() {
+        let mut r = Report::new("gb2021", 2025, "某某县商务局");
+        r.sections.insert("s1".into(), "根据《条例》,现公布如下:一是".into());
+        r.sections.insert("s6".into(), "无。".into());
+        let mut doc = Document::new(r, None).unwrap();
+        assert_eq!(doc.normalize_punctuation(), 1);
+        assert_eq!(doc.report.section("s1"), "根据《条例》，现公布如下：一是");
+        assert_eq!(doc.normalize_punctuation(), 0, "nothing left to change");
+        assert_eq!(doc.undo(), Some(Field::Section("s1".into())));
+        assert_eq!(doc.report.section("s1"), "根据《条例》,现公布如下:一是");
+    }
 }

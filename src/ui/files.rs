@@ -23,8 +23,8 @@ pub const OPEN_DRAFT: FilePrompt =
 pub const SAVE_DRAFT: FilePrompt =
     FilePrompt { title: "保存草稿", filter: ("年报草稿", &["ron"]), saves: true, extension: Some("ron") };
 pub const LAST_YEAR: FilePrompt = FilePrompt {
-    title: "选择上年报告（草稿.ron 或 表格.csv）",
-    filter: ("年报草稿或表格", &["ron", "csv"]),
+    title: "选择上年报告（草稿.ron、表格.csv，或已公开的网页、Word、PDF）",
+    filter: ("年报草稿、表格或已公开的报告", &["ron", "csv", "html", "htm", "docx", "pdf", "txt"]),
     saves: false,
     extension: None,
 };
@@ -47,6 +47,12 @@ pub const EXPORT_REVIEW: FilePrompt = FilePrompt {
 };
 pub const IMPORT_CSV: FilePrompt =
     FilePrompt { title: "导入CSV", filter: ("CSV表格", &["csv", "txt"]), saves: false, extension: None };
+pub const IMPORT_REPORT: FilePrompt = FilePrompt {
+    title: "导入已公开的报告（网页、Word、PDF、文本）",
+    filter: ("已公开的报告", &["html", "htm", "shtml", "docx", "pdf", "txt"]),
+    saves: false,
+    extension: None,
+};
 pub const FONT_FILE: FilePrompt =
     FilePrompt {
         title: "选择字体文件", filter: ("字体", &["ttf", "otf", "ttc"]), saves: false, extension: None

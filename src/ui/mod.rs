@@ -35,14 +35,38 @@ fn renderer_name(r: eframe::Renderer) -> &'static str {
     }
 }
 
-/// Opens the window, optionally with a draft. When a renderer cannot start, the next is tried;
-/// when none can, the error says in Chinese what failed.
+fn renderer_id(r: eframe::Renderer) -> &'static str {
+    match r {
+        eframe::Renderer::Glow => "glow",
+        eframe::Renderer::Wgpu => "wgpu",
+    }
+}
+
+/// Set in the process started for the second renderer: it must not start a third.
+const FALLBACK_ENV: &str = "NIANBAO_RENDERER_FALLBACK";
+
+/// Opens the window, optionally with a draft. When the first renderer cannot start, the
+/// program starts itself again with the other one (winit allows one event loop per process, so
+/// the second cannot be tried in this one); when neither can, the error says in Chinese what
+/// failed.
 pub fn run(initial: Option<PathBuf>) -> Result<(), String> {
-    let mut failures = Vec::new();
-    for renderer in renderers() {
-        match run_with(renderer, initial.clone()) {
-            Ok(()) => return Ok(()),
-            Err(e) => failures.push(format!("{}：{e}", renderer_name(renderer))),
+    let order = renderers();
+    let first = order[0];
+    let failure = match run_with(first, initial.clone()) {
+        Ok(()) => return Ok(()),
+        Err(e) => format!("{}：{e}", renderer_name(first)),
+    };
+    let mut failures = vec![failure.clone()];
+    if std::env::var_os(FALLBACK_ENV).is_none()
+        && let Some(&next) = order.get(1)
+    {
+        // Said where it can be seen (a terminal, a log): why the window looks different.
+        eprintln!("注意：{failure}；改用{}绘制窗口", renderer_name(next));
+        match fallback(next) {
+            Ok(status) if status.success() => return Ok(()),
+            // The second one opened and ended with its own error, already printed.
+            Ok(status) => return Err(format!("窗口异常退出（{status}）")),
+            Err(e) => failures.push(format!("{}：{e}", renderer_name(next))),
         }
     }
     Err(format!(
@@ -50,6 +74,17 @@ pub fn run(initial: Option<PathBuf>) -> Result<(), String> {
          远程桌面、云桌面或没有安装显卡驱动时常见；请安装显卡驱动或在本机运行。命令行功能不受影响（nianbao --help）。\n详细信息：\n  {}",
         failures.join("\n  ")
     ))
+}
+
+/// Runs this program again, with the same arguments, on `renderer`.
+fn fallback(renderer: eframe::Renderer) -> Result<std::process::ExitStatus, String> {
+    let exe = std::env::current_exe().map_err(|e| crate::store::atomic::describe_io(&e))?;
+    std::process::Command::new(exe)
+        .args(std::env::args_os().skip(1))
+        .env("NIANBAO_RENDERER", renderer_id(renderer))
+        .env(FALLBACK_ENV, "1")
+        .status()
+        .map_err(|e| crate::store::atomic::describe_io(&e))
 }
 
 fn run_with(renderer: eframe::Renderer, initial: Option<PathBuf>) -> Result<(), eframe::Error> {

@@ -388,6 +388,9 @@ fn unit_page(ui: &mut Ui, doc: &mut Document, view: &mut PageView, actions: &mut
     let o = &mut doc.report.options;
     let before = o.clone();
     ui.checkbox(&mut o.signature_block, "打印落款（单位名称和日期，留出盖章位置）");
+    if o.signature_block {
+        ui.checkbox(&mut o.date_by_hand, "落款日期留空（手写）：未填日期时不提示、不加草稿标记");
+    }
     ui.checkbox(&mut o.blank_as_zero, "未填写的单元格打印为0（否则导出时提示）");
     ui.checkbox(&mut o.landscape_table4, "表四单独横向排版（否则缩小字号排在纵向页面）");
     ui.horizontal(|ui| {

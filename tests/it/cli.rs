@@ -174,3 +174,97 @@ fn usage_and_bad_arguments() {
     assert!(stderr(&o).contains("不是有效的年份"));
     assert!(!tmp(&dir, "x.ron").exists());
 }
+
+/// The binary with its own empty config folder, so the user's real templates never leak in.
+fn nianbao_in(config: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(args)
+        .env("XDG_CONFIG_HOME", config)
+        .env("HOME", config)
+        .output()
+        .expect("run nianbao")
+}
+
+#[test]
+fn a_users_template_works_in_every_subcommand_from_the_folder_or_with_templates() {
+    let templates = crate::fixtures::user_templates();
+    let t = templates.to_str().unwrap();
+    let config = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let draft = tmp(&dir, "湖北.ron");
+    let d = draft.to_str().unwrap();
+
+    let o = nianbao_in(config.path(), &["new", "--templates", t, "--format", "hubei-2021", "--year", "2025", "-o", d]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    // This test process reads the draft too, so it needs the template as well.
+    assert!(nianbao::store::templates::load_dir(&templates).1.is_empty());
+    let mut r = nianbao::store::load(&draft).unwrap();
+    assert_eq!(r.template, "hubei-2021");
+    r.set_cell("t2.other_docs.made", "5");
+    nianbao::store::save(&draft, &r).unwrap();
+
+    // Without the template the draft's format is unknown: a file problem, said so.
+    let o = nianbao_in(config.path(), &["check", d]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("hubei-2021"), "{}", stderr(&o));
+
+    let o = nianbao_in(config.path(), &["check", "--templates", t, "--json", d]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let findings: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert!(findings.is_array());
+
+    let csv = tmp(&dir, "湖北.csv");
+    let o = nianbao_in(config.path(), &["export-csv", "--templates", t, d, "-o", csv.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.lines().any(|l| l.contains("其他主动公开文件") && l.ends_with(",5")), "{text}");
+
+    let pdf = tmp(&dir, "湖北.pdf");
+    let o = nianbao_in(config.path(), &["export", "--templates", t, d, "-o", pdf.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+
+    // Dropped in the config folder, it needs no option.
+    let user_dir = config.path().join("nianbao").join("templates");
+    std::fs::create_dir_all(&user_dir).unwrap();
+    std::fs::copy(templates.join("hubei-2021.ron"), user_dir.join("hubei-2021.ron")).unwrap();
+    let o = nianbao_in(config.path(), &["check", d]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("湖北补充"), "{}", stdout(&o));
+
+    // A folder named on the command line that cannot be read is refused, not ignored.
+    let o = nianbao_in(config.path(), &["check", "--templates", "/nonexistent/模板", d]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("无法读取模板文件夹"), "{}", stderr(&o));
+}
+
+#[cfg(feature = "pdf")]
+#[test]
+fn export_warns_of_a_missing_signature_date_unless_left_for_hand_writing_and_lists_the_faces() {
+    let dir = tempfile::tempdir().unwrap();
+    let draft = tmp(&dir, "hz.ron");
+    let o = nianbao(&["import", &fixture("hangzhou-2021.csv"), "-o", draft.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut report = nianbao::store::load(&draft).unwrap();
+    report.signed_on = None;
+    nianbao::store::save(&draft, &report).unwrap();
+    let pdf = tmp(&dir, "hz.pdf");
+    let o = nianbao(&["export", draft.to_str().unwrap(), "-o", pdf.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("注意：落款没有成文日期"), "{}", stderr(&o));
+    let o = nianbao(&[
+        "export",
+        draft.to_str().unwrap(),
+        "-o",
+        pdf.to_str().unwrap(),
+        "--force",
+        "--date-by-hand",
+        "--fonts",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("成文日期"), "{}", stderr(&o));
+    let out = stdout(&o);
+    for role in nianbao::pdf::fonts::Role::ALL {
+        assert!(out.contains(&format!("字体：{} — ", role.label())), "{out}");
+    }
+}

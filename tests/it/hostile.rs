@@ -74,7 +74,7 @@ fn extra_args(name: &str) -> &'static [&'static str] {
 
 /// Hostile files too large to keep in git, made in `dir`.
 fn generated(dir: &Path) -> Vec<(PathBuf, i32, &'static str)> {
-    let base = nianbao::store::draft::to_ron(&nianbao::model::Report::new("gb2021", 2025, "某某县商务局"));
+    let base = nianbao::store::draft::to_ron(&nianbao::model::Report::new("gb2021", 2025, "某某县商务局")).unwrap();
     let mut out = Vec::new();
     // 200,000 annexes in 3 MB: once 42 s and 12 GB of memory.
     let annexes = format!("annexes: [{}],", vec!["\"guizhou-annex\""; 200_000].join(","));

@@ -4,6 +4,9 @@
 
 #[path = "../util/fixtures.rs"]
 mod fixtures;
+#[cfg(feature = "import")]
+#[path = "../util/import.rs"]
+mod import_util;
 #[path = "../util/run.rs"]
 mod run;
 
@@ -15,11 +18,18 @@ mod drafts;
 mod export;
 mod fulldisk;
 mod hostile;
+#[cfg(feature = "import")]
+mod import;
 mod never_lose_work;
 #[cfg(feature = "pdf")]
 mod pdf;
+#[cfg(feature = "pdf")]
+mod pdf_layout;
+#[cfg(feature = "pdf")]
+mod pdfgeom;
 mod properties;
 mod rollover;
 mod rules;
 mod templates;
+mod text_figures;
 mod values;

@@ -1,11 +1,22 @@
 //! The print-ready PDF, parsed back (lopdf): pages, embedded subset fonts with ToUnicode, every
 //! label and number of the tables in the extracted text, repeated table headers on continuation
-//! pages, the 草稿 mark, byte-identical output, and refusal of characters no font has.
+//! pages, the 草稿 mark, byte-identical output, refusal of characters no font has, metadata,
+//! installed official fonts found by family name, the 落款 date.
 
 use std::path::Path;
 
 use nianbao::model::Report;
-use nianbao::pdf::{PdfError, PdfOptions, export};
+use nianbao::pdf::fonts::FontSources;
+use nianbao::pdf::{PdfError, PdfOptions, export_with};
+
+/// Bundled fonts only, so the results do not depend on what this computer has installed.
+fn export(
+    report: &Report,
+    form: &nianbao::model::Form,
+    opts: &PdfOptions,
+) -> Result<nianbao::pdf::PdfOutput, PdfError> {
+    export_with(report, form, opts, &FontSources::BundledOnly)
+}
 
 use crate::fixtures::report as fixture;
 
@@ -62,7 +73,9 @@ fn seed_report_exports_with_embedded_subset_fonts_and_extractable_chinese() {
     assert_eq!(pdf.pages.len(), out.pages);
     assert!(!out.draft_mark, "the seed has no errors");
     let fonts = fonts(&pdf);
-    assert_eq!(fonts.len(), 3, "{fonts:?}");
+    // Serif (body, tables), Serif Bold (title), Sans (一、 headings), 年报楷体 (（一） headings).
+    assert_eq!(fonts.len(), 4, "{fonts:?}");
+    assert!(fonts.iter().any(|f| f.0.ends_with("+NianbaoKai-Regular")), "（一） headings in 楷体: {fonts:?}");
     for (name, embedded, to_unicode) in &fonts {
         let (tag, _) = name.split_once('+').expect("a subset tag");
         assert!(tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()), "{name}");
@@ -166,11 +179,18 @@ fn errors_put_a_draft_mark_on_every_page_unless_exported_as_final() {
     report.set_cell("t3.new.np", "1");
     let (out, pdf) = export_pdf(&report, false);
     assert!(out.draft_mark);
-    assert!(pdf.pages.iter().all(|p| p.contains("草稿")), "on every page");
+    // On every page as a marked artifact drawn as shapes: never in the copied or extracted text.
+    for (no, &id) in pdf.doc.get_pages().values().enumerate() {
+        let content = String::from_utf8_lossy(&pdf.doc.get_page_content(id)).into_owned();
+        assert!(content.contains("/Artifact"), "page {} has the mark", no + 1);
+    }
+    assert!(!all_text(&pdf).contains("草稿"), "regression: the watermark came out in extracted text");
     assert!(out.warnings.iter().any(|w| w.contains("草稿")));
     let (out, pdf) = export_pdf(&report, true);
     assert!(!out.draft_mark);
-    assert!(!all_text(&pdf).contains("草稿"));
+    for &id in pdf.doc.get_pages().values() {
+        assert!(!String::from_utf8_lossy(&pdf.doc.get_page_content(id)).contains("/Artifact"));
+    }
 }
 
 #[test]
@@ -230,8 +250,8 @@ fn a_chosen_font_file_is_used_for_its_role_and_missing_glyphs_fall_back() {
     let out = export(&report, &form, &opts).unwrap();
     let pdf = parse(&out.bytes);
     let names: Vec<String> = fonts(&pdf).into_iter().map(|f| f.0).collect();
-    assert_eq!(names.len(), 4, "the chosen file is embedded as its own subset: {names:?}");
-    assert!(names.iter().any(|n| n.starts_with("NBUSR")), "{names:?}");
+    assert_eq!(names.len(), 5, "the chosen file is embedded as its own subset: {names:?}");
+    assert_eq!(names.iter().filter(|n| n.ends_with("+NotoSansSC-Regular")).count(), 2, "{names:?}");
 
     // A Latin-only font (where the system has one): the Chinese falls back to the bundled face.
     let latin = Path::new("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf");
@@ -242,6 +262,84 @@ fn a_chosen_font_file_is_used_for_its_role_and_missing_glyphs_fall_back() {
         let text = all_text(&parse(&out.bytes));
         assert!(text.contains("本年度报告根据《中华人民共和国政府信息公开条例》"));
     }
+}
+
+#[test]
+fn regression_the_pdf_claims_no_pdfx_and_says_its_language() {
+    let report = fixture("hangzhou-2021.csv");
+    let (_, pdf) = export_pdf(&report, false);
+    let info = pdf.doc.trailer.get(b"Info").and_then(|i| i.as_reference()).unwrap();
+    let info = pdf.doc.get_dictionary(info).unwrap();
+    assert!(!info.has(b"GTS_PDFXVersion"), "an empty GTS_PDFXVersion made pdfinfo report PDF/X");
+    let catalog = pdf.doc.catalog().unwrap();
+    assert_eq!(catalog.get(b"Lang").unwrap().as_str().unwrap(), b"zh-CN");
+}
+
+#[test]
+fn regression_subset_tags_differ_when_the_glyph_sets_differ() {
+    // Reports merged into one compiled PDF must not share a tag for different subsets.
+    let a = fixture("hangzhou-2021.csv");
+    let mut b = a.clone();
+    b.sections.insert("s5".into(), "另有鑫淼犇骉等字。".into());
+    let tags = |r: &Report| fonts(&export_pdf(r, false).1).into_iter().map(|f| f.0).collect::<Vec<_>>();
+    let (ta, tb) = (tags(&a), tags(&b));
+    let body = |t: &[String]| t.iter().find(|n| n.ends_with("+NotoSerifSC-Regular")).cloned().unwrap();
+    assert_ne!(body(&ta), body(&tb), "different body subsets, different tags");
+    assert_eq!(ta, tags(&a), "the same draft, the same tags");
+}
+
+#[test]
+fn an_installed_official_font_is_found_by_family_name_and_embedded() {
+    // A stand-in named 仿宋_GB2312 in a fonts folder, as an office's Windows or UOS has it.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fonts");
+    let sources = FontSources::Dirs(vec![dir.clone()]);
+    let found = nianbao::pdf::fonts::installed(&sources);
+    let body = &found[&nianbao::pdf::fonts::Role::Body];
+    assert!(["仿宋_GB2312", "FangSong_GB2312"].contains(&body.family.as_str()), "{body:?}");
+    let report = fixture("hangzhou-2021.csv");
+    let form = report.form().unwrap();
+    let out = export_with(&report, &form, &PdfOptions::default(), &sources).unwrap();
+    let pdf = parse(&out.bytes);
+    let list = fonts(&pdf);
+    let official = list.iter().find(|f| f.0.ends_with("+FangSong_GB2312-StandIn")).expect("embedded");
+    assert!(official.1 && official.2, "embedded with ToUnicode: {official:?}");
+    // What it lacks falls back to the bundled serif; the text is whole.
+    assert!(all_text(&pdf).contains("本年度报告根据《中华人民共和国政府信息公开条例》"));
+    // The settings dialog can say which face each role uses and where it was found.
+    let set = nianbao::pdf::fonts::FontSet::resolve(&Default::default(), &sources).unwrap();
+    let shown: Vec<String> = set.report.iter().map(|r| r.describe()).collect();
+    assert!(shown[1].contains("GB2312（已安装：") && shown[1].contains("fangsong-standin.ttf"), "{shown:?}");
+    assert!(shown.iter().any(|s| s.starts_with("年报楷体（内置）")), "{shown:?}");
+    // The user's own choice still wins over the installed face.
+    let mut opts = PdfOptions::default();
+    opts.fonts.insert("正文".into(), Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts/NotoSansSC-Regular-subset.ttf"));
+    let set = nianbao::pdf::fonts::FontSet::resolve(&opts.fonts, &sources).unwrap();
+    assert!(set.report[1].describe().starts_with("Noto Sans SC（自选："), "{:?}", set.report[1]);
+}
+
+#[test]
+fn a_device_chosen_as_a_font_file_is_refused_without_hanging() {
+    let report = fixture("hangzhou-2021.csv");
+    let form = report.form().unwrap();
+    let mut opts = PdfOptions::default();
+    opts.fonts.insert("正文".into(), "/dev/zero".into());
+    let err = export(&report, &form, &opts).unwrap_err().to_string();
+    assert!(err.contains("不是普通文件"), "{err}");
+}
+
+#[test]
+fn regression_a_missing_signature_date_warns_and_marks_the_draft_unless_left_for_hand_writing() {
+    let mut report = fixture("hangzhou-2021.csv");
+    report.signed_on = None;
+    let (out, pdf) = export_pdf(&report, false);
+    assert!(out.warnings.iter().any(|w| w.contains("成文日期")), "{:?}", out.warnings);
+    assert!(out.draft_mark, "a 落款 without its date is not a finished document");
+    assert!(!all_text(&pdf).contains("2022年1月"));
+    report.options.date_by_hand = true;
+    let (out, pdf) = export_pdf(&report, false);
+    assert!(!out.warnings.iter().any(|w| w.contains("成文日期")), "{:?}", out.warnings);
+    assert!(!out.draft_mark);
+    assert!(all_text(&pdf).contains(report.unit.signing_name()));
 }
 
 #[test]

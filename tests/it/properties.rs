@@ -102,7 +102,7 @@ proptest! {
 
     #[test]
     fn save_then_load_is_the_identity(r in report_strategy()) {
-        let text = draft::to_ron(&r);
+        let text = draft::to_ron(&r).unwrap();
         let back = draft::from_ron(&text, Path::new("p.ron")).unwrap();
         prop_assert_eq!(&back, &r);
         let form = r.form().unwrap();

@@ -8,6 +8,7 @@ use super::action::Action;
 
 mod choice;
 mod fonts;
+mod import_report;
 mod message;
 mod new_report;
 pub mod path;
@@ -16,6 +17,7 @@ mod shortcuts;
 
 pub use choice::ChoiceDialog;
 pub use fonts::FontsDialog;
+pub use import_report::ImportReportDialog;
 pub use message::MessageDialog;
 pub use new_report::NewReportDialog;
 pub use path::PathDialog;

@@ -355,14 +355,14 @@ mod tests {
     fn a_folder_lists_its_drafts_with_their_dates_and_a_click_opens_one() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("2024年报.ron"), "x").unwrap();
-        std::fs::write(dir.path().join("说明.docx"), "x").unwrap();
+        std::fs::write(dir.path().join("说明.xlsx"), "x").unwrap();
         let mut h = harness(dialog(files::LAST_YEAR, Command::RollOver, Some(dir.path().to_path_buf())));
         h.run();
         h.get_by_label("打开").click();
         h.run();
         assert!(h.state().actions.is_empty(), "a folder is not a file to open");
         assert!(h.query_by_label_contains("是文件夹").is_some());
-        assert!(h.query_by_label("说明.docx").is_none(), "only the files the command reads");
+        assert!(h.query_by_label("说明.xlsx").is_none(), "only the files the command reads");
         assert!(h.query_by_label_contains(&format!("{}-", crate::model::Date::today().year)).is_some(), "dated");
         h.get_by_label("2024年报.ron").click();
         h.run();

@@ -139,7 +139,7 @@ pub fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
         }
         let mut data = Vec::new();
         f.read_to_end(&mut data).unwrap();
-        out.insert(f.name().unwrap().to_string(), data);
+        out.insert(f.name().to_string(), data);
     }
     out
 }
@@ -215,17 +215,17 @@ pub fn parse_xml(bytes: &[u8]) -> El {
             .map(|a| {
                 let a = a.unwrap();
                 let v = a.normalized_value(quick_xml::XmlVersion::Implicit1_0).unwrap().into_owned();
-                (a.key.as_ref().to_string(), v)
+                (String::from_utf8_lossy(a.key.as_ref()).into_owned(), v)
             })
             .collect()
     };
     loop {
         match reader.read_event_into(&mut buf).expect("well-formed XML") {
             Event::Start(e) => {
-                stack.push(El { name: e.name().as_ref().to_string(), attrs: attrs_of(&e), children: vec![] })
+                stack.push(El { name: String::from_utf8_lossy(e.name().as_ref()).into_owned(), attrs: attrs_of(&e), children: vec![] })
             }
             Event::Empty(e) => {
-                let el = El { name: e.name().as_ref().to_string(), attrs: attrs_of(&e), children: vec![] };
+                let el = El { name: String::from_utf8_lossy(e.name().as_ref()).into_owned(), attrs: attrs_of(&e), children: vec![] };
                 stack.last_mut().unwrap().children.push(Node::El(el));
             }
             Event::End(_) => {
@@ -233,11 +233,11 @@ pub fn parse_xml(bytes: &[u8]) -> El {
                 stack.last_mut().expect("balanced tags").children.push(Node::El(el));
             }
             Event::Text(t) => {
-                let s = t.xml10_content().into_owned();
+                let s = t.decode().unwrap().into_owned();
                 stack.last_mut().unwrap().children.push(Node::Text(s));
             }
             Event::GeneralRef(r) => {
-                let name = r.as_ref().to_string();
+                let name = r.decode().unwrap().into_owned();
                 let s = match name.as_str() {
                     "amp" => "&".to_string(),
                     "lt" => "<".to_string(),
@@ -252,7 +252,7 @@ pub fn parse_xml(bytes: &[u8]) -> El {
                 stack.last_mut().unwrap().children.push(Node::Text(s));
             }
             Event::CData(t) => {
-                stack.last_mut().unwrap().children.push(Node::Text(t.into_inner().into_owned()));
+                stack.last_mut().unwrap().children.push(Node::Text(String::from_utf8_lossy(&t.into_inner()).into_owned()));
             }
             Event::Eof => break,
             _ => {}

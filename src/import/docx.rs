@@ -1,0 +1,442 @@
+//! Word files (`.docx`, also what WPS and LibreOffice save): the main document part read with
+//! quick-xml — paragraphs, tables with `gridSpan`/`vMerge`, content controls (`w:sdt`), text
+//! boxes — from a zip that is read with limits, so a zip bomb stops early.
+
+use std::io::{Cursor, Read};
+
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+
+use super::doc::{Block, Cell, Document, Table, clean_text};
+use super::{ImportError, MAX_UNZIPPED_BYTES, SourceKind};
+
+type Archive<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+
+/// What a zip file is: a Word document, an Excel workbook, OFD, or something else.
+pub fn detect_zip(bytes: &[u8]) -> Option<SourceKind> {
+    let archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    let names: Vec<String> = archive.file_names().map(|n| n.to_ascii_lowercase()).collect();
+    if names.iter().any(|n| n == "word/document.xml" || n.starts_with("word/")) {
+        return Some(SourceKind::Docx);
+    }
+    if names.iter().any(|n| n.starts_with("xl/")) {
+        return Some(SourceKind::Workbook);
+    }
+    if names.iter().any(|n| n == "ofd.xml" || n.ends_with("/document.xml") && n.starts_with("doc_")) {
+        return Some(SourceKind::Ofd);
+    }
+    None
+}
+
+/// One part of the package, read with the size limit.
+fn part(archive: &mut Archive, name: &str, budget: &mut u64) -> Result<Option<String>, ImportError> {
+    let index = archive.index_for_name(name).or_else(|| {
+        // Names are case-insensitive in practice (some producers write `Word/Document.xml`).
+        let wanted = name.to_ascii_lowercase();
+        archive.file_names().position(|n| n.to_ascii_lowercase() == wanted).and_then(|i| {
+            let n = archive.name_for_index(i)?.to_string();
+            archive.index_for_name(&n)
+        })
+    });
+    let Some(index) = index else { return Ok(None) };
+    let file = archive.by_index(index).map_err(|e| ImportError::Broken(e.to_string()))?;
+    if file.encrypted() {
+        return Err(ImportError::Encrypted);
+    }
+    if file.size() > *budget {
+        return Err(ImportError::ZipBomb);
+    }
+    let mut buf = Vec::new();
+    file.take(*budget + 1).read_to_end(&mut buf).map_err(|e| ImportError::Broken(e.to_string()))?;
+    if buf.len() as u64 > *budget {
+        return Err(ImportError::ZipBomb);
+    }
+    *budget -= buf.len() as u64;
+    let text = String::from_utf8(buf).map_err(|_| ImportError::Broken(format!("{name} 不是UTF-8文本")))?;
+    Ok(Some(text))
+}
+
+/// Reads a `.docx`.
+pub fn read(bytes: &[u8]) -> Result<Document, ImportError> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ImportError::Broken(e.to_string()))?;
+    let mut budget = MAX_UNZIPPED_BYTES;
+    let main = main_part(&mut archive, &mut budget)?.unwrap_or_else(|| "word/document.xml".to_string());
+    let xml =
+        part(&mut archive, &main, &mut budget)?.ok_or_else(|| ImportError::Broken("缺少 word/document.xml".into()))?;
+    let mut doc = parse_document_xml(&xml)?;
+    if let Some(core) = part(&mut archive, "docProps/core.xml", &mut budget)? {
+        doc.title = core_title(&core);
+    }
+    Ok(doc)
+}
+
+/// The main document part named in `_rels/.rels` (WPS and Word agree on `word/document.xml`,
+/// but the package says where it is).
+fn main_part(archive: &mut Archive, budget: &mut u64) -> Result<Option<String>, ImportError> {
+    let Some(rels) = part(archive, "_rels/.rels", budget)? else { return Ok(None) };
+    let mut reader = Reader::from_str(&rels);
+    loop {
+        match reader.read_event() {
+            Ok(Event::Empty(e) | Event::Start(e)) if e.local_name().as_ref() == b"Relationship" => {
+                let ty = attr(&e, b"Type").unwrap_or_default();
+                if ty.ends_with("/officeDocument") {
+                    return Ok(attr(&e, b"Target").map(|t| t.trim_start_matches('/').to_string()));
+                }
+            }
+            Ok(Event::Eof) | Err(_) => return Ok(None),
+            _ => {}
+        }
+    }
+}
+
+fn core_title(xml: &str) -> Option<String> {
+    let mut reader = Reader::from_str(xml);
+    let mut in_title = false;
+    let mut title = String::new();
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) if e.local_name().as_ref() == b"title" => in_title = true,
+            Ok(Event::End(e)) if e.local_name().as_ref() == b"title" => break,
+            Ok(Event::Text(t)) if in_title => title.push_str(&t.decode().unwrap_or_default()),
+            Ok(Event::Eof) | Err(_) => break,
+            _ => {}
+        }
+    }
+    let t = clean_text(&title);
+    (!t.is_empty()).then_some(t)
+}
+
+fn attr(e: &BytesStart, name: &[u8]) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == name)
+        .map(|a| String::from_utf8_lossy(&a.value).into_owned())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum VMerge {
+    Restart,
+    Continue,
+}
+
+#[derive(Debug, Default)]
+struct CellBuild {
+    text: String,
+    span: usize,
+    vmerge: Option<VMerge>,
+}
+
+#[derive(Debug, Default)]
+struct RowBuild {
+    grid_before: usize,
+    cells: Vec<CellBuild>,
+}
+
+#[derive(Debug, Default)]
+struct TableBuild {
+    rows: Vec<RowBuild>,
+    row: Option<RowBuild>,
+    cell: Option<CellBuild>,
+}
+
+impl TableBuild {
+    /// Turns Word's merge marks into row spans: a `vMerge` continuation cell lengthens the
+    /// cell above it in the same grid column and disappears.
+    fn finish(self) -> Table {
+        struct Placed {
+            col: usize,
+            span: usize,
+            rowspan: usize,
+            text: String,
+        }
+        let mut rows: Vec<Vec<Placed>> = Vec::new();
+        for r in self.rows {
+            let mut col = r.grid_before;
+            let mut placed = Vec::new();
+            if r.grid_before > 0 {
+                placed.push(Placed { col: 0, span: r.grid_before, rowspan: 1, text: String::new() });
+            }
+            for c in r.cells {
+                let span = c.span.clamp(1, super::doc::MAX_SPAN);
+                if c.vmerge == Some(VMerge::Continue) {
+                    // Find the cell starting in this column in an earlier row, nearest first.
+                    let mut merged = false;
+                    for (back, prev) in rows.iter_mut().rev().enumerate() {
+                        if let Some(p) = prev.iter_mut().find(|p| p.col == col) {
+                            if p.rowspan > back {
+                                p.rowspan = back + 2;
+                                merged = true;
+                            }
+                            break;
+                        }
+                    }
+                    if !merged {
+                        placed.push(Placed { col, span, rowspan: 1, text: c.text });
+                    }
+                } else {
+                    placed.push(Placed { col, span, rowspan: 1, text: c.text });
+                }
+                col += span;
+            }
+            rows.push(placed);
+        }
+        Table {
+            rows: rows
+                .into_iter()
+                .map(|r| r.into_iter().map(|p| Cell::spanning(clean_text(&p.text), p.rowspan, p.span)).collect())
+                .filter(|r: &Vec<Cell>| !r.is_empty())
+                .collect(),
+        }
+    }
+}
+
+/// Parses `word/document.xml`.
+pub fn parse_document_xml(xml: &str) -> Result<Document, ImportError> {
+    let mut reader = Reader::from_str(xml);
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut tables: Vec<TableBuild> = Vec::new();
+    let mut para: Option<String> = None;
+    let mut in_text = false;
+    // Depth of subtrees whose text is skipped (mc:Fallback duplicates, placeholders).
+    let mut skip_depth = 0usize;
+    // Content controls: whether each open w:sdt shows its placeholder, and whether its
+    // content is being read.
+    let mut sdt: Vec<bool> = Vec::new();
+    let mut depth = 0usize;
+
+    fn flush_line(para: &mut Option<String>, tables: &mut [TableBuild], blocks: &mut Vec<Block>) {
+        let Some(p) = para.as_mut() else { return };
+        if let Some(cell) = tables.last_mut().and_then(|t| t.cell.as_mut()) {
+            cell.text.push_str(p);
+        } else {
+            let t = clean_text(p);
+            if !t.is_empty() {
+                blocks.push(Block::Para(t));
+            }
+        }
+        p.clear();
+    }
+
+    loop {
+        let event = reader.read_event().map_err(|e| ImportError::Broken(format!("document.xml：{e}")))?;
+        match event {
+            Event::Start(e) => {
+                depth += 1;
+                if depth > 2000 {
+                    return Err(ImportError::Broken("嵌套层数过多".into()));
+                }
+                let name = e.local_name();
+                let name = name.as_ref();
+                if skip_depth > 0 {
+                    skip_depth += 1;
+                    continue;
+                }
+                match name {
+                    b"Fallback" | b"delText" | b"instrText" | b"del" | b"moveFrom" => skip_depth = 1,
+                    b"sdt" => sdt.push(false),
+                    b"sdtContent" if sdt.last() == Some(&true) => skip_depth = 1,
+                    b"p" => para = Some(String::new()),
+                    b"t" => in_text = true,
+                    b"tbl" => {
+                        flush_line(&mut para, &mut tables, &mut blocks);
+                        tables.push(TableBuild::default());
+                    }
+                    b"tr" => {
+                        if let Some(t) = tables.last_mut() {
+                            t.row = Some(RowBuild::default());
+                        }
+                    }
+                    b"tc" => {
+                        if let Some(t) = tables.last_mut() {
+                            t.cell = Some(CellBuild { span: 1, ..CellBuild::default() });
+                        }
+                    }
+                    _ => empty_element(name, &e, &mut tables, &mut sdt, &mut para, &mut blocks),
+                }
+            }
+            Event::Empty(e) => {
+                if skip_depth > 0 {
+                    continue;
+                }
+                let name = e.local_name();
+                empty_element(name.as_ref(), &e, &mut tables, &mut sdt, &mut para, &mut blocks);
+            }
+            Event::End(e) => {
+                depth = depth.saturating_sub(1);
+                if skip_depth > 0 {
+                    skip_depth -= 1;
+                    continue;
+                }
+                match e.local_name().as_ref() {
+                    b"t" => in_text = false,
+                    b"sdt" => {
+                        sdt.pop();
+                    }
+                    b"p" => {
+                        flush_line(&mut para, &mut tables, &mut blocks);
+                        para = None;
+                    }
+                    b"tc" => {
+                        if let Some(t) = tables.last_mut()
+                            && let Some(c) = t.cell.take()
+                            && let Some(r) = t.row.as_mut()
+                        {
+                            r.cells.push(c);
+                        }
+                    }
+                    b"tr" => {
+                        if let Some(t) = tables.last_mut()
+                            && let Some(r) = t.row.take()
+                        {
+                            t.rows.push(r);
+                        }
+                    }
+                    b"tbl" => {
+                        if let Some(t) = tables.pop() {
+                            let table = t.finish();
+                            if !table.rows.is_empty() {
+                                blocks.push(Block::Table(table));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Event::Text(t) if in_text && skip_depth == 0 => {
+                if let Some(p) = para.as_mut() {
+                    p.push_str(&t.decode().unwrap_or_default());
+                }
+            }
+            Event::GeneralRef(r) if in_text && skip_depth == 0 => {
+                if let Some(p) = para.as_mut() {
+                    if r.is_char_ref() {
+                        if let Ok(Some(c)) = r.resolve_char_ref() {
+                            p.push(c);
+                        }
+                    } else if let Some(s) =
+                        quick_xml::escape::resolve_predefined_entity(&r.decode().unwrap_or_default())
+                    {
+                        p.push_str(s);
+                    }
+                }
+            }
+            Event::CData(t) if in_text && skip_depth == 0 => {
+                if let Some(p) = para.as_mut() {
+                    p.push_str(&String::from_utf8_lossy(&t));
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    // An unclosed table (a truncated file) still gives what it had.
+    while let Some(t) = tables.pop() {
+        let table = t.finish();
+        if !table.rows.is_empty() {
+            blocks.push(Block::Table(table));
+        }
+    }
+    Ok(Document { title: None, blocks })
+}
+
+/// Elements that carry their meaning in attributes (often written empty).
+fn empty_element(
+    name: &[u8],
+    e: &BytesStart,
+    tables: &mut [TableBuild],
+    sdt: &mut [bool],
+    para: &mut Option<String>,
+    blocks: &mut Vec<Block>,
+) {
+    let val = || attr(e, b"val");
+    match name {
+        b"gridSpan" => {
+            if let Some(c) = tables.last_mut().and_then(|t| t.cell.as_mut()) {
+                c.span = val().and_then(|v| v.parse().ok()).unwrap_or(1);
+            }
+        }
+        b"vMerge" => {
+            if let Some(c) = tables.last_mut().and_then(|t| t.cell.as_mut()) {
+                c.vmerge = Some(if val().as_deref() == Some("restart") { VMerge::Restart } else { VMerge::Continue });
+            }
+        }
+        b"gridBefore" => {
+            if let Some(r) = tables.last_mut().and_then(|t| t.row.as_mut()) {
+                r.grid_before = val().and_then(|v| v.parse().ok()).unwrap_or(0).min(super::doc::MAX_COLUMNS);
+            }
+        }
+        b"showingPlcHdr" => {
+            if let Some(s) = sdt.last_mut() {
+                *s = true;
+            }
+        }
+        b"tab" => {
+            if let Some(p) = para.as_mut() {
+                p.push(' ');
+            }
+        }
+        b"br" | b"cr" => {
+            // A line break: a new line of text outside tables; inside a cell, nothing.
+            if let Some(p) = para.as_mut() {
+                if tables.last().is_some_and(|t| t.cell.is_some()) {
+                    p.push(' ');
+                } else {
+                    let t = clean_text(p);
+                    if !t.is_empty() {
+                        blocks.push(Block::Para(t));
+                    }
+                    p.clear();
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
+
+    #[test]
+    fn merged_cells_and_content_controls() {
+        let xml = format!(
+            r#"<w:document {W}><w:body>
+            <w:p><w:r><w:t>一、总体</w:t></w:r><w:r><w:t xml:space="preserve">情况</w:t></w:r></w:p>
+            <w:tbl>
+              <w:tr><w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p><w:r><w:t>（三）不予公开</w:t></w:r></w:p></w:tc>
+                    <w:tc><w:p><w:r><w:t>1.属于国家秘密</w:t></w:r></w:p></w:tc>
+                    <w:tc><w:sdt><w:sdtContent><w:p><w:r><w:t>2</w:t></w:r></w:p></w:sdtContent></w:sdt></w:tc></w:tr>
+              <w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>
+                    <w:tc><w:p><w:r><w:t>2.其他法律行政法规禁止公开</w:t></w:r></w:p></w:tc>
+                    <w:tc><w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent><w:p><w:r><w:t>单击此处输入文字</w:t></w:r></w:p></w:sdtContent></w:sdt></w:tc></w:tr>
+              <w:tr><w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>（七）总计</w:t></w:r></w:p></w:tc>
+                    <w:tc><w:p><w:r><w:delText>9</w:delText></w:r><w:ins><w:r><w:t>2</w:t></w:r></w:ins></w:p></w:tc></w:tr>
+            </w:tbl></w:body></w:document>"#
+        );
+        let doc = parse_document_xml(&xml).unwrap();
+        assert_eq!(doc.blocks[0], Block::Para("一、总体情况".into()));
+        let Block::Table(t) = &doc.blocks[1] else { panic!() };
+        assert_eq!(t.rows[0][0], Cell::spanning("（三）不予公开", 2, 1));
+        assert_eq!(t.rows[1].len(), 2, "the continuation cell is gone");
+        assert_eq!(t.rows[1][1].text, "", "placeholder text is not a value");
+        assert_eq!(t.rows[2][0], Cell::spanning("（七）总计", 1, 2));
+        assert_eq!(t.rows[2][1].text, "2", "deleted text is not read");
+    }
+
+    #[test]
+    fn line_breaks_split_the_signature_block() {
+        let xml = format!(
+            r#"<w:document {W}><w:body><w:p><w:r><w:t>兴义市应急管理局</w:t><w:br/><w:t>2020年1月19日</w:t></w:r></w:p></w:body></w:document>"#
+        );
+        let doc = parse_document_xml(&xml).unwrap();
+        assert_eq!(doc.blocks, vec![Block::Para("兴义市应急管理局".into()), Block::Para("2020年1月19日".into())]);
+    }
+
+    #[test]
+    fn broken_xml_is_an_error_not_a_panic() {
+        assert!(parse_document_xml("<w:document><w:body><w:p>").is_ok());
+        assert!(matches!(parse_document_xml("<a></b>"), Err(ImportError::Broken(_))));
+    }
+}
