@@ -7,8 +7,8 @@ use std::ffi::{OsStr, OsString};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::model::{Date, Finding, Form, Report};
 use crate::model::rules::counts;
+use crate::model::{Date, Finding, Form, Report};
 use crate::store::atomic;
 use crate::store::csv::ImportOptions;
 use crate::store::output::Purpose;

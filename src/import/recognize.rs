@@ -483,7 +483,7 @@ static NOISE: LazyLock<Regex> = LazyLock::new(|| {
         r"^(?:[-—–－―\s]*\d{1,3}[-—–－―\s]*|第\s*\d+\s*页.*|\d+\s*/\s*\d+|",
         r"(?:【|\[)?(?:发布时间|发布日期|时间|来源|信息来源|作者|浏览次数|阅读次数|点击数|访问量|字体|字号|分享到|分享|打印本页|打印|关闭窗口|关闭|",
         r"索\s*引\s*号|文\s*号|发文机关|发布机构|成文日期|主题分类|生效日期|有效性|责任编辑|编辑|扫一扫|当前位置|您当前的位置|首页).*|",
-        r".*(?:>|»|＞|›).*(?:>|»|＞|›).*|(?:上一篇|下一篇).*|.*版权所有.*|.*ICP备.*|.*网站标识码.*)$"
+        r"(?:上一篇|下一篇).*|.*版权所有.*|.*ICP备.*|.*网站标识码.*)$"
     ))
     .unwrap_or_else(|e| unreachable!("{e}"))
 });
@@ -491,7 +491,19 @@ static NOISE: LazyLock<Regex> = LazyLock::new(|| {
 /// Whether a paragraph is page furniture: a page number, CMS chrome.
 pub fn is_noise(p: &str) -> bool {
     let t = p.trim();
-    t.is_empty() || (t.chars().count() <= 120 && NOISE.is_match(t))
+    t.is_empty() || (t.chars().count() <= 120 && (NOISE.is_match(t) || is_breadcrumb(t)))
+}
+
+/// A CMS breadcrumb (`首页 > 政务公开 > 年度报告`): three or more short parts between `>`-like
+/// marks, none of them a sentence. A paragraph of the report that happens to hold two `>`
+/// (`<b>` typed as text, `增幅＞5%`) is text, not furniture.
+fn is_breadcrumb(t: &str) -> bool {
+    let parts: Vec<&str> = t.split(['>', '»', '＞', '›']).map(str::trim).collect();
+    parts.len() >= 3
+        && parts.iter().all(|p| {
+            let n = p.chars().count();
+            (1..=24).contains(&n) && !p.contains(['。', '，', '；', '<', '/'])
+        })
 }
 
 #[derive(Debug, Default)]
@@ -810,6 +822,20 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
         signature_at = Some(bi);
         break;
     }
+    // A 落款 without its date (left for hand-writing): the last paragraph, when it is the unit's
+    // name as the title gives it. Otherwise it would end section 六 as a line of text.
+    let mut undated_signature: Option<String> = None;
+    if signature.is_none()
+        && let Some(t) = &title_info
+        && let Some(&(bi, p)) = paras.iter().rev().find(|(_, p)| !is_noise(p))
+        && !t.unit.is_empty()
+        && name_like(p)
+        && fold(p) == fold(&t.unit)
+    {
+        skip.insert(bi);
+        signature_at = Some(bi);
+        undated_signature = Some(p.trim().to_string());
+    }
 
     // Year: flag, title, the statistics period, the 落款 date.
     let all_text: String = paras.iter().map(|(_, p)| *p).collect::<Vec<_>>().join("\n");
@@ -882,6 +908,8 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
         if report.unit.name.is_empty() {
             report.unit.name = name.clone();
         }
+    } else if let Some(name) = &undated_signature {
+        report.unit.signature = name.clone();
     } else if !title_unit.is_empty() {
         report.unit.signature = title_unit.clone();
     }
@@ -961,7 +989,13 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
             format!("落款：{} {}", if name.is_empty() { "（无名称）" } else { name }, d.chinese()),
             Some(Target::Unit),
         )),
-        None => summary.push(note(NoteKind::NotFound, "未找到落款日期".into(), Some(Target::Unit))),
+        None => {
+            let text = match &undated_signature {
+                Some(name) => format!("落款“{name}”没有日期（留待手写？），请在基本信息中填写落款日期"),
+                None => "未找到落款日期".into(),
+            };
+            summary.push(note(NoteKind::NotFound, text, Some(Target::Unit)))
+        }
     }
     if report.unit.name.is_empty() {
         summary.push(note(NoteKind::NotFound, "未找到机关全称（标题中的单位名称）".into(), Some(Target::Unit)));
@@ -1111,12 +1145,19 @@ mod tests {
             "第 3 页 共 9 页",
             "发布时间: 2020-01-20 字体:[]",
             "首页 > 政务公开 > 年度报告",
+            "政务公开 » 法定主动公开内容 » 政府信息公开年报",
             "【打印】【关闭】",
         ] {
             assert!(is_noise(p), "{p}");
         }
-        for p in ["一、总体情况", "无。", "2019年,兴义市应急局政府信息公开各项工作有序开展。"]
-        {
+        for p in [
+            "一、总体情况",
+            "无。",
+            "2019年,兴义市应急局政府信息公开各项工作有序开展。",
+            // Two `>` in a sentence are not a breadcrumb (the export round trip lost this).
+            "第二段，含<b>标记</b>与&符号。",
+            "增幅＞5%的有3项，＞10%的有1项。",
+        ] {
             assert!(!is_noise(p), "{p}");
         }
     }

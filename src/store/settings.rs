@@ -22,6 +22,9 @@ pub struct Settings {
     /// Widths of the page list and the findings panel, as the user left them.
     pub pages_width: Option<f32>,
     pub findings_width: Option<f32>,
+    /// The folder each kind of export was last written to, by the prompt's title (`导出Word文档`
+    /// …): the Word file goes to the review folder, the PDF to the one that is printed from.
+    pub export_dirs: std::collections::BTreeMap<String, PathBuf>,
 }
 
 impl Settings {

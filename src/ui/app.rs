@@ -158,6 +158,9 @@ pub struct NianbaoApp {
     recovery: Option<Recovery>,
     type_ahead: TypeAhead,
     frames: u64,
+    clipboard: super::clipboard::HtmlClipboard,
+    /// What 复制为网页 last put on the clipboard (the tests read it; the clipboard may be absent).
+    pub last_copied: Option<crate::export::html::Clip>,
 }
 
 impl NianbaoApp {
@@ -193,6 +196,8 @@ impl NianbaoApp {
             recovery,
             type_ahead: TypeAhead::default(),
             frames: 0,
+            clipboard: Default::default(),
+            last_copied: None,
         };
         app.next_recovery_offer();
         app
@@ -245,6 +250,7 @@ impl NianbaoApp {
         let (can_undo, can_redo) = self.doc.as_ref().map(|d| (d.can_undo(), d.can_redo())).unwrap_or_default();
         command::State {
             has_document: self.doc.is_some(),
+            page_has_table: self.doc.as_ref().is_some_and(|d| !pages::tables_on_page(d, self.view.page).is_empty()),
             can_undo,
             can_redo,
             show_previous: self.grid.show_prev,
@@ -392,6 +398,8 @@ impl NianbaoApp {
             (Command::ExportHtml, Some(p)) => self.export_checked(command, files::EXPORT_HTML.complete(p)),
             (Command::ExportXlsx, Some(p)) => self.export_checked(command, files::EXPORT_XLSX.complete(p)),
             (Command::ExportReview, Some(p)) => self.export_checked(command, files::EXPORT_REVIEW.complete(p)),
+            (Command::CopyReportHtml, _) => self.copy_html(false),
+            (Command::CopyTablesHtml, _) => self.copy_html(true),
             (Command::Print, _) => self.ask_final(true, ctx),
             (Command::PdfFonts, _) => {
                 let fonts = self.settings.pdf_fonts.clone();
@@ -439,9 +447,11 @@ impl NianbaoApp {
         let doc = self.doc.as_ref();
         // The report's folder, the last one used, or the user's documents (never the folder the
         // program happened to be started from).
-        let dir = doc
-            .and_then(|d| d.path.as_ref())
-            .and_then(|p| p.parent().map(Path::to_path_buf))
+        let exported_to = (prompt.saves && prompt != files::SAVE_DRAFT)
+            .then(|| self.settings.export_dirs.get(prompt.title).filter(|d| d.is_dir()).cloned())
+            .flatten();
+        let dir = exported_to
+            .or_else(|| doc.and_then(|d| d.path.as_ref()).and_then(|p| p.parent().map(Path::to_path_buf)))
             .or_else(|| self.settings.recent.first().and_then(|p| p.parent().map(Path::to_path_buf)))
             .or_else(super::dialogs::path::documents_dir);
         let file = match (doc, prompt.saves, prompt.extension) {
@@ -556,6 +566,14 @@ impl NianbaoApp {
     /// An export never replaces the open draft or any readable draft, and asks before it
     /// replaces another file (the output guard the command line's `--force` answers).
     fn export_checked(&mut self, command: Command, path: PathBuf) {
+        // Each kind of export remembers its folder (the last one the user chose for it).
+        if let (Some(prompt), Some(dir)) = (command.spec().file.or(Some(files::EXPORT_PDF)), path.parent())
+            && dir.is_dir()
+            && self.settings.export_dirs.get(prompt.title).map(PathBuf::as_path) != Some(dir)
+        {
+            self.settings.export_dirs.insert(prompt.title.to_string(), dir.to_path_buf());
+            self.save_settings();
+        }
         let own = self.doc.as_ref().and_then(|d| d.path.clone());
         let inputs: Vec<&Path> = own.as_deref().into_iter().collect();
         match workflow::guard_output(&path, &inputs, Purpose::Export, false) {
@@ -634,6 +652,37 @@ impl NianbaoApp {
         match workflow::export_csv(path, &inputs, &doc.report, &doc.form, confirmed) {
             Ok(()) => self.info(format!("已导出CSV：{}", path.display())),
             Err(e) => self.fail(e.to_string()),
+        }
+    }
+
+    /// 复制为网页: the whole report, or the tables of the page shown, as HTML and plain text.
+    fn copy_html(&mut self, tables_only: bool) {
+        use crate::export::html::{Clip, Part, clipboard};
+        let Some(doc) = &self.doc else { return };
+        let (clip, what) = if tables_only {
+            let tables = pages::tables_on_page(doc, self.view.page);
+            if tables.is_empty() {
+                return self.fail("这一页没有表格可复制".into());
+            }
+            let mut all = Clip { html: String::new(), text: String::new() };
+            for &t in &tables {
+                let one = clipboard(&doc.report, &doc.form, Part::Table(t));
+                all.html.push_str(&one.html);
+                if !all.text.is_empty() {
+                    all.text.push_str("\n\n");
+                }
+                all.text.push_str(&one.text);
+            }
+            let names: Vec<&str> = tables.iter().map(|&t| doc.form.tables[t].def.name.as_str()).collect();
+            (all, names.join("、"))
+        } else {
+            (clipboard(&doc.report, &doc.form, Part::Report), "整份报告".to_string())
+        };
+        let result = self.clipboard.put(&clip);
+        self.last_copied = Some(clip);
+        match result {
+            Ok(()) => self.info(format!("已把{what}复制为网页：可粘贴到网站后台编辑器、Word或WPS，表格保留")),
+            Err(e) => self.fail(e),
         }
     }
 

@@ -23,6 +23,11 @@ pub enum Command {
     ExportXlsx,
     /// The 审核清单 of the open report (.xlsx, .html or .pdf).
     ExportReview,
+    /// 复制为网页: the whole report on the clipboard as HTML and as plain text (for a CMS editor,
+    /// Word or WPS).
+    CopyReportHtml,
+    /// The tables of the page shown, the same way.
+    CopyTablesHtml,
     Print,
     PdfFonts,
     ImportReport,
@@ -48,17 +53,19 @@ pub enum Command {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Menu {
     File,
+    Export,
     Edit,
     View,
     Help,
 }
 
 impl Menu {
-    pub const ALL: [Menu; 4] = [Menu::File, Menu::Edit, Menu::View, Menu::Help];
+    pub const ALL: [Menu; 5] = [Menu::File, Menu::Export, Menu::Edit, Menu::View, Menu::Help];
 
     pub fn label(self) -> &'static str {
         match self {
             Menu::File => "文件",
+            Menu::Export => "导出",
             Menu::Edit => "编辑",
             Menu::View => "视图",
             Menu::Help => "帮助",
@@ -72,6 +79,8 @@ pub enum Needs {
     Nothing,
     /// A report is open.
     Document,
+    /// The page shown has a table.
+    Table,
     /// There is something to undo / redo.
     Undo,
     Redo,
@@ -98,6 +107,7 @@ pub struct Spec {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct State {
     pub has_document: bool,
+    pub page_has_table: bool,
     pub can_undo: bool,
     pub can_redo: bool,
     pub show_previous: bool,
@@ -140,6 +150,8 @@ impl Command {
             ExportDocx,
             ExportHtml,
             ExportXlsx,
+            CopyReportHtml,
+            CopyTablesHtml,
             ExportReview,
             Print,
             PdfFonts,
@@ -194,16 +206,23 @@ impl Command {
             SaveAs => {
                 Spec { file: Some(files::SAVE_DRAFT), ..s("另存为…", Some((File, 1)), &[ctrl_shift(Key::S)], doc) }
             }
-            ExportPdf => s("导出PDF…", Some((File, 2)), &[ctrl(Key::E)], doc),
-            ExportDocx => {
-                Spec { file: Some(files::EXPORT_DOCX), ..s("导出Word文档…", Some((File, 2)), &[], doc) }
-            }
-            ExportHtml => Spec { file: Some(files::EXPORT_HTML), ..s("导出网页…", Some((File, 2)), &[], doc) },
-            ExportXlsx => {
-                Spec { file: Some(files::EXPORT_XLSX), ..s("导出Excel表格…", Some((File, 2)), &[], doc) }
-            }
+            ExportPdf => s("导出PDF…", Some((Export, 0)), &[ctrl(Key::E)], doc),
+            ExportDocx => Spec {
+                file: Some(files::EXPORT_DOCX),
+                ..s("导出Word文档（送审）…", Some((Export, 0)), &[], doc)
+            },
+            ExportHtml => Spec {
+                file: Some(files::EXPORT_HTML),
+                ..s("导出网页（上传网站）…", Some((Export, 0)), &[], doc)
+            },
+            ExportXlsx => Spec {
+                file: Some(files::EXPORT_XLSX),
+                ..s("导出Excel表格（报送）…", Some((Export, 0)), &[], doc)
+            },
+            CopyReportHtml => s("复制整份报告为网页", Some((Export, 1)), &[], doc),
+            CopyTablesHtml => s("复制本页表格为网页", Some((Export, 1)), &[ctrl_shift(Key::C)], Needs::Table),
             ExportReview => {
-                Spec { file: Some(files::EXPORT_REVIEW), ..s("导出审核清单…", Some((File, 2)), &[], doc) }
+                Spec { file: Some(files::EXPORT_REVIEW), ..s("导出审核清单…", Some((Export, 2)), &[], doc) }
             }
             Print => s("打印…", Some((File, 2)), &[ctrl(Key::P)], doc),
             PdfFonts => s("PDF字体…", Some((File, 2)), &[], none),
@@ -217,7 +236,7 @@ impl Command {
                 replaces_document: true,
                 ..s("导入CSV…", Some((File, 3)), &[], none)
             },
-            ExportCsv => Spec { file: Some(files::EXPORT_CSV), ..s("导出CSV…", Some((File, 3)), &[], doc) },
+            ExportCsv => Spec { file: Some(files::EXPORT_CSV), ..s("导出CSV…", Some((Export, 3)), &[], doc) },
             Quit => s("退出", Some((File, 4)), &[ctrl(Key::Q)], none),
             Undo => s("撤销", Some((Edit, 0)), &[ctrl(Key::Z)], Needs::Undo),
             Redo => s("重做", Some((Edit, 0)), &[ctrl(Key::Y), ctrl_shift(Key::Z)], Needs::Redo),
@@ -237,6 +256,7 @@ impl Command {
         match self.spec().needs {
             Needs::Nothing => true,
             Needs::Document => state.has_document,
+            Needs::Table => state.has_document && state.page_has_table,
             Needs::Undo => state.can_undo,
             Needs::Redo => state.can_redo,
         }

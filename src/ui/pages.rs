@@ -89,6 +89,16 @@ pub fn page_of_table(doc: &Document, table_ix: usize) -> Page {
     doc.form.template.sections.iter().position(|s| s.tables.contains(id)).map(Page::Section).unwrap_or(Page::Annex)
 }
 
+/// The tables shown on a page (by index into `Form::tables`), in order.
+pub fn tables_on_page(doc: &Document, page: Page) -> Vec<usize> {
+    match page {
+        Page::Unit => Vec::new(),
+        Page::Section(_) | Page::Annex => {
+            (0..doc.form.tables.len()).filter(|&t| page_of_table(doc, t) == page).collect()
+        }
+    }
+}
+
 pub fn page_of_cell(doc: &Document, ix: crate::model::template::CellIx) -> Page {
     page_of_table(doc, doc.form.cells[ix].table)
 }

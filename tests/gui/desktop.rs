@@ -244,3 +244,67 @@ fn the_window_starts_where_opengl_2_is_missing() {
     let stderr = app.wait_with_output().map(|o| String::from_utf8_lossy(&o.stderr).into_owned()).unwrap_or_default();
     eprintln!("MESA_GL_VERSION_OVERRIDE=1.1: {}", if stderr.trim().is_empty() { "（无提示）" } else { stderr.trim() });
 }
+
+/// 复制为网页 on a real X clipboard: the handle the window uses (`HtmlClipboard`) offers both
+/// flavours, and another program (xclip, as a CMS editor in a browser or WPS would) reads the
+/// table as HTML and as tab-separated text. The copy runs in a child process of this test
+/// binary, so that it has the virtual display to itself (X clipboards are served by the program
+/// that copied, which must keep running while others read).
+#[test]
+fn copy_as_web_page_reaches_other_programs_as_html_and_as_text() {
+    let Some((_one_at_a_time, desk)) = desktop(&["Xvfb", "xclip"]) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args(["desktop::html_clipboard_child", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
+        .env("DISPLAY", &desk.display)
+        .env("NB_CLIP_DIR", dir.path())
+        .env_remove("WAYLAND_DISPLAY")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let ready = dir.path().join("ready");
+    let start = Instant::now();
+    while !ready.exists() {
+        if let Ok(Some(status)) = child.try_wait() {
+            let mut err = String::new();
+            use std::io::Read;
+            child.stderr.take().map(|mut e| e.read_to_string(&mut err));
+            panic!("the copying process ended first ({status}): {err}");
+        }
+        assert!(start.elapsed() < Duration::from_secs(60), "never copied");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let targets =
+        String::from_utf8_lossy(&desk.run("xclip", &["-selection", "clipboard", "-t", "TARGETS", "-o"]).stdout)
+            .into_owned();
+    let html =
+        String::from_utf8_lossy(&desk.run("xclip", &["-selection", "clipboard", "-t", "text/html", "-o"]).stdout)
+            .into_owned();
+    let text = desk.clipboard();
+    std::fs::write(dir.path().join("done"), "").unwrap();
+    let _ = child.wait();
+    assert!(targets.contains("text/html"), "offers HTML: {targets}");
+    assert!(html.contains("<table") && html.contains("rowspan"), "the table with its merged cells: {html:.300}");
+    assert!(html.contains("自然人"), "Chinese intact in the HTML");
+    assert!(text.contains("自然人\t"), "and tab-separated text for a spreadsheet: {text:.300}");
+    assert!(!text.contains('<'), "no markup in the text flavour");
+}
+
+/// The copying side of the test above (run only by it, with its display).
+#[test]
+#[ignore = "started by copy_as_web_page_reaches_other_programs_as_html_and_as_text"]
+fn html_clipboard_child() {
+    let Some(dir) = std::env::var_os("NB_CLIP_DIR").map(PathBuf::from) else { return };
+    let report = crate::fixtures::report("hangzhou-2021.csv");
+    let form = report.form().unwrap();
+    let t3 = form.tables.iter().position(|t| t.def.id == "t3").unwrap();
+    let clip = nianbao::export::html::clipboard(&report, &form, nianbao::export::html::Part::Table(t3));
+    let mut board = nianbao::ui::clipboard::HtmlClipboard::default();
+    board.put(&clip).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join("ready"), "").unwrap();
+    let start = Instant::now();
+    while !dir.join("done").exists() && start.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}

@@ -6,5 +6,6 @@ mod fixtures;
 mod harness;
 
 mod desktop;
+mod export;
 mod safety;
 mod window;

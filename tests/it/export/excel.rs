@@ -115,7 +115,10 @@ fn every_cell_is_at_its_official_place_numbers_as_numbers_totals_as_sums_that_ad
                             formulas_seen += 1;
                             assert!(formula.starts_with("SUM("), "{name} {}: {formula:?}", cell.id);
                             let sum = eval_sum(&formula, &range);
-                            let want = values.get(ix).num().map_or(0.0, |n| n.raw() as f64 / nianbao::model::value::SCALE as f64);
+                            let want = values
+                                .get(ix)
+                                .num()
+                                .map_or(0.0, |n| n.raw() as f64 / nianbao::model::value::SCALE as f64);
                             assert!(
                                 (sum - want).abs() < 1e-6,
                                 "{name} {}: {formula} = {sum}, computed {want}",

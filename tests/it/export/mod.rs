@@ -4,6 +4,7 @@
 mod cli;
 mod excel;
 mod review;
+mod roundtrip;
 mod support;
 mod web;
 mod word;

@@ -221,11 +221,17 @@ pub fn parse_xml(bytes: &[u8]) -> El {
     };
     loop {
         match reader.read_event_into(&mut buf).expect("well-formed XML") {
-            Event::Start(e) => {
-                stack.push(El { name: String::from_utf8_lossy(e.name().as_ref()).into_owned(), attrs: attrs_of(&e), children: vec![] })
-            }
+            Event::Start(e) => stack.push(El {
+                name: String::from_utf8_lossy(e.name().as_ref()).into_owned(),
+                attrs: attrs_of(&e),
+                children: vec![],
+            }),
             Event::Empty(e) => {
-                let el = El { name: String::from_utf8_lossy(e.name().as_ref()).into_owned(), attrs: attrs_of(&e), children: vec![] };
+                let el = El {
+                    name: String::from_utf8_lossy(e.name().as_ref()).into_owned(),
+                    attrs: attrs_of(&e),
+                    children: vec![],
+                };
                 stack.last_mut().unwrap().children.push(Node::El(el));
             }
             Event::End(_) => {
@@ -252,7 +258,11 @@ pub fn parse_xml(bytes: &[u8]) -> El {
                 stack.last_mut().unwrap().children.push(Node::Text(s));
             }
             Event::CData(t) => {
-                stack.last_mut().unwrap().children.push(Node::Text(String::from_utf8_lossy(&t.into_inner()).into_owned()));
+                stack
+                    .last_mut()
+                    .unwrap()
+                    .children
+                    .push(Node::Text(String::from_utf8_lossy(&t.into_inner()).into_owned()));
             }
             Event::Eof => break,
             _ => {}
