@@ -580,6 +580,15 @@ fn heading_score(p: &str, heading: &str) -> Option<f32> {
     ok.then_some(sim.max(cov))
 }
 
+/// A paragraph repeating a section heading (a table's caption). A shorter sub-heading made of
+/// the heading's words (「（一）存在的主要问题」 under 「五、存在的主要问题及改进情况」) is text.
+fn is_caption_of(p: &str, heading: &str) -> bool {
+    let f = fold(p.trim());
+    let (_, rest) = labels::split_enumerator(&f);
+    let core_len = labels::core(heading).chars().count();
+    rest.chars().count() * 10 >= core_len * 7 && similarity(p, heading) >= 0.9
+}
+
 /// A section's sub-heading at the start of a paragraph, alone or followed by its text
 /// (「（一）主动公开。2023年……」): the text after it.
 fn subheading_rest(p: &str, heading: &str) -> Option<String> {
@@ -621,13 +630,17 @@ struct Sections {
     notes: Vec<ImportNote>,
 }
 
-fn read_sections(form: &Form, doc: &Document, skip: &HashSet<usize>, end: Option<usize>) -> Sections {
+fn read_sections(form: &Form, doc: &Document, kind: SourceKind, skip: &HashSet<usize>, end: Option<usize>) -> Sections {
     let defs = &form.template.sections;
     // Table headers and labels that came out as lines of text (pasted text, borderless PDFs)
-    // are no part of a section.
+    // are no part of a section. In a web page or a Word file tables are tables, and a paragraph
+    // that reads like a label (「（三）建议提案办理结果公开情况」 is also a row of 贵州's annex) is
+    // the report's own heading.
+    let lines_of_tables = matches!(kind, SourceKind::Pdf | SourceKind::Text);
     let fixed: HashSet<String> = form
         .tables
         .iter()
+        .filter(|_| lines_of_tables)
         .flat_map(|t| t.def.rows.iter().flat_map(|r| r.cells.iter().map(|c| fold(&c.text))))
         .filter(|t| !t.is_empty())
         .collect();
@@ -697,7 +710,7 @@ fn read_sections(form: &Form, doc: &Document, skip: &HashSet<usize>, end: Option
             continue;
         };
         // Captions repeating a heading already passed (tables in an annex), and the annex zone.
-        if defs[..=ci].iter().any(|d| similarity(p, &d.heading) >= 0.9) {
+        if defs[..=ci].iter().any(|d| is_caption_of(p, &d.heading)) {
             continue;
         }
         let t = p.trim();
@@ -885,7 +898,7 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
         .collect();
     let form = Form::of(&format, &kept_annexes)?;
 
-    let sections = read_sections(&form, doc, &skip, signature_at);
+    let sections = read_sections(&form, doc, kind, &skip, signature_at);
     let main_tables_found = assignment.tables_seen.iter().any(|&t| full.tables[t].template == format);
     if !main_tables_found && sections.found.is_empty() {
         return Err(ImportError::NoReport);

@@ -220,7 +220,9 @@ impl Command {
                 ..s("导出Excel表格（报送）…", Some((Export, 0)), &[], doc)
             },
             CopyReportHtml => s("复制整份报告为网页", Some((Export, 1)), &[], doc),
-            CopyTablesHtml => s("复制本页表格为网页", Some((Export, 1)), &[ctrl_shift(Key::C)], Needs::Table),
+            // No shortcut: every Ctrl+C combination is also a copy event for the grid, whose plain
+            // text would replace the HTML on the clipboard.
+            CopyTablesHtml => s("复制本页表格为网页", Some((Export, 1)), &[], Needs::Table),
             ExportReview => {
                 Spec { file: Some(files::EXPORT_REVIEW), ..s("导出审核清单…", Some((Export, 2)), &[], doc) }
             }

@@ -374,6 +374,23 @@ fn libreoffice_reads_the_same_text_and_reflows_an_edited_sentence() {
     assert!(text.replace(['\n', '\r'], "").contains(&long));
     let pages_after = pdf_pages(&support::convert(soffice, &edited_path, "pdf", "pdf"));
     assert!(pages_after > pages_before, "{pages_before} → {pages_after} pages");
+
+    // Saved again by another word processor (LibreOffice, through its own format, as WPS or Word
+    // would rewrite every part), the edited file is read back by the app: the reviewer's
+    // sentence, every other section and every printed cell.
+    let odt = dir.path().join("edited.odt");
+    support::convert(soffice, &edited_path, "odt", "odt");
+    let resaved = support::convert(soffice, &odt, "docx:MS Word 2007 XML", "docx");
+    let back = nianbao::import::read_bytes(&resaved, None, &Default::default()).expect("re-imported");
+    assert_eq!(back.report.section("s6").trim(), long, "the reviewer's edit comes back");
+    // Headings such as 「(一)」 typed in the text are printed with full-width parentheses.
+    let printed = |t: &str| t.trim().replace('(', "（").replace(')', "）");
+    for sec in form.template.sections.iter().filter(|s| s.id != "s6") {
+        assert_eq!(printed(back.report.section(&sec.id)), printed(report.section(&sec.id)), "{}", sec.heading);
+    }
+    for c in form.cells.iter().filter(|c| c.is_input() && form.tables[c.table].def.printed) {
+        assert_eq!(back.report.cell_text(&c.id), report.cell_text(&c.id), "{}", c.id);
+    }
 }
 
 fn pdf_pages(bytes: &[u8]) -> usize {
