@@ -1,7 +1,7 @@
 //! Writing full reports as Word, web page and Excel: each must stay well under the 20 ms a click
 //! may take. The reports are real published ones read back by the importer, so every text
-//! section is filled as in January: Hangzhou's GB2021 report (its CMS page) and the Shanghai
-//! GB2019 report.
+//! section is filled as in January: Hangzhou's GB2021 report (its CMS page), the Shanghai GB2019
+//! report, and the seed report (GB2019 with its annex, about 6 000 characters of text).
 
 use std::path::Path;
 
@@ -11,9 +11,12 @@ use nianbao::import::{ImportOptions, read_file};
 
 fn formats(c: &mut Criterion) {
     let opts = ExportOptions::default();
-    for (name, label) in [("hangzhou-2021-word.html", "gb2021 Hangzhou"), ("shanghai-2019-gbk.html", "gb2019 Shanghai")]
-    {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/published").join(name);
+    for (name, label) in [
+        ("published/hangzhou-2021-word.html", "gb2021 Hangzhou"),
+        ("published/shanghai-2019-gbk.html", "gb2019 Shanghai"),
+        ("seed-report-2019.txt", "gb2019 seed (14 pages)"),
+    ] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
         let report = match read_file(&path, &ImportOptions::default()) {
             Ok(d) => d.report,
             Err(e) => panic!("{name}: {e}"),
