@@ -14,6 +14,9 @@ use crate::store::csv::ImportOptions;
 use crate::store::output::Purpose;
 use crate::workflow;
 
+mod county;
+use county::{cmd_check_batch, cmd_check_children, cmd_sum};
+
 /// Exit codes of `check` (design): no errors / errors found / file unreadable.
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
@@ -35,6 +38,13 @@ pub const USAGE: &str = "\
                                             检查全部勾稽关系；退出码 0 无错误，1 有错误，2 文件无法读取
   nianbao check 文件 -o 审核清单.xlsx|.html|.pdf [--force]
                                             同时写出审核清单（每个问题、两边数字、差额、说明和签字栏）
+  nianbao check 文件或文件夹… [--summary 汇总表.xlsx|.html|.csv] [--expect 单位名单.txt] [--json] [--force]
+                                            批量检查（文件夹含子文件夹）：每份报告一行及合计；--expect 列出未报送、
+                                            名单外和重复报送的单位；退出码 0 全部无错误，1 有错误或有未报送，2 有文件无法读取
+  nianbao check 汇总.ron --children 文件或文件夹…
+                                            核对汇总报告：与各单位报告逐格相加的结果不同的单元格，并列出各单位的数字
+  nianbao sum 文件或文件夹… --unit 汇总单位 [--year 2025] -o 汇总.ron [--force]
+                                            把各单位报告逐格相加为一份汇总草稿（年度、格式须相同），并列出所含单位
   nianbao export 草稿.ron -o 报告.pdf [--final] [--date-by-hand] [--fonts] [--force]
                                             导出可打印的PDF（有错误时加“草稿”水印，除非 --final；
                                             --date-by-hand 未填落款日期时留空手写；--fonts 列出各部分所用字体）
@@ -71,6 +81,26 @@ struct Args {
     list_fonts: bool,
     force: bool,
     templates: Option<PathBuf>,
+    /// `check`: the 汇总表 to write (.xlsx, .html, .csv) and the roster of expected units.
+    summary: Option<PathBuf>,
+    expect: Option<PathBuf>,
+    /// `check 上级.ron --children PATH…`: the parts a total is compared with.
+    children: Vec<PathBuf>,
+    children_given: bool,
+}
+
+impl Args {
+    fn push_path(&mut self, p: PathBuf) {
+        if self.children_given { self.children.push(p) } else { self.positional.push(p) }
+    }
+
+    /// `check` of several reports (files and folders) rather than one.
+    fn is_batch(&self) -> bool {
+        self.positional.len() > 1
+            || self.summary.is_some()
+            || self.expect.is_some()
+            || self.positional.iter().any(|p| p.is_dir())
+    }
 }
 
 fn parse_args(args: &[&OsStr]) -> Result<Args, String> {
@@ -83,7 +113,7 @@ fn parse_args(args: &[&OsStr]) -> Result<Args, String> {
             v.into_string().map_err(|_| format!("选项 {name} 的值不是有效的文字（编码无法识别，请使用UTF-8）"))
         };
         let Some(name) = arg.to_str() else {
-            a.positional.push(PathBuf::from(arg));
+            a.push_path(PathBuf::from(arg));
             continue;
         };
         match name {
@@ -104,8 +134,12 @@ fn parse_args(args: &[&OsStr]) -> Result<Args, String> {
             "--date-by-hand" => a.date_by_hand = true,
             "--fonts" => a.list_fonts = true,
             "--force" => a.force = true,
+            "--summary" => a.summary = Some(PathBuf::from(value(name)?)),
+            "--expect" => a.expect = Some(PathBuf::from(value(name)?)),
+            // Every path after it is a part of the total.
+            "--children" => a.children_given = true,
             s if s.starts_with('-') && s.len() > 1 => return Err(format!("未知的选项“{s}”")),
-            _ => a.positional.push(PathBuf::from(arg)),
+            _ => a.push_path(PathBuf::from(arg)),
         }
     }
     Ok(a)
@@ -218,6 +252,7 @@ fn run_with(args: &[&OsStr], out: &mut Out, err: &mut Out) -> i32 {
         "export-csv" => cmd_export_csv(&parsed, out),
         "import" => cmd_import(&parsed, out),
         "export" => cmd_export(&parsed, out, err),
+        "sum" => cmd_sum(&parsed, out, err),
         other => Err(CliError::usage(format!("未知的命令“{other}”"))),
     };
     match result {
@@ -300,6 +335,12 @@ fn cmd_new(a: &Args, out: &mut Out) -> Result<i32, CliError> {
 }
 
 fn cmd_check(a: &Args, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
+    if a.children_given {
+        return cmd_check_children(a, out, err);
+    }
+    if a.is_batch() {
+        return cmd_check_batch(a, out, err);
+    }
     let path = one_input(a, "要检查的文件")?;
     if let Some(list_path) = a.output.as_deref() {
         // Refused before the work of checking.

@@ -5,6 +5,7 @@
 
 pub mod assets;
 pub mod cli;
+pub mod county;
 pub mod document;
 #[cfg(feature = "export")]
 pub mod export;

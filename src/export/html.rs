@@ -266,21 +266,7 @@ pub(crate) fn table_text(t: &PrintTable) -> String {
     s
 }
 
-/// Escapes text for element content and attribute values; drops control characters.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c if c.is_control() && c != '\t' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub(crate) use crate::document::escape_html as escape;
 
 #[cfg(test)]
 mod tests {

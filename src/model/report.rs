@@ -279,6 +279,9 @@ pub struct Report {
     pub reference: Option<Reference>,
     #[serde(default)]
     pub options: ReportOptions,
+    /// When the report is a sum of units' reports (a county's total): the units added.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub summed_from: Vec<String>,
 }
 
 impl Report {
@@ -304,6 +307,7 @@ impl Report {
             annexes: Vec::new(),
             reference: None,
             options: ReportOptions::default(),
+            summed_from: Vec::new(),
         }
     }
 

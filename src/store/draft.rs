@@ -110,6 +110,9 @@ struct DraftFile {
     reference: Option<Reference>,
     #[serde(default)]
     options: ReportOptions,
+    /// A sum of units' reports (`nianbao sum`): the units added, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    summed_from: Vec<String>,
 }
 
 /// Only the header, read first so a newer version is refused before anything else is trusted.
@@ -136,6 +139,7 @@ pub fn to_ron(report: &Report) -> Result<String, DraftError> {
         annexes: report.annexes.clone(),
         reference: report.reference.clone(),
         options: report.options.clone(),
+        summed_from: report.summed_from.clone(),
     };
     let config = ron::ser::PrettyConfig::new().indentor("  ".to_string()).struct_names(false);
     // Serialising plain maps, strings and numbers cannot fail.
@@ -215,6 +219,7 @@ pub fn from_ron_checked(text: &str, path: &Path) -> Result<Loaded, DraftError> {
         annexes: file.annexes,
         reference: file.reference,
         options: file.options,
+        summed_from: file.summed_from,
     };
     check_sizes(&report, path).map_err(|e| match e {
         DraftError::FieldTooLong { path, field, len, limit, line: None } => {
@@ -385,6 +390,7 @@ pub fn check_sizes(r: &Report, path: &Path) -> Result<(), DraftError> {
     too_many("正文", r.sections.len(), MAX_ENTRIES)?;
     too_many("说明", r.explanations.len(), MAX_ENTRIES)?;
     too_many("附录", r.annexes.len(), MAX_ANNEXES)?;
+    too_many("汇总所含单位", r.summed_from.len(), MAX_ENTRIES)?;
     too_many("打印选项中的金额单位", r.options.money_units.len(), MAX_ENTRIES)?;
     let bad_annex = |annex: &str, problem| DraftError::BadAnnex {
         path: path.to_path_buf(),

@@ -2,6 +2,8 @@
 //! command line (the real binary), the crash test and the PDF. The window has its own binary
 //! (`tests/gui`).
 
+#[path = "../util/county.rs"]
+mod county_util;
 #[path = "../util/fixtures.rs"]
 mod fixtures;
 #[cfg(feature = "import")]
@@ -12,6 +14,7 @@ mod run;
 
 mod cli;
 mod concurrency;
+mod county;
 mod crash;
 mod drafts;
 #[cfg(all(feature = "export", feature = "pdf"))]

@@ -1,0 +1,242 @@
+//! The 政务公开办's commands: `check` of many reports, `sum`, and `check 汇总.ron --children …`.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use super::{Args, CliError, EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, Out};
+use crate::county::sum::{Summer, compare};
+use crate::county::summary::Summary;
+use crate::county::{self, CheckOptions, Entry, Outcome, Roster};
+use crate::model::{Date, Report};
+use crate::store::csv::ImportOptions;
+use crate::store::output::Purpose;
+use crate::workflow;
+
+fn options(a: &Args) -> CheckOptions {
+    CheckOptions {
+        import: ImportOptions { format: a.format.clone(), year: a.year, unit: None },
+        today: Some(Date::today()),
+    }
+}
+
+/// The files under the paths, with the ones that could not be listed; `skip` (an output being
+/// written into a scanned folder) is left out.
+fn files(paths: &[PathBuf], skip: Option<&Path>) -> (Vec<PathBuf>, Vec<Entry>) {
+    let (mut files, bad) = county::collect(paths);
+    if let Some(skip) = skip {
+        let skip = skip.canonicalize().unwrap_or_else(|_| skip.to_path_buf());
+        files.retain(|f| f.canonicalize().unwrap_or_else(|_| f.clone()) != skip);
+    }
+    (files, bad)
+}
+
+/// One line per report, as it is checked.
+fn report_line(e: &Entry) -> String {
+    match &e.outcome {
+        Outcome::Checked(c) => {
+            let mut line = format!(
+                "[{}] {}（{}年度，{}，{}）：错误 {} 项，警告 {} 项，提示 {} 项",
+                c.status().label(),
+                if c.unit.is_empty() { "（未填单位名称）" } else { &c.unit },
+                c.year,
+                c.format_name,
+                c.kind,
+                c.errors,
+                c.warnings,
+                c.hints
+            );
+            if let Some(f) = c.first_error() {
+                line.push_str(&format!("；首个错误：{}", f.message));
+            }
+            line.push_str(&format!("\n    文件：{}", e.path.display()));
+            line
+        }
+        Outcome::Unreadable(reason) => format!("[无法读取] {}：{reason}", e.path.display()),
+    }
+}
+
+pub(super) fn cmd_check_batch(a: &Args, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
+    if a.positional.is_empty() {
+        return Err(CliError::usage("缺少要检查的文件或文件夹".into()));
+    }
+    if a.output.is_some() {
+        return Err(CliError::usage(
+            "检查多份报告时请用 --summary 汇总表.xlsx 写出汇总表（-o 用于一份报告的审核清单）".into(),
+        ));
+    }
+    let roster = match &a.expect {
+        Some(p) => Some(Roster::read(p).map_err(CliError::unreadable)?),
+        None => None,
+    };
+    // The summary is refused before the work of checking (never an input, never a draft).
+    if let Some(path) = &a.summary {
+        if !matches!(
+            path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+            Some("xlsx" | "html" | "htm" | "csv")
+        ) {
+            return Err(CliError::usage("汇总表的文件名应以 .xlsx、.html 或 .csv 结尾".into()));
+        }
+        let inputs: Vec<&Path> = a.positional.iter().map(PathBuf::as_path).collect();
+        workflow::guard_output(path, &inputs, Purpose::Export, a.force)?;
+    }
+    let (mut files, bad) = files(&a.positional, a.summary.as_deref());
+    // The roster kept in the folder it lists is not a report.
+    if let Some(r) = &a.expect {
+        let r = r.canonicalize().unwrap_or_else(|_| r.clone());
+        files.retain(|f| f.canonicalize().unwrap_or_else(|_| f.clone()) != r);
+    }
+    let mut entries: Vec<Entry> = Vec::with_capacity(files.len() + bad.len());
+    let cancel = AtomicBool::new(false);
+    county::check_all(&files, &options(a), county::default_threads(), &cancel, |_, e| {
+        if !a.json {
+            out.line(&report_line(&e));
+        }
+        entries.push(e);
+    });
+    for e in bad {
+        if !a.json {
+            out.line(&report_line(&e));
+        }
+        entries.push(e);
+    }
+    let rec = county::reconcile(&entries, roster.as_ref());
+    let summary = Summary { entries: &entries, reconciliation: &rec, checked_on: Some(Date::today()) };
+    let totals = summary.totals();
+    if a.json {
+        let doc = serde_json::json!({
+            "reports": &entries,
+            "missing": &rec.missing,
+            "not_on_list": &rec.not_on_list,
+            "duplicates": &rec.duplicates,
+            "totals": totals,
+        });
+        let text =
+            serde_json::to_string_pretty(&doc).map_err(|e| CliError::from(workflow::Error::Json(e.to_string())))?;
+        out.raw(&text);
+        out.raw("\n");
+    } else {
+        if roster.is_some() {
+            if rec.missing.is_empty() {
+                out.line("单位名单中的单位均已报送");
+            } else {
+                out.line(&format!("未报送（{}个单位）：{}", rec.missing.len(), rec.missing.join("、")));
+            }
+            for (path, unit) in &rec.not_on_list {
+                let unit = if unit.is_empty() { "（未填单位名称）" } else { unit };
+                out.line(&format!("不在单位名单中：{unit}（{}）", path.display()));
+            }
+        }
+        for (unit, year, files) in &rec.duplicates {
+            let list: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+            out.line(&format!("重复报送：{unit} {year}年度，共{}份：{}", files.len(), list.join("、")));
+        }
+        out.line(&totals.line());
+    }
+    if let Some(path) = &a.summary {
+        let bytes = summary.render(path).map_err(CliError::unreadable)?;
+        let inputs: Vec<&Path> = a.positional.iter().map(PathBuf::as_path).collect();
+        workflow::write_export(path, &inputs, &bytes, a.force)?;
+        err.line(&format!("已写出汇总表：{}", path.display()));
+    }
+    Ok(if totals.unreadable > 0 {
+        EXIT_UNREADABLE
+    } else if totals.errors > 0 || totals.missing > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}
+
+/// Reads every report under `paths` and adds it into a sum. Every file that cannot be read or
+/// does not fit (another year or format, a unit twice) is listed, and then the sum is refused: a
+/// total with a unit silently left out would be wrong, and the office fixes all at once.
+fn add_up(
+    paths: &[PathBuf],
+    a: &Args,
+    year: Option<i32>,
+    skip: Option<&Path>,
+    keep: bool,
+) -> Result<(Summer, Vec<Report>), CliError> {
+    let (files, bad) = files(paths, skip);
+    let mut problems: Vec<String> = bad.iter().map(report_line).collect();
+    if files.is_empty() && problems.is_empty() {
+        return Err(CliError::unreadable("没有找到可汇总的报告文件（.ron、.csv、网页、Word、PDF）"));
+    }
+    let opts = options(a);
+    let mut summer = Summer::new(year);
+    let mut kept = Vec::new();
+    for f in &files {
+        match workflow::read(f, &opts.import) {
+            Ok(opened) => match summer.add(f, &opened.report) {
+                Ok(()) if keep => kept.push(opened.report),
+                Ok(()) => {}
+                Err(e) => problems.push(e.to_string()),
+            },
+            Err(e) => problems.push(format!("[无法读取] {}：{e}", f.display())),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(CliError::unreadable(format!(
+            "未汇总：以下{}个问题需先处理\n  {}",
+            problems.len(),
+            problems.join("\n  ")
+        )));
+    }
+    Ok((summer, kept))
+}
+
+pub(super) fn cmd_sum(a: &Args, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
+    let unit = a.unit.as_deref().map(str::trim).filter(|u| !u.is_empty());
+    let unit = unit.ok_or_else(|| CliError::usage("缺少汇总单位的名称（--unit 某某县人民政府办公室）".into()))?;
+    let path = super::output(a)?;
+    if a.positional.is_empty() {
+        return Err(CliError::usage("缺少要汇总的文件或文件夹".into()));
+    }
+    let inputs: Vec<&Path> = a.positional.iter().map(PathBuf::as_path).collect();
+    let target = workflow::DraftOutput::prepare(path, &inputs, a.force)?;
+    let (summer, _) = add_up(&a.positional, a, a.year, Some(path), false)?;
+    let summed = summer.finish(unit).map_err(CliError::unreadable)?;
+    target.save(&summed.report)?;
+    out.line(&format!(
+        "已把{}个单位的{}年度报告汇总为“{unit}”：{}",
+        summed.units.len(),
+        summed.report.year,
+        path.display()
+    ));
+    for (i, (name, file)) in summed.units.iter().enumerate() {
+        let name = if name.is_empty() { "（未填单位名称）" } else { name };
+        out.line(&format!("  {}. {name}（{}）", i + 1, file.display()));
+    }
+    for n in &summed.notes {
+        err.line(&format!("注意：{n}"));
+    }
+    Ok(EXIT_OK)
+}
+
+pub(super) fn cmd_check_children(a: &Args, out: &mut Out, _err: &mut Out) -> Result<i32, CliError> {
+    let total_path = super::one_input(a, "汇总报告")?;
+    if a.children.is_empty() {
+        return Err(CliError::usage("--children 后面缺少各单位的报告文件或文件夹".into()));
+    }
+    let total = workflow::read(&total_path, &options(a).import)?.report;
+    // The parts must be of the total's year (a part of another is named) and format.
+    let (summer, parts) = add_up(&a.children, a, Some(total.year), Some(&total_path), true)?;
+    if parts.first().is_some_and(|p| p.template != total.template || p.annexes != total.annexes) {
+        return Err(CliError::unreadable(format!(
+            "汇总报告“{}”与各单位报告的格式不同，不能逐格核对",
+            total_path.display()
+        )));
+    }
+    let summed = summer.finish(total.unit.name.trim()).map_err(CliError::unreadable)?;
+    let diffs = compare(&total, &summed, &parts).map_err(CliError::unreadable)?;
+    let name = total.unit.name.trim();
+    if diffs.is_empty() {
+        out.line(&format!("“{name}”的每个单元格都等于{}个单位报告之和", summed.units.len()));
+        return Ok(EXIT_OK);
+    }
+    out.line(&format!("“{name}”有{}个单元格与{}个单位报告之和不同：", diffs.len(), summed.units.len()));
+    for d in &diffs {
+        out.line(&format!("  {}", d.line()));
+    }
+    Ok(EXIT_FINDINGS)
+}
