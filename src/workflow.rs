@@ -43,6 +43,9 @@ pub enum Error {
     TemplateDir(PathBuf, std::io::Error),
     #[error("无法生成检查结果：{0}")]
     Json(String),
+    /// The 汇总表 of a folder could not be made (its format, a spreadsheet writer failure).
+    #[error("{0}")]
+    Summary(String),
     #[cfg(not(feature = "pdf"))]
     #[error("这个版本编译时未包含PDF导出（pdf 功能）")]
     NoPdf,

@@ -20,7 +20,11 @@ use crate::store::csv::ImportOptions;
 use crate::workflow;
 
 /// File names a folder scan takes: drafts, long CSVs and the published kinds the importer reads.
-const REPORT_EXTENSIONS: [&str; 8] = ["ron", "csv", "txt", "html", "htm", "docx", "pdf", "xhtml"];
+const REPORT_EXTENSIONS: [&str; 10] = ["ron", "csv", "txt", "html", "htm", "shtml", "xhtml", "mht", "docx", "pdf"];
+/// Office files a scan lists (so the office hears of them) but cannot read: saved in an old or
+/// another format, they must be saved again as .docx (or .xlsx).
+const OLD_OFFICE: [(&str, &str); 5] =
+    [("doc", "Word 97–2003"), ("wps", "WPS文字"), ("rtf", "RTF"), ("xls", "Excel 97–2003"), ("et", "WPS表格")];
 /// How deep a folder is walked (a county's folder has a level or two; a loop of links has none).
 const MAX_DEPTH: usize = 8;
 
@@ -41,7 +45,15 @@ pub fn is_report_file(path: &Path) -> bool {
 }
 
 fn known_extension(e: &str) -> bool {
-    REPORT_EXTENSIONS.iter().any(|k| k.eq_ignore_ascii_case(e))
+    REPORT_EXTENSIONS.iter().chain(OLD_OFFICE.iter().map(|(e, _)| e)).any(|k| k.eq_ignore_ascii_case(e))
+}
+
+/// Why an old-format office file cannot be checked, if it is one.
+fn old_office(path: &Path) -> Option<String> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    let (_, name) = OLD_OFFICE.iter().find(|(e, _)| *e == ext)?;
+    let to = if matches!(ext.as_str(), "xls" | "et") { ".xlsx（或导出为长格式CSV）" } else { ".docx" };
+    Some(format!("{name}格式（.{ext}）无法读取：请用Word或WPS打开后另存为{to}再检查"))
 }
 
 /// The files under `paths` (files as given, folders walked), sorted within each folder; paths
@@ -253,6 +265,8 @@ pub fn kind_label(path: &Path) -> &'static str {
         "pdf" => "PDF",
         "csv" => "CSV",
         _ if workflow::is_published_file(path) => "文字",
+        "doc" | "wps" | "rtf" => "Word",
+        "xls" | "et" => "Excel",
         _ => "CSV",
     }
 }
@@ -267,6 +281,9 @@ pub struct CheckOptions {
 
 /// Reads and checks one file.
 pub fn check_file(path: &Path, opts: &CheckOptions) -> Entry {
+    if let Some(reason) = old_office(path) {
+        return Entry::unreadable(path, reason);
+    }
     let opened = match workflow::read(path, &opts.import) {
         Ok(o) => o,
         Err(e) => return Entry::unreadable(path, e.to_string()),
@@ -535,6 +552,13 @@ mod tests {
     }
 
     #[test]
+    fn an_old_word_file_is_listed_with_how_to_make_it_readable() {
+        let e = check_file(Path::new("县商务局2025年报.doc"), &CheckOptions::default());
+        let Outcome::Unreadable(reason) = e.outcome else { panic!("{e:?}") };
+        assert!(reason.contains("Word 97–2003格式（.doc）无法读取：请用Word或WPS打开后另存为.docx"), "{reason}");
+    }
+
+    #[test]
     fn scans_take_reports_and_leave_backups_locks_and_temporary_files() {
         for (name, taken) in [
             ("县商务局.ron", true),
@@ -546,7 +570,8 @@ mod tests {
             ("报告.pdf", true),
             ("报告.htm", true),
             ("表格.csv", true),
-            ("说明.doc", false),
+            ("说明.doc", true),
+            ("报表.et", true),
             ("照片.jpg", false),
         ] {
             assert_eq!(is_report_file(Path::new(name)), taken, "{name}");

@@ -161,6 +161,8 @@ pub struct NianbaoApp {
     clipboard: super::clipboard::HtmlClipboard,
     /// What 复制为网页 last put on the clipboard (the tests read it; the clipboard may be absent).
     pub last_copied: Option<crate::export::html::Clip>,
+    /// 汇总检查 (a folder of units' reports), kept while reports are opened from it.
+    pub county: super::county::CountyView,
 }
 
 impl NianbaoApp {
@@ -198,6 +200,7 @@ impl NianbaoApp {
             frames: 0,
             clipboard: Default::default(),
             last_copied: None,
+            county: Default::default(),
         };
         app.next_recovery_offer();
         app
@@ -251,6 +254,7 @@ impl NianbaoApp {
         command::State {
             has_document: self.doc.is_some(),
             page_has_table: self.doc.as_ref().is_some_and(|d| !pages::tables_on_page(d, self.view.page).is_empty()),
+            county_ready: !self.county.running() && !self.county.entries().is_empty(),
             can_undo,
             can_redo,
             show_previous: self.grid.show_prev,
@@ -398,6 +402,15 @@ impl NianbaoApp {
             (Command::ExportHtml, Some(p)) => self.export_checked(command, files::EXPORT_HTML.complete(p)),
             (Command::ExportXlsx, Some(p)) => self.export_checked(command, files::EXPORT_XLSX.complete(p)),
             (Command::ExportReview, Some(p)) => self.export_checked(command, files::EXPORT_REVIEW.complete(p)),
+            (Command::CountyCheck, _) => {
+                if self.county.folder.trim().is_empty()
+                    && let Some(dir) = self.doc.as_ref().and_then(|d| d.path.as_ref()).and_then(|p| p.parent())
+                {
+                    self.county.folder = dir.display().to_string();
+                }
+                self.county.open = true;
+            }
+            (Command::ExportCountySummary, Some(p)) => self.export_checked(command, files::EXPORT_SUMMARY.complete(p)),
             (Command::CopyReportHtml, _) => self.copy_html(false),
             (Command::CopyTablesHtml, _) => self.copy_html(true),
             (Command::Print, _) => self.ask_final(true, ctx),
@@ -431,7 +444,8 @@ impl NianbaoApp {
                 | Command::ExportDocx
                 | Command::ExportHtml
                 | Command::ExportXlsx
-                | Command::ExportReview,
+                | Command::ExportReview
+                | Command::ExportCountySummary,
                 None,
             ) => {}
         }
@@ -599,6 +613,18 @@ impl NianbaoApp {
             Command::ExportHtml => self.export_document_to(crate::export::Format::Html, path, confirmed),
             Command::ExportXlsx => self.export_document_to(crate::export::Format::Xlsx, path, confirmed),
             Command::ExportReview => self.export_review_to(path, confirmed),
+            Command::ExportCountySummary => {
+                let written = self
+                    .county
+                    .summary()
+                    .render(path)
+                    .map_err(workflow::Error::Summary)
+                    .and_then(|bytes| workflow::write_export(path, &[], &bytes, confirmed));
+                match written {
+                    Ok(()) => self.info(format!("已导出汇总表：{}", path.display())),
+                    Err(e) => self.fail(e.to_string()),
+                }
+            }
             _ => {}
         }
     }
@@ -1065,6 +1091,7 @@ impl NianbaoApp {
             }
             None => actions.extend(super::start::start_ui(ui, &recent)),
         });
+        actions.extend(self.county.ui(&ctx, self.config.system_dialogs));
         if let Some(dialog) = self.dialog.as_mut()
             && let Some(action) = dialog.ui(&ctx)
         {

@@ -32,6 +32,10 @@ pub enum Command {
     PdfFonts,
     ImportReport,
     ImportCsv,
+    /// 汇总检查: a folder of units' reports at once (for the 政务公开办).
+    CountyCheck,
+    /// Its 汇总表 (.xlsx, .html, .csv).
+    ExportCountySummary,
     ExportCsv,
     Quit,
     Undo,
@@ -81,6 +85,8 @@ pub enum Needs {
     Document,
     /// The page shown has a table.
     Table,
+    /// 汇总检查 has read a folder.
+    County,
     /// There is something to undo / redo.
     Undo,
     Redo,
@@ -108,6 +114,7 @@ pub struct Spec {
 pub struct State {
     pub has_document: bool,
     pub page_has_table: bool,
+    pub county_ready: bool,
     pub can_undo: bool,
     pub can_redo: bool,
     pub show_previous: bool,
@@ -157,6 +164,8 @@ impl Command {
             PdfFonts,
             ImportReport,
             ImportCsv,
+            CountyCheck,
+            ExportCountySummary,
             ExportCsv,
             Quit,
             Undo,
@@ -239,6 +248,11 @@ impl Command {
                 ..s("导入CSV…", Some((File, 3)), &[], none)
             },
             ExportCsv => Spec { file: Some(files::EXPORT_CSV), ..s("导出CSV…", Some((Export, 3)), &[], doc) },
+            CountyCheck => s("汇总检查多份报告…", Some((File, 3)), &[], none),
+            ExportCountySummary => Spec {
+                file: Some(files::EXPORT_SUMMARY),
+                ..s("导出汇总表…", Some((Export, 3)), &[], Needs::County)
+            },
             Quit => s("退出", Some((File, 4)), &[ctrl(Key::Q)], none),
             Undo => s("撤销", Some((Edit, 0)), &[ctrl(Key::Z)], Needs::Undo),
             Redo => s("重做", Some((Edit, 0)), &[ctrl(Key::Y), ctrl_shift(Key::Z)], Needs::Redo),
@@ -259,6 +273,7 @@ impl Command {
             Needs::Nothing => true,
             Needs::Document => state.has_document,
             Needs::Table => state.has_document && state.page_has_table,
+            Needs::County => state.county_ready,
             Needs::Undo => state.can_undo,
             Needs::Redo => state.can_redo,
         }

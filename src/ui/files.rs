@@ -45,6 +45,13 @@ pub const EXPORT_REVIEW: FilePrompt = FilePrompt {
     saves: true,
     extension: Some("xlsx"),
 };
+/// The 汇总表 of a folder of reports (汇总检查): its format follows the extension.
+pub const EXPORT_SUMMARY: FilePrompt = FilePrompt {
+    title: "导出汇总表（.xlsx、.html 或 .csv）",
+    filter: ("汇总表", &["xlsx", "html", "htm", "csv"]),
+    saves: true,
+    extension: Some("xlsx"),
+};
 pub const IMPORT_CSV: FilePrompt =
     FilePrompt { title: "导入CSV", filter: ("CSV表格", &["csv", "txt"]), saves: false, extension: None };
 pub const IMPORT_REPORT: FilePrompt = FilePrompt {

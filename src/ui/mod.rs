@@ -4,6 +4,7 @@ pub mod action;
 pub mod app;
 pub mod clipboard;
 pub mod command;
+pub mod county;
 pub mod dialogs;
 pub mod doc;
 pub mod files;

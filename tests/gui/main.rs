@@ -1,10 +1,13 @@
 //! The window's tests, driven like a person would through AccessKit names (egui_kittest), and
 //! the safety of the user's work in the window (backups, recovery copies, files changed on disk).
 
+#[path = "../util/county.rs"]
+mod county_util;
 #[path = "../util/fixtures.rs"]
 mod fixtures;
 mod harness;
 
+mod county;
 mod desktop;
 mod export;
 mod safety;

@@ -225,3 +225,13 @@ fn sum_adds_the_units_exactly_and_refuses_the_odd_file_by_name() {
     let o = nianbao(&["check".as_ref(), total.as_os_str(), "--children".as_ref(), c.dir.as_os_str()]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 }
+
+/// `NB_COUNTY_DIR=dir NB_COUNTY_UNITS=500 cargo test --test it county::write_a_county -- --ignored`
+/// writes a generated county for measuring the real command (peak memory, time).
+#[test]
+#[ignore = "writes a county folder for measuring"]
+fn write_a_county_for_measuring() {
+    let Some(dir) = std::env::var_os("NB_COUNTY_DIR") else { return };
+    let units = std::env::var("NB_COUNTY_UNITS").ok().and_then(|u| u.parse().ok()).unwrap_or(60);
+    generate(Path::new(&dir), units);
+}

@@ -1,0 +1,426 @@
+//! 汇总检查: the 政务公开办's view of a whole folder of reports — one row per unit with its
+//! status (未报送, 无法读取, 有错误, 有警告, 通过), sortable and filterable, filled in as the files
+//! are read on a worker thread (the window never waits), a click opening the unit's report, and
+//! 导出汇总表 writing what the command line's `--summary` writes.
+//!
+//! The view lives beside the open report (a window of its own), so a unit's report can be opened,
+//! corrected and saved while the list stays.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, channel};
+
+use egui::{Color32, RichText, Ui};
+
+use super::action::Action;
+use super::command::Command;
+use crate::county::summary::Summary;
+use crate::county::{self, CheckOptions, Entry, Outcome, Reconciliation, Roster, Status};
+use crate::model::Date;
+
+/// What the worker says.
+enum Msg {
+    Found(usize),
+    Entry(Box<Entry>),
+    Done,
+}
+
+struct Job {
+    rx: Receiver<Msg>,
+    cancel: Arc<AtomicBool>,
+    total: Option<usize>,
+}
+
+/// The columns, for sorting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Unit,
+    Status,
+    Errors,
+    Warnings,
+    Kind,
+    File,
+}
+
+impl Column {
+    const ALL: [(Column, &'static str); 6] = [
+        (Column::Unit, "单位"),
+        (Column::Status, "状态"),
+        (Column::Errors, "错误"),
+        (Column::Warnings, "警告"),
+        (Column::Kind, "来源"),
+        (Column::File, "文件"),
+    ];
+}
+
+/// One row as shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub unit: String,
+    pub status: Status,
+    pub errors: usize,
+    pub warnings: usize,
+    pub kind: String,
+    /// The first error, the reason a file could not be read, or a note (重复, 名单外).
+    pub detail: String,
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Default)]
+pub struct CountyView {
+    pub open: bool,
+    /// The folder (or file) to check and the optional roster, as typed.
+    pub folder: String,
+    pub roster: String,
+    job: Option<Job>,
+    entries: Vec<Entry>,
+    reconciliation: Reconciliation,
+    roster_loaded: Option<Roster>,
+    pub error: Option<String>,
+    pub sort: Option<(Column, bool)>,
+    /// Only rows of this status (none: all).
+    pub filter: Option<Status>,
+    /// Only units whose name contains this.
+    pub search: String,
+    browse: Option<(bool, Receiver<Option<PathBuf>>)>,
+}
+
+impl CountyView {
+    /// Whether files are still being read.
+    pub fn running(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// (read, total) while running or after.
+    pub fn progress(&self) -> (usize, Option<usize>) {
+        (self.entries.len(), self.job.as_ref().and_then(|j| j.total).or(Some(self.entries.len())))
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Starts reading the folder on a worker thread (a running one is stopped first).
+    pub fn start(&mut self, ctx: &egui::Context) {
+        self.stop();
+        self.error = None;
+        self.entries.clear();
+        self.reconciliation = Reconciliation::default();
+        let folder = PathBuf::from(self.folder.trim());
+        if self.folder.trim().is_empty() {
+            self.error = Some("请填写要检查的文件夹".into());
+            return;
+        }
+        self.roster_loaded = None;
+        if !self.roster.trim().is_empty() {
+            match Roster::read(&PathBuf::from(self.roster.trim())) {
+                Ok(r) => self.roster_loaded = Some(r),
+                Err(e) => {
+                    self.error = Some(e);
+                    return;
+                }
+            }
+        }
+        let roster_path = (!self.roster.trim().is_empty()).then(|| PathBuf::from(self.roster.trim()));
+        let (tx, rx) = channel();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let stop = Arc::clone(&cancel);
+        let ctx = ctx.clone();
+        std::thread::spawn(move || {
+            let (mut files, bad) = county::collect(&[folder]);
+            if let Some(r) = roster_path.and_then(|r| r.canonicalize().ok()) {
+                files.retain(|f| f.canonicalize().ok().as_ref() != Some(&r));
+            }
+            let _ = tx.send(Msg::Found(files.len() + bad.len()));
+            ctx.request_repaint();
+            let opts = CheckOptions { today: Some(Date::today()), ..CheckOptions::default() };
+            // One core is left to the window.
+            let threads = county::default_threads().saturating_sub(1).max(1);
+            county::check_all(&files, &opts, threads, &stop, |_, e| {
+                let _ = tx.send(Msg::Entry(Box::new(e)));
+                ctx.request_repaint();
+            });
+            for e in bad {
+                let _ = tx.send(Msg::Entry(Box::new(e)));
+            }
+            let _ = tx.send(Msg::Done);
+            ctx.request_repaint();
+        });
+        self.job = Some(Job { rx, cancel, total: None });
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(job) = self.job.take() {
+            job.cancel.store(true, Ordering::Relaxed);
+        }
+    }
+
+    /// Takes what the worker sent.
+    fn poll(&mut self) {
+        let Some(job) = self.job.as_mut() else { return };
+        let mut done = false;
+        while let Ok(msg) = job.rx.try_recv() {
+            match msg {
+                Msg::Found(n) => job.total = Some(n),
+                Msg::Entry(e) => self.entries.push(*e),
+                Msg::Done => done = true,
+            }
+        }
+        if done {
+            self.job = None;
+        }
+        self.reconciliation = county::reconcile(&self.entries, self.roster_loaded.as_ref());
+    }
+
+    /// The summary of what was read (for 导出汇总表).
+    pub fn summary(&self) -> Summary<'_> {
+        Summary { entries: &self.entries, reconciliation: &self.reconciliation, checked_on: Some(Date::today()) }
+    }
+
+    /// Every row, missing units first, sorted and filtered as chosen.
+    pub fn rows(&self) -> Vec<Row> {
+        let rec = &self.reconciliation;
+        let mut rows: Vec<Row> = rec
+            .missing
+            .iter()
+            .filter(|_| !self.running())
+            .map(|u| Row {
+                unit: u.clone(),
+                status: Status::Missing,
+                errors: 0,
+                warnings: 0,
+                kind: String::new(),
+                detail: "未找到该单位的报告".into(),
+                path: None,
+            })
+            .collect();
+        for e in &self.entries {
+            let mut notes = Vec::new();
+            if rec.not_on_list.iter().any(|(p, _)| p == &e.path) {
+                notes.push("不在单位名单中".to_string());
+            }
+            if rec.duplicates.iter().any(|(_, _, files)| files.contains(&e.path)) {
+                notes.push("重复报送".to_string());
+            }
+            let row = match &e.outcome {
+                Outcome::Checked(c) => {
+                    let mut detail = c.first_error().map(|f| f.message.clone()).unwrap_or_default();
+                    if !notes.is_empty() {
+                        detail = if detail.is_empty() {
+                            notes.join("；")
+                        } else {
+                            format!("{}；{detail}", notes.join("；"))
+                        };
+                    }
+                    Row {
+                        unit: if c.unit.is_empty() { "（未填单位名称）".into() } else { c.unit.clone() },
+                        status: c.status(),
+                        errors: c.errors,
+                        warnings: c.warnings,
+                        kind: c.kind.to_string(),
+                        detail,
+                        path: Some(e.path.clone()),
+                    }
+                }
+                Outcome::Unreadable(reason) => Row {
+                    unit: e.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                    status: Status::Unreadable,
+                    errors: 0,
+                    warnings: 0,
+                    kind: county::kind_label(&e.path).to_string(),
+                    detail: reason.clone(),
+                    path: Some(e.path.clone()),
+                },
+            };
+            rows.push(row);
+        }
+        let search = self.search.trim();
+        rows.retain(|r| self.filter.is_none_or(|s| r.status == s) && (search.is_empty() || r.unit.contains(search)));
+        if let Some((col, descending)) = self.sort {
+            rows.sort_by(|a, b| {
+                let o = match col {
+                    Column::Unit => a.unit.cmp(&b.unit),
+                    Column::Status => a.status.cmp(&b.status),
+                    Column::Errors => a.errors.cmp(&b.errors),
+                    Column::Warnings => a.warnings.cmp(&b.warnings),
+                    Column::Kind => a.kind.cmp(&b.kind),
+                    Column::File => a.path.cmp(&b.path),
+                };
+                if descending { o.reverse() } else { o }
+            });
+        }
+        rows
+    }
+
+    fn browse(&mut self, ctx: &egui::Context, roster: bool) {
+        let mut dialog = rfd::FileDialog::new();
+        let start = if roster { &self.roster } else { &self.folder };
+        let start = PathBuf::from(start.trim());
+        if start.is_dir() {
+            dialog = dialog.set_directory(&start);
+        } else if let Some(p) = start.parent().filter(|p| p.is_dir()) {
+            dialog = dialog.set_directory(p);
+        }
+        let (tx, rx) = channel();
+        let ctx = ctx.clone();
+        std::thread::spawn(move || {
+            let chosen = if roster {
+                dialog.set_title("选择单位名单（每行一个单位）").add_filter("文本文件", &["txt", "csv"]).pick_file()
+            } else {
+                dialog.set_title("选择存放各单位报告的文件夹").pick_folder()
+            };
+            let _ = tx.send(chosen);
+            ctx.request_repaint();
+        });
+        self.browse = Some((roster, rx));
+    }
+
+    /// Draws the view (a window of its own); returns what the app should do.
+    pub fn ui(&mut self, ctx: &egui::Context, system_dialogs: bool) -> Option<Action> {
+        if !self.open {
+            return None;
+        }
+        self.poll();
+        if let Some((roster, rx)) = &self.browse
+            && let Ok(chosen) = rx.try_recv()
+        {
+            if let Some(p) = chosen {
+                let text = p.display().to_string();
+                if *roster { self.roster = text } else { self.folder = text }
+            }
+            self.browse = None;
+        }
+        let mut action = None;
+        let mut open = self.open;
+        let screen = ctx.content_rect();
+        egui::Window::new("汇总检查")
+            .open(&mut open)
+            .default_size([screen.width() * 0.8, screen.height() * 0.75])
+            .max_size(screen.size() * 0.95)
+            .resizable(true)
+            .collapsible(false)
+            .show(ctx, |ui| action = self.body(ui, ctx, system_dialogs));
+        if !open {
+            self.stop();
+            self.open = false;
+        }
+        action
+    }
+
+    fn body(&mut self, ui: &mut Ui, ctx: &egui::Context, system_dialogs: bool) -> Option<Action> {
+        let mut action = None;
+        egui::Grid::new("county-fields").num_columns(3).spacing([8.0, 6.0]).show(ui, |ui| {
+            let label = ui.label("报告文件夹：");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.folder)
+                    .desired_width(460.0)
+                    .hint_text("含各单位草稿、CSV、网页、Word或PDF，可含子文件夹"),
+            )
+            .labelled_by(label.id);
+            if system_dialogs && ui.button("浏览…").clicked() {
+                self.browse(ctx, false);
+            }
+            ui.end_row();
+            let label = ui.label("单位名单（可选）：");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.roster)
+                    .desired_width(460.0)
+                    .hint_text("文本文件，每行一个单位名称"),
+            )
+            .labelled_by(label.id);
+            if system_dialogs && ui.button("浏览…").clicked() {
+                self.browse(ctx, true);
+            }
+            ui.end_row();
+        });
+        ui.horizontal(|ui| {
+            if self.running() {
+                if ui.button("停止").clicked() {
+                    self.stop();
+                }
+            } else if ui.button("开始检查").clicked() {
+                self.start(ctx);
+            }
+            let can_export = !self.running() && !self.entries.is_empty();
+            if ui.add_enabled(can_export, egui::Button::new("导出汇总表…")).clicked() {
+                action = Some(Action::Command(Command::ExportCountySummary));
+            }
+        });
+        if let Some(e) = &self.error {
+            ui.colored_label(Color32::from_rgb(180, 30, 30), e);
+        }
+        let (done, total) = self.progress();
+        if let Some(total) = total.filter(|_| self.running()) {
+            let frac = if total == 0 { 1.0 } else { done as f32 / total as f32 };
+            ui.add(egui::ProgressBar::new(frac).text(format!("正在读取：{done} / {total}")));
+        } else if !self.entries.is_empty() || !self.reconciliation.missing.is_empty() {
+            ui.label(self.summary().totals().line());
+        }
+        ui.separator();
+        ui.horizontal(|ui| {
+            let label = |s: Option<Status>| s.map_or("全部", Status::label);
+            egui::ComboBox::from_label("按状态显示").selected_text(label(self.filter)).show_ui(ui, |ui| {
+                ui.selectable_value(&mut self.filter, None, "全部");
+                for s in Status::ALL {
+                    ui.selectable_value(&mut self.filter, Some(s), s.label());
+                }
+            });
+            let label = ui.label("单位名称包含：");
+            ui.add(egui::TextEdit::singleline(&mut self.search).desired_width(180.0)).labelled_by(label.id);
+        });
+        let rows = self.rows();
+        let widths = [220.0, 64.0, 44.0, 44.0, 56.0];
+        egui::ScrollArea::both().auto_shrink(false).show(ui, |ui| {
+            egui::Grid::new("county-rows").striped(true).num_columns(7).spacing([10.0, 4.0]).show(ui, |ui| {
+                for (col, name) in Column::ALL {
+                    let arrow = match self.sort {
+                        Some((c, true)) if c == col => " ▼",
+                        Some((c, false)) if c == col => " ▲",
+                        _ => "",
+                    };
+                    if ui.button(format!("{name}{arrow}")).on_hover_text("点击排序").clicked() {
+                        self.sort = match self.sort {
+                            Some((c, false)) if c == col => Some((col, true)),
+                            Some((c, true)) if c == col => None,
+                            _ => Some((col, false)),
+                        };
+                    }
+                    if col == Column::Kind {
+                        ui.label(RichText::new("首个错误或说明").strong());
+                    }
+                }
+                ui.end_row();
+                for row in &rows {
+                    match &row.path {
+                        Some(p) if row.status != Status::Unreadable => {
+                            if ui
+                                .add_sized([widths[0], 18.0], egui::Link::new(&row.unit))
+                                .on_hover_text("打开这份报告")
+                                .clicked()
+                            {
+                                action = Some(Action::CommandWith(Command::OpenDraft, p.clone()));
+                            }
+                        }
+                        _ => {
+                            ui.add_sized([widths[0], 18.0], egui::Label::new(&row.unit));
+                        }
+                    }
+                    let color = match row.status {
+                        Status::Missing | Status::Unreadable | Status::Errors => Color32::from_rgb(180, 30, 30),
+                        Status::Warnings => Color32::from_rgb(160, 100, 0),
+                        Status::Clean => Color32::from_rgb(30, 120, 50),
+                    };
+                    ui.colored_label(color, row.status.label());
+                    ui.label(if row.status <= Status::Unreadable { String::new() } else { row.errors.to_string() });
+                    ui.label(if row.status <= Status::Unreadable { String::new() } else { row.warnings.to_string() });
+                    ui.label(&row.kind);
+                    ui.add(egui::Label::new(&row.detail).truncate()).on_hover_text(&row.detail);
+                    ui.label(row.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default());
+                    ui.end_row();
+                }
+            });
+        });
+        action
+    }
+}
