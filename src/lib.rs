@@ -6,6 +6,7 @@
 pub mod assets;
 pub mod cli;
 pub mod county;
+pub mod crash;
 pub mod document;
 #[cfg(feature = "export")]
 pub mod export;

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 fn main() {
     // `args_os`: a file name need not be UTF-8 (GBK names on UOS/Kylin); `args` would panic.
     let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    // A panic (a bug) leaves a crash report and, in the window, a recovery copy of the work.
+    nianbao::crash::install(nianbao::crash::default_dir());
     let window = match args.as_slice() {
         [] => Some(None),
         [one] if is_draft(one) => Some(Some(PathBuf::from(one))),

@@ -44,6 +44,8 @@ pub struct AppConfig {
     /// A file that gets the number of frames drawn so far (`NIANBAO_FRAME_LOG`): how the key
     /// benchmark counts frames per keystroke.
     pub frame_log: Option<PathBuf>,
+    /// Where crash reports go (and the marker the next start reads); `None`: not looked at.
+    pub crash_dir: Option<PathBuf>,
 }
 
 impl Default for AppConfig {
@@ -55,6 +57,7 @@ impl Default for AppConfig {
             autosave_every: std::time::Duration::from_secs(30),
             templates_dir: None,
             frame_log: None,
+            crash_dir: None,
         }
     }
 }
@@ -68,6 +71,7 @@ impl AppConfig {
             recovery_dir: RecoveryStore::default_dir(),
             templates_dir: store::templates::user_dir(),
             frame_log: std::env::var_os("NIANBAO_FRAME_LOG").map(PathBuf::from),
+            crash_dir: crate::crash::default_dir(),
             ..AppConfig::default()
         }
     }
@@ -163,6 +167,8 @@ pub struct NianbaoApp {
     pub last_copied: Option<crate::export::html::Clip>,
     /// 汇总检查 (a folder of units' reports), kept while reports are opened from it.
     pub county: super::county::CountyView,
+    /// The document generation last handed to the crash hook (`None`: nothing handed over).
+    crash_snapshot: Option<(String, u64, bool)>,
 }
 
 impl NianbaoApp {
@@ -201,8 +207,14 @@ impl NianbaoApp {
             clipboard: Default::default(),
             last_copied: None,
             county: Default::default(),
+            crash_snapshot: None,
         };
-        app.next_recovery_offer();
+        // The last session's crash is said first; its recovery copy is offered after.
+        let crash = app.config.crash_dir.as_deref().and_then(crate::crash::take_last_crash);
+        match crash {
+            Some(c) => app.dialog = Some(Box::new(MessageDialog::new(c.message()))),
+            None => app.next_recovery_offer(),
+        }
         app
     }
 
@@ -341,7 +353,11 @@ impl NianbaoApp {
             }
             Action::Notice { text, error } => self.notice = Some(Notice::new(text, error)),
             Action::Error(message) => self.fail(message),
-            Action::CloseDialog => self.after_save = None,
+            Action::CloseDialog => {
+                self.after_save = None;
+                // After the start's crash message, the recovery copies it speaks of.
+                self.next_recovery_offer();
+            }
         }
     }
 
@@ -940,6 +956,21 @@ impl NianbaoApp {
         }
     }
 
+    /// Gives the crash hook the open report while it has unsaved changes, so a crash writes it
+    /// as a recovery copy; only when it changed (a copy per edit, not per frame).
+    fn hand_to_crash_hook(&mut self) {
+        let now = self.doc.as_ref().map(|d| (d.recovery_key.clone(), d.generation, d.dirty));
+        if now == self.crash_snapshot {
+            return;
+        }
+        let dir = self.recovery.as_ref().map(|r| r.store.dir.clone());
+        match self.doc.as_ref().filter(|d| d.dirty) {
+            Some(d) => crate::crash::remember(dir.as_deref(), &d.recovery_key, d.path.as_deref(), Some(&d.report)),
+            None => crate::crash::remember(None, "", None, None),
+        }
+        self.crash_snapshot = now;
+    }
+
     fn drop_recovery(&self, key: &str) {
         if let Some(r) = &self.recovery {
             r.store.remove(key);
@@ -1030,6 +1061,13 @@ impl NianbaoApp {
         }
         let mut actions = Vec::new();
         self.autosave(&ctx);
+        self.hand_to_crash_hook();
+        // A hidden trigger for the crash test (debug builds only): a panic once there are
+        // unsaved changes, as a bug would cause.
+        #[cfg(debug_assertions)]
+        if self.doc.as_ref().is_some_and(|d| d.dirty) && std::env::var_os("NIANBAO_DEBUG_PANIC").is_some() {
+            panic!("NIANBAO_DEBUG_PANIC：为测试崩溃处理而故意触发的错误");
+        }
         actions.extend(self.dropped_file(&ctx));
         self.remember_zoom(&ctx);
         self.update_title(&ctx);

@@ -308,3 +308,73 @@ fn html_clipboard_child() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// A crash (a bug, forced here by the debug-only `NIANBAO_DEBUG_PANIC`) loses nothing and says
+/// so: the real program, with a number typed and not saved, leaves a crash report and a recovery
+/// copy holding the number, and the next start says what happened, then offers the copy.
+#[test]
+fn a_crash_leaves_a_report_and_a_recovery_copy_that_the_next_start_offers() {
+    let Some((_one_at_a_time, desk)) = desktop(&["Xvfb", "xdotool"]) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let draft: PathBuf = dir.path().join("年报.ron");
+    nianbao::store::save(&draft, &Report::new("gb2021", 2025, "某某县商务局")).unwrap();
+    let before = std::fs::read_to_string(&draft).unwrap();
+    let home = dir.path().join("home");
+    let mut app = spawn_app(&desk, &home, &[draft.as_os_str()], &[("NIANBAO_DEBUG_PANIC", "1")]);
+    focus_window(&desk, &mut app);
+    // 表二's first cell has the keyboard after two pages; typing makes the draft dirty.
+    desk.key("ctrl+Next");
+    desk.key("ctrl+Next");
+    desk.typed("8");
+    let start = Instant::now();
+    let status = loop {
+        if let Ok(Some(s)) = app.try_wait() {
+            break s;
+        }
+        assert!(start.elapsed() < Duration::from_secs(30), "the forced crash never came");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let mut stderr = String::new();
+    if let Some(mut e) = app.stderr.take() {
+        use std::io::Read;
+        let _ = e.read_to_string(&mut stderr);
+    }
+    assert!(!status.success(), "it crashed");
+    assert!(stderr.contains("崩溃报告已保存在"), "said on stderr: {stderr}");
+    assert_eq!(std::fs::read_to_string(&draft).unwrap(), before, "the draft itself untouched");
+
+    let data = home.join("data").join("nianbao");
+    let crash_dir = data.join("crash");
+    let reports: Vec<PathBuf> = std::fs::read_dir(&crash_dir)
+        .expect("a crash folder")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("崩溃报告-")))
+        .collect();
+    assert_eq!(reports.len(), 1, "one crash report");
+    let text = std::fs::read_to_string(&reports[0]).unwrap();
+    for part in ["时间：", "版本：", "错误：NIANBAO_DEBUG_PANIC", "调用栈：", "未保存的修改：已保存为恢复副本"]
+    {
+        assert!(text.contains(part), "{part} in {text:.600}");
+    }
+
+    // The next start (the same folders): first the message, then the copy with the number.
+    let config = nianbao::ui::AppConfig {
+        recovery_dir: Some(data.join("recovery")),
+        crash_dir: Some(crash_dir.clone()),
+        ..Default::default()
+    };
+    let mut h = crate::harness::harness(nianbao::ui::NianbaoApp::new(config));
+    h.run();
+    let message = h.state().dialog_as::<nianbao::ui::dialogs::MessageDialog>().expect("the crash is said");
+    assert!(message.text().contains("意外结束") && message.text().contains("未保存的修改已经保存为恢复副本"));
+    assert!(message.text().contains(&reports[0].display().to_string()), "where the report is");
+    use egui_kittest::kittest::Queryable;
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "知道了").click();
+    h.run();
+    assert_eq!(h.state().dialog_title().as_deref(), Some("发现未保存的内容"), "then the recovery copy is offered");
+    let offers = nianbao::store::recovery::RecoveryStore::new(data.join("recovery")).offers();
+    assert_eq!(offers.len(), 1);
+    assert!(offers[0].copy.draft.contains("\"t2.reg.made\": \"8\""), "the typed number is in the copy");
+    // Said once: the start after that says nothing.
+    assert!(nianbao::crash::take_last_crash(&crash_dir).is_none());
+}
