@@ -1,6 +1,10 @@
 //! Thin entry point: a subcommand runs the command line; no subcommand (or just a draft file)
 //! opens the window.
 
+// On Windows the release build is a window program (no console flashes up on a double-click);
+// the command line attaches to the console it was started from instead.
+#![cfg_attr(all(windows, not(debug_assertions)), windows_subsystem = "windows")]
+
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
@@ -16,9 +20,26 @@ fn main() {
     };
     let code = match window {
         Some(initial) => open_window(initial),
-        None => nianbao::cli::run(&args, &mut std::io::stdout(), &mut std::io::stderr()),
+        None => {
+            #[cfg(windows)]
+            attach_console();
+            nianbao::cli::run(&args, &mut std::io::stdout(), &mut std::io::stderr())
+        }
     };
     std::process::exit(code);
+}
+
+/// Lets the command line print to the console (cmd, PowerShell) it was started from, which a
+/// `windows_subsystem = "windows"` program does not get by itself. Without one (started from
+/// Explorer or a script with no console) output goes nowhere, as before.
+#[cfg(windows)]
+fn attach_console() {
+    use windows_sys::Win32::System::Console::{ATTACH_PARENT_PROCESS, AttachConsole};
+    // SAFETY: AttachConsole takes a process id and touches no memory of ours; failure (already
+    // a console, or none to attach to) is harmless and ignored.
+    unsafe {
+        AttachConsole(ATTACH_PARENT_PROCESS);
+    }
 }
 
 /// A single argument opens the window when it names a draft (not a subcommand or a typo of one).

@@ -66,6 +66,8 @@ pub enum Action {
     Recover(Box<Offer>),
     DiscardRecovery(String),
     KeepRecovery,
+    /// Open a folder in the file manager (关于's folder buttons).
+    OpenFolder(PathBuf),
     /// Show a page of the report.
     GoToPage(Page),
     /// Show what a finding is about.

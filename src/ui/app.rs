@@ -352,6 +352,15 @@ impl NianbaoApp {
                 }
             }
             Action::Notice { text, error } => self.notice = Some(Notice::new(text, error)),
+            Action::OpenFolder(path) => {
+                // A folder not made yet (no recovery copy so far) is made, so it opens.
+                let made = std::fs::create_dir_all(&path).and_then(|()| open_with_system(&path));
+                if let Err(e) = made {
+                    self.fail(format!("无法打开文件夹“{}”：{}", path.display(), store::atomic::describe_io(&e)));
+                }
+                // The 关于 dialog stays open.
+                self.dialog = self.answering.take();
+            }
             Action::Error(message) => self.fail(message),
             Action::CloseDialog => {
                 self.after_save = None;
@@ -449,6 +458,8 @@ impl NianbaoApp {
             (Command::NextPage, _) => self.turn_page(1),
             (Command::PrevPage, _) => self.turn_page(-1),
             (Command::Shortcuts, _) => self.dialog = Some(Box::new(ShortcutsDialog)),
+            (Command::Guide, _) => self.dialog = Some(Box::new(super::dialogs::GuideDialog)),
+            (Command::About, _) => self.dialog = Some(Box::new(super::dialogs::AboutDialog::default())),
             // A command that needs a file never gets here without one: `proceed` asks first.
             (
                 Command::RollOver

@@ -51,6 +51,9 @@ pub enum Command {
     NextPage,
     PrevPage,
     Shortcuts,
+    /// 帮助 ▸ 使用说明 and 关于.
+    Guide,
+    About,
 }
 
 /// The menus, in menu-bar order.
@@ -177,7 +180,7 @@ impl Command {
             ZoomReset,
         ];
         all.extend(ZOOM_LEVELS.map(Zoom));
-        all.extend([NextPage, PrevPage, Shortcuts]);
+        all.extend([NextPage, PrevPage, Guide, Shortcuts, About]);
         all
     }
 
@@ -264,7 +267,9 @@ impl Command {
             Zoom(p) => Spec { toggle: true, ..s(&format!("缩放 {p}%"), Some((View, 2)), &[], none) },
             NextPage => s("下一页", Some((View, 3)), &[ctrl(Key::PageDown)], doc),
             PrevPage => s("上一页", Some((View, 3)), &[ctrl(Key::PageUp)], doc),
+            Guide => s("使用说明", Some((Help, 0)), &[], none),
             Shortcuts => s("快捷键", Some((Help, 0)), &[KeyboardShortcut::new(Modifiers::NONE, Key::F1)], none),
+            About => s("关于年报", Some((Help, 1)), &[], none),
         }
     }
 

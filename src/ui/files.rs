@@ -20,8 +20,13 @@ pub struct FilePrompt {
 
 pub const OPEN_DRAFT: FilePrompt =
     FilePrompt { title: "打开草稿", filter: ("年报草稿", &["ron"]), saves: false, extension: None };
+/// New drafts are named `….nianbao.ron`: still RON (any `.ron` draft opens), but a suffix of
+/// their own lets the desktop open them with the app by double-click without claiming every
+/// `.ron` file (the MIME type `application/x-nianbao-draft` also knows old drafts by content).
 pub const SAVE_DRAFT: FilePrompt =
-    FilePrompt { title: "保存草稿", filter: ("年报草稿", &["ron"]), saves: true, extension: Some("ron") };
+    FilePrompt {
+        title: "保存草稿", filter: ("年报草稿", &["ron"]), saves: true, extension: Some("nianbao.ron")
+    };
 pub const LAST_YEAR: FilePrompt = FilePrompt {
     title: "选择上年报告（草稿.ron、表格.csv，或已公开的网页、Word、PDF）",
     filter: ("年报草稿、表格或已公开的报告", &["ron", "csv", "html", "htm", "docx", "pdf", "txt"]),

@@ -51,6 +51,11 @@ const FALLBACK_ENV: &str = "NIANBAO_RENDERER_FALLBACK";
 /// program starts itself again with the other one (winit allows one event loop per process, so
 /// the second cannot be tried in this one); when neither can, the error says in Chinese what
 /// failed.
+/// The app's id: the desktop entry (`cn.nianbao.Nianbao.desktop`), icon and AppStream id.
+pub const APP_ID: &str = "cn.nianbao.Nianbao";
+/// The window icon (the hicolor 256 px icon the .deb installs).
+const ICON_PNG: &[u8] = include_bytes!("../../assets/icons/hicolor/256x256/apps/cn.nianbao.Nianbao.png");
+
 pub fn run(initial: Option<PathBuf>) -> Result<(), String> {
     let order = renderers();
     let first = order[0];
@@ -96,9 +101,18 @@ fn run_with(renderer: eframe::Renderer, initial: Option<PathBuf>) -> Result<(), 
             .with_title(app::APP_NAME)
             .with_inner_size([1360.0, 860.0])
             .with_min_inner_size([900.0, 600.0])
-            .with_app_id("nianbao")
+            // The desktop file's name: the taskbar groups the window with its launcher (Wayland
+            // app_id, X11 WM_CLASS).
+            .with_app_id(APP_ID)
             .with_drag_and_drop(true),
         ..Default::default()
+    };
+    let options = match eframe::icon_data::from_png_bytes(ICON_PNG) {
+        Ok(icon) => {
+            eframe::NativeOptions { viewport: options.viewport.with_icon(std::sync::Arc::new(icon)), ..options }
+        }
+        // A build defect, not the user's problem: the window opens with the default icon.
+        Err(_) => options,
     };
     eframe::run_native(
         app::APP_NAME,
@@ -116,4 +130,14 @@ fn run_with(renderer: eframe::Renderer, initial: Option<PathBuf>) -> Result<(), 
             Ok(Box::new(app))
         }),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_window_icon_is_a_256_pixel_image() {
+        let icon = eframe::icon_data::from_png_bytes(super::ICON_PNG).expect("a PNG");
+        assert_eq!((icon.width, icon.height), (256, 256));
+        assert!(icon.rgba.chunks(4).any(|p| p[3] == 255), "not blank");
+    }
 }

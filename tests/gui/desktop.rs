@@ -186,6 +186,14 @@ fn the_real_window_pastes_from_other_programs_copies_to_them_and_keeps_typed_ahe
     // A block copied in Excel: 规章 and 行政规范性文件, three columns each.
     desk.set_clipboard("1\t2\t3\r\n4\t5\t6\r\n");
     desk.key("ctrl+v");
+    // The window's identity: its class is the desktop file's name (the taskbar groups it with
+    // the launcher), and its title names the file with `*` for unsaved changes.
+    let by_class = desk.run("xdotool", &["search", "--class", nianbao::ui::APP_ID]);
+    let ids = String::from_utf8_lossy(&by_class.stdout).to_string();
+    assert!(!ids.trim().is_empty(), "a window of class {}", nianbao::ui::APP_ID);
+    let id = ids.lines().last().unwrap_or_default().to_string();
+    let title = String::from_utf8_lossy(&desk.run("xdotool", &["getwindowname", &id]).stdout).to_string();
+    assert!(title.contains("年报.ron") && title.contains('*'), "title: {title}");
     // And back: the first row of the block, selected with Shift+→, copied for another program.
     desk.key("shift+Right");
     desk.key("ctrl+c");

@@ -8,6 +8,7 @@ use super::action::Action;
 
 mod choice;
 mod fonts;
+mod help;
 mod import_report;
 mod message;
 mod new_report;
@@ -17,6 +18,7 @@ mod shortcuts;
 
 pub use choice::ChoiceDialog;
 pub use fonts::FontsDialog;
+pub use help::{AboutDialog, GuideDialog};
 pub use import_report::ImportReportDialog;
 pub use message::MessageDialog;
 pub use new_report::NewReportDialog;

@@ -327,7 +327,7 @@ mod tests {
         h.run();
         h.key_press(Key::Enter);
         h.run();
-        let want = Invocation { command: Command::SaveAs, path: Some(PathBuf::from("/tmp/年报.ron")) };
+        let want = Invocation { command: Command::SaveAs, path: Some(PathBuf::from("/tmp/年报.nianbao.ron")) };
         assert_eq!(h.state().actions.first(), Some(&Action::Proceed(want)));
     }
 
