@@ -11,7 +11,6 @@
 //! tables, so measuring and encoding text is a hash lookup, not a font-table walk.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -285,33 +284,19 @@ fn family_name(face: &ttf_parser::Face) -> Option<String> {
 /// The largest font file read (big CJK collections are about 30–60 MB).
 pub const MAX_FONT_FILE: u64 = 96 * 1024 * 1024;
 
-/// Reads a font file, refusing what is not a regular file or is larger than [`MAX_FONT_FILE`]
-/// (a settings path of `/dev/zero` must neither hang nor fill the memory).
-///
-/// A bounded reader is being added to `store/` in parallel; this one stays local to the fonts
-/// until then.
+/// Reads a font file with the store's bounded reader, refusing what is not a regular file or is
+/// larger than [`MAX_FONT_FILE`] (a settings path of `/dev/zero` must neither hang nor fill the
+/// memory); the messages say it is about a font.
 pub fn read_font_file(path: &Path) -> Result<Vec<u8>, String> {
+    use crate::store::ReadError;
     let shown = path.display();
-    let meta = std::fs::metadata(path)
-        .map_err(|e| format!("无法读取字体文件“{shown}”：{}", crate::store::atomic::describe_io(&e)))?;
-    if !meta.is_file() {
-        return Err(format!("“{shown}”不是字体文件（不是普通文件）"));
-    }
-    let too_big = || format!("字体文件“{shown}”过大（超过{} MB），不像是字体", MAX_FONT_FILE / 1024 / 1024);
-    if meta.len() > MAX_FONT_FILE {
-        return Err(too_big());
-    }
-    let file = std::fs::File::open(path)
-        .map_err(|e| format!("无法读取字体文件“{shown}”：{}", crate::store::atomic::describe_io(&e)))?;
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    // The file may grow between the check and the read: never read past the limit.
-    file.take(MAX_FONT_FILE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("无法读取字体文件“{shown}”：{}", crate::store::atomic::describe_io(&e)))?;
-    if bytes.len() as u64 > MAX_FONT_FILE {
-        return Err(too_big());
-    }
-    Ok(bytes)
+    crate::store::read_limited(path, MAX_FONT_FILE).map_err(|e| match e {
+        ReadError::TooLarge { .. } => {
+            format!("字体文件“{shown}”过大（超过{} MB），不像是字体", MAX_FONT_FILE / 1024 / 1024)
+        }
+        ReadError::NotRegular(kind) => format!("“{shown}”不是字体文件（{kind}，不是普通文件）"),
+        ReadError::Io(e) => format!("无法读取字体文件“{shown}”：{}", crate::store::atomic::describe_io(&e)),
+    })
 }
 
 fn bundled_face(which: Bundled) -> Result<Arc<Face>, String> {
