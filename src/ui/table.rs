@@ -510,6 +510,22 @@ fn is_block(s: &str) -> bool {
     t.contains('\t') || t.contains('\n')
 }
 
+/// Gives the pending cell the keyboard with its text selected (typing replaces it); only a cell
+/// of `table` when given. Whether there was one.
+fn apply_pending_focus(ui: &Ui, doc: &Document, grid: &mut GridState, table: Option<usize>) -> bool {
+    let Some(ix) = grid.pending_focus.filter(|&ix| table.is_none_or(|t| doc.form.cells[ix].table == t)) else {
+        return false;
+    };
+    grid.pending_focus = None;
+    ui.memory_mut(|m| m.request_focus(cell_widget_id(ix)));
+    let text = doc.report.cell_text(&doc.form.cells[ix].id).to_string();
+    select_all(ui, ix, &text);
+    grid.origin = Some(text);
+    grid.edit_mode = false;
+    grid.focused = Some(ix);
+    true
+}
+
 /// Asks for `ix` to get focus next frame with its text selected (typing replaces it).
 pub fn focus_cell(grid: &mut GridState, ix: CellIx) {
     grid.pending_focus = Some(ix);
@@ -665,6 +681,10 @@ pub fn table_ui(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, table_ix:
             || i.events.iter().any(|e| matches!(e, egui::Event::PointerButton { modifiers, .. } if modifiers.shift));
         (i.pointer.primary_pressed(), i.pointer.primary_down(), i.pointer.interact_pos(), shift)
     });
+    // Focus the keys asked for (an arrow, Tab, Enter) is given before the cells are drawn, so
+    // this frame already shows it: one frame per key rather than two (on a software renderer
+    // each frame is tens of milliseconds).
+    apply_pending_focus(ui, doc, grid, Some(table_ix));
     {
         let form = &doc.form;
         let table = &form.tables[table_ix];
@@ -828,13 +848,8 @@ pub fn table_ui(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, table_ix:
     if !down {
         grid.drag_from = None;
     }
-    if let Some(ix) = grid.pending_focus.take() {
-        ui.memory_mut(|m| m.request_focus(cell_widget_id(ix)));
-        let text = doc.report.cell_text(&doc.form.cells[ix].id).to_string();
-        select_all(ui, ix, &text);
-        grid.origin = Some(text);
-        grid.edit_mode = false;
-        grid.focused = Some(ix);
+    // Focus asked for while the table was drawn (Shift+click): shown next frame.
+    if apply_pending_focus(ui, doc, grid, None) {
         ui.ctx().request_repaint();
     }
     if !edits.is_empty() {

@@ -10,5 +10,6 @@ mod harness;
 mod county;
 mod desktop;
 mod export;
+mod help;
 mod safety;
 mod window;

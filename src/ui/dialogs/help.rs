@@ -48,9 +48,16 @@ pub struct GuideDialog;
 impl Dialog for GuideDialog {
     fn ui(&mut self, ctx: &egui::Context) -> Option<Action> {
         let (closed, dismissed) = modal(ctx, "guide", 720.0, |ui| {
-            ui.heading("使用说明");
-            let height = (ctx.content_rect().height() * 0.7).max(200.0);
-            egui::ScrollArea::vertical().max_height(height).show(ui, |ui| {
+            // 关闭 above the text, where a long guide never pushes it out of reach.
+            let close = ui
+                .horizontal(|ui| {
+                    ui.heading("使用说明");
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| ui.button("关闭").clicked())
+                        .inner
+                })
+                .inner;
+            let height = (ctx.content_rect().height() * 0.6).clamp(160.0, 520.0);
+            egui::ScrollArea::vertical().max_height(height).auto_shrink([false, true]).show(ui, |ui| {
                 for (heading, paragraphs) in GUIDE {
                     ui.add_space(6.0);
                     ui.label(RichText::new(*heading).strong().size(17.0));
@@ -59,7 +66,7 @@ impl Dialog for GuideDialog {
                     }
                 }
             });
-            ui.button("关闭").clicked().then_some(())
+            close.then_some(())
         });
         (closed.is_some() || dismissed).then_some(Action::CloseDialog)
     }
@@ -167,6 +174,9 @@ mod tests {
             assert!(h.query_by_label_contains(&format!("{n}. ")).is_some(), "step {n}");
         }
         assert!(h.query_by_label_contains("错误：").is_some(), "the checks explained");
+        h.get_by_label("关闭").click();
+        h.run();
+        assert_eq!(h.state().actions.first(), Some(&Action::CloseDialog));
     }
 
     #[test]
