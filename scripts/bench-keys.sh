@@ -15,7 +15,7 @@ bin=${1:-target/release/nianbao}
 keys=${2:-60}
 size=${3:-1400x900}
 work=$(mktemp -d)
-trap 'kill $app $xvfb 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill $app $xvfb 2>/dev/null || true; [ -n "${NB_KEEP_CAUSES:-}" ] && cp "$work/frames.causes" "$NB_KEEP_CAUSES" 2>/dev/null; rm -rf "$work"' EXIT
 display=:$((RANDOM % 50 + 150))
 Xvfb $display -screen 0 ${size}x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb=$!

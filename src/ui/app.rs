@@ -114,14 +114,28 @@ impl TypeAhead {
             *events = std::mem::take(&mut self.held);
             events.extend(new);
         }
-        if let Some(p) = events.iter().position(moves_focus) {
-            self.held = events.split_off(p + 1);
+        // What follows the focus-moving key waits for the next frame only from the first event
+        // that acts on a cell (text, a key press, a paste, a click); its own release and pointer
+        // moves stay, so a lone arrow key costs one frame, not two.
+        if let Some(p) = events.iter().position(moves_focus)
+            && let Some(q) = events[p + 1..].iter().position(acts).map(|q| p + 1 + q)
+        {
+            self.held = events.split_off(q);
         }
     }
 
     pub fn pending(&self) -> bool {
         !self.held.is_empty()
     }
+}
+
+/// Whether an event changes a cell or the focus (and so must see the focus the key before it gave).
+fn acts(e: &egui::Event) -> bool {
+    use egui::Event::*;
+    matches!(
+        e,
+        Text(_) | Paste(_) | Copy | Cut | Ime(_) | Key { pressed: true, .. } | PointerButton { pressed: true, .. }
+    )
 }
 
 fn moves_focus(e: &egui::Event) -> bool {
@@ -1065,6 +1079,26 @@ impl NianbaoApp {
         self.frames += 1;
         if let Some(log) = &self.config.frame_log {
             let _ = std::fs::write(log, self.frames.to_string());
+            // Why this frame was drawn: the input it got and who asked for it (the key benchmark
+            // reads this to find frames no key needed).
+            let causes: Vec<String> = ctx.repaint_causes().iter().map(|c| format!("{}:{}", c.file, c.line)).collect();
+            let events: Vec<String> = ctx.input(|i| {
+                i.events
+                    .iter()
+                    .map(|e| match e {
+                        egui::Event::Key { key, pressed, .. } => format!("{key:?}{}", if *pressed { "↓" } else { "↑" }),
+                        egui::Event::PointerMoved(_) => "move".into(),
+                        e => format!("{e:?}").chars().take(24).collect(),
+                    })
+                    .collect()
+            });
+            let line = format!("{} events={events:?} causes={causes:?}\n", self.frames);
+            let mut path = log.clone().into_os_string();
+            path.push(".causes");
+            use std::io::Write as _;
+            if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+                let _ = f.write_all(line.as_bytes());
+            }
         }
         ctx.input_mut(|i| self.type_ahead.split(&mut i.events));
         if self.type_ahead.pending() {

@@ -831,7 +831,11 @@ pub fn table_ui(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, table_ix:
                         ui.put(inner, edit).accessible_name(path)
                     };
                     if grid.scroll_to == Some(ix) {
-                        resp.scroll_to_me(Some(egui::Align::Center));
+                        // Only as far as needed and at once: an animated scroll on every arrow
+                        // key cost two more frames, each a full repaint on a software renderer.
+                        if !ui.clip_rect().contains_rect(resp.rect) {
+                            resp.scroll_to_me_animation(None, egui::style::ScrollAnimation::none());
+                        }
                         grid.scroll_to = None;
                     }
                     if resp.has_focus() {
