@@ -510,13 +510,12 @@ fn is_block(s: &str) -> bool {
     t.contains('\t') || t.contains('\n')
 }
 
-/// Gives the pending cell the keyboard with its text selected (typing replaces it); only a cell
-/// of `table` when given. Whether there was one.
-fn apply_pending_focus(ui: &Ui, doc: &Document, grid: &mut GridState, table: Option<usize>) -> bool {
-    let Some(ix) = grid.pending_focus.filter(|&ix| table.is_none_or(|t| doc.form.cells[ix].table == t)) else {
+/// Gives the pending cell the keyboard with its text selected (typing replaces it); whether
+/// there was one.
+fn apply_pending_focus(ui: &Ui, doc: &Document, grid: &mut GridState) -> bool {
+    let Some(ix) = grid.pending_focus.take() else {
         return false;
     };
-    grid.pending_focus = None;
     ui.memory_mut(|m| m.request_focus(cell_widget_id(ix)));
     let text = doc.report.cell_text(&doc.form.cells[ix].id).to_string();
     select_all(ui, ix, &text);
@@ -681,10 +680,6 @@ pub fn table_ui(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, table_ix:
             || i.events.iter().any(|e| matches!(e, egui::Event::PointerButton { modifiers, .. } if modifiers.shift));
         (i.pointer.primary_pressed(), i.pointer.primary_down(), i.pointer.interact_pos(), shift)
     });
-    // Focus the keys asked for (an arrow, Tab, Enter) is given before the cells are drawn, so
-    // this frame already shows it: one frame per key rather than two (on a software renderer
-    // each frame is tens of milliseconds).
-    apply_pending_focus(ui, doc, grid, Some(table_ix));
     {
         let form = &doc.form;
         let table = &form.tables[table_ix];
@@ -852,8 +847,9 @@ pub fn table_ui(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, table_ix:
     if !down {
         grid.drag_from = None;
     }
-    // Focus asked for while the table was drawn (Shift+click): shown next frame.
-    if apply_pending_focus(ui, doc, grid, None) {
+    // Focus moves after the cells are drawn: text typed before a Tab in the same frame (keys
+    // typed ahead on a slow PC) still goes to the cell it was typed in. Shown next frame.
+    if apply_pending_focus(ui, doc, grid) {
         ui.ctx().request_repaint();
     }
     if !edits.is_empty() {

@@ -9,9 +9,15 @@ pub const CTRL: Modifiers = Modifiers { ctrl: true, command: true, alt: false, s
 
 /// The app in a 1400 × 900 window, with the bundled CJK font (kittest refuses missing glyphs).
 pub fn harness(app: NianbaoApp) -> Harness<'static, NianbaoApp> {
+    harness_with_steps(app, 12)
+}
+
+/// The same, for views that take more frames to settle (a grid whose columns grow as rows
+/// arrive from a worker thread).
+pub fn harness_with_steps(app: NianbaoApp, steps: u64) -> Harness<'static, NianbaoApp> {
     Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
-        .with_max_steps(12)
+        .with_max_steps(steps)
         .with_context_setup(|ctx| {
             fonts::install(ctx);
             fonts::install_style(ctx);
