@@ -144,7 +144,10 @@ fn focus_window(desk: &Desktop, app: &mut Child) {
             }
             panic!("the program ended before its window appeared ({status}): {err}");
         }
-        let out = desk.run("xdotool", &["search", "--onlyvisible", "--pid", &pid.to_string()]);
+        // By the program's window class rather than its process: when OpenGL cannot start, the
+        // window is drawn by a restarted process (the wgpu fallback) with a pid of its own.
+        let _ = pid;
+        let out = desk.run("xdotool", &["search", "--onlyvisible", "--class", nianbao::ui::APP_ID]);
         let ids = String::from_utf8_lossy(&out.stdout).to_string();
         if let Some(id) = ids.lines().last() {
             desk.run("xdotool", &["windowfocus", "--sync", id]);
