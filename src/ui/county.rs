@@ -310,30 +310,31 @@ impl CountyView {
 
     fn body(&mut self, ui: &mut Ui, ctx: &egui::Context, system_dialogs: bool) -> Option<Action> {
         let mut action = None;
-        egui::Grid::new("county-fields").num_columns(3).spacing([8.0, 6.0]).show(ui, |ui| {
-            let label = ui.label("报告文件夹：");
-            ui.add(
-                egui::TextEdit::singleline(&mut self.folder)
-                    .desired_width(460.0)
-                    .hint_text("含各单位草稿、CSV、网页、Word或PDF，可含子文件夹"),
-            )
-            .labelled_by(label.id);
-            if system_dialogs && ui.button("浏览…").clicked() {
-                self.browse(ctx, false);
-            }
-            ui.end_row();
-            let label = ui.label("单位名单（可选）：");
-            ui.add(
-                egui::TextEdit::singleline(&mut self.roster)
-                    .desired_width(460.0)
-                    .hint_text("文本文件，每行一个单位名称"),
-            )
-            .labelled_by(label.id);
-            if system_dialogs && ui.button("浏览…").clicked() {
-                self.browse(ctx, true);
-            }
-            ui.end_row();
-        });
+        // Rows of their own, not a grid: a text field in a grid column is only as wide as the
+        // column was the frame before (a 40-pixel field that never grows).
+        let field_width = (ui.available_width() - 280.0).clamp(240.0, 620.0);
+        for (label, roster, hint) in [
+            ("报告文件夹：", false, "含各单位草稿、CSV、网页、Word或PDF，可含子文件夹"),
+            ("单位名单（可选）：", true, "文本文件，每行一个单位名称"),
+        ] {
+            ui.horizontal(|ui| {
+                let l = ui
+                    .allocate_ui_with_layout(
+                        egui::vec2(150.0, 24.0),
+                        egui::Layout::left_to_right(egui::Align::Center),
+                        |ui| {
+                            ui.set_min_width(150.0);
+                            ui.label(label)
+                        },
+                    )
+                    .inner;
+                let text = if roster { &mut self.roster } else { &mut self.folder };
+                ui.add_sized([field_width, 24.0], egui::TextEdit::singleline(text).hint_text(hint)).labelled_by(l.id);
+                if system_dialogs && ui.button("浏览…").clicked() {
+                    self.browse(ctx, roster);
+                }
+            });
+        }
         ui.horizontal(|ui| {
             if self.running() {
                 if ui.button("停止").clicked() {
@@ -392,19 +393,26 @@ impl CountyView {
                 }
                 ui.end_row();
                 for row in &rows {
+                    // Fixed, left-aligned columns (a grid column is otherwise as wide as its head).
+                    let left = |ui: &mut Ui, w: f32, add: &mut dyn FnMut(&mut Ui)| {
+                        ui.allocate_ui_with_layout(
+                            egui::vec2(w, 18.0),
+                            egui::Layout::left_to_right(egui::Align::Center),
+                            |ui| {
+                                ui.set_min_width(w);
+                                add(ui)
+                            },
+                        );
+                    };
                     match &row.path {
-                        Some(p) if row.status != Status::Unreadable => {
-                            if ui
-                                .add_sized([widths[0], 18.0], egui::Link::new(&row.unit))
-                                .on_hover_text("打开这份报告")
-                                .clicked()
-                            {
+                        Some(p) if row.status != Status::Unreadable => left(ui, widths[0], &mut |ui| {
+                            if ui.link(&row.unit).on_hover_text("打开这份报告").clicked() {
                                 action = Some(Action::CommandWith(Command::OpenDraft, p.clone()));
                             }
-                        }
-                        _ => {
-                            ui.add_sized([widths[0], 18.0], egui::Label::new(&row.unit));
-                        }
+                        }),
+                        _ => left(ui, widths[0], &mut |ui| {
+                            ui.label(&row.unit);
+                        }),
                     }
                     let color = match row.status {
                         Status::Missing | Status::Unreadable | Status::Errors => Color32::from_rgb(180, 30, 30),
@@ -415,7 +423,9 @@ impl CountyView {
                     ui.label(if row.status <= Status::Unreadable { String::new() } else { row.errors.to_string() });
                     ui.label(if row.status <= Status::Unreadable { String::new() } else { row.warnings.to_string() });
                     ui.label(&row.kind);
-                    ui.add(egui::Label::new(&row.detail).truncate()).on_hover_text(&row.detail);
+                    left(ui, 360.0, &mut |ui| {
+                        ui.add(egui::Label::new(&row.detail).truncate()).on_hover_text(&row.detail);
+                    });
                     ui.label(row.path.as_ref().map(|p| p.display().to_string()).unwrap_or_default());
                     ui.end_row();
                 }
