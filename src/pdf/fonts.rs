@@ -8,7 +8,7 @@
 //! `/usr/share/fonts`), and then those are used automatically.
 //!
 //! Every face is parsed once per process (ttf-parser): its cmap and advances are kept as plain
-//! tables, so measuring and encoding text is a hash lookup, not a font-table walk.
+//! tables, so measuring and encoding text is an array index, not a font-table walk.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -103,7 +103,7 @@ pub struct Face {
     pub source: FaceSource,
     data: FontBytes,
     index: u32,
-    cmap: HashMap<char, u16>,
+    cmap: CharMap,
     /// Advance of each glyph in 1/1000 em, as the PDF `/W` array states it.
     widths: Vec<u16>,
     /// Ascent and descent in em (descent negative), cap height in em.
@@ -130,6 +130,55 @@ impl FontBytes {
     }
 }
 
+/// Character → glyph: the Basic Multilingual Plane (every hanzi of GB 2312 and 通用规范汉字表
+/// but a few) as a flat table, the rest sorted. Built for each face at every command-line
+/// export, where a hash map of 15,000 entries cost more than the lookups it served.
+#[derive(Default)]
+struct CharMap {
+    bmp: Vec<u16>,
+    /// Supplementary planes (扩展B and beyond), sorted by character after `finish`.
+    astral: Vec<(char, u16)>,
+    len: usize,
+}
+
+impl CharMap {
+    /// Keeps the first glyph seen for a character (the earlier subtable wins).
+    fn insert_first(&mut self, c: char, gid: u16) {
+        let cp = c as usize;
+        if cp < 0x1_0000 {
+            if self.bmp.is_empty() {
+                self.bmp = vec![0; 0x1_0000];
+            }
+            if self.bmp[cp] == 0 {
+                self.bmp[cp] = gid;
+                self.len += 1;
+            }
+        } else {
+            self.astral.push((c, gid));
+        }
+    }
+
+    fn finish(&mut self) {
+        // A stable sort then dedup keeps the first entry of each character.
+        self.astral.sort_by_key(|e| e.0);
+        self.astral.dedup_by_key(|e| e.0);
+        self.len += self.astral.len();
+    }
+
+    fn get(&self, c: char) -> Option<u16> {
+        let cp = c as usize;
+        if cp < 0x1_0000 {
+            self.bmp.get(cp).copied().filter(|&g| g != 0)
+        } else {
+            self.astral.binary_search_by_key(&c, |e| e.0).ok().map(|i| self.astral[i].1)
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
 impl std::fmt::Debug for Face {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Face").field("name", &self.name).field("source", &self.source).finish()
@@ -141,18 +190,19 @@ impl Face {
         let face = ttf_parser::Face::parse(data.get(), index)
             .map_err(|_| format!("字体文件“{shown}”无法识别（应为TrueType/OpenType字体 .ttf/.otf/.ttc）"))?;
         let upm = f32::from(face.units_per_em().max(1));
-        let mut cmap = HashMap::new();
+        let mut cmap = CharMap::default();
         if let Some(table) = face.tables().cmap {
             for sub in table.subtables.into_iter().filter(|s| s.is_unicode()) {
                 sub.codepoints(|cp| {
                     if let (Some(c), Some(g)) = (char::from_u32(cp), sub.glyph_index(cp))
                         && g.0 != 0
                     {
-                        cmap.entry(c).or_insert(g.0);
+                        cmap.insert_first(c, g.0);
                     }
                 });
             }
         }
+        cmap.finish();
         if cmap.is_empty() {
             return Err(format!("字体文件“{shown}”没有Unicode字符映射，无法用于中文"));
         }
@@ -187,11 +237,11 @@ impl Face {
     }
 
     pub fn glyph(&self, c: char) -> Option<u16> {
-        self.cmap.get(&c).copied()
+        self.cmap.get(c)
     }
 
     pub fn has(&self, c: char) -> bool {
-        self.cmap.contains_key(&c)
+        self.cmap.get(c).is_some()
     }
 
     /// Width of a glyph in 1/1000 em (the `/W` value).
@@ -463,7 +513,14 @@ impl FontSet {
 
     pub fn resolve(choices: &BTreeMap<String, PathBuf>, sources: &FontSources) -> Result<FontSet, String> {
         let mut set = FontSet { faces: Vec::new(), chains: BTreeMap::new(), report: Vec::new() };
-        let installed = installed(sources);
+        // Every chain ends in the bundled faces: unpack and read them side by side, beside the
+        // scan of the installed fonts (a command-line export pays this on every run).
+        let installed = std::thread::scope(|s| {
+            for b in Bundled::ALL {
+                s.spawn(move || bundled_face(b).map(drop));
+            }
+            installed(sources)
+        });
         for role in Role::ALL {
             let mut chain = Vec::new();
             let mut problem = None;
