@@ -6,6 +6,7 @@
 
 #![cfg(target_os = "linux")]
 
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -29,7 +30,9 @@ struct Desktop {
 impl Desktop {
     fn start() -> Option<Desktop> {
         for n in 140..200 {
-            if Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+            let lock = format!("/tmp/.X{n}-lock");
+            let socket = format!("/tmp/.X11-unix/X{n}");
+            if Path::new(&lock).exists() && !free_stale_lock(&lock, &socket) {
                 continue;
             }
             let server = Command::new("Xvfb")
@@ -45,7 +48,6 @@ impl Desktop {
                 .stderr(Stdio::null())
                 .spawn()
                 .ok()?;
-            let socket = format!("/tmp/.X11-unix/X{n}");
             let start = Instant::now();
             while !Path::new(&socket).exists() && start.elapsed() < Duration::from_secs(10) {
                 std::thread::sleep(Duration::from_millis(50));
@@ -92,10 +94,40 @@ impl Desktop {
 }
 
 impl Drop for Desktop {
+    /// SIGTERM first: a killed Xvfb leaves its lock file behind, and after enough runs every
+    /// display looked taken and the desktop tests skipped themselves.
     fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.server.id().to_string()]).status();
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(5) {
+            if let Ok(Some(_)) = self.server.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.server.kill();
         let _ = self.server.wait();
     }
+}
+
+/// Removes the lock (and socket) of an X server that is gone, as Xvfb itself would; true when
+/// the display is free now. A lock whose process still runs is left alone.
+fn free_stale_lock(lock: &str, socket: &str) -> bool {
+    let Ok(text) = std::fs::read_to_string(lock) else { return false };
+    let Ok(pid) = text.trim().parse::<u32>() else { return false };
+    if Path::new(&format!("/proc/{pid}")).exists() {
+        return false;
+    }
+    let _ = std::fs::remove_file(socket);
+    std::fs::remove_file(lock).is_ok()
+}
+
+/// Stops the program and everything it started: with the wgpu fallback the window is drawn by
+/// a restarted child, which holds the stderr pipe open — killing only the parent left
+/// `wait_with_output` waiting for ever.
+fn stop_app(app: &mut Child) {
+    let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", app.id())]).status();
+    let _ = app.kill();
 }
 
 /// The desktop for one test, with the tools it needs, or `None` (said why) where they are
@@ -126,6 +158,8 @@ fn spawn_app(desk: &Desktop, home: &Path, args: &[&std::ffi::OsStr], env: &[(&st
         .env_remove("WAYLAND_DISPLAY")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
+        // Its own process group, so that `stop_app` reaches a restarted child too.
+        .process_group(0)
         .spawn()
         .expect("nianbao")
 }
@@ -220,7 +254,7 @@ fn the_real_window_pastes_from_other_programs_copies_to_them_and_keeps_typed_ahe
     // ImageMagick's `import`, where installed; the test does not need it.
     let _ = Command::new("import").args(["-window", "root"]).arg(&shot).env("DISPLAY", &desk.display).output();
     let saved = wait_saved(&draft, &before);
-    let _ = app.kill();
+    stop_app(&mut app);
     let stderr = app.wait_with_output().map(|o| String::from_utf8_lossy(&o.stderr).into_owned()).unwrap_or_default();
 
     let cell = |id: &str| saved.cell_text(id).to_string();
@@ -251,7 +285,7 @@ fn the_window_starts_where_opengl_2_is_missing() {
     focus_window(&desk, &mut app);
     // Still running with its window up: it drew.
     assert!(app.try_wait().unwrap().is_none(), "the window closed");
-    let _ = app.kill();
+    stop_app(&mut app);
     let stderr = app.wait_with_output().map(|o| String::from_utf8_lossy(&o.stderr).into_owned()).unwrap_or_default();
     eprintln!("MESA_GL_VERSION_OVERRIDE=1.1: {}", if stderr.trim().is_empty() { "（无提示）" } else { stderr.trim() });
 }
