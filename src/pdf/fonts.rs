@@ -667,10 +667,11 @@ pub fn role_faces(choices: &BTreeMap<String, PathBuf>) -> Vec<RoleFace> {
     }
 }
 
-/// Scans the system fonts and unpacks the bundled faces now, so the first export is as fast
-/// as the next (the window may call this on a background thread at start).
+/// Scans the system fonts, unpacks the bundled faces and loads the title's segmenter now, so
+/// the first export is as fast as the next (the window may call this on a background thread at start).
 pub fn warm_up() {
     let _ = FontSet::with_user(&BTreeMap::new());
+    super::text::jieba();
 }
 
 #[cfg(test)]
