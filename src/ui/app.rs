@@ -1134,10 +1134,17 @@ impl NianbaoApp {
 
         let state = self.command_state(&ctx);
         let recent = self.settings.recent.clone();
-        egui::Panel::top("menu").show(ui, |ui| {
+        // The panels leave their background to the clear colour (`clear_color`, the same
+        // colour): under software rendering (llvmpipe: Remote Desktop, 云桌面, no driver) every
+        // filled pixel costs, and the panels' fills covered the whole window once more each
+        // frame — about a quarter of the CPU per keystroke there (scripts/bench-keys.sh).
+        let style = ui.style().clone();
+        let bar = egui::Frame::side_top_panel(&style).fill(egui::Color32::TRANSPARENT);
+        let central = egui::Frame::central_panel(&style).fill(egui::Color32::TRANSPARENT);
+        egui::Panel::top("menu").frame(bar).show(ui, |ui| {
             actions.extend(command::menu_bar_ui(ui, &state, |ui, menu| recent_menu(ui, menu, &recent)));
         });
-        egui::Panel::bottom("status").show(ui, |ui| self.status_ui(ui));
+        egui::Panel::bottom("status").frame(bar).show(ui, |ui| self.status_ui(ui));
         if let Some(doc) = self.doc.as_mut() {
             let page = self.view.page;
             // Side panels are resizable, remembered, and never take more than a third of the
@@ -1149,19 +1156,21 @@ impl NianbaoApp {
             };
             let (id, width) = side("pages", self.settings.pages_width, 220.0);
             let left = egui::Panel::left(id)
+                .frame(bar)
                 .resizable(true)
                 .size_range(MIN_SIDE..=max_side)
                 .default_size(width)
                 .show(ui, |ui| actions.extend(pages::nav_ui(ui, doc, page)));
             let (id, width) = side("findings", self.settings.findings_width, 280.0);
             let right = egui::Panel::right(id)
+                .frame(bar)
                 .resizable(true)
                 .size_range(MIN_SIDE..=max_side)
                 .default_size(width)
                 .show(ui, |ui| actions.extend(findings::findings_ui(ui, doc, &mut self.findings)));
             self.remember_panels(&ctx, left.response.rect.width(), right.response.rect.width());
         }
-        egui::CentralPanel::default().show(ui, |ui| match self.doc.as_mut() {
+        egui::CentralPanel::default().frame(central).show(ui, |ui| match self.doc.as_mut() {
             Some(doc) => {
                 // One scroll area in both directions: a nested horizontal one would swallow the
                 // vertical "scroll into view" of a focused cell (egui gives targets to the
@@ -1299,6 +1308,11 @@ fn recent_menu(ui: &mut Ui, menu: command::Menu, recent: &[PathBuf]) -> Option<A
 }
 
 impl eframe::App for NianbaoApp {
+    /// The panels' own colour: they are drawn without a fill (see `show`).
+    fn clear_color(&self, visuals: &egui::Visuals) -> [f32; 4] {
+        visuals.panel_fill.to_normalized_gamma_f32()
+    }
+
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.close_guard(ctx);
     }
