@@ -8,7 +8,8 @@
 # 1400x900), presses the arrow keys KEYS times (default 60) with 150 ms between presses, and
 # reports the process's CPU time per key (from /proc/PID/stat, user + system) and the frames
 # drawn per key (the window counts them when NIANBAO_FRAME_LOG names a file). Needs Xvfb and
-# xdotool; renderer: NIANBAO_RENDERER=glow (default) or wgpu.
+# xdotool; renderer: NIANBAO_RENDERER=glow (default) or wgpu. NB_THREADS=1 also lists each thread's
+# CPU ticks since the start (the UI thread against llvmpipe's raster threads).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-target/release/nianbao}
@@ -44,6 +45,7 @@ for i in $(seq $keys); do
 done
 sleep 1
 t2=$(ticks); f2=$(frames)
+if [ -n "${NB_THREADS:-}" ]; then for t in /proc/$app/task/*; do echo "thread $(cat $t/comm): $(awk "{print \$14 + \$15}" $t/stat) ticks"; done; fi
 rss=$(awk '/VmRSS/ {print $2}' /proc/$app/status)
 idle_ms=$(( (idle1 - idle0) / 1000000 ))
 echo "renderer=${NIANBAO_RENDERER:-glow} size=$size keys=$keys"
