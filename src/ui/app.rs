@@ -702,9 +702,8 @@ impl NianbaoApp {
         let Some(kind) = ReviewFormat::from_path(path) else {
             return self.fail(format!("“{}”：审核清单的文件名应以 .xlsx、.html 或 .pdf 结尾", path.display()));
         };
-        let ctx = crate::model::Context { today: Some(Date::today()), published: Default::default() };
-        let (_, findings) = crate::model::check_report(&doc.form, &doc.report, &ctx);
-        let list = ReviewList::new(&doc.report, &doc.form, &findings, Some(Date::today()));
+        // The findings the window shows, not a second check: the list says what the staffer saw.
+        let list = ReviewList::new(&doc.report, &doc.form, &doc.findings, Some(Date::today()));
         let written = workflow::render_review(kind, &list, &self.settings.pdf_fonts)
             .and_then(|bytes| workflow::write_export(path, &inputs, &bytes, confirmed));
         match written {
@@ -915,7 +914,7 @@ impl NianbaoApp {
     /// 打印: a temporary PDF opened in the system viewer, where the user prints it.
     fn print(&mut self) {
         let Some(out) = self.render_pdf() else { return };
-        let dir = std::env::temp_dir().join("nianbao-print");
+        let dir = print_dir();
         let title = self.doc.as_ref().map(|d| d.report.title()).unwrap_or_else(|| APP_NAME.into());
         let path = dir.join(format!("{}.pdf", safe_file_name(&title)));
         if let Err(e) = std::fs::create_dir_all(&dir) {
@@ -1305,6 +1304,11 @@ fn recent_menu(ui: &mut Ui, menu: command::Menu, recent: &[PathBuf]) -> Option<A
         }
     });
     chosen
+}
+
+/// Where 打印 writes the PDF it opens in the system viewer.
+pub fn print_dir() -> PathBuf {
+    std::env::temp_dir().join("nianbao-print")
 }
 
 impl eframe::App for NianbaoApp {

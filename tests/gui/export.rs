@@ -126,3 +126,29 @@ fn copy_as_web_page_gives_the_report_or_the_tables_of_the_page_in_both_flavours(
         &clip.text[..200.min(clip.text.len())]
     );
 }
+
+/// The window's 审核清单 (导出 ▸ 导出审核清单…) lists the findings the window shows, including one
+/// raised by an edit not yet saved.
+#[test]
+fn the_review_list_from_the_window_lists_the_findings_it_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut doc = Document::new(fixtures::report("hangzhou-2021.csv"), None).expect("document");
+    // 自然人's 新收 one higher than the rows under it add up to: a 勾稽 error.
+    let before: u64 = doc.report.cell_text("t3.new.np").parse().unwrap();
+    doc.set(nianbao::ui::doc::Field::Cell("t3.new.np".into()), (before + 1).to_string());
+    let shown: Vec<String> = doc.findings.iter().map(|f| f.rule.clone()).collect();
+    assert!(!shown.is_empty(), "the changed cell raises a finding");
+    let mut app = NianbaoApp::new(AppConfig::default());
+    app.set_document(doc);
+    let mut h = harness(app);
+    h.run();
+    menu_item(&mut h, "导出", "审核清单");
+    let path = dir.path().join("审核清单.html");
+    answer_prompt(&mut h, &path);
+    let html = std::fs::read_to_string(&path).expect("the list written");
+    for rule in &shown {
+        assert!(html.contains(rule.as_str()), "{rule} listed");
+    }
+    let notice = h.state().notice.clone().expect("says what it wrote");
+    assert!(notice.text.contains("已导出审核清单"), "{}", notice.text);
+}

@@ -87,17 +87,20 @@ pub struct Folder {
     pub path: PathBuf,
 }
 
-/// The program's folders on this computer.
+/// The program's folders on this computer, asked of the code that writes into each, so the
+/// dialog cannot name a folder the program does not use.
 pub fn folders() -> Vec<Folder> {
-    let mut out = Vec::new();
-    if let Some(d) = crate::store::settings::project_dirs() {
-        out.push(Folder { what: "设置", path: d.config_dir().to_path_buf() });
-        out.push(Folder { what: "自己的模板", path: d.config_dir().join("templates") });
-        out.push(Folder { what: "恢复副本", path: d.data_dir().join("recovery") });
-        out.push(Folder { what: "崩溃报告", path: d.data_dir().join("crash") });
-    }
-    out.push(Folder { what: "打印用的PDF", path: std::env::temp_dir().join("nianbao-print") });
-    out
+    let settings = crate::store::settings::settings_path().and_then(|p| p.parent().map(PathBuf::from));
+    [
+        ("设置", settings),
+        ("自己的模板", crate::store::templates::user_dir()),
+        ("恢复副本", crate::store::recovery::RecoveryStore::default_dir()),
+        ("崩溃报告", crate::crash::default_dir()),
+        ("打印用的PDF", Some(crate::ui::app::print_dir())),
+    ]
+    .into_iter()
+    .filter_map(|(what, path)| path.map(|path| Folder { what, path }))
+    .collect()
 }
 
 pub const LICENCES: &[&str] = &[
