@@ -118,6 +118,38 @@ pub fn date_warning(report: &Report) -> Option<String> {
     })
 }
 
+/// 「有N个单元格未填写…」 for an export in `format` (PDF, Word文档 …), when blank input cells of the
+/// printed tables come out blank; the same words for every export.
+pub fn blank_cells_notice(report: &Report, form: &Form, format: &str) -> Option<String> {
+    if report.options.blank_as_zero {
+        return None;
+    }
+    let blanks = form
+        .tables
+        .iter()
+        .filter(|t| t.def.printed)
+        .flat_map(|t| t.cells.iter())
+        .filter(|&&ix| form.cells[ix].is_input() && report.cell_text(&form.cells[ix].id).trim().is_empty())
+        .count();
+    (blanks > 0).then(|| {
+        format!(
+            "有{blanks}个单元格未填写，{format}中为空白；没有数据应填0（或在“基本信息”中勾选“未填写的单元格打印为0”）"
+        )
+    })
+}
+
+/// 「还有N个错误…」 for an export with errors left; `marked` says where the draft mark is
+/// (「PDF每页带有“草稿”字样」).
+pub fn errors_notice(errors: usize, draft_mark: bool, marked: &str) -> Option<String> {
+    (errors > 0).then(|| {
+        if draft_mark {
+            format!("还有{errors}个错误，{marked}")
+        } else {
+            format!("还有{errors}个错误，但按要求导出为正式版（无“草稿”字样）")
+        }
+    })
+}
+
 /// The title of an annex table (`{Y}` replaced by the year).
 pub fn annex_title(form: &Form, report: &Report, table: usize) -> String {
     let def = &form.tables[table].def;

@@ -113,28 +113,12 @@ pub(crate) fn prepare(report: &Report, form: &Form, opts: &ExportOptions) -> Pre
 /// The same notices the PDF export gives, naming the format.
 pub(crate) fn warnings(report: &Report, form: &Form, prepared: &Prepared, format: &str) -> Vec<String> {
     let mut out = Vec::new();
-    if !report.options.blank_as_zero {
-        let blanks = form
-            .tables
-            .iter()
-            .filter(|t| t.def.printed)
-            .flat_map(|t| t.cells.iter())
-            .filter(|&&ix| form.cells[ix].is_input() && report.cell_text(&form.cells[ix].id).trim().is_empty())
-            .count();
-        if blanks > 0 {
-            out.push(format!(
-                "有{blanks}个单元格未填写，{format}中为空白；没有数据应填0（或在“基本信息”中勾选“未填写的单元格打印为0”）"
-            ));
-        }
-    }
-    let errors = prepared.errors;
-    if errors > 0 {
-        out.push(if prepared.draft_mark {
-            format!("还有{errors}个错误，{format}标有“草稿”字样")
-        } else {
-            format!("还有{errors}个错误，但按要求导出为正式版（无“草稿”字样）")
-        });
-    }
+    out.extend(crate::document::blank_cells_notice(report, form, format));
+    out.extend(crate::document::errors_notice(
+        prepared.errors,
+        prepared.draft_mark,
+        &format!("{format}标有“草稿”字样"),
+    ));
     out
 }
 

@@ -120,30 +120,11 @@ pub fn export_with(
         return Err(PdfError::MissingGlyphs(missing));
     }
     let mut warnings = Vec::new();
-    if !report.options.blank_as_zero {
-        let blanks = form
-            .tables
-            .iter()
-            .filter(|t| t.def.printed)
-            .flat_map(|t| t.cells.iter())
-            .filter(|&&ix| form.cells[ix].is_input() && report.cell_text(&form.cells[ix].id).trim().is_empty())
-            .count();
-        if blanks > 0 {
-            warnings.push(format!(
-                "有{blanks}个单元格未填写，PDF中为空白；没有数据应填0（或在“基本信息”中勾选“未填写的单元格打印为0”）"
-            ));
-        }
-    }
+    warnings.extend(crate::document::blank_cells_notice(report, form, "PDF"));
     if let Some(w) = date_warning {
         warnings.push(if draft_mark { format!("{w}。PDF每页带有“草稿”字样") } else { w });
     }
-    if errors > 0 {
-        warnings.push(if draft_mark {
-            format!("还有{errors}个错误，PDF每页带有“草稿”字样")
-        } else {
-            format!("还有{errors}个错误，但按要求导出为正式版（无“草稿”字样）")
-        });
-    }
+    warnings.extend(crate::document::errors_notice(errors, draft_mark, "PDF每页带有“草稿”字样"));
 
     let pages = layout::layout(&fonts, blocks);
     let bytes = render(&fonts, &pages, report, draft_mark).map_err(PdfError::Font)?;
