@@ -18,7 +18,7 @@ fn check_folder(c: &mut Criterion) {
     };
     let drafts = dir.path().join("500");
     county::generate(&drafts, 500);
-    let (files, bad) = collect(&[drafts]);
+    let (files, bad) = collect(&[drafts], &[]);
     assert!(bad.is_empty() && files.len() == 500, "{} files, {} unreadable", files.len(), bad.len());
     let opts = CheckOptions::default();
     let cancel = AtomicBool::new(false);
@@ -44,7 +44,7 @@ fn check_folder(c: &mut Criterion) {
             panic!("{e}");
         }
     }
-    let (pages, _) = collect(&[pages]);
+    let (pages, _) = collect(&[pages], &[]);
     g.bench_function(format!("check 50 Word-pasted CMS pages (150 KB each), {threads} threads"), |b| {
         b.iter(|| check_all(&pages, &opts, threads, &cancel, |_, e| drop(e)))
     });

@@ -19,17 +19,6 @@ fn options(a: &Args) -> CheckOptions {
     }
 }
 
-/// The files under the paths, with the ones that could not be listed; `skip` (an output being
-/// written into a scanned folder) is left out.
-fn files(paths: &[PathBuf], skip: Option<&Path>) -> (Vec<PathBuf>, Vec<Entry>) {
-    let (mut files, bad) = county::collect(paths);
-    if let Some(skip) = skip {
-        let skip = skip.canonicalize().unwrap_or_else(|_| skip.to_path_buf());
-        files.retain(|f| f.canonicalize().unwrap_or_else(|_| f.clone()) != skip);
-    }
-    (files, bad)
-}
-
 /// One line per report, as it is checked.
 fn report_line(e: &Entry) -> String {
     match &e.outcome {
@@ -79,12 +68,9 @@ pub(super) fn cmd_check_batch(a: &Args, out: &mut Out, err: &mut Out) -> Result<
         let inputs: Vec<&Path> = a.positional.iter().map(PathBuf::as_path).collect();
         workflow::guard_output(path, &inputs, Purpose::Export, a.force)?;
     }
-    let (mut files, bad) = files(&a.positional, a.summary.as_deref());
-    // The roster kept in the folder it lists is not a report.
-    if let Some(r) = &a.expect {
-        let r = r.canonicalize().unwrap_or_else(|_| r.clone());
-        files.retain(|f| f.canonicalize().unwrap_or_else(|_| f.clone()) != r);
-    }
+    // Neither the summary being written nor the roster kept in the folder it lists is a report.
+    let skip: Vec<&Path> = a.summary.iter().chain(&a.expect).map(PathBuf::as_path).collect();
+    let (files, bad) = county::collect(&a.positional, &skip);
     let mut entries: Vec<Entry> = Vec::with_capacity(files.len() + bad.len());
     let cancel = AtomicBool::new(false);
     county::check_all(&files, &options(a), county::default_threads(), &cancel, |_, e| {
@@ -157,7 +143,7 @@ fn add_up(
     skip: Option<&Path>,
     keep: bool,
 ) -> Result<(Summer, Vec<Report>), CliError> {
-    let (files, bad) = files(paths, skip);
+    let (files, bad) = county::collect(paths, skip.as_slice());
     let mut problems: Vec<String> = bad.iter().map(report_line).collect();
     if files.is_empty() && problems.is_empty() {
         return Err(CliError::unreadable("没有找到可汇总的报告文件（.ron、.csv、网页、Word、PDF）"));

@@ -56,9 +56,10 @@ fn old_office(path: &Path) -> Option<String> {
     Some(format!("{name}格式（.{ext}）无法读取：请用Word或WPS打开后另存为{to}再检查"))
 }
 
-/// The files under `paths` (files as given, folders walked), sorted within each folder; paths
+/// The files under `paths` (files as given, folders walked), sorted within each folder, less
+/// the files in `skip` (the summary being written, the roster kept in the folder it lists); paths
 /// that do not exist or cannot be listed come back as unreadable entries, never as a stop.
-pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Entry>) {
+pub fn collect(paths: &[PathBuf], skip: &[&Path]) -> (Vec<PathBuf>, Vec<Entry>) {
     let mut files = Vec::new();
     let mut bad = Vec::new();
     for p in paths {
@@ -69,8 +70,9 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Entry>) {
         }
     }
     // The same file named twice (a folder and a file in it) is checked once.
-    let mut seen = std::collections::HashSet::new();
-    files.retain(|f| seen.insert(f.canonicalize().unwrap_or_else(|_| f.clone())));
+    let real = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let mut seen: std::collections::HashSet<PathBuf> = skip.iter().map(|p| real(p)).collect();
+    files.retain(|f| seen.insert(real(f)));
     (files, bad)
 }
 

@@ -128,10 +128,9 @@ impl CountyView {
         let stop = Arc::clone(&cancel);
         let ctx = ctx.clone();
         std::thread::spawn(move || {
-            let (mut files, bad) = county::collect(&[folder]);
-            if let Some(r) = roster_path.and_then(|r| r.canonicalize().ok()) {
-                files.retain(|f| f.canonicalize().ok().as_ref() != Some(&r));
-            }
+            // The roster kept in the folder it lists is not a report.
+            let skip: Vec<&std::path::Path> = roster_path.iter().map(PathBuf::as_path).collect();
+            let (files, bad) = county::collect(&[folder], &skip);
             let _ = tx.send(Msg::Found(files.len() + bad.len()));
             ctx.request_repaint();
             let opts = CheckOptions { today: Some(Date::today()), ..CheckOptions::default() };
