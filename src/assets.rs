@@ -10,11 +10,11 @@
 pub static SANS_SC: &[u8] = include_bytes!("../fonts/NotoSansSC-Regular-subset.ttf");
 
 #[cfg(feature = "pdf")]
-static SERIF_SC_Z: &[u8] = include_bytes!("../fonts/NotoSerifSC-Regular-subset.ttf.lz4");
+static SERIF_SC_LZ4: &[u8] = include_bytes!("../fonts/NotoSerifSC-Regular-subset.ttf.lz4");
 #[cfg(feature = "pdf")]
-static SERIF_SC_BOLD_Z: &[u8] = include_bytes!("../fonts/NotoSerifSC-Bold-subset.ttf.lz4");
+static SERIF_SC_BOLD_LZ4: &[u8] = include_bytes!("../fonts/NotoSerifSC-Bold-subset.ttf.lz4");
 #[cfg(feature = "pdf")]
-static KAI_Z: &[u8] = include_bytes!("../fonts/NianbaoKai-Regular-subset.ttf.lz4");
+static KAI_LZ4: &[u8] = include_bytes!("../fonts/NianbaoKai-Regular-subset.ttf.lz4");
 
 /// A bundled face.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -49,9 +49,9 @@ pub fn font(which: Bundled) -> Result<&'static [u8], String> {
     static UNPACKED: [OnceLock<Result<Vec<u8>, String>>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
     let (slot, packed) = match which {
         Bundled::Sans => return Ok(SANS_SC),
-        Bundled::Serif => (0, SERIF_SC_Z),
-        Bundled::SerifBold => (1, SERIF_SC_BOLD_Z),
-        Bundled::Kai => (2, KAI_Z),
+        Bundled::Serif => (0, SERIF_SC_LZ4),
+        Bundled::SerifBold => (1, SERIF_SC_BOLD_LZ4),
+        Bundled::Kai => (2, KAI_LZ4),
     };
     UNPACKED[slot].get_or_init(|| unpack(packed)).as_deref().map_err(Clone::clone)
 }

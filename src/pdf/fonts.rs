@@ -138,7 +138,6 @@ struct CharMap {
     bmp: Vec<u16>,
     /// Supplementary planes (扩展B and beyond), sorted by character after `finish`.
     astral: Vec<(char, u16)>,
-    len: usize,
 }
 
 impl CharMap {
@@ -151,7 +150,6 @@ impl CharMap {
             }
             if self.bmp[cp] == 0 {
                 self.bmp[cp] = gid;
-                self.len += 1;
             }
         } else {
             self.astral.push((c, gid));
@@ -162,7 +160,6 @@ impl CharMap {
         // A stable sort then dedup keeps the first entry of each character.
         self.astral.sort_by_key(|e| e.0);
         self.astral.dedup_by_key(|e| e.0);
-        self.len += self.astral.len();
     }
 
     fn get(&self, c: char) -> Option<u16> {
@@ -174,8 +171,9 @@ impl CharMap {
         }
     }
 
+    /// The BMP table is made at the first BMP character, so an empty table means none.
     fn is_empty(&self) -> bool {
-        self.len == 0
+        self.bmp.is_empty() && self.astral.is_empty()
     }
 }
 
@@ -513,12 +511,17 @@ impl FontSet {
 
     pub fn resolve(choices: &BTreeMap<String, PathBuf>, sources: &FontSources) -> Result<FontSet, String> {
         let mut set = FontSet { faces: Vec::new(), chains: BTreeMap::new(), report: Vec::new() };
-        // Every chain ends in the bundled faces: unpack and read them side by side, beside the
-        // scan of the installed fonts (a command-line export pays this on every run).
+        // Every chain ends in the bundled faces: the first time in a process, unpack and read
+        // them side by side, beside the scan of the installed fonts (a command-line export pays
+        // this on every run). Later calls find them in `bundled_face`'s cells.
+        static UNPACKING: std::sync::Once = std::sync::Once::new();
         let installed = std::thread::scope(|s| {
-            for b in Bundled::ALL {
-                s.spawn(move || bundled_face(b).map(drop));
-            }
+            UNPACKING.call_once(|| {
+                for b in Bundled::ALL {
+                    // A thread the system refuses only means the face is read when first asked.
+                    let _ = std::thread::Builder::new().spawn_scoped(s, move || bundled_face(b).map(drop));
+                }
+            });
             installed(sources)
         });
         for role in Role::ALL {
@@ -667,11 +670,10 @@ pub fn role_faces(choices: &BTreeMap<String, PathBuf>) -> Vec<RoleFace> {
     }
 }
 
-/// Scans the system fonts, unpacks the bundled faces and loads the title's segmenter now, so
-/// the first export is as fast as the next (the window may call this on a background thread at start).
+/// Scans the system fonts and unpacks the bundled faces now, so the first export is as fast
+/// as the next (the window may call this on a background thread at start).
 pub fn warm_up() {
     let _ = FontSet::with_user(&BTreeMap::new());
-    super::text::jieba();
 }
 
 #[cfg(test)]

@@ -212,11 +212,11 @@ pub fn wrap_balanced(fonts: &FontSet, role: Role, text: &str, size: f32, width: 
     wrap(fonts, role, text, size, hi, hi)
 }
 
-/// The title's segmenter, loaded once per process from the title word list (common words and
-/// names of places and organisations; `scripts/make-title-dict.py`): a quarter of jieba's
-/// full list, loaded in about a quarter of the time, which a command-line export pays whenever
-/// a long unit name has to break.
-pub fn jieba() -> &'static jieba_rs::Jieba {
+/// The title's segmenter, loaded once per process, only when a title has to break, from the
+/// title word list (common words, names of places and organisations, long compound nouns;
+/// `scripts/make-title-dict.py`): two fifths of jieba's full list, loaded in about a quarter of
+/// the time, which a command-line export pays whenever a long unit name has to break.
+fn jieba() -> &'static jieba_rs::Jieba {
     static DICT: &str = include_str!("../../assets/jieba-title-dict.txt");
     static J: OnceLock<jieba_rs::Jieba> = OnceLock::new();
     // The list is ours and well-formed; were it not, words would still break by width.

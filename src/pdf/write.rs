@@ -294,26 +294,29 @@ impl Task<'_> {
     }
 }
 
-/// `f` over `items` on the machine's cores, the results in the items' order.
+/// `f` over `items` on the machine's cores, the results in the items' order. The caller works
+/// too, so a helper thread the system refuses (no resources) only makes it slower.
 fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len()).max(1);
     let next = AtomicUsize::new(0);
+    let work = || {
+        let mut mine = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else { break mine };
+            mine.push((i, f(item)));
+        }
+    };
     let mut out: Vec<(usize, R)> = std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break mine };
-                        mine.push((i, f(item)));
-                    }
-                })
-            })
-            .collect();
-        // A worker's panic is a bug; it goes on as the caller's, as if run here.
-        workers.into_iter().flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
+        let helpers: Vec<_> =
+            (1..threads).filter_map(|_| std::thread::Builder::new().spawn_scoped(s, work).ok()).collect();
+        let mut out = work();
+        // A helper's panic is a bug; it goes on as the caller's, as if run here.
+        for h in helpers {
+            out.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        }
+        out
     });
     out.sort_by_key(|e| e.0);
     out.into_iter().map(|e| e.1).collect()
