@@ -110,7 +110,7 @@ fn text_pasted_as_pipe_rows() {
 fn the_seed_report_as_cms_page_docx_and_pdf() {
     let (want, published) = expected("seed-2019.csv");
     for name in ["seed-2019.html", "seed-2019.docx", "seed-2019.pdf"] {
-        let got = import(&shared(name));
+        let got = import(&published_file(name));
         assert_eq!((got.report.template.as_str(), got.report.year), ("gb2019", 2019), "{name}");
         assert_eq!(got.report.unit.name, "兴义市应急管理局", "{name}");
         assert_eq!(got.report.signed_on, Date::new(2020, 1, 19), "{name}");
@@ -301,9 +301,9 @@ fn a_page_without_a_report_and_a_huge_file_are_refused() {
 fn detection_is_by_content_not_by_name() {
     let page = std::fs::read(fixture("published/hangzhou-2021-word.html")).unwrap();
     assert_eq!(import::detect(&page, Some(std::path::Path::new("report.txt"))), Some(SourceKind::Html));
-    let pdf = std::fs::read(shared("seed-2019.pdf")).unwrap();
+    let pdf = std::fs::read(published_file("seed-2019.pdf")).unwrap();
     assert_eq!(import::detect(&pdf, Some(std::path::Path::new("report.html"))), Some(SourceKind::Pdf));
-    let docx = std::fs::read(shared("seed-2019.docx")).unwrap();
+    let docx = std::fs::read(published_file("seed-2019.docx")).unwrap();
     assert_eq!(import::detect(&docx, None), Some(SourceKind::Docx));
 }
 

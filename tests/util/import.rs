@@ -12,8 +12,10 @@ pub fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
-pub fn shared(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/published").join(name)
+/// The seed report as users hold it (CMS page, .docx, PDF), copied into the repository so that a
+/// clone of the project alone passes its tests.
+pub fn published_file(name: &str) -> PathBuf {
+    fixture("published").join(name)
 }
 
 pub fn import(path: &std::path::Path) -> Imported {
