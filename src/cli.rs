@@ -151,11 +151,32 @@ fn parse_args(args: &[&OsStr]) -> Result<Args, String> {
 struct Out<'a> {
     w: &'a mut dyn Write,
     error: Option<std::io::Error>,
+    /// Files the command wrote, so that a failure to say so afterwards says what was written.
+    written: Vec<PathBuf>,
 }
 
 impl<'a> Out<'a> {
     fn new(w: &'a mut dyn Write) -> Out<'a> {
-        Out { w, error: None }
+        Out { w, error: None, written: Vec::new() }
+    }
+
+    /// Records a file the command has written.
+    fn wrote(&mut self, path: &Path) {
+        self.written.push(path.to_path_buf());
+    }
+
+    /// Flushes what was said so far; the first write error, if any (before writing a file
+    /// whose report could not be shown: nothing is written then).
+    fn flushed(&mut self) -> Result<(), CliError> {
+        if self.error.is_none()
+            && let Err(e) = self.w.flush()
+        {
+            self.error = Some(e);
+        }
+        match &self.error {
+            None => Ok(()),
+            Some(e) => Err(CliError::unreadable(format!("无法输出结果：{}", atomic::describe_io(e)))),
+        }
     }
 
     fn raw(&mut self, text: &str) {
@@ -206,8 +227,13 @@ pub fn run<A: AsRef<OsStr>>(args: &[A], out: &mut dyn Write, err: &mut dyn Write
     let mut o = Out::new(out);
     let mut e = Out::new(err);
     let mut code = run_with(&args, &mut o, &mut e);
+    let mut written = std::mem::take(&mut o.written);
+    written.append(&mut e.written);
     if let Some(write_error) = o.finish() {
-        e.line(&format!("错误：无法输出结果：{}", atomic::describe_io(&write_error)));
+        // Said precisely: what was written stays written (it is complete, saved atomically).
+        let files: Vec<String> = written.iter().map(|p| format!("“{}”", p.display())).collect();
+        let done = if files.is_empty() { String::new() } else { format!("；文件已写好：{}", files.join("、")) };
+        e.line(&format!("错误：无法输出结果：{}{done}", atomic::describe_io(&write_error)));
         code = EXIT_UNREADABLE;
     }
     let _ = e.finish();
@@ -227,6 +253,19 @@ fn run_with(args: &[&OsStr], out: &mut Out, err: &mut Out) -> i32 {
     if matches!(cmd.as_ref(), "-V" | "--version") {
         out.line(&format!("nianbao {}", env!("CARGO_PKG_VERSION")));
         return EXIT_OK;
+    }
+    // A county check's reader process (started by this program only; see county::isolate).
+    if cmd == crate::county::isolate::READ_COMMAND {
+        return match crate::county::isolate::serve(&args[1..]) {
+            Ok(json) => {
+                out.raw(&json);
+                EXIT_OK
+            }
+            Err(e) => {
+                err.line(&format!("错误：{e}"));
+                EXIT_UNREADABLE
+            }
+        };
     }
     let parsed = match parse_args(&args[1..]) {
         Ok(a) => a,
@@ -315,6 +354,7 @@ fn cmd_new(a: &Args, out: &mut Out) -> Result<i32, CliError> {
     if let Some(from) = &a.from {
         let (report, warnings) = workflow::roll_over(from, a.year, a.format.as_deref(), a.unit.as_deref())?;
         target.save(&report)?;
+        out.wrote(path);
         for w in &warnings {
             out.line(&format!("注意：{w}"));
         }
@@ -330,6 +370,7 @@ fn cmd_new(a: &Args, out: &mut Out) -> Result<i32, CliError> {
     let year = a.year.ok_or_else(|| CliError::usage("缺少报告年度（--year 2025）".into()))?;
     let report = workflow::new_report(year, a.unit.as_deref().unwrap_or(""), a.format.as_deref())?;
     target.save(&report)?;
+    out.wrote(path);
     out.line(&format!("已新建{year}年度空白草稿（{}）：{}", report.template, path.display()));
     Ok(EXIT_OK)
 }
@@ -384,6 +425,7 @@ fn cmd_export_csv(a: &Args, out: &mut Out) -> Result<i32, CliError> {
     let report = workflow::open_draft(&input)?;
     let form = report.form().map_err(CliError::unreadable)?;
     workflow::export_csv(path, &[input.as_path()], &report, &form, a.force)?;
+    out.wrote(path);
     out.line(&format!("已导出：{}", path.display()));
     Ok(EXIT_OK)
 }
@@ -404,6 +446,7 @@ fn cmd_import(a: &Args, out: &mut Out) -> Result<i32, CliError> {
     })?;
     // Totals given in the file are compared with the computed ones and reported, not kept.
     target.save(&imported.report)?;
+    out.wrote(path);
     let r = &imported.report;
     out.line(&format!("已导入{}年度（{}）：{}", r.year, r.template, path.display()));
     for w in &imported.warnings {
@@ -415,6 +458,11 @@ fn cmd_import(a: &Args, out: &mut Out) -> Result<i32, CliError> {
     Ok(EXIT_OK)
 }
 
+/// A failure to show what a command found, said with the file it therefore did not write.
+fn not_written(path: &Path) -> impl FnOnce(CliError) -> CliError + '_ {
+    move |e| CliError::unreadable(format!("{}；草稿“{}”未写入", e.message, path.display()))
+}
+
 /// A published report (web page, Word, PDF, pasted text) to a draft, with its import report:
 /// every line says what was recognised, not found, kept as a note or read one of several ways.
 #[cfg(feature = "import")]
@@ -424,14 +472,25 @@ fn cmd_import_report(a: &Args, input: &Path, out: &mut Out) -> Result<i32, CliEr
     let opts = ImportOptions { format: a.format.clone(), year: a.year, unit: a.unit.clone() };
     let imported = workflow::import_report(input, &opts)?;
     imported.report.form().map_err(CliError::unreadable)?;
-    target.save(&imported.report)?;
+    // The import report is shown before the draft is written: if it cannot be shown (a full
+    // disk behind `>`), nothing is written and the command says so.
     if a.json {
         let json = serde_json::to_string_pretty(&imported.notes)
             .map_err(|e| CliError::from(workflow::Error::Json(e.to_string())))?;
         out.raw(&json);
         out.raw("\n");
+        out.flushed().map_err(not_written(path))?;
+        target.save(&imported.report)?;
+        out.wrote(path);
         return Ok(EXIT_OK);
     }
+    out.line("导入报告：");
+    for n in &imported.notes {
+        out.line(&format!("  {n}"));
+    }
+    out.flushed().map_err(not_written(path))?;
+    target.save(&imported.report)?;
+    out.wrote(path);
     let r = &imported.report;
     out.line(&format!(
         "已从{}导入{}年度（{}）“{}”：{}",
@@ -441,10 +500,6 @@ fn cmd_import_report(a: &Args, input: &Path, out: &mut Out) -> Result<i32, CliEr
         r.unit.name,
         path.display()
     ));
-    out.line("导入报告：");
-    for n in &imported.notes {
-        out.line(&format!("  {n}"));
-    }
     Ok(EXIT_OK)
 }
 
@@ -515,10 +570,11 @@ fn cmd_export_document(
     let form = report.form().map_err(CliError::unreadable)?;
     let opts = crate::export::ExportOptions {
         final_export: a.final_export,
-        context: crate::model::Context { today: Some(Date::today()), published: Default::default() },
+        context: crate::model::Context { today: Some(Date::today()), ..Default::default() },
     };
     let done = workflow::render_export(format, &report, &form, &opts).map_err(|e| CliError::findings(e.to_string()))?;
     workflow::write_export(path, &[input], &done.bytes, a.force)?;
+    out.wrote(path);
     for w in &done.warnings {
         err.line(&format!("注意：{w}"));
     }
@@ -566,6 +622,7 @@ fn write_review(
     let list = ReviewList::new(report, form, findings, Some(Date::today()));
     let bytes = workflow::render_review(kind, &list, &settings_fonts())?;
     workflow::write_export(path, &[input], &bytes, a.force)?;
+    err.wrote(path);
     err.line(&format!("已写出审核清单（{}项）：{}", list.items.len(), path.display()));
     Ok(())
 }
@@ -593,6 +650,7 @@ fn cmd_export_pdf(a: &Args, input: &Path, path: &Path, out: &mut Out, err: &mut 
     let opts = crate::pdf::PdfOptions { final_export: a.final_export, fonts: settings_fonts() };
     let pdf = workflow::render_pdf(&report, &form, &opts).map_err(|e| CliError::findings(e.to_string()))?;
     workflow::write_pdf(path, &[input.as_path()], &pdf, a.force)?;
+    out.wrote(path);
     for w in &pdf.warnings {
         err.line(&format!("注意：{w}"));
     }

@@ -178,6 +178,9 @@ pub struct Opened {
     pub problems: Vec<CsvIssue>,
     /// What the reader noticed in a draft (unknown fields ignored, control characters removed).
     pub warnings: Vec<String>,
+    /// Tables and parts a published report read from a file does not hold (S-07, S-01).
+    pub absent_tables: Vec<String>,
+    pub absent_sections: Vec<String>,
 }
 
 /// Whether a file is read as a long CSV (rather than a draft).
@@ -222,12 +225,26 @@ pub fn read(path: &Path, opts: &ImportOptions) -> Result<Opened, Error> {
             .filter(|n| n.kind != crate::import::NoteKind::Recognised)
             .map(|n| format!("导入{n}"))
             .collect();
-        return Ok(Opened { report: imported.report, published: imported.published, problems: Vec::new(), warnings });
+        return Ok(Opened {
+            report: imported.report,
+            published: imported.published,
+            problems: Vec::new(),
+            warnings,
+            absent_tables: imported.absent_tables,
+            absent_sections: imported.absent_sections,
+        });
     }
     if is_table_file(path) {
         let data = csv::read(path, opts).map_err(|source| Error::Csv { path: path.to_path_buf(), source })?;
         let warnings = data.warnings.iter().map(ToString::to_string).collect();
-        Ok(Opened { report: data.report, published: data.published, problems: data.issues, warnings })
+        Ok(Opened {
+            report: data.report,
+            published: data.published,
+            problems: data.issues,
+            warnings,
+            absent_tables: Vec::new(),
+            absent_sections: Vec::new(),
+        })
     } else {
         let loaded = draft::load_checked(path)?;
         Ok(Opened {
@@ -235,6 +252,8 @@ pub fn read(path: &Path, opts: &ImportOptions) -> Result<Opened, Error> {
             published: BTreeMap::new(),
             problems: Vec::new(),
             warnings: loaded.warnings,
+            absent_tables: Vec::new(),
+            absent_sections: Vec::new(),
         })
     }
 }
@@ -247,7 +266,7 @@ pub fn import_table(path: &Path, opts: &ImportOptions) -> Result<Imported, Error
         return Err(Error::CsvProblems { path: path.to_path_buf(), issues: data.issues });
     }
     let form = data.report.form()?;
-    let ctx = Context { today: None, published: data.published.clone() };
+    let ctx = Context { today: None, published: data.published.clone(), ..Context::default() };
     let (_, findings) = crate::model::check_report(&form, &data.report, &ctx);
     let mismatches = findings.into_iter().filter(|f| f.cells.iter().any(|c| data.published.contains_key(c))).collect();
     let warnings = data.warnings.iter().map(ToString::to_string).collect();
@@ -265,7 +284,12 @@ pub struct Imported {
 
 /// Every finding for a file as read: its unreadable lines first (as errors), then the checks.
 pub fn check(opened: &Opened, form: &Form, today: Option<Date>) -> Vec<Finding> {
-    let ctx = Context { today, published: opened.published.clone() };
+    let ctx = Context {
+        today,
+        published: opened.published.clone(),
+        absent_tables: opened.absent_tables.clone(),
+        absent_sections: opened.absent_sections.clone(),
+    };
     let (_, findings) = crate::model::check_report(form, &opened.report, &ctx);
     let mut all: Vec<Finding> =
         opened.problems.iter().map(|i| Finding::new("CSV", Severity::E, Target::Line(i.line), i.to_string())).collect();
@@ -284,12 +308,15 @@ pub fn guard_output(path: &Path, inputs: &[&Path], purpose: Purpose, confirmed: 
     Ok(output::check_output(path, inputs, purpose, confirmed)?)
 }
 
-/// Writes an export (PDF, CSV …) through the output guard, atomically; a draft replaced on
-/// the user's explicit word keeps its backups and must not be open elsewhere.
+/// Writes an export (PDF, CSV, a 汇总表 …) through the output guard, atomically. Whatever it
+/// replaces on the user's word is kept as `NAME.bak` first (the older ones as `.bak2` …), as the
+/// refusal promises: an edited `报告.docx` exported over with `--force` is not lost. A draft
+/// replaced so must not be open elsewhere.
 pub fn write_export(path: &Path, inputs: &[&Path], bytes: &[u8], confirmed: bool) -> Result<(), Error> {
     let existing = guard_output(path, inputs, Purpose::Export, confirmed)?;
     let _lock = if existing == Existing::Draft { lock(path)? } else { None };
-    let opts = atomic::WriteOptions { backups: existing == Existing::Draft, new_file_mode: None };
+    // Backups whenever a file is there when it is written (also one that appeared meanwhile).
+    let opts = atomic::WriteOptions { backups: true, new_file_mode: None };
     atomic::write_file(path, bytes, opts).map(drop).map_err(|source| Error::Write { path: path.to_path_buf(), source })
 }
 

@@ -16,6 +16,8 @@ fn options(a: &Args) -> CheckOptions {
     CheckOptions {
         import: ImportOptions { format: a.format.clone(), year: a.year, unit: None },
         today: Some(Date::today()),
+        templates: a.templates.clone(),
+        ..CheckOptions::default()
     }
 }
 
@@ -37,10 +39,10 @@ fn report_line(e: &Entry) -> String {
             if let Some(f) = c.first_error() {
                 line.push_str(&format!("；首个错误：{}", f.message));
             }
-            line.push_str(&format!("\n    文件：{}", e.path.display()));
+            line.push_str(&format!("\n    文件：{}", county::shown(&e.path)));
             line
         }
-        Outcome::Unreadable(reason) => format!("[无法读取] {}：{reason}", e.path.display()),
+        Outcome::Unreadable(reason) => format!("[无法读取] {}：{}", county::shown(&e.path), county::one_line(reason)),
     }
 }
 
@@ -57,7 +59,10 @@ pub(super) fn cmd_check_batch(a: &Args, out: &mut Out, err: &mut Out) -> Result<
         Some(p) => Some(Roster::read(p).map_err(CliError::unreadable)?),
         None => None,
     };
-    // The summary is refused before the work of checking (never an input, never a draft).
+    // The roster kept in the folder it lists is not a report.
+    let scan = county::scan(&a.positional, &a.expect.iter().map(PathBuf::as_path).collect::<Vec<_>>());
+    // The summary is refused before the work of checking: never one of the reports it sums up
+    // (a file in the folder included, with or without --force), never a draft.
     if let Some(path) = &a.summary {
         if !matches!(
             path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
@@ -65,12 +70,10 @@ pub(super) fn cmd_check_batch(a: &Args, out: &mut Out, err: &mut Out) -> Result<
         ) {
             return Err(CliError::usage("汇总表的文件名应以 .xlsx、.html 或 .csv 结尾".into()));
         }
-        let inputs: Vec<&Path> = a.positional.iter().map(PathBuf::as_path).collect();
-        workflow::guard_output(path, &inputs, Purpose::Export, a.force)?;
+        workflow::guard_output(path, &inputs_of(a, &scan), Purpose::Export, a.force)?;
     }
-    // Neither the summary being written nor the roster kept in the folder it lists is a report.
-    let skip: Vec<&Path> = a.summary.iter().chain(&a.expect).map(PathBuf::as_path).collect();
-    let (files, bad) = county::collect(&a.positional, &skip);
+    // (An existing summary among the reports was refused above; a new one is not there yet.)
+    let (files, bad) = (scan.files.clone(), scan.bad.clone());
     let mut entries: Vec<Entry> = Vec::with_capacity(files.len() + bad.len());
     let cancel = AtomicBool::new(false);
     county::check_all(&files, &options(a), county::default_threads(), &cancel, |_, e| {
@@ -85,12 +88,23 @@ pub(super) fn cmd_check_batch(a: &Args, out: &mut Out, err: &mut Out) -> Result<
         }
         entries.push(e);
     }
+    if !a.json {
+        for (path, why) in &scan.skipped {
+            out.line(&format!("[已跳过] {}：{why}", county::shown(path)));
+        }
+    }
     let rec = county::reconcile(&entries, roster.as_ref());
     let summary = Summary { entries: &entries, reconciliation: &rec, checked_on: Some(Date::today()) };
     let totals = summary.totals();
     if a.json {
+        let skipped: Vec<serde_json::Value> = scan
+            .skipped
+            .iter()
+            .map(|(p, why)| serde_json::json!({ "path": p.to_string_lossy(), "reason": why }))
+            .collect();
         let doc = serde_json::json!({
             "reports": &entries,
+            "skipped": skipped,
             "missing": &rec.missing,
             "not_on_list": &rec.not_on_list,
             "duplicates": &rec.duplicates,
@@ -109,19 +123,19 @@ pub(super) fn cmd_check_batch(a: &Args, out: &mut Out, err: &mut Out) -> Result<
             }
             for (path, unit) in &rec.not_on_list {
                 let unit = if unit.is_empty() { "（未填单位名称）" } else { unit };
-                out.line(&format!("不在单位名单中：{unit}（{}）", path.display()));
+                out.line(&format!("不在单位名单中：{unit}（{}）", county::shown(path)));
             }
         }
         for (unit, year, files) in &rec.duplicates {
-            let list: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+            let list: Vec<String> = files.iter().map(|f| county::shown(f)).collect();
             out.line(&format!("重复报送：{unit} {year}年度，共{}份：{}", files.len(), list.join("、")));
         }
         out.line(&totals.line());
     }
     if let Some(path) = &a.summary {
         let bytes = summary.render(path).map_err(CliError::unreadable)?;
-        let inputs: Vec<&Path> = a.positional.iter().map(PathBuf::as_path).collect();
-        workflow::write_export(path, &inputs, &bytes, a.force)?;
+        workflow::write_export(path, &inputs_of(a, &scan), &bytes, a.force)?;
+        out.wrote(path);
         err.line(&format!("已写出汇总表：{}", path.display()));
     }
     Ok(if totals.unreadable > 0 {
@@ -131,6 +145,12 @@ pub(super) fn cmd_check_batch(a: &Args, out: &mut Out, err: &mut Out) -> Result<
     } else {
         EXIT_OK
     })
+}
+
+/// What a county command reads: the files and folders named, and every file found in them (an
+/// output may be none of these, whatever `--force` says).
+fn inputs_of<'a>(a: &'a Args, scan: &'a county::Scan) -> Vec<&'a Path> {
+    a.positional.iter().chain(&scan.files).map(PathBuf::as_path).collect()
 }
 
 /// Reads every report under `paths` and adds it into a sum. Every file that cannot be read or
@@ -143,7 +163,8 @@ fn add_up(
     skip: Option<&Path>,
     keep: bool,
 ) -> Result<(Summer, Vec<Report>), CliError> {
-    let (files, bad) = county::collect(paths, skip.as_slice());
+    let scan = county::scan(paths, skip.as_slice());
+    let (files, bad) = (scan.files, scan.bad);
     let mut problems: Vec<String> = bad.iter().map(report_line).collect();
     if files.is_empty() && problems.is_empty() {
         return Err(CliError::unreadable("没有找到可汇总的报告文件（.ron、.csv、网页、Word、PDF）"));
@@ -158,7 +179,7 @@ fn add_up(
                 Ok(()) => {}
                 Err(e) => problems.push(e.to_string()),
             },
-            Err(e) => problems.push(format!("[无法读取] {}：{e}", f.display())),
+            Err(e) => problems.push(format!("[无法读取] {}：{}", county::shown(f), county::one_line(&e.to_string()))),
         }
     }
     if !problems.is_empty() {
@@ -178,11 +199,13 @@ pub(super) fn cmd_sum(a: &Args, out: &mut Out, err: &mut Out) -> Result<i32, Cli
     if a.positional.is_empty() {
         return Err(CliError::usage("缺少要汇总的文件或文件夹".into()));
     }
-    let inputs: Vec<&Path> = a.positional.iter().map(PathBuf::as_path).collect();
-    let target = workflow::DraftOutput::prepare(path, &inputs, a.force)?;
+    // The sum never replaces one of the reports it adds up (a draft in the folder included).
+    let scan = county::scan(&a.positional, &[]);
+    let target = workflow::DraftOutput::prepare(path, &inputs_of(a, &scan), a.force)?;
     let (summer, _) = add_up(&a.positional, a, a.year, Some(path), false)?;
     let summed = summer.finish(unit).map_err(CliError::unreadable)?;
     target.save(&summed.report)?;
+    out.wrote(path);
     out.line(&format!(
         "已把{}个单位的{}年度报告汇总为“{unit}”：{}",
         summed.units.len(),
@@ -191,7 +214,7 @@ pub(super) fn cmd_sum(a: &Args, out: &mut Out, err: &mut Out) -> Result<i32, Cli
     ));
     for (i, (name, file)) in summed.units.iter().enumerate() {
         let name = if name.is_empty() { "（未填单位名称）" } else { name };
-        out.line(&format!("  {}. {name}（{}）", i + 1, file.display()));
+        out.line(&format!("  {}. {name}（{}）", i + 1, county::shown(file)));
     }
     for n in &summed.notes {
         err.line(&format!("注意：{n}"));

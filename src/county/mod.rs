@@ -5,6 +5,7 @@
 //! summary of each report (its counts and findings in words) is kept, never the report itself,
 //! so memory stays flat however many reports a folder holds.
 
+pub mod isolate;
 pub mod sum;
 pub mod summary;
 
@@ -56,60 +57,131 @@ fn old_office(path: &Path) -> Option<String> {
     Some(format!("{name}格式（.{ext}）无法读取：请用Word或WPS打开后另存为{to}再检查"))
 }
 
+/// What a scan of files and folders found.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// The files to read, sorted within each folder.
+    pub files: Vec<PathBuf>,
+    /// Paths that could not be listed, and special files named like reports (a pipe called
+    /// `商务局.docx`, a link to nothing): each is one report that cannot be read.
+    pub bad: Vec<Entry>,
+    /// Other special things passed over, with why (a link to a folder is not followed, a pipe
+    /// or device is not read).
+    pub skipped: Vec<(PathBuf, String)>,
+}
+
 /// The files under `paths` (files as given, folders walked), sorted within each folder, less
 /// the files in `skip` (the summary being written, the roster kept in the folder it lists); paths
 /// that do not exist or cannot be listed come back as unreadable entries, never as a stop.
 pub fn collect(paths: &[PathBuf], skip: &[&Path]) -> (Vec<PathBuf>, Vec<Entry>) {
-    let mut files = Vec::new();
-    let mut bad = Vec::new();
+    let s = scan(paths, skip);
+    (s.files, s.bad)
+}
+
+/// Like [`collect`], with the special files passed over. Nothing special is ever opened: a
+/// pipe would wait for a writer, a device could be endless.
+pub fn scan(paths: &[PathBuf], skip: &[&Path]) -> Scan {
+    let mut s = Scan::default();
     for p in paths {
         match std::fs::metadata(p) {
-            Ok(m) if m.is_dir() => walk(p, 0, &mut files, &mut bad),
-            Ok(_) => files.push(p.clone()),
-            Err(e) => bad.push(Entry::unreadable(p, format!("无法读取：{}", crate::store::atomic::describe_io(&e)))),
+            Ok(m) if m.is_dir() => walk(p, 0, &mut s),
+            Ok(m) if m.is_file() => s.files.push(p.clone()),
+            Ok(m) => {
+                let kind = crate::store::read::kind_name(&m).unwrap_or("特殊文件");
+                s.bad.push(Entry::unreadable(p, format!("这不是普通文件（{kind}），未读取")));
+            }
+            Err(e) => s.bad.push(Entry::unreadable(p, format!("无法读取：{}", crate::store::atomic::describe_io(&e)))),
         }
     }
     // The same file named twice (a folder and a file in it) is checked once.
     let real = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
     let mut seen: std::collections::HashSet<PathBuf> = skip.iter().map(|p| real(p)).collect();
-    files.retain(|f| seen.insert(real(f)));
-    (files, bad)
+    s.files.retain(|f| seen.insert(real(f)));
+    s
 }
 
-fn walk(dir: &Path, depth: usize, files: &mut Vec<PathBuf>, bad: &mut Vec<Entry>) {
+/// Why a directory entry that is neither a regular file nor a folder is passed over, by what
+/// its link (if it is one) leads to. `None`: a regular file after all (a link to one).
+fn special(path: &Path, ty: std::fs::FileType) -> Option<String> {
+    if !ty.is_symlink() {
+        let kind = std::fs::symlink_metadata(path).ok().and_then(|m| crate::store::read::kind_name(&m));
+        return Some(format!("这是{}，不是报告文件，已跳过", kind.unwrap_or("特殊文件")));
+    }
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => None,
+        Ok(m) if m.is_dir() => Some("这是指向文件夹的链接，未跟随（以免重复或循环），已跳过".into()),
+        Ok(m) => Some(format!(
+            "这是指向{}的链接，不是报告文件，已跳过",
+            crate::store::read::kind_name(&m).unwrap_or("特殊文件")
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let to = std::fs::read_link(path).map(|t| shown(&t)).unwrap_or_default();
+            Some(format!("这是链接，但它指向的文件不存在（“{to}”），已跳过"))
+        }
+        #[cfg(unix)]
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => Some("这是符号链接，但链接形成了循环，已跳过".into()),
+        Err(e) => Some(format!("这是链接，无法读取它指向的文件（{}），已跳过", crate::store::atomic::describe_io(&e))),
+    }
+}
+
+fn walk(dir: &Path, depth: usize, s: &mut Scan) {
     let listing = match std::fs::read_dir(dir) {
         Ok(l) => l,
         Err(e) => {
             let reason = format!("无法打开文件夹：{}", crate::store::atomic::describe_io(&e));
-            return bad.push(Entry::unreadable(dir, reason));
+            return s.bad.push(Entry::unreadable(dir, reason));
         }
     };
-    let mut entries: Vec<(PathBuf, bool)> = listing
-        .filter_map(Result::ok)
-        .filter_map(|e| {
-            // Links to folders are not followed (a loop would never end); links to files are.
-            let ty = e.file_type().ok()?;
-            let path = e.path();
-            let is_dir = ty.is_dir();
-            let is_file = ty.is_file() || (ty.is_symlink() && path.is_file());
-            (is_dir || is_file).then_some((path, is_dir))
-        })
-        .collect();
-    entries.sort();
-    for (path, is_dir) in entries {
-        let hidden = path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
-        if is_dir {
-            if depth < MAX_DEPTH && !hidden {
-                walk(&path, depth + 1, files, bad);
+    let mut entries: Vec<(PathBuf, std::fs::FileType)> =
+        listing.filter_map(Result::ok).filter_map(|e| Some((e.path(), e.file_type().ok()?))).collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (path, ty) in entries {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if name.starts_with('.') {
+            continue;
+        }
+        if ty.is_dir() {
+            if depth < MAX_DEPTH {
+                walk(&path, depth + 1, s);
             }
-        } else if is_report_file(&path) {
-            files.push(path);
+            continue;
+        }
+        let why = if ty.is_file() { None } else { special(&path, ty) };
+        match why {
+            None if is_report_file(&path) => s.files.push(path),
+            None => {}
+            // Named like a report: that unit's report cannot be read.
+            Some(why) if is_report_file(&path) => s.bad.push(Entry::unreadable(&path, why)),
+            Some(why) => s.skipped.push((path, why)),
         }
     }
 }
 
+/// A message as one line of a listing: a detail line in brackets follows its sentence
+/// directly, other lines are joined with `；`.
+pub fn one_line(message: &str) -> String {
+    let mut out = String::new();
+    for line in message.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !out.is_empty() && !line.starts_with('（') {
+            out.push('；');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// A path as one line of a listing: line breaks and tabs in a file name shown as `\n`, `\t`, so
+/// a name cannot split a line or look like two entries.
+pub fn shown(path: &Path) -> String {
+    let text = path.display().to_string();
+    if !text.contains(['\n', '\r', '\t']) {
+        return text;
+    }
+    text.replace('\n', "\\n").replace('\r', "\\r").replace('\t', "\\t")
+}
+
 /// One finding in words, as the summary lists it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FindingRow {
     pub severity: Severity,
     pub rule: String,
@@ -166,7 +238,7 @@ pub fn place(form: &Form, f: &Finding) -> String {
 }
 
 /// A report as checked.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Checked {
     pub unit: String,
     pub year: i32,
@@ -174,7 +246,7 @@ pub struct Checked {
     pub format: String,
     pub format_name: String,
     /// 草稿, CSV, 网页, Word, PDF, 文字.
-    pub kind: &'static str,
+    pub kind: String,
     pub errors: usize,
     pub warnings: usize,
     pub hints: usize,
@@ -203,11 +275,12 @@ impl Checked {
 /// One file of the batch: checked, or why not.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Entry {
+    #[serde(serialize_with = "lossy::path")]
     pub path: PathBuf,
     pub outcome: Outcome,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Outcome {
     Checked(Box<Checked>),
     Unreadable(String),
@@ -274,11 +347,27 @@ pub fn kind_label(path: &Path) -> &'static str {
 }
 
 /// How every file of a batch is read and checked.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct CheckOptions {
     pub import: ImportOptions,
     /// For the checks that compare with the date (a 落款 in the future).
     pub today: Option<Date>,
+    /// A folder of templates named on the command line (the reader processes load it too).
+    pub templates: Option<PathBuf>,
+    /// Where files are read: by default each in a reader process when this is the program
+    /// itself ([`isolate::Isolation::detect`]).
+    pub isolation: isolate::Isolation,
+}
+
+impl Default for CheckOptions {
+    fn default() -> CheckOptions {
+        CheckOptions {
+            import: ImportOptions::default(),
+            today: None,
+            templates: None,
+            isolation: isolate::Isolation::detect(),
+        }
+    }
 }
 
 /// Reads and checks one file.
@@ -288,11 +377,11 @@ pub fn check_file(path: &Path, opts: &CheckOptions) -> Entry {
     }
     let opened = match workflow::read(path, &opts.import) {
         Ok(o) => o,
-        Err(e) => return Entry::unreadable(path, e.to_string()),
+        Err(e) => return Entry::unreadable(path, one_line(&e.to_string())),
     };
     let form = match opened.report.form() {
         Ok(f) => f,
-        Err(e) => return Entry::unreadable(path, e.to_string()),
+        Err(e) => return Entry::unreadable(path, one_line(&e.to_string())),
     };
     let findings = workflow::check(&opened, &form, opts.today);
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
@@ -302,7 +391,7 @@ pub fn check_file(path: &Path, opts: &CheckOptions) -> Entry {
         year: r.year,
         format: r.template.clone(),
         format_name: form.template.name.clone(),
-        kind: kind_label(path),
+        kind: kind_label(path).to_string(),
         errors: count(Severity::E),
         warnings: count(Severity::W),
         hints: count(Severity::I),
@@ -336,9 +425,14 @@ pub fn check_all(
                     }
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = files.get(i) else { break };
-                    // A panic in one reader (a bug) is that file's failure, not the batch's.
-                    let entry = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_file(path, opts)))
-                        .unwrap_or_else(|_| Entry::unreadable(path, "读取时程序出错（已跳过此文件）".into()));
+                    let entry = match &opts.isolation {
+                        isolate::Isolation::Process(exe) => isolate::check_file_isolated(exe, path, opts, cancel),
+                        // A panic in one reader (a bug) is that file's failure, not the batch's.
+                        isolate::Isolation::InProcess => {
+                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_file(path, opts)))
+                                .unwrap_or_else(|_| Entry::unreadable(path, "读取时程序出错（已跳过此文件）".into()))
+                        }
+                    };
                     if tx.send((i, entry)).is_err() {
                         break;
                     }
@@ -448,9 +542,41 @@ pub struct Reconciliation {
     /// Roster units with no readable report.
     pub missing: Vec<String>,
     /// Reports whose unit is on no roster: (file, unit).
+    #[serde(serialize_with = "lossy::pairs")]
     pub not_on_list: Vec<(PathBuf, String)>,
     /// Two or more reports of one unit and year: (unit, year, files).
+    #[serde(serialize_with = "lossy::duplicates")]
     pub duplicates: Vec<(String, i32, Vec<PathBuf>)>,
+}
+
+/// File names as JSON text: a name that is not UTF-8 (GBK on UOS/Kylin) with `�` where it
+/// cannot be read — never a failure (`--json` of such a folder once could not be written).
+mod lossy {
+    use std::path::{Path, PathBuf};
+
+    use serde::Serializer;
+    use serde::ser::SerializeSeq;
+
+    pub fn path<S: Serializer>(p: &Path, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&p.to_string_lossy())
+    }
+
+    pub fn pairs<S: Serializer>(v: &[(PathBuf, String)], s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(v.len()))?;
+        for (p, unit) in v {
+            seq.serialize_element(&(p.to_string_lossy(), unit))?;
+        }
+        seq.end()
+    }
+
+    pub fn duplicates<S: Serializer>(v: &[(String, i32, Vec<PathBuf>)], s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(v.len()))?;
+        for (unit, year, files) in v {
+            let files: Vec<_> = files.iter().map(|f| f.to_string_lossy()).collect();
+            seq.serialize_element(&(unit, year, files))?;
+        }
+        seq.end()
+    }
 }
 
 /// Compares what was read with the roster (if given) and finds two reports of the same unit.

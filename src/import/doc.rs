@@ -8,6 +8,16 @@ pub struct Document {
     /// A title the file declares apart from its text (HTML `<title>`, PDF/Word metadata).
     pub title: Option<String>,
     pub blocks: Vec<Block>,
+    /// Control characters the text held (removed, as [`clean_text`] does): the import says so.
+    pub removed_controls: usize,
+    /// Bytes no encoding could read, shown as `�`: the import says so.
+    pub undecodable: usize,
+}
+
+/// Control characters in a text that [`clean_text`] removes (line breaks and tabs are white
+/// space, not counted).
+pub fn count_controls(s: &str) -> usize {
+    s.chars().filter(|&c| c.is_control() && !c.is_whitespace()).count()
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -48,15 +58,15 @@ pub const MAX_COLUMNS: usize = 64;
 
 /// One row of a table with merged cells resolved.
 #[derive(Debug, Clone, PartialEq)]
-pub struct GridRow {
+pub struct GridRow<'a> {
     /// The cells covering this row, left to right, each once: its text, and whether it starts
     /// in an earlier row (a merged label such as `（三）不予公开` reaching down).
-    pub cells: Vec<GridCell>,
+    pub cells: Vec<GridCell<'a>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct GridCell {
-    pub text: String,
+pub struct GridCell<'a> {
+    pub text: &'a str,
     /// First grid column.
     pub col: usize,
     pub cols: usize,
@@ -66,39 +76,47 @@ pub struct GridCell {
 
 impl Table {
     /// Resolves row and column spans into rows of the cells that cover each row (the HTML
-    /// table model: a cell takes the next free slot; a row span reserves slots below).
-    pub fn grid(&self) -> Vec<GridRow> {
-        // For each future row, the slots taken by spans from above: (col, cols, text).
-        let mut reserved: Vec<Vec<(usize, usize, String)>> = Vec::new();
+    /// table model: a cell takes the next free slot; a row span reserves slots below). Work and
+    /// memory are linear in the cells: a row holds at most [`MAX_COLUMNS`] slots, and a span
+    /// reaching down is remembered once per grid column, not once per row it covers.
+    pub fn grid(&self) -> Vec<GridRow<'_>> {
+        // Per grid column: the cell reaching down over it (the last row it covers, its first
+        // column, its width and its text).
+        let mut down: Vec<Option<(usize, usize, usize, &str)>> = vec![None; MAX_COLUMNS];
         let mut out = Vec::with_capacity(self.rows.len());
         for (r, row) in self.rows.iter().enumerate() {
-            let taken = if r < reserved.len() { std::mem::take(&mut reserved[r]) } else { Vec::new() };
-            let mut cells: Vec<GridCell> = taken
-                .iter()
-                .map(|(col, cols, text)| GridCell { text: text.clone(), col: *col, cols: *cols, inherited: true })
-                .collect();
-            let is_taken = |c: usize, cells: &[GridCell]| cells.iter().any(|g| (g.col..g.col + g.cols).contains(&c));
+            let mut taken = [false; MAX_COLUMNS];
+            let mut cells: Vec<GridCell> = Vec::new();
+            for c in 0..MAX_COLUMNS {
+                match down[c] {
+                    Some((last, col, cols, text)) if last >= r => {
+                        taken[c] = true;
+                        if col == c {
+                            cells.push(GridCell { text, col, cols, inherited: true });
+                        }
+                    }
+                    _ => down[c] = None,
+                }
+            }
             let mut col = 0;
             for cell in row {
-                while col < MAX_COLUMNS && is_taken(col, &cells) {
+                while col < MAX_COLUMNS && taken[col] {
                     col += 1;
                 }
                 if col >= MAX_COLUMNS {
                     break;
                 }
-                let cols = cell.colspan.clamp(1, MAX_SPAN).min(MAX_COLUMNS - col);
+                // The cell stops at the next slot taken from above (as a browser draws it).
+                let free = (col..MAX_COLUMNS).take_while(|&c| !taken[c]).count();
+                let cols = cell.colspan.clamp(1, MAX_SPAN).min(free);
                 let rows = cell.rowspan.clamp(1, MAX_SPAN);
-                for below in 1..rows {
-                    let target = r + below;
-                    if target >= self.rows.len() {
-                        break;
+                for c in col..col + cols {
+                    taken[c] = true;
+                    if rows > 1 {
+                        down[c] = Some((r + rows - 1, col, cols, cell.text.as_str()));
                     }
-                    while reserved.len() <= target {
-                        reserved.push(Vec::new());
-                    }
-                    reserved[target].push((col, cols, cell.text.clone()));
                 }
-                cells.push(GridCell { text: cell.text.clone(), col, cols, inherited: false });
+                cells.push(GridCell { text: &cell.text, col, cols, inherited: false });
                 col += cols;
             }
             cells.sort_by_key(|c| c.col);
@@ -160,7 +178,7 @@ mod tests {
         };
         let g = t.grid();
         let texts: Vec<Vec<(&str, bool)>> =
-            g.iter().map(|r| r.cells.iter().map(|c| (c.text.as_str(), c.inherited)).collect()).collect();
+            g.iter().map(|r| r.cells.iter().map(|c| (c.text, c.inherited)).collect()).collect();
         assert_eq!(
             texts[2],
             vec![

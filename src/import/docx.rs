@@ -2,20 +2,34 @@
 //! quick-xml — paragraphs, tables with `gridSpan`/`vMerge`, content controls (`w:sdt`), text
 //! boxes — from a zip that is read with limits, so a zip bomb stops early.
 
+use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::doc::{Block, Cell, Document, Table, clean_text};
-use super::{ImportError, MAX_UNZIPPED_BYTES, SourceKind};
+use super::doc::{Block, Cell, Document, Table, clean_text, count_controls};
+use super::limits::{Budget, Cap};
+use super::{Damage, ImportError, MAX_UNZIPPED_BYTES, SourceKind};
 
 type Archive<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
 
-/// What a zip file is: a Word document, an Excel workbook, OFD, or something else.
-pub fn detect_zip(bytes: &[u8]) -> Option<SourceKind> {
-    let archive = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
-    let names: Vec<String> = archive.file_names().map(|n| n.to_ascii_lowercase()).collect();
+/// What a zip file is: a Word document, an Excel workbook, OFD, or something else. A zip that
+/// cannot be opened (cut short: its directory is at the end) is judged by the names in its
+/// first entries and by the file's name, so that a half-downloaded `.docx` is said to be one.
+pub fn detect_zip(bytes: &[u8], path: Option<&std::path::Path>) -> Option<SourceKind> {
+    let names: Vec<String> = match zip::ZipArchive::new(Cursor::new(bytes)) {
+        Ok(archive) => archive.file_names().map(|n| n.to_ascii_lowercase()).collect(),
+        Err(_) => {
+            let named_docx = path
+                .and_then(|p| p.extension())
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e.eq_ignore_ascii_case("docx"));
+            let head = &bytes[..bytes.len().min(64 * 1024)];
+            let wordish = super::find(head, b"word/").is_some() || super::find(head, b"[Content_Types].xml").is_some();
+            return (named_docx || wordish).then_some(SourceKind::Docx);
+        }
+    };
     if names.iter().any(|n| n == "word/document.xml" || n.starts_with("word/")) {
         return Some(SourceKind::Docx);
     }
@@ -39,32 +53,42 @@ fn part(archive: &mut Archive, name: &str, budget: &mut u64) -> Result<Option<St
         })
     });
     let Some(index) = index else { return Ok(None) };
-    let file = archive.by_index(index).map_err(|e| ImportError::Broken(e.to_string()))?;
-    if file.encrypted() {
-        return Err(ImportError::Encrypted);
+    // Looked at before it is opened: an encrypted part, or one packed in a way this program
+    // cannot unpack, is said to be so (not "damaged").
+    {
+        let raw = archive.by_index_raw(index).map_err(ImportError::from_zip)?;
+        if raw.encrypted() {
+            return Err(ImportError::Encrypted);
+        }
+        if raw.size() > *budget {
+            return Err(ImportError::ZipBomb);
+        }
     }
-    if file.size() > *budget {
-        return Err(ImportError::ZipBomb);
-    }
+    let file = archive.by_index(index).map_err(ImportError::from_zip)?;
     let mut buf = Vec::new();
-    file.take(*budget + 1).read_to_end(&mut buf).map_err(|e| ImportError::Broken(e.to_string()))?;
+    file.take(*budget + 1).read_to_end(&mut buf).map_err(|e| match e.into_inner() {
+        Some(inner) => match inner.downcast::<zip::result::ZipError>() {
+            Ok(z) => ImportError::from_zip(*z),
+            Err(other) => ImportError::broken(Damage::Zip, other),
+        },
+        None => ImportError::broken(Damage::Zip, ""),
+    })?;
     if buf.len() as u64 > *budget {
         return Err(ImportError::ZipBomb);
     }
     *budget -= buf.len() as u64;
-    let text = String::from_utf8(buf).map_err(|_| ImportError::Broken(format!("{name} 不是UTF-8文本")))?;
+    let text = String::from_utf8(buf).map_err(|e| ImportError::broken(Damage::PartEncoding, format!("{name}: {e}")))?;
     Ok(Some(text))
 }
 
-/// Reads a `.docx`.
-pub fn read(bytes: &[u8]) -> Result<Document, ImportError> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ImportError::Broken(e.to_string()))?;
-    let mut budget = MAX_UNZIPPED_BYTES;
-    let main = main_part(&mut archive, &mut budget)?.unwrap_or_else(|| "word/document.xml".to_string());
-    let xml =
-        part(&mut archive, &main, &mut budget)?.ok_or_else(|| ImportError::Broken("缺少 word/document.xml".into()))?;
-    let mut doc = parse_document_xml(&xml)?;
-    if let Some(core) = part(&mut archive, "docProps/core.xml", &mut budget)? {
+/// Reads a `.docx` within the budget.
+pub fn read(bytes: &[u8], budget: &mut Budget) -> Result<Document, ImportError> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(ImportError::from_zip)?;
+    let mut unzipped = MAX_UNZIPPED_BYTES;
+    let main = main_part(&mut archive, &mut unzipped)?.unwrap_or_else(|| "word/document.xml".to_string());
+    let xml = part(&mut archive, &main, &mut unzipped)?.ok_or_else(|| ImportError::broken(Damage::MissingPart, ""))?;
+    let mut doc = parse_document_xml(&xml, budget)?;
+    if let Some(core) = part(&mut archive, "docProps/core.xml", &mut unzipped)? {
         doc.title = core_title(&core);
     }
     Ok(doc)
@@ -141,7 +165,8 @@ struct TableBuild {
 
 impl TableBuild {
     /// Turns Word's merge marks into row spans: a `vMerge` continuation cell lengthens the
-    /// cell above it in the same grid column and disappears.
+    /// cell above it in the same grid column and disappears. Which cell that is, is kept per
+    /// grid column as the rows go by, so a million continued rows cost a million steps.
     fn finish(self) -> Table {
         struct Placed {
             col: usize,
@@ -150,33 +175,42 @@ impl TableBuild {
             text: String,
         }
         let mut rows: Vec<Vec<Placed>> = Vec::new();
+        // Grid column → (row, index in the row) of the latest cell that starts there.
+        let mut latest: HashMap<usize, (usize, usize)> = HashMap::new();
         for r in self.rows {
+            let here = rows.len();
             let mut col = r.grid_before;
             let mut placed = Vec::new();
+            let place = |latest: &mut HashMap<usize, (usize, usize)>, placed: &mut Vec<Placed>, p: Placed| {
+                latest.insert(p.col, (here, placed.len()));
+                placed.push(p);
+            };
             if r.grid_before > 0 {
-                placed.push(Placed { col: 0, span: r.grid_before, rowspan: 1, text: String::new() });
+                place(
+                    &mut latest,
+                    &mut placed,
+                    Placed { col: 0, span: r.grid_before, rowspan: 1, text: String::new() },
+                );
             }
             for c in r.cells {
                 let span = c.span.clamp(1, super::doc::MAX_SPAN);
-                if c.vmerge == Some(VMerge::Continue) {
-                    // Find the cell starting in this column in an earlier row, nearest first.
-                    let mut merged = false;
-                    for (back, prev) in rows.iter_mut().rev().enumerate() {
-                        if let Some(p) = prev.iter_mut().find(|p| p.col == col) {
-                            if p.rowspan > back {
-                                p.rowspan = back + 2;
-                                merged = true;
-                            }
-                            break;
-                        }
+                let mut merged = false;
+                if c.vmerge == Some(VMerge::Continue)
+                    && let Some(&(row, ix)) = latest.get(&col)
+                    && row < here
+                {
+                    // The cell above reaches down to the row just above this one: one more.
+                    let back = here - row - 1;
+                    let p = &mut rows[row][ix];
+                    if p.rowspan > back {
+                        p.rowspan = back + 2;
+                        merged = true;
                     }
-                    if !merged {
-                        placed.push(Placed { col, span, rowspan: 1, text: c.text });
-                    }
-                } else {
-                    placed.push(Placed { col, span, rowspan: 1, text: c.text });
                 }
-                col += span;
+                if !merged {
+                    place(&mut latest, &mut placed, Placed { col, span, rowspan: 1, text: c.text });
+                }
+                col = col.saturating_add(span);
             }
             rows.push(placed);
         }
@@ -190,8 +224,8 @@ impl TableBuild {
     }
 }
 
-/// Parses `word/document.xml`.
-pub fn parse_document_xml(xml: &str) -> Result<Document, ImportError> {
+/// Parses `word/document.xml` within the budget.
+pub fn parse_document_xml(xml: &str, budget: &mut Budget) -> Result<Document, ImportError> {
     let mut reader = Reader::from_str(xml);
     let mut blocks: Vec<Block> = Vec::new();
     let mut tables: Vec<TableBuild> = Vec::new();
@@ -204,27 +238,34 @@ pub fn parse_document_xml(xml: &str) -> Result<Document, ImportError> {
     let mut sdt: Vec<bool> = Vec::new();
     let mut depth = 0usize;
 
-    fn flush_line(para: &mut Option<String>, tables: &mut [TableBuild], blocks: &mut Vec<Block>) {
-        let Some(p) = para.as_mut() else { return };
+    let mut controls = 0usize;
+
+    fn flush_line(
+        para: &mut Option<String>,
+        tables: &mut [TableBuild],
+        blocks: &mut Vec<Block>,
+        budget: &mut Budget,
+    ) -> Result<(), ImportError> {
+        let Some(p) = para.as_mut() else { return Ok(()) };
         if let Some(cell) = tables.last_mut().and_then(|t| t.cell.as_mut()) {
             cell.text.push_str(p);
         } else {
             let t = clean_text(p);
             if !t.is_empty() {
+                budget.spend(Cap::Paragraphs, 1)?;
                 blocks.push(Block::Para(t));
             }
         }
         p.clear();
+        Ok(())
     }
 
     loop {
-        let event = reader.read_event().map_err(|e| ImportError::Broken(format!("document.xml：{e}")))?;
+        let event = reader.read_event().map_err(|e| ImportError::broken(Damage::Xml, format!("document.xml: {e}")))?;
         match event {
             Event::Start(e) => {
                 depth += 1;
-                if depth > 2000 {
-                    return Err(ImportError::Broken("嵌套层数过多".into()));
-                }
+                Budget::level(Cap::Nesting, depth as u64)?;
                 let name = e.local_name();
                 let name = name.as_ref();
                 if skip_depth > 0 {
@@ -238,8 +279,9 @@ pub fn parse_document_xml(xml: &str) -> Result<Document, ImportError> {
                     b"p" => para = Some(String::new()),
                     b"t" => in_text = true,
                     b"tbl" => {
-                        flush_line(&mut para, &mut tables, &mut blocks);
+                        flush_line(&mut para, &mut tables, &mut blocks, budget)?;
                         tables.push(TableBuild::default());
+                        Budget::level(Cap::TableNesting, tables.len() as u64)?;
                     }
                     b"tr" => {
                         if let Some(t) = tables.last_mut() {
@@ -248,10 +290,11 @@ pub fn parse_document_xml(xml: &str) -> Result<Document, ImportError> {
                     }
                     b"tc" => {
                         if let Some(t) = tables.last_mut() {
+                            budget.spend(Cap::Cells, 1)?;
                             t.cell = Some(CellBuild { span: 1, ..CellBuild::default() });
                         }
                     }
-                    _ => empty_element(name, &e, &mut tables, &mut sdt, &mut para, &mut blocks),
+                    _ => empty_element(name, &e, &mut tables, &mut sdt, &mut para, &mut blocks, budget)?,
                 }
             }
             Event::Empty(e) => {
@@ -259,7 +302,7 @@ pub fn parse_document_xml(xml: &str) -> Result<Document, ImportError> {
                     continue;
                 }
                 let name = e.local_name();
-                empty_element(name.as_ref(), &e, &mut tables, &mut sdt, &mut para, &mut blocks);
+                empty_element(name.as_ref(), &e, &mut tables, &mut sdt, &mut para, &mut blocks, budget)?;
             }
             Event::End(e) => {
                 depth = depth.saturating_sub(1);
@@ -273,7 +316,7 @@ pub fn parse_document_xml(xml: &str) -> Result<Document, ImportError> {
                         sdt.pop();
                     }
                     b"p" => {
-                        flush_line(&mut para, &mut tables, &mut blocks);
+                        flush_line(&mut para, &mut tables, &mut blocks, budget)?;
                         para = None;
                     }
                     b"tc" => {
@@ -304,13 +347,16 @@ pub fn parse_document_xml(xml: &str) -> Result<Document, ImportError> {
             }
             Event::Text(t) if in_text && skip_depth == 0 => {
                 if let Some(p) = para.as_mut() {
-                    p.push_str(&t.decode().unwrap_or_default());
+                    let text = t.decode().unwrap_or_default();
+                    controls += count_controls(&text);
+                    p.push_str(&text);
                 }
             }
             Event::GeneralRef(r) if in_text && skip_depth == 0 => {
                 if let Some(p) = para.as_mut() {
                     if r.is_char_ref() {
                         if let Ok(Some(c)) = r.resolve_char_ref() {
+                            controls += usize::from(c.is_control() && !c.is_whitespace());
                             p.push(c);
                         }
                     } else if let Some(s) =
@@ -336,7 +382,7 @@ pub fn parse_document_xml(xml: &str) -> Result<Document, ImportError> {
             blocks.push(Block::Table(table));
         }
     }
-    Ok(Document { title: None, blocks })
+    Ok(Document { title: None, blocks, removed_controls: controls, ..Document::default() })
 }
 
 /// Elements that carry their meaning in attributes (often written empty).
@@ -347,7 +393,8 @@ fn empty_element(
     sdt: &mut [bool],
     para: &mut Option<String>,
     blocks: &mut Vec<Block>,
-) {
+    budget: &mut Budget,
+) -> Result<(), ImportError> {
     let val = || attr(e, b"val");
     match name {
         b"gridSpan" => {
@@ -383,6 +430,7 @@ fn empty_element(
                 } else {
                     let t = clean_text(p);
                     if !t.is_empty() {
+                        budget.spend(Cap::Paragraphs, 1)?;
                         blocks.push(Block::Para(t));
                     }
                     p.clear();
@@ -391,6 +439,7 @@ fn empty_element(
         }
         _ => {}
     }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -415,7 +464,7 @@ mod tests {
                     <w:tc><w:p><w:r><w:delText>9</w:delText></w:r><w:ins><w:r><w:t>2</w:t></w:r></w:ins></w:p></w:tc></w:tr>
             </w:tbl></w:body></w:document>"#
         );
-        let doc = parse_document_xml(&xml).unwrap();
+        let doc = parse_document_xml(&xml, &mut Budget::new()).unwrap();
         assert_eq!(doc.blocks[0], Block::Para("一、总体情况".into()));
         let Block::Table(t) = &doc.blocks[1] else { panic!() };
         assert_eq!(t.rows[0][0], Cell::spanning("（三）不予公开", 2, 1));
@@ -430,13 +479,15 @@ mod tests {
         let xml = format!(
             r#"<w:document {W}><w:body><w:p><w:r><w:t>兴义市应急管理局</w:t><w:br/><w:t>2020年1月19日</w:t></w:r></w:p></w:body></w:document>"#
         );
-        let doc = parse_document_xml(&xml).unwrap();
+        let doc = parse_document_xml(&xml, &mut Budget::new()).unwrap();
         assert_eq!(doc.blocks, vec![Block::Para("兴义市应急管理局".into()), Block::Para("2020年1月19日".into())]);
     }
 
     #[test]
     fn broken_xml_is_an_error_not_a_panic() {
-        assert!(parse_document_xml("<w:document><w:body><w:p>").is_ok());
-        assert!(matches!(parse_document_xml("<a></b>"), Err(ImportError::Broken(_))));
+        assert!(parse_document_xml("<w:document><w:body><w:p>", &mut Budget::new()).is_ok());
+        let e = parse_document_xml("<a></b>", &mut Budget::new()).unwrap_err();
+        assert!(matches!(e, ImportError::Broken { damage: Damage::Xml, .. }), "{e}");
+        assert!(e.to_string().starts_with("Word文件（.docx）的内容格式有误"), "{e}");
     }
 }

@@ -9,7 +9,8 @@ use ego_tree::{NodeId, NodeRef};
 use scraper::{Html, Node};
 
 use super::ImportError;
-use super::doc::{Block, Cell, Document, Table, clean_text};
+use super::doc::{Block, Cell, Document, Table, clean_text, count_controls};
+use super::limits::{Budget, Cap};
 
 /// Whether decoded text is a web page rather than plain text.
 pub fn looks_like_html(text: &str) -> bool {
@@ -44,32 +45,158 @@ fn declared_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
     None
 }
 
-/// Decodes a page: BOM, then the declared charset, then UTF-8 if valid, else GB18030. A page
-/// that declares UTF-8 but is not (saved again by an old editor) is read as GB18030.
-pub fn decode(bytes: &[u8]) -> Result<String, ImportError> {
+/// Decodes a page: BOM, then the declared charset, UTF-8 and GB18030 — whichever reads with the
+/// fewest errors, the declared one first among equals. So a UTF-8 page with a stray byte stays
+/// UTF-8, and a page an old editor saved again as GBK while it still declares UTF-8 is read as
+/// GBK. Returns the text and how many bytes could not be read (shown as `�`).
+pub fn decode_counted(bytes: &[u8]) -> (String, usize) {
+    let errors_in = |t: &str| t.chars().filter(|&c| c == '\u{FFFD}').count();
     if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        return Ok(enc.decode_without_bom_handling(&bytes[bom..]).0.into_owned());
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
+        let n = if had_errors { errors_in(&text) } else { 0 };
+        return (text.into_owned(), n);
     }
-    let declared = declared_charset(bytes);
-    let valid_utf8 = std::str::from_utf8(bytes).is_ok();
-    let enc = match declared {
-        Some(e) if e == encoding_rs::UTF_8 && !valid_utf8 => encoding_rs::GB18030,
-        // GB2312 and GBK pages use GB18030 characters in practice; it is their superset.
-        Some(e) if e == encoding_rs::GBK => encoding_rs::GB18030,
-        Some(e) => e,
-        None if valid_utf8 => encoding_rs::UTF_8,
-        None => encoding_rs::GB18030,
-    };
-    let (text, _, errors) = enc.decode(bytes);
-    if errors && text.chars().filter(|&c| c == '\u{FFFD}').count() * 20 > text.chars().count() {
-        return Err(ImportError::Encoding);
+    // GB2312 and GBK pages use GB18030 characters in practice; it is their superset.
+    let gbk = |e: &'static encoding_rs::Encoding| if e == encoding_rs::GBK { encoding_rs::GB18030 } else { e };
+    let declared = declared_charset(bytes).map(gbk);
+    if declared.is_none_or(|e| e == encoding_rs::UTF_8)
+        && let Ok(s) = std::str::from_utf8(bytes)
+    {
+        return (s.to_string(), 0);
     }
-    Ok(text.into_owned())
+    let mut best: Option<(String, usize)> = None;
+    for enc in declared.into_iter().chain([encoding_rs::UTF_8, encoding_rs::GB18030]) {
+        let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+        let n = if had_errors { errors_in(&text) } else { 0 };
+        if best.as_ref().is_none_or(|(_, b)| n < *b) {
+            best = Some((text.into_owned(), n));
+        }
+        if n == 0 {
+            break;
+        }
+    }
+    best.unwrap_or_default()
 }
 
-/// Reads a saved web page.
-pub fn read(bytes: &[u8]) -> Result<Document, ImportError> {
-    Ok(parse(&decode(bytes)?))
+/// Decodes a page; refuses one that no encoding reads (more than one character in twenty).
+pub fn decode(bytes: &[u8]) -> Result<(String, usize), ImportError> {
+    let (text, errors) = decode_counted(bytes);
+    if errors * 20 > text.chars().count() {
+        return Err(ImportError::Encoding);
+    }
+    Ok((text, errors))
+}
+
+/// The start of a file as text, whatever errors it holds: enough to tell a page.
+pub fn decode_lossy(bytes: &[u8]) -> String {
+    decode_counted(bytes).0
+}
+
+/// Reads a saved web page within the budget.
+pub fn read(bytes: &[u8], budget: &mut Budget) -> Result<Document, ImportError> {
+    let (text, undecodable) = decode(bytes)?;
+    prescan(&text, budget)?;
+    let mut doc = parse_within(&text, budget)?;
+    doc.undecodable = undecodable;
+    Ok(doc)
+}
+
+/// Elements without content or end tag.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+    "basefont", "bgsound", "frame", "keygen", "image",
+];
+/// Elements whose end tag may be left out (a browser closes them by itself): not counted as
+/// nesting, since a page of unclosed `<p>`s is flat.
+const OPTIONAL_END: &[&str] = &[
+    "p", "li", "dt", "dd", "option", "optgroup", "rb", "rt", "rp", "rtc", "tr", "td", "th", "thead", "tbody", "tfoot",
+    "colgroup", "caption", "html", "head", "body",
+];
+/// Elements whose content is text up to their end tag.
+const RAW_TEXT: &[&str] =
+    &["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"];
+
+/// Counts a page's elements, how deep they nest and how deep tables nest, before the HTML
+/// parser builds the tree: a parser keeps a stack of open elements and looks through it for
+/// many tags, so a page of 300,000 nested `<div>`s would make it work for minutes. One pass over
+/// the text; the nesting is counted as a browser would build it, near enough (elements whose
+/// end tag may be left out do not count).
+fn prescan(text: &str, budget: &mut Budget) -> Result<(), ImportError> {
+    let b = text.as_bytes();
+    let lower_eq = |a: &[u8], name: &str| a.eq_ignore_ascii_case(name.as_bytes());
+    let name_end = |from: usize| {
+        from + b[from..].iter().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b':' | b'_')).count()
+    };
+    // Past the `>` that ends a tag, skipping quoted attribute values.
+    let tag_end = |mut i: usize| {
+        let mut quote = None;
+        while i < b.len() {
+            match (quote, b[i]) {
+                (None, b'>') => return i + 1,
+                (None, q @ (b'"' | b'\'')) => quote = Some(q),
+                (Some(q), c) if c == q => quote = None,
+                _ => {}
+            }
+            i += 1;
+        }
+        b.len()
+    };
+    let mut open: Vec<&[u8]> = Vec::new();
+    let mut tables = 0u64;
+    let mut i = 0;
+    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
+        i += off + 1;
+        match b.get(i) {
+            Some(b'!') if b[i..].starts_with(b"!--") => {
+                i = super::find(&b[i + 3..], b"-->").map_or(b.len(), |p| i + 3 + p + 3);
+            }
+            Some(b'!' | b'?') => i = tag_end(i),
+            Some(b'/') => {
+                let end = name_end(i + 1);
+                let name = &b[i + 1..end];
+                i = tag_end(end);
+                // Close back to the element it names, if it is open near the top.
+                let from = open.len().saturating_sub(64);
+                if let Some(at) = open[from..].iter().rposition(|n| n.eq_ignore_ascii_case(name)) {
+                    for closed in open.drain(from + at..) {
+                        if lower_eq(closed, "table") {
+                            tables -= 1;
+                        }
+                    }
+                }
+            }
+            Some(c) if c.is_ascii_alphabetic() => {
+                let end = name_end(i);
+                let name = &b[i..end];
+                i = tag_end(end);
+                budget.spend(Cap::Elements, 1)?;
+                if let Some(raw) = RAW_TEXT.iter().find(|r| lower_eq(name, r)) {
+                    // Its text is no markup: on to its end tag.
+                    let close = format!("</{raw}");
+                    i += find_ignore_case(&b[i..], close.as_bytes()).unwrap_or(b.len() - i);
+                    continue;
+                }
+                if VOID.iter().chain(OPTIONAL_END).any(|v| lower_eq(name, v)) {
+                    continue;
+                }
+                if lower_eq(name, "table") {
+                    tables += 1;
+                    Budget::level(Cap::TableNesting, tables)?;
+                }
+                open.push(name);
+                Budget::level(Cap::Nesting, open.len() as u64)?;
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn find_ignore_case(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || hay.len() < needle.len() {
+        return None;
+    }
+    (0..=hay.len() - needle.len()).find(|&i| hay[i] == b'<' && hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
 }
 
 /// Elements whose content is never text of the page.
@@ -144,107 +271,201 @@ fn hidden(n: &NodeRef<'_, Node>) -> bool {
     })
 }
 
+/// Parses page text into the neutral document (tests: without a budget's limits mattering).
+#[cfg(test)]
+fn parse(text: &str) -> Document {
+    parse_within(text, &mut Budget::new()).unwrap_or_else(|e| panic!("{e}"))
+}
+
 /// Parses page text into the neutral document.
-pub fn parse(text: &str) -> Document {
+fn parse_within(text: &str, budget: &mut Budget) -> Result<Document, ImportError> {
     let html = Html::parse_document(text);
-    let root = html.tree.root();
-    let title = page_title(root);
-    let content = content_root(root);
-    let mut w = Walker { blocks: Vec::new(), line: String::new() };
-    w.walk(content);
-    w.flush();
-    Document { title, blocks: w.blocks }
+    let page = Page::new(html.tree.root());
+    let title = page.title();
+    let content = page.content_root();
+    let mut w = Walker { page: &page, blocks: Vec::new(), line: String::new(), budget };
+    w.walk(content)?;
+    w.flush()?;
+    let removed_controls = page.controls;
+    Ok(Document { title, blocks: w.blocks, removed_controls, ..Document::default() })
 }
 
-/// `<title>`, else the first `<h1>`/`<h2>` that reads like a report title.
-fn page_title(root: NodeRef<'_, Node>) -> Option<String> {
-    let mut heading = None;
-    for n in root.descendants() {
-        match element_name(&n) {
-            Some("title") => {
-                let raw: String = n.descendants().filter_map(|d| d.value().as_text().map(|t| t.to_string())).collect();
-                let t = clean_text(&raw);
-                if t.contains("报告") {
-                    return Some(t);
-                }
-            }
-            Some("h1" | "h2") if heading.is_none() => {
-                let t = clean_text(&text_of(n));
-                if t.contains("报告") {
-                    heading = Some(t);
-                }
-            }
-            _ => {}
+/// The parsed page with what the reading needs of every node, worked out once in two passes
+/// (down the tree and back up), so that nothing below looks at a subtree more than a bounded
+/// number of times: a page of tables nested 400 deep once took minutes.
+struct Page<'a> {
+    root: NodeRef<'a, Node>,
+    index: HashMap<NodeId, usize>,
+    /// Shown: not inside (or itself) a script, a style, a hidden element ….
+    shown: Vec<bool>,
+    /// Characters other than white space shown in the subtree (saturating).
+    chars: Vec<u32>,
+    /// Every character shown in the subtree is part of a number.
+    numeric: Vec<bool>,
+    /// Nodes in the subtree.
+    size: Vec<u32>,
+    /// Tables strictly inside.
+    tables_below: Vec<u32>,
+    /// Most cells (`td`/`th` children) of a row in the subtree.
+    widest_row: Vec<u32>,
+    /// A cell in the subtree (or the node itself) shows more than 400 characters.
+    long_cell: Vec<bool>,
+    /// Cells in the subtree (up to 20) that hold a number and nothing else.
+    number_cells: Vec<u8>,
+    /// The report's signs in the subtree (headings 一、…六、, tables of numbers).
+    signal: Vec<usize>,
+    /// Control characters in the shown text.
+    controls: usize,
+}
+
+impl<'a> Page<'a> {
+    fn new(root: NodeRef<'a, Node>) -> Page<'a> {
+        // Pre-order, without recursion (pages can nest deeply).
+        let nodes: Vec<NodeRef<'a, Node>> = root.descendants().collect();
+        let n = nodes.len();
+        let index: HashMap<NodeId, usize> = nodes.iter().enumerate().map(|(i, d)| (d.id(), i)).collect();
+        let parent: Vec<Option<usize>> =
+            nodes.iter().map(|d| d.parent().and_then(|p| index.get(&p.id()).copied())).collect();
+        let mut shown = vec![true; n];
+        for i in 0..n {
+            let own = element_name(&nodes[i]).is_none_or(|name| !SKIP.contains(&name)) && !hidden(&nodes[i]);
+            shown[i] = own && parent[i].is_none_or(|p| shown[p]);
         }
-    }
-    heading
-}
-
-/// All text below a node, as one string (no block breaks).
-fn text_of(n: NodeRef<'_, Node>) -> String {
-    let mut s = String::new();
-    for d in n.descendants() {
-        if let Some(t) = d.value().as_text() {
-            if d.ancestors().any(|a| element_name(&a).is_some_and(|name| SKIP.contains(&name)) || hidden(&a)) {
-                continue;
-            }
-            s.push_str(t);
-        }
-    }
-    s
-}
-
-/// Where the report is in the page: the deepest element that still holds nearly all of the
-/// report's signs (paragraphs opening with 一、…六、, tables full of numbers), so the site's
-/// navigation, related links and footer fall outside.
-fn content_root(root: NodeRef<'_, Node>) -> NodeRef<'_, Node> {
-    let mut signal: HashMap<NodeId, usize> = HashMap::new();
-    // Post-order without recursion (pages can nest very deeply).
-    let order: Vec<NodeRef<'_, Node>> = root.descendants().collect();
-    for n in order.iter().rev() {
-        let own = match n.value() {
-            Node::Text(t) => {
-                let s = t.trim_start();
-                let mut chars = s.chars();
-                let first = chars.next();
-                let second = chars.next();
-                usize::from(first.is_some_and(|c| "一二三四五六".contains(c)) && second == Some('、')) * 2
-            }
-            Node::Element(e) if e.name() == "table" => {
-                let numbers = n
-                    .descendants()
-                    .filter(|d| element_name(d).is_some_and(|x| x == "td" || x == "th"))
-                    .filter(|d| {
-                        let t = clean_text(&text_of(*d));
-                        !t.is_empty() && t.chars().all(|c| c.is_ascii_digit() || c == '+' || c == '-' || c == '.')
-                    })
-                    .take(20)
-                    .count();
-                if numbers >= 6 { 5 } else { 0 }
-            }
-            _ => 0,
+        let mut p = Page {
+            root,
+            index,
+            shown,
+            chars: vec![0; n],
+            numeric: vec![true; n],
+            size: vec![1; n],
+            tables_below: vec![0; n],
+            widest_row: vec![0; n],
+            long_cell: vec![false; n],
+            number_cells: vec![0; n],
+            signal: vec![0; n],
+            controls: 0,
         };
-        let below: usize = n.children().map(|c| signal.get(&c.id()).copied().unwrap_or(0)).sum();
-        signal.insert(n.id(), own + below);
-    }
-    let get = |n: &NodeRef<'_, Node>| signal.get(&n.id()).copied().unwrap_or(0);
-    // Too few signs to tell the report from the rest: keep the whole page.
-    if get(&root) < 8 {
-        return root;
-    }
-    let mut node = root;
-    loop {
-        let here = get(&node);
-        let best =
-            node.children().filter(|c| element_name(c).is_some_and(|n| CONTAINERS.contains(&n))).max_by_key(|c| get(c));
-        match best {
-            Some(c) if get(&c) * 4 >= here * 3 => node = c,
-            _ => break,
+        // Up the tree: children come after their parent in pre-order.
+        for i in (0..n).rev() {
+            let node = nodes[i];
+            match node.value() {
+                Node::Text(t) => {
+                    if p.shown[i] {
+                        let visible = t.chars().filter(|c| !c.is_whitespace() && !c.is_control());
+                        p.chars[i] = u32::try_from(visible.clone().count()).unwrap_or(u32::MAX);
+                        p.numeric[i] = visible.clone().all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '.'));
+                        p.controls += count_controls(t);
+                    }
+                    let s = t.trim_start();
+                    let mut chars = s.chars();
+                    let (first, second) = (chars.next(), chars.next());
+                    if first.is_some_and(|c| "一二三四五六".contains(c)) && second == Some('、') {
+                        p.signal[i] += 2;
+                    }
+                }
+                Node::Element(e) => match e.name() {
+                    "td" | "th" => {
+                        if p.chars[i] > 400 {
+                            p.long_cell[i] = true;
+                        }
+                        if p.chars[i] > 0 && p.numeric[i] {
+                            p.number_cells[i] = p.number_cells[i].saturating_add(1).min(20);
+                        }
+                    }
+                    "tr" => {
+                        let cells = node.children().filter(|c| element_name(c).is_some_and(|x| x == "td" || x == "th"));
+                        p.widest_row[i] = p.widest_row[i].max(u32::try_from(cells.count()).unwrap_or(u32::MAX));
+                    }
+                    "table" if p.number_cells[i] >= 6 => p.signal[i] += 5,
+                    _ => {}
+                },
+                _ => {}
+            }
+            let Some(up) = parent[i] else { continue };
+            p.chars[up] = p.chars[up].saturating_add(p.chars[i]);
+            p.numeric[up] &= p.numeric[i];
+            p.size[up] = p.size[up].saturating_add(p.size[i]);
+            let is_table = u32::from(element_name(&node) == Some("table"));
+            p.tables_below[up] = p.tables_below[up].saturating_add(p.tables_below[i] + is_table);
+            p.widest_row[up] = p.widest_row[up].max(p.widest_row[i]);
+            p.long_cell[up] |= p.long_cell[i];
+            p.number_cells[up] = p.number_cells[up].saturating_add(p.number_cells[i]).min(20);
+            p.signal[up] += p.signal[i];
         }
+        p
     }
-    // The title often sits just above the article body: climb while the parent holds a title
-    // the chosen element lacks.
-    for _ in 0..3 {
+
+    fn ix(&self, n: &NodeRef<'_, Node>) -> usize {
+        self.index.get(&n.id()).copied().unwrap_or(0)
+    }
+
+    /// All text shown below a node, as one string (no block breaks).
+    fn text_of(&self, n: NodeRef<'_, Node>) -> String {
+        let mut s = String::new();
+        for d in n.descendants() {
+            if let Some(t) = d.value().as_text()
+                && self.shown[self.ix(&d)]
+            {
+                s.push_str(t);
+            }
+        }
+        s
+    }
+
+    /// The text of a small element (a heading, a title line): `None` for one too large to be.
+    fn short_text(&self, n: NodeRef<'_, Node>, most_chars: u32) -> Option<String> {
+        let i = self.ix(&n);
+        (self.chars[i] <= most_chars && self.size[i] <= 2_000).then(|| clean_text(&self.text_of(n)))
+    }
+
+    /// `<title>`, else the first `<h1>`/`<h2>` that reads like a report title.
+    fn title(&self) -> Option<String> {
+        let mut heading = None;
+        for n in self.root.descendants() {
+            match element_name(&n) {
+                Some("title") => {
+                    let raw: String =
+                        n.descendants().filter_map(|d| d.value().as_text().map(|t| t.to_string())).collect();
+                    let t = clean_text(&raw);
+                    if t.contains("报告") {
+                        return Some(t);
+                    }
+                }
+                Some("h1" | "h2") if heading.is_none() => {
+                    if let Some(t) = self.short_text(n, 400).filter(|t| t.contains("报告")) {
+                        heading = Some(t);
+                    }
+                }
+                _ => {}
+            }
+        }
+        heading
+    }
+
+    /// Where the report is in the page: the deepest element that still holds nearly all of the
+    /// report's signs (paragraphs opening with 一、…六、, tables full of numbers), so the site's
+    /// navigation, related links and footer fall outside.
+    fn content_root(&self) -> NodeRef<'a, Node> {
+        let get = |n: &NodeRef<'_, Node>| self.signal[self.ix(n)];
+        let root = self.root;
+        // Too few signs to tell the report from the rest: keep the whole page.
+        if get(&root) < 8 {
+            return root;
+        }
+        let mut node = root;
+        loop {
+            let here = get(&node);
+            let best = node
+                .children()
+                .filter(|c| element_name(c).is_some_and(|n| CONTAINERS.contains(&n)))
+                .max_by_key(|c| get(c));
+            match best {
+                Some(c) if get(&c) * 4 >= here * 3 => node = c,
+                _ => break,
+            }
+        }
+        // The title often sits just above the article body: climb while the parent holds a
+        // title the chosen element lacks.
         let has_title = |n: NodeRef<'_, Node>| {
             n.descendants()
                 .filter(|d| {
@@ -253,21 +474,56 @@ fn content_root(root: NodeRef<'_, Node>) -> NodeRef<'_, Node> {
                 })
                 .take(400)
                 .any(|d| {
-                    let t = clean_text(&text_of(d));
-                    t.chars().count() <= 90 && super::recognize::parse_title(&t).is_some()
+                    self.short_text(d, 90)
+                        .is_some_and(|t| t.chars().count() <= 90 && super::recognize::parse_title(&t).is_some())
                 })
         };
-        match node.parent() {
-            Some(p) if p.value().is_element() && !has_title(node) && has_title(p) => node = p,
-            _ => break,
+        for _ in 0..3 {
+            match node.parent() {
+                Some(p) if p.value().is_element() && !has_title(node) && has_title(p) => node = p,
+                _ => break,
+            }
         }
+        node
     }
-    node
+
+    /// A table that holds data, as opposed to one that lays out the page (with tables or long
+    /// text inside, or a single column).
+    fn is_data_table(&self, t: NodeRef<'_, Node>) -> bool {
+        let i = self.ix(&t);
+        self.tables_below[i] == 0 && !self.long_cell[i] && self.widest_row[i] >= 2
+    }
+
+    fn read_table(&self, t: NodeRef<'_, Node>, budget: &mut Budget) -> Result<Table, ImportError> {
+        let mut table = Table::default();
+        for d in t.descendants() {
+            if element_name(&d) != Some("tr") || hidden(&d) {
+                continue;
+            }
+            let mut row = Vec::new();
+            for c in d.children() {
+                let Some(e) = c.value().as_element() else { continue };
+                if !matches!(e.name(), "td" | "th") || hidden(&c) {
+                    continue;
+                }
+                budget.spend(Cap::Cells, 1)?;
+                let span =
+                    |a: &str| e.attr(a).and_then(|v| v.trim().parse::<usize>().ok()).filter(|&n| n > 0).unwrap_or(1);
+                row.push(Cell::spanning(clean_text(&self.text_of(c)), span("rowspan"), span("colspan")));
+            }
+            if !row.is_empty() {
+                table.rows.push(row);
+            }
+        }
+        Ok(table)
+    }
 }
 
-struct Walker {
+struct Walker<'p, 'a, 'b> {
+    page: &'p Page<'a>,
     blocks: Vec<Block>,
     line: String,
+    budget: &'b mut Budget,
 }
 
 enum Step<'a> {
@@ -276,21 +532,23 @@ enum Step<'a> {
     Close,
 }
 
-impl Walker {
-    fn flush(&mut self) {
+impl<'a> Walker<'_, 'a, '_> {
+    fn flush(&mut self) -> Result<(), ImportError> {
         let t = clean_text(&self.line);
         self.line.clear();
         if !t.is_empty() {
+            self.budget.spend(Cap::Paragraphs, 1)?;
             self.blocks.push(Block::Para(t));
         }
+        Ok(())
     }
 
-    fn walk<'a>(&mut self, start: NodeRef<'a, Node>) {
+    fn walk(&mut self, start: NodeRef<'a, Node>) -> Result<(), ImportError> {
         let mut stack = vec![Step::Enter(start)];
         while let Some(step) = stack.pop() {
             let n = match step {
                 Step::Close => {
-                    self.flush();
+                    self.flush()?;
                     continue;
                 }
                 Step::Enter(n) => n,
@@ -299,16 +557,16 @@ impl Walker {
                 Node::Text(t) => self.line.push_str(t),
                 Node::Element(e) => {
                     let name = e.name();
-                    if SKIP.contains(&name) || hidden(&n) {
+                    if !self.page.shown[self.page.ix(&n)] {
                         continue;
                     }
                     if name == "br" {
-                        self.flush();
+                        self.flush()?;
                         continue;
                     }
-                    if name == "table" && is_data_table(n) {
-                        self.flush();
-                        let t = read_table(n);
+                    if name == "table" && self.page.is_data_table(n) {
+                        self.flush()?;
+                        let t = self.page.read_table(n, self.budget)?;
                         if !t.rows.is_empty() {
                             self.blocks.push(Block::Table(t));
                         }
@@ -316,7 +574,7 @@ impl Walker {
                     }
                     let block = BLOCKS.contains(&name);
                     if block {
-                        self.flush();
+                        self.flush()?;
                         stack.push(Step::Close);
                     }
                     let children: Vec<NodeRef<'a, Node>> = n.children().collect();
@@ -333,49 +591,8 @@ impl Walker {
                 _ => {}
             }
         }
+        Ok(())
     }
-}
-
-/// A table that holds data, as opposed to one that lays out the page (with tables or long
-/// text inside, or a single column).
-fn is_data_table(t: NodeRef<'_, Node>) -> bool {
-    let mut max_cells = 0;
-    let mut any_row = false;
-    for d in t.descendants().skip(1) {
-        match element_name(&d) {
-            Some("table") => return false,
-            Some("tr") => {
-                any_row = true;
-                let cells = d.children().filter(|c| element_name(c).is_some_and(|x| x == "td" || x == "th")).count();
-                max_cells = max_cells.max(cells);
-            }
-            Some("td" | "th") if text_of(d).chars().filter(|c| !c.is_whitespace()).count() > 400 => return false,
-            _ => {}
-        }
-    }
-    any_row && max_cells >= 2
-}
-
-fn read_table(t: NodeRef<'_, Node>) -> Table {
-    let mut table = Table::default();
-    for d in t.descendants() {
-        if element_name(&d) != Some("tr") || hidden(&d) {
-            continue;
-        }
-        let mut row = Vec::new();
-        for c in d.children() {
-            let Some(e) = c.value().as_element() else { continue };
-            if !matches!(e.name(), "td" | "th") || hidden(&c) {
-                continue;
-            }
-            let span = |a: &str| e.attr(a).and_then(|v| v.trim().parse::<usize>().ok()).filter(|&n| n > 0).unwrap_or(1);
-            row.push(Cell::spanning(clean_text(&text_of(c)), span("rowspan"), span("colspan")));
-        }
-        if !row.is_empty() {
-            table.rows.push(row);
-        }
-    }
-    table
 }
 
 #[cfg(test)]
@@ -427,10 +644,10 @@ mod tests {
     fn gbk_pages_are_decoded_by_their_meta_charset() {
         let page = "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=gb2312\"></head><body><p>一、总体情况</p></body></html>";
         let (bytes, _, _) = encoding_rs::GBK.encode(page);
-        assert_eq!(paras(&read(&bytes).unwrap()), vec!["一、总体情况"]);
+        assert_eq!(paras(&read(&bytes, &mut Budget::new()).unwrap()), vec!["一、总体情况"]);
         // No declaration at all: detected.
         let (bytes, _, _) = encoding_rs::GBK.encode("<p>二、主动公开政府信息情况</p>");
-        assert_eq!(paras(&read(&bytes).unwrap()), vec!["二、主动公开政府信息情况"]);
+        assert_eq!(paras(&read(&bytes, &mut Budget::new()).unwrap()), vec!["二、主动公开政府信息情况"]);
     }
 
     #[test]

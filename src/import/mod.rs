@@ -21,6 +21,7 @@
 pub mod doc;
 pub mod docx;
 pub mod html;
+pub mod limits;
 pub mod pdf;
 pub mod recognize;
 pub mod text;
@@ -30,6 +31,7 @@ use std::path::Path;
 
 use crate::model::Report;
 pub use crate::store::csv::ImportOptions;
+pub use limits::{Budget, Cap};
 
 /// Largest file accepted. Real reports are a few MB (a PDF with embedded fonts up to ~20 MB).
 pub const MAX_IMPORT_BYTES: u64 = 40 * 1024 * 1024;
@@ -98,8 +100,12 @@ pub enum ImportError {
         "此PDF的字体没有文字映射（ToUnicode），{share}%的文字无法还原：请导入报告的Word文件或网页，或用WPS/Word重新导出PDF"
     )]
     NoTextMapping { share: u32 },
-    #[error("文件已损坏或格式有误，无法读取（{0}）")]
-    Broken(String),
+    /// Damaged, as the library reading it said: its words follow as a detail line.
+    #[error("{}{}", .damage.sentence(), detail_line(.detail))]
+    Broken { damage: Damage, detail: String },
+    /// Holds more of something than any report does (see [`limits`]).
+    #[error("{}，不像是一份年度报告，未导入", .0.describe())]
+    TooComplex(Cap),
     #[error("文件解压后过大（超过{}MB），可能已损坏或是恶意文件，未导入", MAX_UNZIPPED_BYTES / 1024 / 1024)]
     ZipBomb,
     #[error("无法识别的文件类型：应为网页（.html/.htm）、Word文档（.docx）、PDF或文本（.txt）")]
@@ -116,6 +122,72 @@ pub enum ImportError {
     UnknownFormat(String),
     #[error("{0}")]
     Template(#[from] crate::model::TemplateError),
+}
+
+impl ImportError {
+    pub(crate) fn broken(damage: Damage, detail: impl ToString) -> ImportError {
+        ImportError::Broken { damage, detail: detail.to_string() }
+    }
+
+    /// A zip library's error by its kind: encrypted, compressed in a way not supported, cut
+    /// short or damaged.
+    pub(crate) fn from_zip(e: zip::result::ZipError) -> ImportError {
+        use zip::result::ZipError as Z;
+        match e {
+            Z::UnsupportedArchive(Z::PASSWORD_REQUIRED) | Z::InvalidPassword => ImportError::Encrypted,
+            Z::CompressionMethodNotSupported(m) => ImportError::broken(Damage::Compression, format!("method {m}")),
+            Z::FileNotFound => ImportError::broken(Damage::MissingPart, e),
+            other => ImportError::broken(Damage::Zip, other),
+        }
+    }
+}
+
+/// The library's own (English) words, on a line of their own after the Chinese sentence.
+fn detail_line(detail: &str) -> String {
+    if detail.trim().is_empty() { String::new() } else { format!("\n（详细信息：{}）", detail.trim()) }
+}
+
+/// What is wrong with a damaged file, as far as the library that read it could tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Damage {
+    /// A `.docx` whose zip structure is broken or cut short.
+    Zip,
+    /// A `.docx` part compressed in a way this program cannot unpack (LZMA, Zstandard …).
+    Compression,
+    /// A `.docx` whose XML is not well-formed.
+    Xml,
+    /// A `.docx` without its main part.
+    MissingPart,
+    /// A `.docx` part that is not UTF-8 text.
+    PartEncoding,
+    /// A PDF whose structure cannot be read.
+    Pdf,
+}
+
+impl Damage {
+    /// The Chinese sentence the user reads.
+    pub fn sentence(self) -> &'static str {
+        match self {
+            Damage::Zip => {
+                "Word文件（.docx）已损坏或不完整（可能在下载或复制时被截断），无法读取：请重新获取文件，或用Word/WPS打开后另存为.docx再导入"
+            }
+            Damage::Compression => {
+                "Word文件（.docx）用了本程序不支持的压缩方式，无法读取：请用Word/WPS打开后另存为.docx再导入"
+            }
+            Damage::Xml => {
+                "Word文件（.docx）的内容格式有误（XML不完整或已损坏），无法读取：请用Word/WPS打开后另存为.docx再导入"
+            }
+            Damage::MissingPart => {
+                "Word文件（.docx）中缺少正文部分（word/document.xml），无法读取：请用Word/WPS打开后另存为.docx再导入"
+            }
+            Damage::PartEncoding => {
+                "Word文件（.docx）的内容不是UTF-8文本，可能已损坏：请用Word/WPS打开后另存为.docx再导入"
+            }
+            Damage::Pdf => {
+                "PDF文件已损坏或结构有误，无法读取：请用PDF阅读器打开后另存一份再导入，或导入报告的Word文件或网页"
+            }
+        }
+    }
 }
 
 /// What kind of remark an import note is.
@@ -182,6 +254,11 @@ pub struct Imported {
     /// The import report, in document order after a summary.
     pub notes: Vec<ImportNote>,
     pub kind: SourceKind,
+    /// Printed tables of which the file holds no cell at all (the check says the report lacks
+    /// them: [`crate::model::Context::absent_tables`]).
+    pub absent_tables: Vec<String>,
+    /// Parts whose heading the file does not hold ([`crate::model::Context::absent_sections`]).
+    pub absent_sections: Vec<String>,
 }
 
 /// The key under which the note printed beside a cell's number is kept in
@@ -203,13 +280,17 @@ pub fn is_report_path(path: &Path) -> bool {
 
 /// What a file is, by its content (`path` only breaks ties between look-alikes, e.g. `.wps`
 /// and `.doc`). `None`: not a kind this module knows.
+///
+/// Structure first: a PDF header at the start, a zip or OLE signature. Only then the content is
+/// sniffed, leniently (one stray byte does not make a page unknown): a web page or text. A PDF
+/// header further into the first kilobyte (junk before it) counts only when the file is not a
+/// web page.
 pub fn detect(bytes: &[u8], path: Option<&Path>) -> Option<SourceKind> {
-    let head = &bytes[..bytes.len().min(1024)];
-    if find(head, b"%PDF-").is_some() {
+    if bytes.starts_with(b"%PDF-") {
         return Some(SourceKind::Pdf);
     }
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
-        return docx::detect_zip(bytes);
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") || bytes.starts_with(b"PK\x07\x08") {
+        return docx::detect_zip(bytes, path);
     }
     if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         return Some(detect_ole(bytes, path));
@@ -217,12 +298,18 @@ pub fn detect(bytes: &[u8], path: Option<&Path>) -> Option<SourceKind> {
     if bytes.starts_with(b"{\\rtf") {
         return Some(SourceKind::LegacyWord);
     }
+    let head = &bytes[..bytes.len().min(1024)];
+    let pdf_later = find(head, b"%PDF-").is_some();
     if bytes.iter().take(4096).filter(|&&b| b == 0).count() > 2 && !is_utf16(bytes) {
-        return None;
+        return pdf_later.then_some(SourceKind::Pdf);
     }
-    let text = text::decode(bytes).ok()?;
-    if html::looks_like_html(&text) {
+    // The first 4 KB decoded as the page would be, errors replaced: enough to tell a page.
+    let sniff = html::decode_lossy(&bytes[..bytes.len().min(4096)]);
+    if html::looks_like_html(&sniff) {
         return Some(SourceKind::Html);
+    }
+    if pdf_later {
+        return Some(SourceKind::Pdf);
     }
     Some(SourceKind::Text)
 }
@@ -276,13 +363,14 @@ pub fn read_bytes(bytes: &[u8], path: Option<&Path>, opts: &ImportOptions) -> Re
     recognize::recognize(&document, kind, opts)
 }
 
-/// The neutral document of a file of a known kind.
+/// The neutral document of a file of a known kind, read within one [`Budget`].
 pub fn read_document(bytes: &[u8], kind: SourceKind) -> Result<doc::Document, ImportError> {
+    let mut budget = Budget::new();
     match kind {
-        SourceKind::Html => html::read(bytes),
-        SourceKind::Docx => docx::read(bytes),
-        SourceKind::Pdf => pdf::read(bytes),
-        SourceKind::Text => text::read(bytes),
+        SourceKind::Html => html::read(bytes, &mut budget),
+        SourceKind::Docx => docx::read(bytes, &mut budget),
+        SourceKind::Pdf => pdf::read(bytes, &mut budget),
+        SourceKind::Text => text::read(bytes, &mut budget),
         SourceKind::LegacyWord | SourceKind::LegacySheet => Err(ImportError::Legacy(kind)),
         SourceKind::Workbook => Err(ImportError::Workbook),
         SourceKind::Ofd => Err(ImportError::Ofd),

@@ -217,7 +217,7 @@ fn assign(cat: &Catalog, doc: &Document, section_tables: &[(String, Vec<usize>)]
 }
 
 fn assign_row(cat: &Catalog, cells: &[GridCell], context: &mut Option<usize>, a: &mut Assignment, form: &Form) {
-    let last_label = cells.iter().rposition(|c| !is_value_like(&c.text));
+    let last_label = cells.iter().rposition(|c| !is_value_like(c.text));
     let (labels, values): (&[GridCell], &[GridCell]) = match last_label {
         Some(i) => (&cells[..=i], &cells[i + 1..]),
         None => (&[], cells),
@@ -225,8 +225,8 @@ fn assign_row(cat: &Catalog, cells: &[GridCell], context: &mut Option<usize>, a:
     // Values repeated into every slot of a merged cell come once per cell here already; cells
     // inherited from a row above are labels, never this row's values.
     let values: Vec<&GridCell> = values.iter().filter(|c| !c.inherited).collect();
-    let label_texts: Vec<&str> = labels.iter().map(|c| c.text.as_str()).filter(|t| !t.trim().is_empty()).collect();
-    let has_number = values.iter().any(|v| is_numeric(&v.text));
+    let label_texts: Vec<&str> = labels.iter().map(|c| c.text).filter(|t| !t.trim().is_empty()).collect();
+    let has_number = values.iter().any(|v| is_numeric(v.text));
     if values.iter().all(|v| v.text.trim().is_empty()) && !has_number {
         // A header row: it tells which table this is, and which format.
         let words: Vec<String> = label_texts.iter().map(|t| fold(t)).collect();
@@ -268,7 +268,7 @@ fn assign_row(cat: &Catalog, cells: &[GridCell], context: &mut Option<usize>, a:
             *a.rows_per_table.entry(*t).or_default() += 1;
         } else if has_number {
             a.unmatched += 1;
-            let shown: Vec<&str> = values.iter().map(|v| v.text.as_str()).collect();
+            let shown: Vec<&str> = values.iter().map(|v| v.text).collect();
             a.notes.push(note(
                 NoteKind::Ignored,
                 format!("表格中有一行只有数字（{}），无法判断属于哪一栏，未导入", shown.join(" ")),
@@ -369,7 +369,7 @@ fn prefer_context(cat: &Catalog, found: Found<usize>, context: Option<usize>, _l
 /// Puts a row's values into its cells, saying where the count does not fit.
 fn put_values(form: &Form, target: &[CellIx], values: &[&GridCell], a: &mut Assignment, label: &str) {
     let n = target.len();
-    let mut texts: Vec<&str> = values.iter().map(|v| v.text.as_str()).collect();
+    let mut texts: Vec<&str> = values.iter().map(|v| v.text).collect();
     let row_name = || {
         let c = &form.cells[target[0]];
         if label.is_empty() {
@@ -976,7 +976,19 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
     report.unit.address = grab(&ADDRESS).unwrap_or_default();
     report.unit.postcode = grab(&POSTCODE).unwrap_or_default();
     report.unit.website = grab(&WEBSITE).unwrap_or_default();
-    crate::store::draft::sanitize(&mut report);
+    // Control characters: most are dropped as the text is read; what is left goes here. Either
+    // way the import says so (as a draft's reader does).
+    let controls = doc.removed_controls + crate::store::draft::sanitize(&mut report);
+    if controls > 0 {
+        notes.push(note(NoteKind::Ignored, format!("原文中有{controls}个不可见的控制字符，已删除"), None));
+    }
+    if doc.undecodable > 0 {
+        notes.push(note(
+            NoteKind::Ambiguous,
+            format!("原文中有{}处字节无法按任何编码识别，已显示为“�”，请核对", doc.undecodable),
+            None,
+        ));
+    }
     // Never produce a draft that cannot be saved: clip what exceeds the draft limits.
     clip_to_limits(&mut report, &mut notes);
 
@@ -1020,6 +1032,7 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
     }
 
     // Tables: found / not found, cell by cell.
+    let mut absent_tables = Vec::new();
     for t in &form.tables {
         if !t.def.printed {
             continue;
@@ -1030,6 +1043,9 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
         let first = inputs.first().map(|&c| Target::Cell(form.cells[c].id.clone()));
         if found.is_empty() {
             summary.push(note(NoteKind::NotFound, format!("未找到{}", t.def.name), first));
+            if !inputs.is_empty() {
+                absent_tables.push(t.def.id.clone());
+            }
             continue;
         }
         summary.push(note(
@@ -1050,8 +1066,10 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
             summary.push(note(NoteKind::NotFound, format!("……还有{}个单元格未找到", missing.len() - LIST), None));
         }
     }
+    let mut absent_sections = Vec::new();
     for s in &form.template.sections {
         if !sections.found.contains(&s.id) {
+            absent_sections.push(s.id.clone());
             summary.push(note(
                 NoteKind::NotFound,
                 format!("未找到正文“{}”", s.heading),
@@ -1080,7 +1098,7 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
     all.extend(sections.notes);
     all.extend(assignment.notes);
     all.extend(notes);
-    Ok(Imported { report, published, notes: all, kind })
+    Ok(Imported { report, published, notes: all, kind, absent_tables, absent_sections })
 }
 
 /// Shortens texts that exceed what a draft may hold (a page of junk in one cell), saying so.

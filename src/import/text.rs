@@ -1,26 +1,34 @@
 //! Text copied from a report: prose lines, and the tables as the browser or PDF viewer gave
 //! them — tab-separated rows, `|` rows, label-then-numbers on one line, or one cell per line.
 
-use super::ImportError;
-use super::doc::{Block, Cell, Document, Table, clean_text};
+use super::doc::{Block, Cell, Document, Table, clean_text, count_controls};
+use super::limits::{Budget, Cap};
+use super::{ImportError, html};
 
 /// Decodes text bytes: a BOM decides (UTF-8, UTF-16); else UTF-8 if valid; else GB18030 (what
-/// Notepad and WPS save on Chinese Windows).
-pub fn decode(bytes: &[u8]) -> Result<String, ImportError> {
-    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
-        let (text, errors) = enc.decode_without_bom_handling(&bytes[bom..]);
-        return if errors { Err(ImportError::Encoding) } else { Ok(text.into_owned()) };
+/// Notepad and WPS save on Chinese Windows). A stray byte or two that neither reads (a file cut
+/// and pasted together) becomes `�` and is counted; more than one character in a hundred is
+/// not text in any encoding this program knows.
+pub fn decode(bytes: &[u8]) -> Result<(String, usize), ImportError> {
+    let (text, errors) = html::decode_counted(bytes);
+    if errors * 100 > text.chars().count().max(1) {
+        return Err(ImportError::Encoding);
     }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok(s.to_string());
-    }
-    let (text, errors) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
-    if errors { Err(ImportError::Encoding) } else { Ok(text.into_owned()) }
+    Ok((text, errors))
 }
 
 /// Reads pasted text.
-pub fn read(bytes: &[u8]) -> Result<Document, ImportError> {
-    Ok(parse(&decode(bytes)?))
+pub fn read(bytes: &[u8], budget: &mut Budget) -> Result<Document, ImportError> {
+    let (text, undecodable) = decode(bytes)?;
+    // Every line may become a paragraph or a row: bounded before any is looked at.
+    budget.spend(Cap::Paragraphs, text.lines().filter(|l| !l.trim().is_empty()).count() as u64)?;
+    let mut doc = parse(&text);
+    let cells: usize =
+        doc.blocks.iter().map(|b| if let Block::Table(t) = b { t.rows.iter().map(Vec::len).sum() } else { 0 }).sum();
+    budget.spend(Cap::Cells, cells as u64)?;
+    doc.removed_controls = count_controls(&text);
+    doc.undecodable = undecodable;
+    Ok(doc)
 }
 
 /// What one line is.
@@ -142,7 +150,7 @@ pub fn parse(text: &str) -> Document {
         }
     }
     flush(&mut table, &mut blocks);
-    Document { title: None, blocks }
+    Document { title: None, blocks, ..Document::default() }
 }
 
 #[cfg(test)]
@@ -188,6 +196,6 @@ mod tests {
     #[test]
     fn gbk_text_is_decoded() {
         let (bytes, _, _) = encoding_rs::GBK.encode("一、总体情况");
-        assert_eq!(decode(&bytes).unwrap(), "一、总体情况");
+        assert_eq!(decode(&bytes).unwrap(), ("一、总体情况".to_string(), 0));
     }
 }

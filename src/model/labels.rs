@@ -135,14 +135,22 @@ pub fn similarity(a: &str, b: &str) -> f32 {
         return 0.97 * penalty;
     }
     let (va, vb): (Vec<char>, Vec<char>) = (ca.chars().collect(), cb.chars().collect());
+    let (short, long) = if va.len() <= vb.len() { (&va, &vb) } else { (&vb, &va) };
+    let prefix = short.len() >= 4 && long.starts_with(short);
+    // Labels of very different lengths cannot be alike by their common characters (at most
+    // 2·short/(short+long) < 0.5 when one is three times the other): the quadratic comparison
+    // is skipped, so a paragraph of a megabyte costs one pass, not a megabyte × the label.
+    let (wa, wb) = (fa.chars().count(), fb.chars().count());
+    if long.len() > 3 * short.len() && wa.max(wb) > 3 * wa.min(wb) {
+        return if prefix { 0.9 * penalty } else { 0.0 };
+    }
     let common = lcs(&va, &vb);
     let mut score = 2.0 * common as f32 / (va.len() + vb.len()) as f32;
     // An enumerator run into other text (「（三1.属于国家秘」 from a PDF) is not split off:
     // compare the whole labels too.
     let (wa, wb): (Vec<char>, Vec<char>) = (fa.chars().collect(), fb.chars().collect());
     score = score.max(2.0 * lcs(&wa, &wb) as f32 / (wa.len() + wb.len()) as f32);
-    let (short, long) = if va.len() <= vb.len() { (&va, &vb) } else { (&vb, &va) };
-    if short.len() >= 4 && long.starts_with(short) {
+    if prefix {
         score = score.max(0.9);
     }
     score * penalty

@@ -44,6 +44,7 @@ pub enum CCheck {
     CopiedLastYear,
     CellTypes,
     NoBlanks,
+    TablesPresent,
     ReportPeriod,
     FormatForYear,
     Structure,
@@ -179,6 +180,11 @@ pub struct Context {
     pub today: Option<Date>,
     /// Values given for computed cells by an outside source (an imported published report).
     pub published: BTreeMap<String, String>,
+    /// Tables (ids) that a published report read from a file does not hold at all: missing
+    /// from it, not blank (S-07). A draft or a CSV has none.
+    pub absent_tables: Vec<String>,
+    /// Parts (section ids) whose heading such a report does not hold (S-01).
+    pub absent_sections: Vec<String>,
 }
 
 /// The 基本信息 items findings can be about (their labels, as the window shows them).
@@ -320,6 +326,7 @@ fn compile_check(form: &Form, check: &Check, k: &str) -> Result<CCheck, String> 
         Check::CopiedLastYear => CCheck::CopiedLastYear,
         Check::CellTypes => CCheck::CellTypes,
         Check::NoBlanks => CCheck::NoBlanks,
+        Check::TablesPresent => CCheck::TablesPresent,
         Check::ReportPeriod => CCheck::ReportPeriod,
         Check::FormatForYear => CCheck::FormatForYear,
         Check::Structure => CCheck::Structure,
@@ -425,6 +432,7 @@ impl Eval<'_> {
         match &rule.check {
             CCheck::CellTypes => self.cell_types(rule, out),
             CCheck::NoBlanks => self.no_blanks(rule, out),
+            CCheck::TablesPresent => self.tables_present(rule, out),
             CCheck::ReportPeriod => self.report_period(rule, out),
             CCheck::FormatForYear => self.format_for_year(rule, out),
             CCheck::Structure => self.structure(rule, out),
@@ -691,6 +699,20 @@ impl Eval<'_> {
         }
     }
 
+    fn tables_present(&self, rule: &CompiledRule, out: &mut Vec<Finding>) {
+        for (tix, t) in self.form.tables.iter().enumerate() {
+            if !t.def.printed || !self.ctx.absent_tables.contains(&t.def.id) {
+                continue;
+            }
+            let msg = rule
+                .message
+                .clone()
+                .unwrap_or_else(|| format!("报告缺少{}：文件中没有这张表（或只有它的标题）", t.def.name));
+            let f = self.finding(rule, Some(tix), vec![], msg);
+            out.push(f.at(Target::Table(t.def.id.clone())));
+        }
+    }
+
     fn report_period(&self, rule: &CompiledRule, out: &mut Vec<Finding>) {
         let y = self.report.year;
         if let Some(today) = self.ctx.today
@@ -732,6 +754,13 @@ impl Eval<'_> {
             if !known.iter().any(|k| k == key) {
                 let msg = format!("正文中有格式以外的部分“{key}”：年度报告只能包含统一格式规定的六个部分");
                 out.push(self.finding(rule, None, vec![], msg).at(Target::Section(key.clone())));
+            }
+        }
+        // A part a published report does not have at all (a draft always has every part).
+        for s in &self.form.template.sections {
+            if self.ctx.absent_sections.contains(&s.id) {
+                let msg = format!("报告缺少“{}”这一部分（没有这个标题）", s.heading);
+                out.push(self.finding(rule, None, vec![], msg).at(Target::Section(s.id.clone())));
             }
         }
     }

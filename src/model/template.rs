@@ -373,11 +373,17 @@ pub enum Check {
     CellTypes,
     /// No input cell is blank (G-02).
     NoBlanks,
+    /// Every printed table is in the report: a published report read from a file that lacks a
+    /// table altogether (a page saved before it had loaded, a table left out) is incomplete,
+    /// which is more than blanks to fill in (S-07). A draft always has its tables.
+    TablesPresent,
     /// The report year is over and the 落款 date is after it (G-04).
     ReportPeriod,
     /// The format fits the report year (§2).
     FormatForYear,
-    /// The draft's text sections are exactly the template's (S-01).
+    /// The draft's text sections are exactly the template's (S-01): none the format lacks, and
+    /// none of its parts missing (a published report read from a file without a part's
+    /// heading: [`super::rules::Context::absent_sections`]).
     Structure,
     /// 机关全称 and 落款 are filled in.
     UnitDetails,

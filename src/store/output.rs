@@ -63,7 +63,9 @@ fn protected_reason(e: &Existing) -> String {
     }
 }
 
-/// Looks at what is at `path` (following links), reading no more than a draft's size limit.
+/// Looks at what is at `path` (following links), reading no more than a draft's size limit. A
+/// folder, device or pipe is named from its metadata and never opened (opening a FIFO for
+/// reading waits for a writer: `-o fifo` once hung for ever).
 pub fn inspect(path: &Path) -> Existing {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
@@ -78,9 +80,11 @@ pub fn inspect(path: &Path) -> Existing {
     }
     // A draft says so near its start; anything that does not is some other file.
     let mut head = Vec::new();
-    match std::fs::File::open(path).and_then(|f| f.take(4096).read_to_end(&mut head)) {
+    let opened = super::read::open_regular(path).and_then(|f| f.take(4096).read_to_end(&mut head).map_err(Into::into));
+    match opened {
         Ok(_) => {}
-        Err(e) => return Existing::Unreadable(super::atomic::describe_io(&e)),
+        Err(super::ReadError::NotRegular(kind)) => return Existing::NotRegular(kind),
+        Err(e) => return Existing::Unreadable(e.to_string()),
     }
     if !String::from_utf8_lossy(&head).contains(super::draft::FORMAT_TAG) {
         return Existing::Other;
@@ -100,11 +104,25 @@ fn short_reason(e: &super::DraftError) -> String {
     }
 }
 
-/// Whether two paths name the same file (hard links and different spellings included).
+/// Whether two paths name the same file (hard links and different spellings included). Told
+/// from the files' metadata where the system gives an identity there (Unix: device and inode),
+/// so a pipe is never opened; elsewhere regular files only are opened to compare.
 pub fn same_file(a: &Path, b: &Path) -> bool {
-    match (same_file::Handle::from_path(a), same_file::Handle::from_path(b)) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
+    let (Ok(ma), Ok(mb)) = (std::fs::metadata(a), std::fs::metadata(b)) else { return false };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        (ma.dev(), ma.ino()) == (mb.dev(), mb.ino())
+    }
+    #[cfg(not(unix))]
+    {
+        if !ma.is_file() || !mb.is_file() {
+            return false;
+        }
+        match (same_file::Handle::from_path(a), same_file::Handle::from_path(b)) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => false,
+        }
     }
 }
 
@@ -117,6 +135,12 @@ pub fn check_output(
     confirmed: bool,
 ) -> Result<Existing, OutputError> {
     let path = output.to_path_buf();
+    // A folder, device or pipe is refused before anything opens it.
+    if let Ok(meta) = std::fs::metadata(output)
+        && let Some(kind) = super::read::kind_name(&meta)
+    {
+        return Err(OutputError::Protected { path, existing: Existing::NotRegular(kind) });
+    }
     if inputs.iter().any(|i| same_file(i, output)) {
         return Err(OutputError::SameAsInput { path });
     }

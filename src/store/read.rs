@@ -55,20 +55,35 @@ pub(crate) fn kind_name(meta: &std::fs::Metadata) -> Option<&'static str> {
     Some("特殊文件")
 }
 
-/// Reads a whole regular file of at most `limit` bytes. A longer file is an error, not a
-/// truncation; a folder, device or pipe is refused before it is opened (opening a FIFO would
-/// block until someone writes to it).
-pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+/// Opens a regular file for reading; a folder, device or pipe is refused before it is opened
+/// (opening a FIFO would block until someone writes to it), and, should the path be swapped for
+/// one between the look and the opening, the open does not wait (Unix: `O_NONBLOCK`) and the
+/// handle is looked at again.
+pub fn open_regular(path: &Path) -> Result<File, ReadError> {
     let meta = std::fs::metadata(path)?;
     if let Some(kind) = kind_name(&meta) {
         return Err(ReadError::NotRegular(kind));
     }
-    let file = File::open(path)?;
-    // The path may have been swapped between the two looks: trust the open handle.
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
     let meta = file.metadata()?;
     if let Some(kind) = kind_name(&meta) {
         return Err(ReadError::NotRegular(kind));
     }
+    Ok(file)
+}
+
+/// Reads a whole regular file of at most `limit` bytes. A longer file is an error, not a
+/// truncation; a folder, device or pipe is refused (see [`open_regular`]).
+pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let file = open_regular(path)?;
+    let meta = file.metadata()?;
     if meta.len() > limit {
         return Err(ReadError::TooLarge { size: meta.len(), limit });
     }

@@ -677,7 +677,7 @@ impl NianbaoApp {
         let inputs: Vec<&Path> = doc.path.as_deref().into_iter().collect();
         let opts = crate::export::ExportOptions {
             final_export: false,
-            context: crate::model::Context { today: Some(Date::today()), published: Default::default() },
+            context: crate::model::Context { today: Some(Date::today()), ..Default::default() },
         };
         let written = workflow::render_export(format, &doc.report, &doc.form, &opts)
             .and_then(|out| workflow::write_export(path, &inputs, &out.bytes, confirmed).map(|()| out));

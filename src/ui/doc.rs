@@ -131,7 +131,7 @@ impl Document {
     /// Re-evaluates values and findings (tens of microseconds; done on every change).
     pub fn recheck(&mut self) {
         self.values = Values::compute(&self.form, &self.report);
-        let ctx = Context { today: self.today, published: Default::default() };
+        let ctx = Context { today: self.today, ..Default::default() };
         self.findings = evaluate(&self.form, &self.report, &self.values, &ctx);
         for m in &mut self.marks {
             *m = None;

@@ -7,6 +7,9 @@ mod county_util;
 #[path = "../util/fixtures.rs"]
 mod fixtures;
 #[cfg(feature = "import")]
+#[path = "../util/hostile_docs.rs"]
+mod hostile_docs;
+#[cfg(feature = "import")]
 #[path = "../util/import.rs"]
 mod import_util;
 #[path = "../util/run.rs"]
@@ -21,6 +24,8 @@ mod drafts;
 mod export;
 mod fulldisk;
 mod hostile;
+#[cfg(feature = "import")]
+mod hostile_docs_tests;
 #[cfg(feature = "import")]
 mod import;
 mod never_lose_work;

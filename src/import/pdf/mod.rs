@@ -13,46 +13,60 @@
 //! holds glyph numbers only, which cannot be turned back into text — such glyphs are counted,
 //! and a PDF where they are a large share is refused with [`ImportError::NoTextMapping`].
 
+mod content;
+mod touch;
+
 use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
 use lopdf::{Dictionary, Object, ObjectId};
 
-use super::ImportError;
+use self::content::{Lexer, Operand};
 use super::doc::{Block, Cell, Document, Table, clean_text};
+use super::limits::{Budget, Cap};
+use super::{Damage, ImportError};
 
-/// Pages read at most (a report has 5–15).
-const MAX_PAGES: usize = 300;
-/// Decompressed bytes per page content at most.
-const MAX_CONTENT: usize = 32 * 1024 * 1024;
-/// Form XObjects nested deeper than this are not followed.
+/// Form XObjects nested deeper than this are not followed (their total is bounded apart, by
+/// [`Cap::Forms`]).
 const MAX_FORM_DEPTH: usize = 6;
+/// What one glyph's code may stand for at most (a ligature is a few characters; a hostile map
+/// could make one code a megabyte of text, copied at every glyph).
+const MAX_GLYPH_UNITS: usize = 32;
+/// Path segments kept before the path is painted.
+const MAX_PATH: usize = 20_000;
+/// Cells of a row of a table drawn without borders (table 四 has 15 columns).
+const MAX_LABELS: usize = super::doc::MAX_COLUMNS;
 
-/// Reads a PDF's text layer.
-pub fn read(bytes: &[u8]) -> Result<Document, ImportError> {
+/// Reads a PDF's text layer within the budget.
+pub fn read(bytes: &[u8], budget: &mut Budget) -> Result<Document, ImportError> {
+    // Each object stream is inflated at most to what the budget allows a document's content.
     let options =
-        lopdf::LoadOptions { max_decompressed_size: Some(super::MAX_UNZIPPED_BYTES as usize), ..Default::default() };
+        lopdf::LoadOptions { max_decompressed_size: Some(budget.left(Cap::Content) as usize), ..Default::default() };
     let doc = lopdf::Document::load_mem_with_options(bytes, options).map_err(|e| match e {
-        lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword => ImportError::Encrypted,
-        other if super::find(bytes, b"/Encrypt").is_some() => {
-            let _ = other;
+        lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword | lopdf::Error::UnsupportedSecurityHandler(_) => {
             ImportError::Encrypted
         }
-        other => ImportError::Broken(other.to_string()),
+        _ if super::find(bytes, b"/Encrypt").is_some() => ImportError::Encrypted,
+        lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. }) => {
+            ImportError::TooComplex(Cap::Content)
+        }
+        other => ImportError::broken(Damage::Pdf, other),
     })?;
     // Opened without its password, the text stays encrypted: refuse rather than read noise.
     if doc.trailer.get(b"Encrypt").is_ok() {
         return Err(ImportError::Encrypted);
     }
-    let mut out = Document { title: info_title(&doc), blocks: Vec::new() };
-    let mut stats = Stats::default();
-    let mut fonts = FontCache::default();
-    for (n, (_, page_id)) in doc.get_pages().into_iter().enumerate() {
-        if n >= MAX_PAGES {
-            break;
-        }
-        let page = read_page(&doc, page_id, &mut fonts, &mut stats);
-        out.blocks.extend(layout_page(page));
+    let pages = doc.get_pages();
+    budget.spend(Cap::Pages, pages.len() as u64)?;
+    let mut out = Document { title: info_title(&doc), ..Document::default() };
+    let mut reader =
+        Reader { doc: &doc, budget, fonts: HashMap::new(), forms: HashMap::new(), stats: Stats::default() };
+    for (_, page_id) in pages {
+        reader.budget.new_page();
+        let page = reader.page(page_id)?;
+        out.blocks.extend(layout_page(page, reader.budget)?);
     }
+    let stats = reader.stats;
     if stats.glyphs < 20 {
         return Err(ImportError::Scanned);
     }
@@ -60,6 +74,7 @@ pub fn read(bytes: &[u8]) -> Result<Document, ImportError> {
     if share > 30 {
         return Err(ImportError::NoTextMapping { share });
     }
+    out.removed_controls = stats.controls;
     Ok(out)
 }
 
@@ -85,23 +100,70 @@ fn decode_text_string(b: &[u8]) -> String {
 struct Stats {
     glyphs: usize,
     unmapped: usize,
+    /// Glyphs that stand for control characters (removed, and said).
+    controls: usize,
 }
 
 // ---------------------------------------------------------------------------------------------
 // Fonts
 // ---------------------------------------------------------------------------------------------
 
+/// Codes to text, as a CMap gives them: single codes, and ranges kept as ranges (a range of
+/// 65,536 codes is one entry, not 65,536).
+#[derive(Debug, Clone, Default)]
+struct CodeMap {
+    singles: HashMap<u32, String>,
+    /// `(first, last, text of first)`: each later code adds one to the last UTF-16 unit.
+    ranges: Vec<(u32, u32, Vec<u16>)>,
+}
+
+impl CodeMap {
+    fn get(&self, code: u32) -> Option<String> {
+        if let Some(t) = self.singles.get(&code) {
+            return Some(t.clone());
+        }
+        let i = self.ranges.partition_point(|r| r.0 <= code).checked_sub(1)?;
+        let (first, last, units) = &self.ranges[i];
+        if code > *last {
+            return None;
+        }
+        let mut units = units.clone();
+        if let Some(u) = units.last_mut() {
+            *u = u.wrapping_add((code - first) as u16);
+        }
+        Some(String::from_utf16_lossy(&units))
+    }
+}
+
+/// Glyph widths: single codes and ranges, as the font's `W` array gives them.
+#[derive(Debug, Clone, Default)]
+struct Widths {
+    singles: HashMap<u32, f32>,
+    ranges: Vec<(u32, u32, f32)>,
+}
+
+impl Widths {
+    fn get(&self, code: u32) -> Option<f32> {
+        if let Some(w) = self.singles.get(&code) {
+            return Some(*w);
+        }
+        let i = self.ranges.partition_point(|r| r.0 <= code).checked_sub(1)?;
+        let (_, last, w) = self.ranges[i];
+        (code <= last).then_some(w)
+    }
+}
+
 /// How a font's codes are cut and turned into text.
 #[derive(Debug, Clone, Default)]
 struct Font {
     /// Code lengths by first byte: `None` = one byte for all (simple fonts).
     two_byte: TwoByte,
-    to_unicode: HashMap<u32, String>,
+    to_unicode: CodeMap,
     /// Code → Unicode from the encoding, when there is no ToUnicode entry.
     encoding: HashMap<u32, String>,
     /// The CMap itself is Unicode (UniGB-UCS2-H, UniGB-UTF16-H) or GBK.
     cmap_text: CmapText,
-    widths: HashMap<u32, f32>,
+    widths: Widths,
     default_width: f32,
     /// Glyph space to text space (1/1000, or a Type 3 font's matrix).
     scale: f32,
@@ -125,29 +187,33 @@ enum CmapText {
 }
 
 impl Font {
-    fn codes(&self, bytes: &[u8]) -> Vec<(u32, usize)> {
-        let mut out = Vec::with_capacity(bytes.len());
+    /// The codes of a string, each with its length in bytes.
+    fn codes<'b>(&self, bytes: &'b [u8]) -> impl Iterator<Item = (u32, usize)> + 'b {
+        let two_byte = self.two_byte;
         let mut i = 0;
-        while i < bytes.len() {
-            let two = match self.two_byte {
+        std::iter::from_fn(move || {
+            let first = *bytes.get(i)?;
+            let two = match two_byte {
                 TwoByte::Never => false,
                 TwoByte::Always => true,
-                TwoByte::LeadByte => (0x81..=0xFE).contains(&bytes[i]),
+                TwoByte::LeadByte => (0x81..=0xFE).contains(&first),
             };
-            if two && i + 1 < bytes.len() {
-                out.push(((u32::from(bytes[i]) << 8) | u32::from(bytes[i + 1]), 2));
-                i += 2;
-            } else {
-                out.push((u32::from(bytes[i]), 1));
-                i += 1;
-            }
-        }
-        out
+            Some(match bytes.get(i + 1) {
+                Some(&second) if two => {
+                    i += 2;
+                    ((u32::from(first) << 8) | u32::from(second), 2)
+                }
+                _ => {
+                    i += 1;
+                    (u32::from(first), 1)
+                }
+            })
+        })
     }
 
     fn text(&self, code: u32, len: usize) -> Option<String> {
-        if let Some(t) = self.to_unicode.get(&code) {
-            return Some(t.clone());
+        if let Some(t) = self.to_unicode.get(code) {
+            return Some(t);
         }
         match self.cmap_text {
             CmapText::Ucs2 => return char::from_u32(code).map(String::from),
@@ -166,13 +232,8 @@ impl Font {
     }
 
     fn width(&self, code: u32) -> f32 {
-        self.widths.get(&code).copied().unwrap_or(self.default_width) * self.scale
+        self.widths.get(code).unwrap_or(self.default_width) * self.scale
     }
-}
-
-#[derive(Default)]
-struct FontCache {
-    by_id: HashMap<ObjectId, Font>,
 }
 
 fn deref<'a>(doc: &'a lopdf::Document, o: &'a Object) -> &'a Object {
@@ -191,13 +252,30 @@ fn num(o: &Object) -> Option<f32> {
     }
 }
 
-fn load_font(doc: &lopdf::Document, d: &Dictionary) -> Font {
+/// A stream's decoded bytes, within what is left of the budget's [`Cap::Content`] (which they
+/// are then charged to).
+fn decoded(s: &lopdf::Stream, budget: &mut Budget) -> Result<Option<Vec<u8>>, ImportError> {
+    let left = budget.left(Cap::Content) as usize;
+    match s.get_plain_content_with_limit(left) {
+        Ok(data) => {
+            budget.spend(Cap::Content, data.len() as u64)?;
+            Ok(Some(data))
+        }
+        Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => {
+            Err(ImportError::TooComplex(Cap::Content))
+        }
+        // A stream that cannot be decoded is left out, as a viewer would.
+        Err(_) => Ok(None),
+    }
+}
+
+fn load_font(doc: &lopdf::Document, d: &Dictionary, budget: &mut Budget) -> Result<Font, ImportError> {
     let subtype = dict_get(doc, d, b"Subtype").and_then(|o| o.as_name().ok()).unwrap_or(b"");
     let mut f = Font { default_width: 1000.0, scale: 0.001, ..Font::default() };
     if let Some(tu) = dict_get(doc, d, b"ToUnicode").and_then(|o| o.as_stream().ok())
-        && let Ok(data) = tu.get_plain_content_with_limit(4 * 1024 * 1024)
+        && let Some(data) = decoded(tu, budget)?
     {
-        f.to_unicode = parse_cmap(&data).0;
+        f.to_unicode = parse_cmap(&data, budget)?.0;
     }
     if subtype == b"Type0" {
         let enc = dict_get(doc, d, b"Encoding");
@@ -217,8 +295,8 @@ fn load_font(doc: &lopdf::Document, d: &Dictionary) -> Font {
             }
             Some(Object::Stream(s)) => {
                 f.two_byte = TwoByte::Always;
-                if let Ok(data) = s.get_plain_content_with_limit(4 * 1024 * 1024) {
-                    let (_, one_byte) = parse_cmap(&data);
+                if let Some(data) = decoded(s, budget)? {
+                    let (_, one_byte) = parse_cmap(&data, budget)?;
                     if one_byte {
                         f.two_byte = TwoByte::Never;
                     }
@@ -236,10 +314,10 @@ fn load_font(doc: &lopdf::Document, d: &Dictionary) -> Font {
                 f.default_width = dw;
             }
             if let Some(w) = dict_get(doc, desc, b"W").and_then(|o| o.as_array().ok()) {
-                cid_widths(doc, w, &mut f.widths);
+                f.widths = cid_widths(doc, w, budget)?;
             }
         }
-        return f;
+        return Ok(f);
     }
     // Simple fonts: one byte per code.
     if subtype == b"Type3"
@@ -250,9 +328,10 @@ fn load_font(doc: &lopdf::Document, d: &Dictionary) -> Font {
     }
     let first = dict_get(doc, d, b"FirstChar").and_then(num).unwrap_or(0.0) as u32;
     if let Some(ws) = dict_get(doc, d, b"Widths").and_then(|o| o.as_array().ok()) {
+        budget.spend(Cap::FontEntries, ws.len() as u64)?;
         for (i, w) in ws.iter().enumerate() {
             if let Some(w) = num(deref(doc, w)) {
-                f.widths.insert(first + i as u32, w);
+                f.widths.singles.insert(first.saturating_add(i as u32), w);
             }
         }
     }
@@ -264,6 +343,7 @@ fn load_font(doc: &lopdf::Document, d: &Dictionary) -> Font {
     match dict_get(doc, d, b"Encoding") {
         Some(Object::Dictionary(e)) => {
             if let Some(diff) = dict_get(doc, e, b"Differences").and_then(|o| o.as_array().ok()) {
+                budget.spend(Cap::FontEntries, diff.len() as u64)?;
                 let mut code = 0u32;
                 for item in diff {
                     match deref(doc, item) {
@@ -272,7 +352,7 @@ fn load_font(doc: &lopdf::Document, d: &Dictionary) -> Font {
                             if let Some(t) = glyph_name_text(n) {
                                 f.encoding.insert(code, t);
                             }
-                            code += 1;
+                            code = code.saturating_add(1);
                         }
                         _ => {}
                     }
@@ -282,7 +362,7 @@ fn load_font(doc: &lopdf::Document, d: &Dictionary) -> Font {
         }
         _ => latin_base(&mut f.encoding),
     }
-    f
+    Ok(f)
 }
 
 /// Codes 0xA0–0xFF as Latin-1 (WinAnsi differs only in 0x80–0x9F, rare in these reports).
@@ -351,39 +431,41 @@ fn glyph_name_text(name: &[u8]) -> Option<String> {
     (base.len() == 1 && base.as_bytes()[0].is_ascii_alphabetic()).then(|| base.to_string())
 }
 
-fn cid_widths(doc: &lopdf::Document, w: &[Object], out: &mut HashMap<u32, f32>) {
+fn cid_widths(doc: &lopdf::Document, w: &[Object], budget: &mut Budget) -> Result<Widths, ImportError> {
+    let mut out = Widths::default();
     let mut i = 0;
     while i < w.len() {
         let Some(first) = num(deref(doc, &w[i])) else { break };
-        let first = first as u32;
+        let first = first.max(0.0) as u32;
         match w.get(i + 1).map(|o| deref(doc, o)) {
             Some(Object::Array(list)) => {
-                for (k, v) in list.iter().enumerate().take(65_536) {
+                budget.spend(Cap::FontEntries, list.len() as u64)?;
+                for (k, v) in list.iter().enumerate() {
                     if let Some(v) = num(deref(doc, v)) {
-                        out.insert(first + k as u32, v);
+                        out.singles.insert(first.saturating_add(k as u32), v);
                     }
                 }
                 i += 2;
             }
             Some(o) => {
                 let (Some(last), Some(v)) = (num(o), w.get(i + 2).and_then(|x| num(deref(doc, x)))) else { break };
-                let last = (last as u32).min(first.saturating_add(65_536));
-                for c in first..=last {
-                    out.insert(c, v);
-                }
+                budget.spend(Cap::FontEntries, 1)?;
+                out.ranges.push((first, last.max(0.0) as u32, v));
                 i += 3;
             }
             None => break,
         }
     }
+    out.ranges.sort_by_key(|r| r.0);
+    Ok(out)
 }
 
 /// Parses a CMap: `bfchar`/`bfrange` mappings to Unicode, and whether the code space is one
-/// byte wide.
-fn parse_cmap(data: &[u8]) -> (HashMap<u32, String>, bool) {
+/// byte wide. Every mapping is charged to [`Cap::FontEntries`]; a range stays one entry.
+fn parse_cmap(data: &[u8], budget: &mut Budget) -> Result<(CodeMap, bool), ImportError> {
     let text = String::from_utf8_lossy(data);
     let tokens = cmap_tokens(&text);
-    let mut map = HashMap::new();
+    let mut map = CodeMap::default();
     let mut one_byte = false;
     let mut i = 0;
     while i < tokens.len() {
@@ -397,8 +479,9 @@ fn parse_cmap(data: &[u8]) -> (HashMap<u32, String>, bool) {
             "beginbfchar" => {
                 i += 1;
                 while i + 1 < tokens.len() && tokens[i] != "endbfchar" {
+                    budget.spend(Cap::FontEntries, 1)?;
                     if let (Some(code), Some(dst)) = (hex_code(&tokens[i]), hex_text(&tokens[i + 1])) {
-                        map.insert(code, dst);
+                        map.singles.insert(code, dst);
                     }
                     i += 2;
                 }
@@ -406,30 +489,27 @@ fn parse_cmap(data: &[u8]) -> (HashMap<u32, String>, bool) {
             "beginbfrange" => {
                 i += 1;
                 while i + 2 < tokens.len() && tokens[i] != "endbfrange" {
+                    budget.spend(Cap::FontEntries, 1)?;
                     let (lo, hi) = (hex_code(&tokens[i]), hex_code(&tokens[i + 1]));
                     if tokens[i + 2] == "[" {
                         // An array of destinations.
                         let mut j = i + 3;
                         let mut code = lo.unwrap_or(0);
                         while j < tokens.len() && tokens[j] != "]" {
+                            budget.spend(Cap::FontEntries, 1)?;
                             if let Some(t) = hex_text(&tokens[j]) {
-                                map.insert(code, t);
+                                map.singles.insert(code, t);
                             }
-                            code += 1;
+                            code = code.saturating_add(1);
                             j += 1;
                         }
                         i = j + 1;
                         continue;
                     }
-                    if let (Some(lo), Some(hi), Some(dst)) = (lo, hi, hex_units(&tokens[i + 2])) {
-                        let hi = hi.min(lo.saturating_add(65_535));
-                        for (k, code) in (lo..=hi).enumerate() {
-                            let mut units = dst.clone();
-                            if let Some(last) = units.last_mut() {
-                                *last = last.wrapping_add(k as u16);
-                            }
-                            map.insert(code, String::from_utf16_lossy(&units));
-                        }
+                    if let (Some(lo), Some(hi), Some(dst)) = (lo, hi, hex_units(&tokens[i + 2]))
+                        && lo <= hi
+                    {
+                        map.ranges.push((lo, hi, dst));
                     }
                     i += 3;
                 }
@@ -438,7 +518,8 @@ fn parse_cmap(data: &[u8]) -> (HashMap<u32, String>, bool) {
         }
         i += 1;
     }
-    (map, one_byte)
+    map.ranges.sort_by_key(|r| r.0);
+    Ok((map, one_byte))
 }
 
 fn cmap_tokens(text: &str) -> Vec<String> {
@@ -496,6 +577,7 @@ fn hex_units(t: &str) -> Option<Vec<u16>> {
     let units: Vec<u16> = h
         .as_bytes()
         .chunks(4)
+        .take(MAX_GLYPH_UNITS)
         .filter_map(|c| std::str::from_utf8(c).ok())
         .filter_map(|c| u16::from_str_radix(&format!("{c:0<4}"), 16).ok())
         .collect();
@@ -588,13 +670,303 @@ struct TextState {
     size: f32,
 }
 
-fn read_page(doc: &lopdf::Document, page_id: ObjectId, fonts: &mut FontCache, stats: &mut Stats) -> Page {
-    let mut page = Page::default();
-    let Ok(content) = doc.get_page_content_with_limit(page_id, MAX_CONTENT) else { return page };
-    let resources = page_resources(doc, page_id);
-    run_content(doc, &content, &resources, M::ID, fonts, stats, &mut page, 0);
-    normalise_direction(&mut page);
-    page
+/// The reading of one document: its fonts and forms read once each, and the budget.
+struct Reader<'d, 'b> {
+    doc: &'d lopdf::Document,
+    budget: &'b mut Budget,
+    /// Fonts by object, or (a font written into the resources) by where its dictionary is.
+    fonts: HashMap<FontKey, Rc<Font>>,
+    /// Form XObjects' decoded content by object.
+    forms: HashMap<ObjectId, Rc<Vec<u8>>>,
+    stats: Stats,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum FontKey {
+    Object(ObjectId),
+    Inline(usize),
+}
+
+/// What `run_content` is drawing with: its resources and the matrix of the form it is in.
+struct Scope<'d> {
+    fonts: Option<&'d Dictionary>,
+    xobjects: Option<&'d Dictionary>,
+    resources: &'d Dictionary,
+    base: M,
+    depth: usize,
+}
+
+impl<'d> Reader<'d, '_> {
+    fn page(&mut self, page_id: ObjectId) -> Result<Page, ImportError> {
+        let mut page = Page::default();
+        let left = self.budget.left(Cap::Content) as usize;
+        let content = match self.doc.get_page_content_with_limit(page_id, left) {
+            Ok(c) => c,
+            Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => {
+                return Err(ImportError::TooComplex(Cap::Content));
+            }
+            // A page whose content cannot be decoded shows nothing, as in a viewer.
+            Err(_) => return Ok(page),
+        };
+        self.budget.spend(Cap::Content, content.len() as u64)?;
+        let resources = page_resources(self.doc, page_id);
+        let scope = self.scope(&resources, M::ID, 0);
+        self.run_content(&content, &scope, &mut page)?;
+        normalise_direction(&mut page);
+        Ok(page)
+    }
+
+    fn scope<'r>(&self, resources: &'r Dictionary, base: M, depth: usize) -> Scope<'r>
+    where
+        'd: 'r,
+    {
+        Scope {
+            fonts: dict_get(self.doc, resources, b"Font").and_then(|o| o.as_dict().ok()),
+            xobjects: dict_get(self.doc, resources, b"XObject").and_then(|o| o.as_dict().ok()),
+            resources,
+            base,
+            depth,
+        }
+    }
+
+    /// The font a `Tf` names, read once per document.
+    fn font(&mut self, fonts: Option<&Dictionary>, name: &[u8]) -> Result<Option<Rc<Font>>, ImportError> {
+        let doc = self.doc;
+        let Some(o) = fonts.and_then(|fd| fd.get(name).ok()) else { return Ok(None) };
+        let Ok(d) = deref(doc, o).as_dict() else { return Ok(None) };
+        let key = match o.as_reference() {
+            Ok(id) => FontKey::Object(id),
+            Err(_) => FontKey::Inline(d as *const Dictionary as usize),
+        };
+        if let Some(f) = self.fonts.get(&key) {
+            return Ok(Some(Rc::clone(f)));
+        }
+        let f = Rc::new(load_font(doc, d, self.budget)?);
+        self.fonts.insert(key, Rc::clone(&f));
+        Ok(Some(f))
+    }
+
+    /// A form XObject's content, decoded once per document (and charged at every drawing).
+    fn form(&mut self, id: Option<ObjectId>, stream: &lopdf::Stream) -> Result<Option<Rc<Vec<u8>>>, ImportError> {
+        if let Some(data) = id.and_then(|id| self.forms.get(&id)) {
+            self.budget.spend(Cap::Content, data.len() as u64)?;
+            return Ok(Some(Rc::clone(data)));
+        }
+        let Some(data) = decoded(stream, self.budget)? else { return Ok(None) };
+        let data = Rc::new(data);
+        if let Some(id) = id {
+            self.forms.insert(id, Rc::clone(&data));
+        }
+        Ok(Some(data))
+    }
+
+    fn run_content(&mut self, content: &[u8], scope: &Scope<'_>, page: &mut Page) -> Result<(), ImportError> {
+        let doc = self.doc;
+        let mut ctm = scope.base;
+        let mut stack: Vec<M> = Vec::new();
+        let mut tm = M::ID;
+        let mut tlm = M::ID;
+        let mut ts = TextState { tc: 0.0, tw: 0.0, th: 1.0, tl: 0.0, rise: 0.0, size: 0.0 };
+        let mut ts_stack: Vec<TextState> = Vec::new();
+        let mut font: Option<Rc<Font>> = None;
+        let mut path: Vec<Seg> = Vec::new();
+        let mut cur = (0.0f32, 0.0f32);
+        let mut start = (0.0f32, 0.0f32);
+        let f = |o: &Object| num(o).unwrap_or(0.0);
+        let mut lexer = Lexer::new(content);
+        let mut a: Vec<Operand> = Vec::new();
+        while let Some(op) = lexer.next_op(&mut a) {
+            self.budget.spend(Cap::Operators, 1)?;
+            let arg = |i: usize| a.get(i).and_then(Operand::number).unwrap_or(0.0);
+            match op {
+                b"q" if stack.len() < 256 => {
+                    stack.push(ctm);
+                    ts_stack.push(ts);
+                }
+                b"Q" => {
+                    if let Some(m) = stack.pop() {
+                        ctm = m;
+                    }
+                    if let Some(t) = ts_stack.pop() {
+                        ts = t;
+                    }
+                }
+                b"cm" if a.len() == 6 => ctm = M([arg(0), arg(1), arg(2), arg(3), arg(4), arg(5)]).mul(ctm),
+                b"BT" => {
+                    tm = M::ID;
+                    tlm = M::ID;
+                }
+                b"Tf" => {
+                    ts.size = arg(1);
+                    font = match a.first() {
+                        Some(Operand::Name(name)) => self.font(scope.fonts, name)?,
+                        _ => None,
+                    };
+                }
+                b"Tc" => ts.tc = arg(0),
+                b"Tw" => ts.tw = arg(0),
+                b"Tz" => ts.th = arg(0) / 100.0,
+                b"TL" => ts.tl = arg(0),
+                b"Ts" => ts.rise = arg(0),
+                b"Td" => {
+                    tlm = M::translate(arg(0), arg(1)).mul(tlm);
+                    tm = tlm;
+                }
+                b"TD" => {
+                    ts.tl = -arg(1);
+                    tlm = M::translate(arg(0), arg(1)).mul(tlm);
+                    tm = tlm;
+                }
+                b"Tm" if a.len() == 6 => {
+                    tlm = M([arg(0), arg(1), arg(2), arg(3), arg(4), arg(5)]);
+                    tm = tlm;
+                }
+                b"T*" => {
+                    tlm = M::translate(0.0, -ts.tl).mul(tlm);
+                    tm = tlm;
+                }
+                b"Tj" | b"'" | b"\"" | b"TJ" => {
+                    if op == b"'" || op == b"\"" {
+                        if op == b"\"" {
+                            ts.tw = arg(0);
+                            ts.tc = arg(1);
+                        }
+                        tlm = M::translate(0.0, -ts.tl).mul(tlm);
+                        tm = tlm;
+                    }
+                    let Some(fnt) = &font else { continue };
+                    let items: &[Operand] = match (op, a.first(), a.last()) {
+                        (b"TJ", Some(Operand::Array(items)), _) => items,
+                        (b"TJ", ..) => &[],
+                        (_, _, Some(last)) => std::slice::from_ref(last),
+                        _ => &[],
+                    };
+                    for item in items {
+                        match item {
+                            Operand::Str(bytes) => {
+                                for (code, len) in fnt.codes(bytes) {
+                                    let w0 = fnt.width(code);
+                                    let trm = M([ts.size * ts.th, 0.0, 0.0, ts.size, 0.0, ts.rise]).mul(tm).mul(ctm);
+                                    let (x, y) = trm.apply(0.0, 0.0);
+                                    let (x2, y2) = trm.apply(w0, 0.0);
+                                    let (_, ytop) = trm.apply(0.0, 1.0);
+                                    let size = ((ytop - y).powi(2) + (trm.0[2]).powi(2)).sqrt().max(0.1);
+                                    let text = fnt.text(code, len);
+                                    let is_space = text.as_deref() == Some(" ");
+                                    self.budget.spend(Cap::Glyphs, 1)?;
+                                    self.budget.spend(Cap::PageGlyphs, 1)?;
+                                    if let Some(t) = text {
+                                        if !t.trim().is_empty() {
+                                            self.stats.glyphs += 1;
+                                            if t.chars().any(|c| c.is_control()) {
+                                                self.stats.controls += 1;
+                                            }
+                                            let (dx, dy) = (x2 - x, y2 - y);
+                                            let dir =
+                                                if dy.abs() > dx.abs() { if dy > 0.0 { 1 } else { -1 } } else { 0 };
+                                            page.glyphs.push(Glyph {
+                                                text: t,
+                                                x,
+                                                y,
+                                                w: if dir == 0 { dx } else { dy.abs() },
+                                                size,
+                                                dir,
+                                            });
+                                        }
+                                    } else {
+                                        self.stats.glyphs += 1;
+                                        self.stats.unmapped += 1;
+                                    }
+                                    let spacing = if len == 1 && code == 32 || is_space { ts.tw } else { 0.0 };
+                                    let tx = (w0 * ts.size + ts.tc + spacing) * ts.th;
+                                    tm = M::translate(tx, 0.0).mul(tm);
+                                }
+                            }
+                            Operand::Number(n) => {
+                                tm = M::translate(-n / 1000.0 * ts.size * ts.th, 0.0).mul(tm);
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                // Paths: only straight ruling lines matter.
+                b"m" => {
+                    cur = ctm.apply(arg(0), arg(1));
+                    start = cur;
+                }
+                b"l" => {
+                    let p = ctm.apply(arg(0), arg(1));
+                    if path.len() < MAX_PATH {
+                        path.push(Seg { x0: cur.0, y0: cur.1, x1: p.0, y1: p.1 });
+                    }
+                    cur = p;
+                }
+                b"h" => {
+                    if path.len() < MAX_PATH {
+                        path.push(Seg { x0: cur.0, y0: cur.1, x1: start.0, y1: start.1 });
+                    }
+                    cur = start;
+                }
+                b"re" => {
+                    let (x, y, w, h) = (arg(0), arg(1), arg(2), arg(3));
+                    let p = [ctm.apply(x, y), ctm.apply(x + w, y), ctm.apply(x + w, y + h), ctm.apply(x, y + h)];
+                    let (xs, ys) = (p.iter().map(|q| q.0), p.iter().map(|q| q.1));
+                    let (minx, maxx) = (xs.clone().fold(f32::MAX, f32::min), xs.fold(f32::MIN, f32::max));
+                    let (miny, maxy) = (ys.clone().fold(f32::MAX, f32::min), ys.fold(f32::MIN, f32::max));
+                    if path.len() + 4 <= MAX_PATH {
+                        if maxy - miny < 2.5 {
+                            // A thin filled bar is a horizontal rule (Chromium draws borders so).
+                            let ym = (miny + maxy) / 2.0;
+                            path.push(Seg { x0: minx, y0: ym, x1: maxx, y1: ym });
+                        } else if maxx - minx < 2.5 {
+                            let xm = (minx + maxx) / 2.0;
+                            path.push(Seg { x0: xm, y0: miny, x1: xm, y1: maxy });
+                        } else {
+                            path.push(Seg { x0: minx, y0: miny, x1: maxx, y1: miny });
+                            path.push(Seg { x0: maxx, y0: miny, x1: maxx, y1: maxy });
+                            path.push(Seg { x0: minx, y0: maxy, x1: maxx, y1: maxy });
+                            path.push(Seg { x0: minx, y0: miny, x1: minx, y1: maxy });
+                        }
+                    }
+                    cur = ctm.apply(x, y);
+                    start = cur;
+                }
+                b"S" | b"s" | b"f" | b"F" | b"f*" | b"B" | b"B*" | b"b" | b"b*" => {
+                    for s in path.drain(..) {
+                        let s = Seg { x0: s.x0.min(s.x1), y0: s.y0.min(s.y1), x1: s.x0.max(s.x1), y1: s.y0.max(s.y1) };
+                        if s.horizontal() || s.vertical() {
+                            self.budget.spend(Cap::PageLines, 1)?;
+                            page.segs.push(s);
+                        }
+                    }
+                }
+                b"n" => path.clear(),
+                b"Do" if scope.depth < MAX_FORM_DEPTH => {
+                    let Some(Operand::Name(name)) = a.first() else { continue };
+                    let Some(o) = scope.xobjects.and_then(|x| x.get(name).ok()) else { continue };
+                    let id = o.as_reference().ok();
+                    let Ok(xo) = deref(doc, o).as_stream() else { continue };
+                    if xo.dict.get(b"Subtype").and_then(|o| o.as_name()).ok() != Some(b"Form".as_slice()) {
+                        continue;
+                    }
+                    self.budget.spend(Cap::Forms, 1)?;
+                    let matrix = dict_get(doc, &xo.dict, b"Matrix")
+                        .and_then(|o| o.as_array().ok())
+                        .filter(|m| m.len() == 6)
+                        .map(|m| M([f(&m[0]), f(&m[1]), f(&m[2]), f(&m[3]), f(&m[4]), f(&m[5])]))
+                        .unwrap_or(M::ID);
+                    let res =
+                        dict_get(doc, &xo.dict, b"Resources").and_then(|o| o.as_dict().ok()).unwrap_or(scope.resources);
+                    if let Some(data) = self.form(id, xo)? {
+                        let inner = self.scope(res, matrix.mul(ctm), scope.depth + 1);
+                        self.run_content(&data, &inner, page)?;
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The page's resources merged from the page and its ancestors (inherited attributes).
@@ -618,214 +990,6 @@ fn page_resources(doc: &lopdf::Document, page_id: ObjectId) -> Dictionary {
         }
     }
     merged
-}
-
-#[allow(clippy::too_many_arguments)]
-fn run_content(
-    doc: &lopdf::Document,
-    content: &[u8],
-    resources: &Dictionary,
-    base: M,
-    fonts: &mut FontCache,
-    stats: &mut Stats,
-    page: &mut Page,
-    depth: usize,
-) {
-    let Ok(ops) = lopdf::content::Content::decode(content) else { return };
-    let font_dict = dict_get(doc, resources, b"Font").and_then(|o| o.as_dict().ok());
-    let xobjects = dict_get(doc, resources, b"XObject").and_then(|o| o.as_dict().ok());
-    let mut ctm = base;
-    let mut stack: Vec<M> = Vec::new();
-    let mut tm = M::ID;
-    let mut tlm = M::ID;
-    let mut ts = TextState { tc: 0.0, tw: 0.0, th: 1.0, tl: 0.0, rise: 0.0, size: 0.0 };
-    let mut ts_stack: Vec<TextState> = Vec::new();
-    let mut font: Option<Font> = None;
-    let mut path: Vec<Seg> = Vec::new();
-    let mut cur = (0.0f32, 0.0f32);
-    let mut start = (0.0f32, 0.0f32);
-    let f = |o: &Object| num(o).unwrap_or(0.0);
-    for op in &ops.operations {
-        let a = &op.operands;
-        let arg = |i: usize| a.get(i).map(f).unwrap_or(0.0);
-        match op.operator.as_str() {
-            "q" if stack.len() < 256 => {
-                stack.push(ctm);
-                ts_stack.push(ts);
-            }
-            "Q" => {
-                if let Some(m) = stack.pop() {
-                    ctm = m;
-                }
-                if let Some(t) = ts_stack.pop() {
-                    ts = t;
-                }
-            }
-            "cm" if a.len() == 6 => ctm = M([arg(0), arg(1), arg(2), arg(3), arg(4), arg(5)]).mul(ctm),
-            "BT" => {
-                tm = M::ID;
-                tlm = M::ID;
-            }
-            "Tf" => {
-                ts.size = arg(1);
-                let name = a.first().and_then(|o| o.as_name().ok()).unwrap_or(b"");
-                font = font_dict.and_then(|fd| fd.get(name).ok()).and_then(|o| {
-                    let id = o.as_reference().ok();
-                    let d = deref(doc, o).as_dict().ok()?;
-                    Some(match id {
-                        Some(id) => fonts.by_id.entry(id).or_insert_with(|| load_font(doc, d)).clone(),
-                        None => load_font(doc, d),
-                    })
-                });
-            }
-            "Tc" => ts.tc = arg(0),
-            "Tw" => ts.tw = arg(0),
-            "Tz" => ts.th = arg(0) / 100.0,
-            "TL" => ts.tl = arg(0),
-            "Ts" => ts.rise = arg(0),
-            "Td" => {
-                tlm = M::translate(arg(0), arg(1)).mul(tlm);
-                tm = tlm;
-            }
-            "TD" => {
-                ts.tl = -arg(1);
-                tlm = M::translate(arg(0), arg(1)).mul(tlm);
-                tm = tlm;
-            }
-            "Tm" if a.len() == 6 => {
-                tlm = M([arg(0), arg(1), arg(2), arg(3), arg(4), arg(5)]);
-                tm = tlm;
-            }
-            "T*" => {
-                tlm = M::translate(0.0, -ts.tl).mul(tlm);
-                tm = tlm;
-            }
-            "Tj" | "'" | "\"" | "TJ" => {
-                if op.operator == "'" || op.operator == "\"" {
-                    if op.operator == "\"" {
-                        ts.tw = arg(0);
-                        ts.tc = arg(1);
-                    }
-                    tlm = M::translate(0.0, -ts.tl).mul(tlm);
-                    tm = tlm;
-                }
-                let Some(fnt) = &font else { continue };
-                let items: Vec<&Object> = match op.operator.as_str() {
-                    "TJ" => a.first().and_then(|o| o.as_array().ok()).map(|v| v.iter().collect()).unwrap_or_default(),
-                    _ => a.last().into_iter().collect(),
-                };
-                for item in items {
-                    match item {
-                        Object::String(bytes, _) => {
-                            for (code, len) in fnt.codes(bytes) {
-                                let w0 = fnt.width(code);
-                                let trm = M([ts.size * ts.th, 0.0, 0.0, ts.size, 0.0, ts.rise]).mul(tm).mul(ctm);
-                                let (x, y) = trm.apply(0.0, 0.0);
-                                let (x2, y2) = trm.apply(w0, 0.0);
-                                let (_, ytop) = trm.apply(0.0, 1.0);
-                                let size = ((ytop - y).powi(2) + (trm.0[2]).powi(2)).sqrt().max(0.1);
-                                let text = fnt.text(code, len);
-                                let is_space = text.as_deref() == Some(" ");
-                                if let Some(t) = text {
-                                    if !t.trim().is_empty() {
-                                        stats.glyphs += 1;
-                                        let (dx, dy) = (x2 - x, y2 - y);
-                                        let dir = if dy.abs() > dx.abs() { if dy > 0.0 { 1 } else { -1 } } else { 0 };
-                                        page.glyphs.push(Glyph {
-                                            text: t,
-                                            x,
-                                            y,
-                                            w: if dir == 0 { dx } else { dy.abs() },
-                                            size,
-                                            dir,
-                                        });
-                                    }
-                                } else {
-                                    stats.glyphs += 1;
-                                    stats.unmapped += 1;
-                                }
-                                let spacing = if len == 1 && code == 32 || is_space { ts.tw } else { 0.0 };
-                                let tx = (w0 * ts.size + ts.tc + spacing) * ts.th;
-                                tm = M::translate(tx, 0.0).mul(tm);
-                            }
-                        }
-                        o => {
-                            if let Some(n) = num(o) {
-                                tm = M::translate(-n / 1000.0 * ts.size * ts.th, 0.0).mul(tm);
-                            }
-                        }
-                    }
-                }
-            }
-            // Paths: only straight ruling lines matter.
-            "m" => {
-                cur = ctm.apply(arg(0), arg(1));
-                start = cur;
-            }
-            "l" => {
-                let p = ctm.apply(arg(0), arg(1));
-                path.push(Seg { x0: cur.0, y0: cur.1, x1: p.0, y1: p.1 });
-                cur = p;
-            }
-            "h" => {
-                path.push(Seg { x0: cur.0, y0: cur.1, x1: start.0, y1: start.1 });
-                cur = start;
-            }
-            "re" => {
-                let (x, y, w, h) = (arg(0), arg(1), arg(2), arg(3));
-                let p = [ctm.apply(x, y), ctm.apply(x + w, y), ctm.apply(x + w, y + h), ctm.apply(x, y + h)];
-                let (xs, ys) = (p.iter().map(|q| q.0), p.iter().map(|q| q.1));
-                let (minx, maxx) = (xs.clone().fold(f32::MAX, f32::min), xs.fold(f32::MIN, f32::max));
-                let (miny, maxy) = (ys.clone().fold(f32::MAX, f32::min), ys.fold(f32::MIN, f32::max));
-                if maxy - miny < 2.5 {
-                    // A thin filled bar is a horizontal rule (Chromium draws borders so).
-                    let ym = (miny + maxy) / 2.0;
-                    path.push(Seg { x0: minx, y0: ym, x1: maxx, y1: ym });
-                } else if maxx - minx < 2.5 {
-                    let xm = (minx + maxx) / 2.0;
-                    path.push(Seg { x0: xm, y0: miny, x1: xm, y1: maxy });
-                } else {
-                    path.push(Seg { x0: minx, y0: miny, x1: maxx, y1: miny });
-                    path.push(Seg { x0: maxx, y0: miny, x1: maxx, y1: maxy });
-                    path.push(Seg { x0: minx, y0: maxy, x1: maxx, y1: maxy });
-                    path.push(Seg { x0: minx, y0: miny, x1: minx, y1: maxy });
-                }
-                cur = ctm.apply(x, y);
-                start = cur;
-            }
-            "S" | "s" | "f" | "F" | "f*" | "B" | "B*" | "b" | "b*" => {
-                for s in path.drain(..) {
-                    let s = Seg { x0: s.x0.min(s.x1), y0: s.y0.min(s.y1), x1: s.x0.max(s.x1), y1: s.y0.max(s.y1) };
-                    if (s.horizontal() || s.vertical()) && page.segs.len() < 20_000 {
-                        page.segs.push(s);
-                    }
-                }
-            }
-            "n" => path.clear(),
-            "Do" if depth < MAX_FORM_DEPTH => {
-                let name = a.first().and_then(|o| o.as_name().ok()).unwrap_or(b"");
-                let Some(xo) = xobjects.and_then(|x| dict_get(doc, x, name)).and_then(|o| o.as_stream().ok()) else {
-                    continue;
-                };
-                if xo.dict.get(b"Subtype").and_then(|o| o.as_name()).ok() != Some(b"Form".as_slice()) {
-                    continue;
-                }
-                let matrix = dict_get(doc, &xo.dict, b"Matrix")
-                    .and_then(|o| o.as_array().ok())
-                    .filter(|m| m.len() == 6)
-                    .map(|m| M([f(&m[0]), f(&m[1]), f(&m[2]), f(&m[3]), f(&m[4]), f(&m[5])]))
-                    .unwrap_or(M::ID);
-                let res = dict_get(doc, &xo.dict, b"Resources")
-                    .and_then(|o| o.as_dict().ok())
-                    .cloned()
-                    .unwrap_or_else(|| resources.clone());
-                if let Ok(data) = xo.get_plain_content_with_limit(MAX_CONTENT) {
-                    run_content(doc, &data, &res, matrix.mul(ctm), fonts, stats, page, depth + 1);
-                }
-            }
-            _ => {}
-        }
-    }
 }
 
 /// Pages whose text runs top to bottom (a landscape table drawn rotated on a portrait page)
@@ -895,45 +1059,62 @@ impl Grid {
         self.ys.len() - 1
     }
     fn slot_at(&self, x: f32, y: f32) -> Option<usize> {
-        let c = self.xs.windows(2).position(|w| x >= w[0] && x < w[1])?;
-        let r = self.ys.windows(2).position(|w| y <= w[0] && y > w[1])?;
-        Some(r * self.cols() + c)
+        // xs ascending: the column whose [x_c, x_c+1) holds x; ys descending likewise.
+        let c = self.xs.partition_point(|&v| v <= x).checked_sub(1).filter(|&c| c < self.cols())?;
+        let r = self.ys.partition_point(|&v| v >= y).checked_sub(1).filter(|&r| r < self.rows())?;
+        (y > self.ys[r + 1] && x < self.xs[c + 1]).then_some(r * self.cols() + c)
     }
 }
 
+/// Which of `n` slots between the sorted `cuts` each line covers "most of", as the table
+/// rebuild asks (the line reaches over the middle, and to within 40% of both ends). The slots
+/// a line covers are a run, found by two binary searches; the runs are added up with a
+/// difference array, so a column of 20,000 lines costs 20,000 searches, not 20,000 × rows.
+fn covered_slots(cuts: &[f32], lines: impl Iterator<Item = (f32, f32)>) -> Vec<bool> {
+    let n = cuts.len().saturating_sub(1);
+    let mut diff = vec![0i64; n + 1];
+    // Slot k spans (cuts[k], cuts[k + 1]) ascending; covered by (a, b) when
+    // a ≤ 0.6·lo + 0.4·hi and b ≥ 0.4·lo + 0.6·hi (both ends move up with k).
+    let low_end = |k: usize| 0.6 * cuts[k] + 0.4 * cuts[k + 1];
+    let high_end = |k: usize| 0.4 * cuts[k] + 0.6 * cuts[k + 1];
+    for (a, b) in lines {
+        let first = partition_point(n, |k| low_end(k) < a);
+        let end = partition_point(n, |k| high_end(k) <= b);
+        if first < end {
+            diff[first] += 1;
+            diff[end] -= 1;
+        }
+    }
+    let mut run = 0i64;
+    (0..n)
+        .map(|k| {
+            run += diff[k];
+            run > 0
+        })
+        .collect()
+}
+
+/// The first of `0..n` for which `pred` is false (`pred` true on a prefix).
+fn partition_point(n: usize, pred: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if pred(mid) { lo = mid + 1 } else { hi = mid }
+    }
+    lo
+}
+
 /// Groups ruling lines that touch into tables and resolves each one's cells.
-fn grids(segs: &[Seg]) -> Vec<Grid> {
+fn grids(segs: &[Seg], budget: &mut Budget) -> Result<Vec<Grid>, ImportError> {
     const TOL: f32 = 2.0;
-    let n = segs.len();
-    let mut parent: Vec<usize> = (0..n).collect();
-    fn root(p: &mut [usize], mut i: usize) -> usize {
-        while p[i] != i {
-            p[i] = p[p[i]];
-            i = p[i];
-        }
-        i
-    }
-    let touch = |a: &Seg, b: &Seg| a.x0 - TOL <= b.x1 && b.x0 - TOL <= a.x1 && a.y0 - TOL <= b.y1 && b.y0 - TOL <= a.y1;
-    // Sweep by x to keep this near-linear on pages with many lines.
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| segs[a].x0.total_cmp(&segs[b].x0));
-    for (k, &i) in order.iter().enumerate() {
-        for &j in &order[k + 1..] {
-            if segs[j].x0 - TOL > segs[i].x1 {
-                break;
-            }
-            if touch(&segs[i], &segs[j]) {
-                let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
-                if ri != rj {
-                    parent[ri] = rj;
-                }
-            }
-        }
-    }
+    let lines: Vec<touch::Line> = segs
+        .iter()
+        .map(|s| touch::Line { x0: s.x0, y0: s.y0, x1: s.x1, y1: s.y1, horizontal: s.horizontal() })
+        .collect();
+    let mut touching = touch::groups(&lines, TOL);
     let mut groups: BTreeMap<usize, Vec<Seg>> = BTreeMap::new();
     for (i, seg) in segs.iter().enumerate() {
-        let r = root(&mut parent, i);
-        groups.entry(r).or_default().push(*seg);
+        groups.entry(touching.root(i)).or_default().push(*seg);
     }
     let mut out = Vec::new();
     for (_, g) in groups {
@@ -949,36 +1130,47 @@ fn grids(segs: &[Seg]) -> Vec<Grid> {
             continue;
         }
         let (cols, rows) = (xs.len() - 1, ys.len() - 1);
-        let covered_v = |x: f32, ya: f32, yb: f32| {
-            // Is there a vertical line at x covering most of (yb, ya)?
-            let mid = (ya + yb) / 2.0;
-            vs.iter().any(|s| {
-                (s.x0 - x).abs() <= TOL
-                    && s.y0 <= mid + 0.5
-                    && s.y1 >= mid - 0.5
-                    && s.y0 <= ya.min(yb) + (ya - yb).abs() * 0.4
-                    && s.y1 >= ya.max(yb) - (ya - yb).abs() * 0.4
-            })
+        budget.spend(Cap::PageTables, 1)?;
+        budget.spend(Cap::Cells, (rows * cols) as u64)?;
+        // The lines at each column boundary (and each row boundary): those within TOL of it.
+        let near = |cuts: &[f32], at: f32| -> Option<usize> {
+            let k = cuts.partition_point(|&c| c < at - TOL);
+            (k < cuts.len() && (cuts[k] - at).abs() <= TOL).then_some(k)
         };
-        let covered_h = |y: f32, xa: f32, xb: f32| {
-            let mid = (xa + xb) / 2.0;
-            hs.iter().any(|s| {
-                (s.y0 - y).abs() <= TOL
-                    && s.x0 <= mid + 0.5
-                    && s.x1 >= mid - 0.5
-                    && s.x0 <= xa + (xb - xa) * 0.4
-                    && s.x1 >= xb - (xb - xa) * 0.4
-            })
-        };
+        let ys_up: Vec<f32> = ys.iter().rev().copied().collect();
+        let mut v_at: Vec<Vec<(f32, f32)>> = vec![Vec::new(); xs.len()];
+        for s in &vs {
+            if let Some(k) = near(&xs, s.x0) {
+                v_at[k].push((s.y0, s.y1));
+            }
+        }
+        let mut h_at: Vec<Vec<(f32, f32)>> = vec![Vec::new(); ys_up.len()];
+        for s in &hs {
+            if let Some(k) = near(&ys_up, s.y0) {
+                h_at[k].push((s.x0, s.x1));
+            }
+        }
+        // covered_v[c][r]: a vertical line at xs[c] covers row r (rows counted from the bottom).
+        let covered_v: Vec<Vec<bool>> = v_at.iter().map(|l| covered_slots(&ys_up, l.iter().copied())).collect();
+        let covered_h: Vec<Vec<bool>> = h_at.iter().map(|l| covered_slots(&xs, l.iter().copied())).collect();
         let mut p: Vec<usize> = (0..rows * cols).collect();
+        fn root(p: &mut [usize], mut i: usize) -> usize {
+            while p[i] != i {
+                p[i] = p[p[i]];
+                i = p[i];
+            }
+            i
+        }
         for r in 0..rows {
+            let r_up = rows - 1 - r;
             for c in 0..cols {
                 let i = r * cols + c;
-                if c + 1 < cols && !covered_v(xs[c + 1], ys[r], ys[r + 1]) {
+                if c + 1 < cols && !covered_v[c + 1][r_up] {
                     let (a, b) = (root(&mut p, i), root(&mut p, i + 1));
                     p[a] = b;
                 }
-                if r + 1 < rows && !covered_h(ys[r + 1], xs[c], xs[c + 1]) {
+                // The line under row r is ys[r + 1], which is ys_up[rows - 1 - r] = ys_up[r_up].
+                if r + 1 < rows && !covered_h[r_up][c] {
                     let (a, b) = (root(&mut p, i), root(&mut p, i + cols));
                     p[a] = b;
                 }
@@ -988,7 +1180,7 @@ fn grids(segs: &[Seg]) -> Vec<Grid> {
         let bbox = (xs[0], ys[rows], xs[cols], ys[0]);
         out.push(Grid { xs, ys, region, bbox });
     }
-    out
+    Ok(out)
 }
 
 /// Text of glyphs in reading order: lines top to bottom, left to right in a line; a space
@@ -1088,9 +1280,9 @@ enum Item {
     Line(Line),
 }
 
-fn layout_page(page: Page) -> Vec<Block> {
-    let grids = grids(&page.segs);
-    // Glyphs by the grid slot they sit in.
+fn layout_page(page: Page, budget: &mut Budget) -> Result<Vec<Block>, ImportError> {
+    let grids = grids(&page.segs, budget)?;
+    // Glyphs by the grid slot they sit in (grids per page are bounded by `Cap::PageTables`).
     let mut in_grid: Vec<HashMap<usize, Vec<&Glyph>>> = vec![HashMap::new(); grids.len()];
     let mut free: Vec<&Glyph> = Vec::new();
     for g in &page.glyphs {
@@ -1116,8 +1308,8 @@ fn layout_page(page: Page) -> Vec<Block> {
     let mut items: Vec<Item> = Vec::new();
     for (k, grid) in grids.iter().enumerate() {
         // A single box around text (a framed note) is not a table.
-        let regions: std::collections::BTreeSet<usize> = grid.region.iter().copied().collect();
-        if regions.len() < 2 {
+        let first = grid.region.first();
+        if grid.region.iter().all(|r| Some(r) == first) {
             free.extend(in_grid[k].values().flatten().copied());
             continue;
         }
@@ -1131,28 +1323,27 @@ fn layout_page(page: Page) -> Vec<Block> {
         };
         y(b).total_cmp(&y(a))
     });
-    paragraphs(items)
+    Ok(paragraphs(items))
 }
 
 fn grid_table(grid: &Grid, texts: &HashMap<usize, Vec<&Glyph>>) -> Table {
     let cols = grid.cols();
+    // Each region's extent, in one pass (merged cells are rectangles in real tables).
+    let mut extent: HashMap<usize, (usize, usize, usize, usize)> = HashMap::new();
+    for (i, &reg) in grid.region.iter().enumerate() {
+        let (r, c) = (i / cols, i % cols);
+        let e = extent.entry(reg).or_insert((r, r, c, c));
+        *e = (e.0.min(r), e.1.max(r), e.2.min(c), e.3.max(c));
+    }
     let mut seen = std::collections::HashSet::new();
     let mut rows: Vec<Vec<Cell>> = vec![Vec::new(); grid.rows()];
-    for r in 0..grid.rows() {
-        for c in 0..cols {
-            let reg = grid.region[r * cols + c];
-            if !seen.insert(reg) {
-                continue;
-            }
-            // The region's extent (merged cells are rectangles in real tables).
-            let slots: Vec<usize> = (0..grid.region.len()).filter(|&i| grid.region[i] == reg).collect();
-            let (r0, r1) =
-                (slots.iter().map(|i| i / cols).min().unwrap_or(r), slots.iter().map(|i| i / cols).max().unwrap_or(r));
-            let (c0, c1) =
-                (slots.iter().map(|i| i % cols).min().unwrap_or(c), slots.iter().map(|i| i % cols).max().unwrap_or(c));
-            let text = texts.get(&reg).map(|g| join_glyphs(g.clone())).unwrap_or_default();
-            rows[r].push(Cell::spanning(clean_text(&text), r1 - r0 + 1, c1 - c0 + 1));
+    for (i, &reg) in grid.region.iter().enumerate() {
+        if !seen.insert(reg) {
+            continue;
         }
+        let (r0, r1, c0, c1) = extent.get(&reg).copied().unwrap_or((i / cols, i / cols, i % cols, i % cols));
+        let text = texts.get(&reg).map(|g| join_glyphs(g.clone())).unwrap_or_default();
+        rows[i / cols].push(Cell::spanning(clean_text(&text), r1 - r0 + 1, c1 - c0 + 1));
     }
     Table { rows }
 }
@@ -1206,7 +1397,15 @@ fn text_run(lines: &[&Line], left: f32, right: f32, blocks: &mut Vec<Block>) {
             j += 1;
         }
         let tabular = lines[i..j].iter().filter(|l| is_tabular(l)).count();
-        if j > i && tabular >= 1 {
+        if tabular == 0 {
+            // No table here: every line of the region is text (looking again from each of
+            // them would find the same region, so this is linear, not quadratic).
+            let end = j.max(i + 1);
+            prose.extend_from_slice(&lines[i..end]);
+            i = end;
+            continue;
+        }
+        {
             paragraph_lines(&prose, left, right, blocks);
             prose.clear();
             let (table, outside) = borderless(&lines[i..j]);
@@ -1215,9 +1414,6 @@ fn text_run(lines: &[&Line], left: f32, right: f32, blocks: &mut Vec<Block>) {
             blocks.push(Block::Table(table.0));
             prose = after;
             i = j;
-        } else {
-            prose.push(lines[i]);
-            i += 1;
         }
     }
     paragraph_lines(&prose, left, right, blocks);
@@ -1254,6 +1450,7 @@ fn borderless<'a>(region: &[&'a Line]) -> ((Table, f32), Vec<&'a Line>) {
                 own: split > 0,
                 labels: l.chunks[..split]
                     .iter()
+                    .take(MAX_LABELS)
                     .map(|c| Label { pieces: vec![(l.y, c.0, c.2.clone())], x0: c.0, x1: c.1 })
                     .collect(),
                 values: l.chunks[split..].iter().map(|c| (c.2.clone(), (c.0 + c.1) / 2.0)).collect(),
@@ -1261,6 +1458,18 @@ fn borderless<'a>(region: &[&'a Line]) -> ((Table, f32), Vec<&'a Line>) {
         })
         .collect();
     let mut outside = Vec::new();
+    // Rows by height, for finding the nearest one by binary search.
+    let mut by_y: Vec<(f32, usize)> = rows.iter().enumerate().map(|(ri, r)| (r.y, ri)).collect();
+    by_y.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let nearest = |y: f32| -> Option<(usize, f32)> {
+        let p = by_y.partition_point(|r| r.0 < y);
+        [p.checked_sub(1), Some(p)]
+            .into_iter()
+            .flatten()
+            .filter_map(|k| by_y.get(k))
+            .map(|&(ry, ri)| (ri, (ry - y).abs()))
+            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+    };
     for (k, l) in region.iter().enumerate() {
         if is_tabular(l) {
             continue;
@@ -1269,9 +1478,7 @@ fn borderless<'a>(region: &[&'a Line]) -> ((Table, f32), Vec<&'a Line>) {
         let mut used = false;
         for (x0, x1, text) in &l.chunks {
             // The nearest row by height, if close enough.
-            let Some((ri, dist)) =
-                rows.iter().enumerate().map(|(ri, r)| (ri, (r.y - l.y).abs())).min_by(|a, b| a.1.total_cmp(&b.1))
-            else {
+            let Some((ri, dist)) = nearest(l.y) else {
                 continue;
             };
             if dist > l.size.max(6.0) * 2.6 {
@@ -1296,6 +1503,8 @@ fn borderless<'a>(region: &[&'a Line]) -> ((Table, f32), Vec<&'a Line>) {
                     used |= !after;
                     None
                 }
+                // A row never holds more label cells than a table has columns.
+                _ if row.labels.len() >= MAX_LABELS => None,
                 _ => {
                     row.labels.push(Label { pieces: Vec::new(), x0: *x0, x1: *x1 });
                     Some(row.labels.len() - 1)
@@ -1330,14 +1539,18 @@ fn borderless<'a>(region: &[&'a Line]) -> ((Table, f32), Vec<&'a Line>) {
                     .iter()
                     .map(|l| Cell::new(clean_text(&l.pieces.iter().map(|p| p.2.as_str()).collect::<String>())))
                     .collect();
-                let cols: Vec<Option<usize>> =
-                    r.values.iter().map(|v| centres.iter().position(|c| (c - v.1).abs() <= size * 1.2)).collect();
+                // The first column centre near each value (centres ascend).
+                let column = |x: f32| {
+                    let k = centres.partition_point(|&c| c < x - size * 1.2);
+                    centres.get(k).filter(|&&c| (c - x).abs() <= size * 1.2).map(|_| k)
+                };
+                let cols: Vec<Option<usize>> = r.values.iter().map(|v| column(v.1)).collect();
                 let lo = cols.iter().flatten().min().copied().unwrap_or(0);
                 let hi = cols.iter().flatten().max().copied().unwrap_or(0);
-                let mut slots = vec![String::new(); hi + 1 - lo];
+                let mut slots = vec![String::new(); (hi + 1 - lo).min(MAX_LABELS)];
                 for (v, c) in r.values.iter().zip(&cols) {
-                    if let Some(c) = c {
-                        slots[c - lo] = clean_text(&v.0);
+                    if let Some(slot) = c.and_then(|c| slots.get_mut(c - lo)) {
+                        *slot = clean_text(&v.0);
                     }
                 }
                 cells.extend(slots.into_iter().map(Cell::new));
@@ -1394,11 +1607,12 @@ mod tests {
             2 beginbfchar <0003> <0020> <0010> <4E00> endbfchar\n\
             1 beginbfrange <0020> <0022> <0030> endbfrange\n\
             1 beginbfrange <0040> <0041> [<5E74> <6708>] endbfrange\nendcmap";
-        let (m, one) = parse_cmap(cmap);
+        let (m, one) = parse_cmap(cmap, &mut Budget::new()).unwrap();
         assert!(!one);
-        assert_eq!(m.get(&0x10).map(String::as_str), Some("一"));
-        assert_eq!(m.get(&0x22).map(String::as_str), Some("2"));
-        assert_eq!(m.get(&0x41).map(String::as_str), Some("月"));
+        assert_eq!(m.get(0x10).as_deref(), Some("一"));
+        assert_eq!(m.get(0x22).as_deref(), Some("2"));
+        assert_eq!(m.get(0x41).as_deref(), Some("月"));
+        assert_eq!(m.get(0x23), None);
     }
 
     #[test]
@@ -1422,7 +1636,7 @@ mod tests {
             v(100.0, 0.0, 300.0),
             v(200.0, 0.0, 300.0),
         ];
-        let g = grids(&segs);
+        let g = grids(&segs, &mut Budget::new()).unwrap();
         assert_eq!(g.len(), 1);
         let gl = |t: &str, x: f32, y: f32| Glyph { text: t.into(), x, y, w: 10.0, size: 10.0, dir: 0 };
         let glyphs = [
@@ -1433,7 +1647,7 @@ mod tests {
             gl("1", 110.0, 50.0),
         ];
         let page = Page { glyphs: glyphs.to_vec(), segs };
-        let blocks = layout_page(page);
+        let blocks = layout_page(page, &mut Budget::new()).unwrap();
         let Block::Table(t) = &blocks[0] else { panic!("{blocks:?}") };
         assert_eq!(t.rows[1][0], Cell::spanning("丙丁", 2, 1));
         assert_eq!(t.rows[2], vec![Cell::new("1")]);
