@@ -151,13 +151,15 @@ fn parse_args(args: &[&OsStr]) -> Result<Args, String> {
 struct Out<'a> {
     w: &'a mut dyn Write,
     error: Option<std::io::Error>,
+    /// The command has already said that its output failed (and what it did not write).
+    error_said: bool,
     /// Files the command wrote, so that a failure to say so afterwards says what was written.
     written: Vec<PathBuf>,
 }
 
 impl<'a> Out<'a> {
     fn new(w: &'a mut dyn Write) -> Out<'a> {
-        Out { w, error: None, written: Vec::new() }
+        Out { w, error: None, error_said: false, written: Vec::new() }
     }
 
     /// Records a file the command has written.
@@ -175,7 +177,10 @@ impl<'a> Out<'a> {
         }
         match &self.error {
             None => Ok(()),
-            Some(e) => Err(CliError::unreadable(format!("无法输出结果：{}", atomic::describe_io(e)))),
+            Some(e) => {
+                self.error_said = true;
+                Err(CliError::unreadable(format!("无法输出结果：{}", atomic::describe_io(e))))
+            }
         }
     }
 
@@ -229,7 +234,8 @@ pub fn run<A: AsRef<OsStr>>(args: &[A], out: &mut dyn Write, err: &mut dyn Write
     let mut code = run_with(&args, &mut o, &mut e);
     let mut written = std::mem::take(&mut o.written);
     written.append(&mut e.written);
-    if let Some(write_error) = o.finish() {
+    let said = o.error_said;
+    if let Some(write_error) = o.finish().filter(|_| !said) {
         // Said precisely: what was written stays written (it is complete, saved atomically).
         let files: Vec<String> = written.iter().map(|p| format!("“{}”", p.display())).collect();
         let done = if files.is_empty() { String::new() } else { format!("；文件已写好：{}", files.join("、")) };

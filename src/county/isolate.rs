@@ -97,7 +97,7 @@ pub(super) fn check_file_isolated(exe: &Path, path: &Path, opts: &CheckOptions, 
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
-            Ok(None) if started.elapsed() < TIME_LIMIT && !cancel.load(Ordering::Relaxed) => {
+            Ok(None) if started.elapsed() < time_limit() && !cancel.load(Ordering::Relaxed) => {
                 std::thread::sleep(Duration::from_millis(5));
             }
             _ => {
@@ -112,7 +112,7 @@ pub(super) fn check_file_isolated(exe: &Path, path: &Path, opts: &CheckOptions, 
         None if cancel.load(Ordering::Relaxed) => unreadable("检查已停止，未读完此文件".into()),
         None => unreadable(format!(
             "读取超过{}秒仍未完成，已停止并跳过此文件（文件可能过于复杂或已损坏）",
-            TIME_LIMIT.as_secs()
+            time_limit().as_secs()
         )),
         Some(s) if s.success() => match serde_json::from_slice::<Outcome>(&answer) {
             Ok(outcome) => Entry { path: path.to_path_buf(), outcome },
@@ -160,8 +160,46 @@ pub fn serve(args: &[&std::ffi::OsStr]) -> Result<String, BadArguments> {
     // The same templates as the checking process: the settings folder's and the one named.
     let _ = crate::workflow::load_user_templates(opts.templates.as_deref());
     limit_memory(MEMORY_LIMIT);
+    #[cfg(debug_assertions)]
+    debug_failure(Path::new(path));
     let entry = super::check_file(Path::new(path), &opts);
     serde_json::to_string(&entry.outcome).map_err(|e| BadArguments(e.to_string()))
+}
+
+/// Hidden triggers for the tests (debug builds only): a reader of a file whose name holds
+/// `NIANBAO_DEBUG_READER_FAILS`'s value fails as a reader with a bug might — it aborts
+/// (`…abort…`), allocates without end (`…allocate…`) or never ends (`…hang…`).
+#[cfg(debug_assertions)]
+fn debug_failure(path: &Path) {
+    let Some(marker) = std::env::var_os("NIANBAO_DEBUG_READER_FAILS") else { return };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if !name.contains(&*marker.to_string_lossy()) {
+        return;
+    }
+    if name.contains("abort") {
+        std::process::abort();
+    }
+    if name.contains("allocate") {
+        let mut hoard: Vec<Vec<u8>> = Vec::new();
+        loop {
+            hoard.push(vec![1u8; 64 << 20]);
+        }
+    }
+    if name.contains("hang") {
+        loop {
+            std::thread::sleep(Duration::from_secs(3600));
+        }
+    }
+}
+
+/// How long a reader may take: [`TIME_LIMIT`], or in debug builds the seconds in
+/// `NIANBAO_DEBUG_READER_SECONDS` (for the test of a reader that never ends).
+fn time_limit() -> Duration {
+    #[cfg(debug_assertions)]
+    if let Some(s) = std::env::var("NIANBAO_DEBUG_READER_SECONDS").ok().and_then(|s| s.parse().ok()) {
+        return Duration::from_secs(s);
+    }
+    TIME_LIMIT
 }
 
 /// Caps this process's address space, so that a reader that would allocate without end fails

@@ -31,7 +31,11 @@ pub struct PdfSpec {
 pub fn pdf(spec: PdfSpec) -> Vec<u8> {
     let mut doc = Document::with_version("1.5");
     let pages_id = doc.new_object_id();
-    let cmap = doc.add_object(Stream::new(Dictionary::new(), spec.to_unicode));
+    let mut cmap = Stream::new(Dictionary::new(), spec.to_unicode);
+    if spec.compress {
+        cmap.compress().expect("deflate");
+    }
+    let cmap = doc.add_object(cmap);
     let descendant = doc.add_object(dictionary! {
         "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "Hostile",
         "CIDSystemInfo" => dictionary! { "Registry" => Object::string_literal("Adobe"),
@@ -86,6 +90,21 @@ pub fn cmap_of_full_ranges(ranges: usize) -> Vec<u8> {
     s.into_bytes()
 }
 
+/// A ToUnicode map of `entries` single codes, deflated (about a megabyte for a million).
+pub fn pdf_with_compressed_cmap(entries: u32) -> Vec<u8> {
+    let mut cmap = String::from("begincmap\n1 begincodespacerange <0000> <FFFF> endcodespacerange\n");
+    for k in 0..entries {
+        if k % 100 == 0 {
+            cmap.push_str("100 beginbfchar\n");
+        }
+        cmap.push_str(&format!("<{k:08X}> <4E00>\n"));
+        if k % 100 == 99 {
+            cmap.push_str("endbfchar\n");
+        }
+    }
+    pdf(PdfSpec { pages: vec![SOME_TEXT.to_vec()], to_unicode: cmap.into_bytes(), compress: true, xobjects: None })
+}
+
 /// A small honest CMap: codes 1–10 are 一…十.
 pub fn small_cmap() -> Vec<u8> {
     b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n1 begincodespacerange <0000> <FFFF> endcodespacerange\n1 beginbfrange <0001> <000A> <4E00> endbfrange\nendcmap end end\n".to_vec()
@@ -138,6 +157,29 @@ pub fn pdf_xobject_self() -> Vec<u8> {
         to_unicode: small_cmap(),
         compress: false,
         xobjects: Some(self_drawing_form),
+    })
+}
+
+fn self_drawing_form_without_text(doc: &mut Document, _font: Object) -> Dictionary {
+    let id = doc.new_object_id();
+    let form = Stream::new(
+        dictionary! {
+            "Type" => "XObject", "Subtype" => "Form", "BBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+            "Resources" => dictionary! { "XObject" => dictionary! { "X" => Object::Reference(id) } },
+        },
+        b"/X Do\n".repeat(20),
+    );
+    doc.objects.insert(id, Object::Stream(form));
+    dictionary! { "X" => Object::Reference(id) }
+}
+
+/// The same drawing only itself: 20⁶ drawings and nothing else.
+pub fn pdf_xobject_self_only() -> Vec<u8> {
+    pdf(PdfSpec {
+        pages: vec![[SOME_TEXT, b"/X Do\n"].concat()],
+        to_unicode: small_cmap(),
+        compress: false,
+        xobjects: Some(self_drawing_form_without_text),
     })
 }
 
@@ -378,11 +420,14 @@ pub fn page_cut(real: &[u8], share: f64) -> Vec<u8> {
     real[..end].to_vec()
 }
 
-/// A page whose text holds control characters (a bell, an escape, a form feed).
+/// A page whose title line holds control characters (a bell, an escape).
 pub fn page_with_controls(real: &str) -> Vec<u8> {
-    real.replacen("一、总体情况", "一、总体情况\u{7}", 1)
-        .replacen("二、主动公开", "二、\u{1b}[31m主动公开", 1)
-        .into_bytes()
+    real.replacen(
+        ">杭州市人民政府办公厅2021年政府信息公开工作年度报告<",
+        ">杭州市人民政府办公厅\u{7}2021年政府信息公开工作年度报告\u{1b}<",
+        1,
+    )
+    .into_bytes()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -395,6 +440,7 @@ pub fn generated() -> Vec<(&'static str, Vec<u8>)> {
         ("pdf-cmap-ranges-small.pdf", pdf_cmap_ranges_small()),
         ("pdf-cmap-ranges-large.pdf", pdf_cmap_ranges_large()),
         ("pdf-xobject-self.pdf", pdf_xobject_self()),
+        ("pdf-xobject-self-only.pdf", pdf_xobject_self_only()),
         ("pdf-huge-content.pdf", pdf_huge_content()),
         ("pdf-many-lines.pdf", pdf_many_lines()),
         ("pdf-many-pages.pdf", pdf_many_pages()),
