@@ -69,7 +69,7 @@ fn defect1_tounicode_ranges_of_65536_codes_each_are_kept_as_ranges_not_expanded(
     // 1.5 KB once took 6.6 s and 958 MB; 634 KB ended in SIGABRT asking for 4.4 GB. Now each
     // range is one entry: the files are read (and hold no report).
     for bytes in [h::pdf_cmap_ranges_small(), h::pdf_cmap_ranges_large()] {
-        let e = read(&bytes, "a.pdf").err().expect("no report in it");
+        let e = read(&bytes, "a.pdf").expect_err("no report in it");
         assert!(matches!(e, ImportError::NoReport), "{e}");
     }
     // A map of more entries than any font has is refused, saying so.
@@ -105,7 +105,7 @@ fn defect1_the_document_total_of_glyphs_is_bounded_across_pages() {
 #[test]
 fn defect1_a_million_font_switches_read_the_font_once() {
     // Each `Tf` once copied the font with its maps; now it is shared: read, no report in it.
-    let e = read(&h::pdf_font_switches(), "a.pdf").err().expect("no report");
+    let e = read(&h::pdf_font_switches(), "a.pdf").expect_err("no report");
     assert!(matches!(e, ImportError::NoReport), "{e}");
 }
 
@@ -193,17 +193,17 @@ fn defect7_a_real_page_with_one_stray_byte_is_read_as_the_page_it_is() {
 #[test]
 fn defect7_a_half_downloaded_docx_is_said_to_be_a_damaged_word_file() {
     let docx = std::fs::read(published("seed-2019.docx")).unwrap();
-    let e = read(&h::docx_truncated(&docx), "a.docx").err().expect("refused");
+    let e = read(&h::docx_truncated(&docx), "a.docx").expect_err("refused");
     assert!(matches!(e, ImportError::Broken { damage: Damage::Zip, .. }), "{e}");
     assert!(e.to_string().starts_with("Word文件（.docx）已损坏或不完整"), "{e}");
     // Named otherwise, its first entries still say it is one.
-    let e = read(&h::docx_truncated(&docx), "download").err().expect("refused");
+    let e = read(&h::docx_truncated(&docx), "download").expect_err("refused");
     assert!(matches!(e, ImportError::Broken { damage: Damage::Zip, .. }), "{e}");
 }
 
 #[test]
 fn defect7_text_in_no_encoding_is_said_to_be_so_not_an_unknown_kind() {
-    let e = read(&h::invalid_text(), "a.txt").err().expect("refused");
+    let e = read(&h::invalid_text(), "a.txt").expect_err("refused");
     assert!(matches!(e, ImportError::Encoding), "{e}");
 }
 
@@ -221,13 +221,13 @@ fn defect7_a_page_mentioning_pdf_in_its_first_kilobyte_is_read_as_a_page() {
 
 #[test]
 fn defect7_an_encrypted_part_and_an_unknown_compression_are_named_not_called_damage() {
-    let e = read(&h::docx_encrypted_entry(), "a.docx").err().expect("refused");
+    let e = read(&h::docx_encrypted_entry(), "a.docx").expect_err("refused");
     assert!(matches!(e, ImportError::Encrypted), "{e}");
-    let e = read(&h::docx_lzma(), "a.docx").err().expect("refused");
+    let e = read(&h::docx_lzma(), "a.docx").expect_err("refused");
     assert!(matches!(e, ImportError::Broken { damage: Damage::Compression, .. }), "{e}");
-    let e = read(&h::docx_bad_xml(), "a.docx").err().expect("refused");
+    let e = read(&h::docx_bad_xml(), "a.docx").expect_err("refused");
     assert!(matches!(e, ImportError::Broken { damage: Damage::Xml, .. }), "{e}");
-    let e = read(&h::pdf_broken_xref(), "a.pdf").err().expect("refused");
+    let e = read(&h::pdf_broken_xref(), "a.pdf").expect_err("refused");
     assert!(matches!(e, ImportError::Broken { damage: Damage::Pdf, .. }), "{e}");
 }
 
