@@ -260,6 +260,13 @@ fn run_with(args: &[&OsStr], out: &mut Out, err: &mut Out) -> i32 {
         out.line(&format!("nianbao {}", env!("CARGO_PKG_VERSION")));
         return EXIT_OK;
     }
+    // A document reader process (started by this program only; see import::process).
+    #[cfg(feature = "import")]
+    if cmd == crate::import::process::READ_COMMAND {
+        let kind = args.get(1).map(|k| k.to_string_lossy().into_owned()).unwrap_or_default();
+        out.raw(&crate::import::process::serve(&kind, &mut std::io::stdin()));
+        return EXIT_OK;
+    }
     // A county check's reader process (started by this program only; see county::isolate).
     if cmd == crate::county::isolate::READ_COMMAND {
         return match crate::county::isolate::serve(&args[1..]) {

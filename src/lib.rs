@@ -12,6 +12,7 @@ pub mod document;
 pub mod export;
 #[cfg(feature = "import")]
 pub mod import;
+pub mod isolate;
 pub mod model;
 #[cfg(feature = "pdf")]
 pub mod pdf;

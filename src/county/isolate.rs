@@ -1,36 +1,24 @@
-//! Each file of a county check read in a reader process of its own: the same program, started
-//! as `nianbao __county-read …`, under a memory limit (Unix) and a time limit. The readers are
-//! bounded ([`crate::import::limits`]); this is the second wall, for what no bound foresaw — a
-//! library that aborts, overflows its stack or allocates without end on some file. Such a file
-//! then costs itself alone: it is listed as unreadable with the reason, the rest are checked and
-//! the summary is written. A check of 200 drafts and one hostile PDF once printed nothing for
-//! 49 s, aborted and wrote no summary.
+//! Each file of a county check read and checked in a reader process of its own
+//! ([`crate::isolate`]): `nianbao __county-read FILE …`, the outcome as JSON on its output. A
+//! file that crashes its reader, or passes its memory or time limit, is listed as unreadable
+//! with why, and the others are checked and the summary is written all the same. A check of 200
+//! drafts and one hostile PDF once printed nothing for 49 s, aborted and wrote no summary.
 //!
 //! Worth the cost: starting a reader takes a few milliseconds against the tens a published
-//! report takes to read, and the files are read on every core as before. Only the program
-//! itself starts readers (a test or benchmark binary linking the library reads in process), and
-//! a reader that cannot be started leaves the file to be read in process.
+//! report takes to read, and the files are read on every core as before. A reader that cannot
+//! be started leaves the file to be read in process.
 
 use std::ffi::OsString;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
 
 use super::{CheckOptions, Entry, Outcome};
+use crate::isolate::{self, ReaderEnd};
 use crate::model::Date;
 
 /// The hidden command a reader process runs.
 pub const READ_COMMAND: &str = "__county-read";
-/// The address space a reader process may use (Unix): far above what any bounded reader needs
-/// (a few hundred MB at most, measured), far below what would starve the machine.
-pub const MEMORY_LIMIT: u64 = 1 << 30;
-/// How long a reader may take before it is stopped (reading a report takes well under a second;
-/// a slow office PC or a full disk cache may take ten times that).
-pub const TIME_LIMIT: Duration = Duration::from_secs(20);
-/// The most a reader's answer may be (one file's findings, as JSON).
-const MAX_ANSWER: u64 = 16 << 20;
 
 /// Where files are read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -43,15 +31,9 @@ pub enum Isolation {
 }
 
 impl Isolation {
-    /// Reader processes when this process is the program itself (`nianbao`, `nianbao.exe`),
-    /// else in process: a test binary started with the reader's arguments would run its tests.
+    /// Reader processes when this process is the program itself ([`isolate::reader_program`]).
     pub fn detect() -> Isolation {
-        match std::env::current_exe() {
-            Ok(exe) if exe.file_stem().and_then(|s| s.to_str()).is_some_and(|s| s == "nianbao") => {
-                Isolation::Process(exe)
-            }
-            _ => Isolation::InProcess,
-        }
+        isolate::reader_program().map_or(Isolation::InProcess, Isolation::Process)
     }
 }
 
@@ -73,69 +55,15 @@ fn arguments(path: &Path, opts: &CheckOptions) -> Vec<OsString> {
 /// Reads and checks one file in a reader process; stops it when `cancel` is set.
 pub(super) fn check_file_isolated(exe: &Path, path: &Path, opts: &CheckOptions, cancel: &AtomicBool) -> Entry {
     let unreadable = |reason: String| Entry { path: path.to_path_buf(), outcome: Outcome::Unreadable(reason) };
-    let mut child = match Command::new(exe)
-        .args(&arguments(path, opts)[..])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-    {
-        Ok(c) => c,
-        // No reader process (no processes left, the program file moved): read it here.
-        Err(_) => return super::check_file(path, opts),
-    };
-    // The answer is read while the reader works (a long answer would fill the pipe and wait).
-    let stdout = child.stdout.take();
-    let collector = std::thread::Builder::new().spawn(move || {
-        let mut answer = Vec::new();
-        if let Some(out) = stdout {
-            let _ = out.take(MAX_ANSWER).read_to_end(&mut answer);
-        }
-        answer
-    });
-    let started = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if started.elapsed() < time_limit() && !cancel.load(Ordering::Relaxed) => {
-                std::thread::sleep(Duration::from_millis(5));
-            }
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-        }
-    };
-    let answer = collector.ok().and_then(|c| c.join().ok()).unwrap_or_default();
-    match status {
-        None if cancel.load(Ordering::Relaxed) => unreadable("检查已停止，未读完此文件".into()),
-        None => unreadable(format!(
-            "读取超过{}秒仍未完成，已停止并跳过此文件（文件可能过于复杂或已损坏）",
-            time_limit().as_secs()
-        )),
-        Some(s) if s.success() => match serde_json::from_slice::<Outcome>(&answer) {
+    match isolate::run(exe, &arguments(path, opts), &[], time_limit(), Some(cancel)) {
+        Ok(answer) => match serde_json::from_slice::<Outcome>(&answer) {
             Ok(outcome) => Entry { path: path.to_path_buf(), outcome },
-            Err(_) => unreadable("读取此文件的程序没有给出结果，已跳过此文件".into()),
+            Err(_) => unreadable(format!("{}，已跳过此文件", ReaderEnd::NoAnswer)),
         },
-        Some(s) => unreadable(format!(
-            "读取此文件时程序异常退出{}，已跳过此文件（可能是文件过于复杂：读取一份文件最多可用{}MB内存）",
-            exit_detail(&s),
-            MEMORY_LIMIT >> 20
-        )),
+        // No reader process (no processes left, the program file moved): read it here.
+        Err(ReaderEnd::Crashed(how)) if how.starts_with("（无法启动") => super::check_file(path, opts),
+        Err(end) => unreadable(format!("{end}，已跳过此文件")),
     }
-}
-
-/// `（信号6）`, `（退出码3）`: how the reader ended, for the staffer to pass on.
-fn exit_detail(s: &std::process::ExitStatus) -> String {
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::ExitStatusExt;
-        if let Some(sig) = s.signal() {
-            return format!("（信号{sig}）");
-        }
-    }
-    s.code().map(|c| format!("（退出码{c}）")).unwrap_or_default()
 }
 
 /// Why the reader's arguments were refused (never seen by a user: only this program starts a
@@ -159,7 +87,7 @@ pub fn serve(args: &[&std::ffi::OsStr]) -> Result<String, BadArguments> {
     opts.templates = (*templates != "-").then(|| PathBuf::from(templates));
     // The same templates as the checking process: the settings folder's and the one named.
     let _ = crate::workflow::load_user_templates(opts.templates.as_deref());
-    limit_memory(MEMORY_LIMIT);
+    isolate::become_reader();
     #[cfg(debug_assertions)]
     debug_failure(Path::new(path));
     let entry = super::check_file(Path::new(path), &opts);
@@ -192,31 +120,15 @@ fn debug_failure(path: &Path) {
     }
 }
 
-/// How long a reader may take: [`TIME_LIMIT`], or in debug builds the seconds in
+/// How long a reader may take: [`isolate::TIME_LIMIT`], or in debug builds the seconds in
 /// `NIANBAO_DEBUG_READER_SECONDS` (for the test of a reader that never ends).
 fn time_limit() -> Duration {
     #[cfg(debug_assertions)]
     if let Some(s) = std::env::var("NIANBAO_DEBUG_READER_SECONDS").ok().and_then(|s| s.parse().ok()) {
         return Duration::from_secs(s);
     }
-    TIME_LIMIT
+    isolate::TIME_LIMIT
 }
-
-/// Caps this process's address space, so that a reader that would allocate without end fails
-/// its allocation (and ends) instead of taking the machine's memory.
-#[cfg(unix)]
-fn limit_memory(bytes: u64) {
-    let limit = libc::rlimit { rlim_cur: bytes as libc::rlim_t, rlim_max: bytes as libc::rlim_t };
-    // SAFETY: setrlimit reads the struct passed by reference and changes only this process's
-    // limit; a failure (a lower limit already set) leaves that limit, which is fine.
-    unsafe {
-        libc::setrlimit(libc::RLIMIT_AS, &limit);
-    }
-}
-
-/// Windows has no per-process limit without a job object; the time limit still holds there.
-#[cfg(not(unix))]
-fn limit_memory(_bytes: u64) {}
 
 #[cfg(test)]
 mod tests {

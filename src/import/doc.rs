@@ -3,7 +3,7 @@
 //! came from.
 
 /// A document as read from a file.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Document {
     /// A title the file declares apart from its text (HTML `<title>`, PDF/Word metadata).
     pub title: Option<String>,
@@ -20,7 +20,7 @@ pub fn count_controls(s: &str) -> usize {
     s.chars().filter(|&c| c.is_control() && !c.is_whitespace()).count()
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Block {
     /// One paragraph or line of text.
     Para(String),
@@ -28,12 +28,12 @@ pub enum Block {
 }
 
 /// A table as printed: rows of cells; a merged cell appears once, in its first row and column.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Cell {
     pub text: String,
     pub rowspan: usize,

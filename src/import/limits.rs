@@ -11,7 +11,7 @@
 use super::ImportError;
 
 /// Something a file controls that reading it must bound.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Cap {
     /// Paragraphs (lines of pasted text) of the whole document.
     Paragraphs,

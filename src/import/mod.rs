@@ -23,6 +23,7 @@ pub mod docx;
 pub mod html;
 pub mod limits;
 pub mod pdf;
+pub mod process;
 pub mod recognize;
 pub mod text;
 
@@ -122,6 +123,9 @@ pub enum ImportError {
     UnknownFormat(String),
     #[error("{0}")]
     Template(#[from] crate::model::TemplateError),
+    /// Its reader process ended without an answer (see [`process`]): why, in words.
+    #[error("{0}")]
+    Abandoned(String),
 }
 
 impl ImportError {
@@ -148,7 +152,7 @@ fn detail_line(detail: &str) -> String {
 }
 
 /// What is wrong with a damaged file, as far as the library that read it could tell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Damage {
     /// A `.docx` whose zip structure is broken or cut short.
     Zip,
@@ -359,11 +363,22 @@ pub fn read_bytes(bytes: &[u8], path: Option<&Path>, opts: &ImportOptions) -> Re
         return Err(ImportError::TooLarge { size: bytes.len() as u64 });
     }
     let kind = detect(bytes, path).ok_or(ImportError::UnknownKind)?;
-    let document = read_document(bytes, kind)?;
+    let document = read_document_guarded(bytes, kind)?;
     recognize::recognize(&document, kind, opts)
 }
 
-/// The neutral document of a file of a known kind, read within one [`Budget`].
+/// [`read_document`] in a reader process of its own when this is the program itself
+/// ([`crate::isolate`]): what a library does with a hostile file then ends that process only.
+pub fn read_document_guarded(bytes: &[u8], kind: SourceKind) -> Result<doc::Document, ImportError> {
+    match (kind, crate::isolate::reader_program()) {
+        (SourceKind::Html | SourceKind::Docx | SourceKind::Pdf | SourceKind::Text, Some(exe)) => {
+            process::read_document_in_reader(&exe, bytes, kind)
+        }
+        _ => read_document(bytes, kind),
+    }
+}
+
+/// The neutral document of a file of a known kind, read within one [`Budget`], in this process.
 pub fn read_document(bytes: &[u8], kind: SourceKind) -> Result<doc::Document, ImportError> {
     let mut budget = Budget::new();
     match kind {

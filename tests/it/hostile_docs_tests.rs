@@ -109,6 +109,30 @@ fn defect1_a_million_font_switches_read_the_font_once() {
     assert!(matches!(e, ImportError::NoReport), "{e}");
 }
 
+#[test]
+fn defect1_what_lopdf_does_without_bound_ends_its_reader_process_not_the_program() {
+    // lopdf loads every object before the reader can count anything: a 4 MB table listing one
+    // stream 200,000 times made it allocate 4 GB and abort the whole program. Read by the
+    // program, the file is read in a reader process of its own; that process ends, and the
+    // user is told in Chinese.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("交叉引用.pdf");
+    std::fs::write(&p, h::pdf_xref_same_offset()).unwrap();
+    for command in ["check", "import"] {
+        let mut args = vec![command.as_ref(), p.as_os_str()];
+        let out = dir.path().join("x.ron");
+        if command == "import" {
+            args.extend(["-o".as_ref(), out.as_os_str()]);
+        }
+        let o = nianbao_within(&args, Duration::from_secs(120));
+        let err = stderr(&o).replace(&dir.path().display().to_string(), "目录");
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains("读取此文件时程序异常退出"), "{err}");
+        assert!(message_problem(&err).is_none(), "{err}");
+        assert!(!out.exists());
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Web pages, Word, text
 // ---------------------------------------------------------------------------------------------
@@ -506,4 +530,12 @@ fn write_hostile_documents() {
     for p in h::write_all(Path::new(&dir), &published("")) {
         eprintln!("{} {}", std::fs::metadata(&p).unwrap().len(), p.display());
     }
+}
+
+/// Writes the fuzz targets' hostile seeds into `fuzz/corpus/` (committed; run again when the
+/// generators change).
+#[test]
+#[ignore = "writes the fuzz seeds kept in fuzz/corpus"]
+fn write_fuzz_seeds() {
+    h::write_fuzz_seeds(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus"), &published(""));
 }

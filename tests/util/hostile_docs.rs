@@ -214,6 +214,29 @@ pub fn pdf_many_lines() -> Vec<u8> {
     pdf(PdfSpec { pages: vec![content], to_unicode: small_cmap(), compress: true, xobjects: None })
 }
 
+/// 4 MB whose cross-reference table lists one 200 KB stream object 200,000 times: lopdf loads
+/// every entry, copying the stream each time (4 GB, then abort, in 5 s).
+pub fn pdf_xref_same_offset() -> Vec<u8> {
+    let mut body = b"%PDF-1.4\n".to_vec();
+    let at = body.len();
+    let content = b"0 0 m 1 1 l S\n".repeat(15_000);
+    write!(body, "1 0 obj\n<< /Length {} >>\nstream\n", content.len()).unwrap();
+    body.extend(&content);
+    body.extend(b"\nendstream\nendobj\n");
+    let catalog = body.len();
+    body.extend(b"2 0 obj << /Type /Catalog /Pages 3 0 R >> endobj\n");
+    let pages = body.len();
+    body.extend(b"3 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n");
+    let n = 200_000;
+    let xref = body.len();
+    write!(body, "xref\n0 {}\n0000000000 65535 f \n", n + 4).unwrap();
+    for offset in [at, catalog, pages].into_iter().chain(std::iter::repeat_n(at, n)) {
+        writeln!(body, "{offset:010} 00000 n ").unwrap();
+    }
+    write!(body, "trailer << /Size {} /Root 2 0 R >>\nstartxref\n{xref}\n%%EOF\n", n + 4).unwrap();
+    body
+}
+
 /// Many pages of many glyphs, each page within any per-page bound: the document's total.
 pub fn pdf_many_pages() -> Vec<u8> {
     let mut page = Vec::new();
@@ -446,6 +469,7 @@ pub fn generated() -> Vec<(&'static str, Vec<u8>)> {
         ("pdf-many-pages.pdf", pdf_many_pages()),
         ("pdf-font-switches.pdf", pdf_font_switches()),
         ("pdf-broken-xref.pdf", pdf_broken_xref()),
+        ("pdf-xref-same-offset.pdf", pdf_xref_same_offset()),
         ("html-nested-tables.html", html_nested_tables()),
         ("html-nested-divs.html", html_nested_divs()),
         ("html-many-cells.html", html_many_cells()),
@@ -480,4 +504,91 @@ pub fn write_all(dir: &Path, published: &Path) -> Vec<PathBuf> {
     put("page-controls.html", page_with_controls(&String::from_utf8_lossy(&page)));
     put("docx-truncated.docx", docx_truncated(&docx));
     out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Seeds for the fuzz targets
+// ---------------------------------------------------------------------------------------------
+
+/// One entry of the `county_scan` fuzz target's input (see `fuzz/fuzz_targets/county_scan.rs`).
+fn scan_entry(kind: u8, name: &str, content: &[u8]) -> Vec<u8> {
+    let mut v = vec![kind, name.len() as u8];
+    v.extend(name.as_bytes());
+    v.extend((content.len() as u16).to_le_bytes());
+    v.extend(content);
+    v
+}
+
+/// Seeds for the fuzz targets, by target: the hostile documents small enough to mutate (the
+/// large ones cut down to the same shape), and folders with drafts, a pipe and links.
+pub fn fuzz_seeds(published: &Path) -> Vec<(&'static str, String, Vec<u8>)> {
+    let real = |n: &str| std::fs::read(published.join(n)).expect("fixture");
+    let mut out: Vec<(&'static str, String, Vec<u8>)> = Vec::new();
+    let mut put =
+        |target: &'static str, name: &str, bytes: Vec<u8>| out.push((target, format!("hostile-{name}"), bytes));
+    put("import_pdf", "cmap-ranges-small.pdf", pdf_cmap_ranges_small());
+    put("import_pdf", "xobject-self.pdf", pdf_xobject_self());
+    put("import_pdf", "xobject-self-only.pdf", pdf_xobject_self_only());
+    put("import_pdf", "broken-xref.pdf", pdf_broken_xref());
+    put("import_pdf", "font-switches.pdf", pdf_font_switches());
+    let mut lines = Vec::new();
+    for k in 0..300u32 {
+        writeln!(lines, "20 {} m 575 {} l S {} 20 m {} 820 l S", 20 + k, 20 + k, 20 + k, 20 + k).unwrap();
+    }
+    lines.extend_from_slice(SOME_TEXT);
+    put(
+        "import_pdf",
+        "lines.pdf",
+        pdf(PdfSpec { pages: vec![lines], to_unicode: small_cmap(), compress: true, xobjects: None }),
+    );
+    for n in ["scanned.pdf", "encrypted.pdf", "shanghai-2019-reportlab.pdf", "hangzhou-2021-libreoffice.pdf"] {
+        out.push(("import_pdf", n.to_string(), real(n)));
+    }
+    let mut put =
+        |target: &'static str, name: &str, bytes: Vec<u8>| out.push((target, format!("hostile-{name}"), bytes));
+    put("import_docx", "encrypted-entry.docx", docx_encrypted_entry());
+    put("import_docx", "lzma.docx", docx_lzma());
+    put("import_docx", "bad-xml.docx", docx_bad_xml());
+    put("import_docx", "truncated.docx", docx_truncated(&real("seed-2019.docx")));
+    let mut rows = format!(
+        "<w:document {W}><w:body><w:tbl><w:tr><w:tc><w:tcPr><w:vMerge w:val=\"restart\"/></w:tcPr><w:p/></w:tc></w:tr>"
+    );
+    rows.push_str(&"<w:tr><w:tc><w:tcPr><w:vMerge/></w:tcPr></w:tc><w:tc/></w:tr>".repeat(500));
+    rows.push_str("</w:tbl></w:body></w:document>");
+    put("import_docx", "vmerge-rows.docx", docx(rows.as_bytes()));
+    put("import_html", "nested-tables.html", html_nested_tables());
+    put("import_html", "nested-divs.html", ("<div>".repeat(600) + "一、总体情况" + &"</div>".repeat(600)).into_bytes());
+    let formatting: String = (0..600).map(|i| format!("<b class=c{i}>")).collect();
+    put("import_html", "open-formatting.html", format!("<div>{formatting}</div><p>一、总体情况</p>").into_bytes());
+    put("import_html", "mentions-pdf.html", page_mentioning_pdf(&String::from_utf8_lossy(&real("seed-2019.html"))));
+    put("import_html", "stray-byte.html", page_with_stray_byte(&real("seed-2019.html")));
+    put("import_text", "invalid.txt", invalid_text());
+    put("import_text", "many-lines.txt", "一、总体情况\n规章\t1\t2\n".repeat(2_000).into_bytes());
+    let draft =
+        nianbao::store::draft::to_ron(&nianbao::model::Report::new("gb2021", 2025, "某某县商务局")).expect("ron");
+    let mut folder = Vec::new();
+    folder.extend(scan_entry(0, "甲.ron", draft.as_bytes()));
+    folder.extend(scan_entry(0, "乙\n[通过] 丙.ron", draft.as_bytes()));
+    folder.extend(scan_entry(5, "管道.ron", b""));
+    folder.extend(scan_entry(4, "循环1.pdf", "循环2.pdf".as_bytes()));
+    folder.extend(scan_entry(4, "循环2.pdf", "循环1.pdf".as_bytes()));
+    folder.extend(scan_entry(4, "断开.docx", b"nothing"));
+    folder.extend(scan_entry(4, "上级", b".."));
+    folder.extend(scan_entry(6, "套接字.html", b""));
+    folder.extend(scan_entry(3, "子文件夹", b""));
+    folder.extend(scan_entry(0, "坏.pdf", &pdf_broken_xref()));
+    folder.extend(scan_entry(0, "嵌套.html", &html_nested_tables()));
+    folder.extend(scan_entry(7, "", b""));
+    folder.extend(scan_entry(0, "旧.doc", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"));
+    out.push(("county_scan", "hostile-folder".into(), folder));
+    out
+}
+
+/// Writes the fuzz seeds into `fuzz/corpus/<target>/`.
+pub fn write_fuzz_seeds(corpus: &Path, published: &Path) {
+    for (target, name, bytes) in fuzz_seeds(published) {
+        let dir = corpus.join(target);
+        std::fs::create_dir_all(&dir).expect("folder");
+        std::fs::write(dir.join(name), bytes).expect("write");
+    }
 }
