@@ -127,19 +127,26 @@ fn prescan(text: &str, budget: &mut Budget) -> Result<(), ImportError> {
     let name_end = |from: usize| {
         from + b[from..].iter().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b':' | b'_')).count()
     };
-    // Past the `>` that ends a tag, skipping quoted attribute values.
+    // Past the `>` that ends a tag, skipping quoted attribute values; and how many attributes
+    // (runs of text outside quotes after white space) the tag has.
     let tag_end = |mut i: usize| {
         let mut quote = None;
+        let mut attributes = 0u64;
         while i < b.len() {
             match (quote, b[i]) {
-                (None, b'>') => return i + 1,
+                (None, b'>') => return (i + 1, attributes),
                 (None, q @ (b'"' | b'\'')) => quote = Some(q),
                 (Some(q), c) if c == q => quote = None,
+                (None, c) if c.is_ascii_whitespace() => {
+                    if b.get(i + 1).is_some_and(|n| !n.is_ascii_whitespace() && !matches!(n, b'>' | b'=' | b'/')) {
+                        attributes += 1;
+                    }
+                }
                 _ => {}
             }
             i += 1;
         }
-        b.len()
+        (b.len(), attributes)
     };
     let mut open: Vec<&[u8]> = Vec::new();
     let mut tables = 0u64;
@@ -150,11 +157,11 @@ fn prescan(text: &str, budget: &mut Budget) -> Result<(), ImportError> {
             Some(b'!') if b[i..].starts_with(b"!--") => {
                 i = super::find(&b[i + 3..], b"-->").map_or(b.len(), |p| i + 3 + p + 3);
             }
-            Some(b'!' | b'?') => i = tag_end(i),
+            Some(b'!' | b'?') => i = tag_end(i).0,
             Some(b'/') => {
                 let end = name_end(i + 1);
                 let name = &b[i + 1..end];
-                i = tag_end(end);
+                i = tag_end(end).0;
                 // Close back to the element it names, if it is open near the top.
                 let from = open.len().saturating_sub(64);
                 if let Some(at) = open[from..].iter().rposition(|n| n.eq_ignore_ascii_case(name)) {
@@ -168,8 +175,10 @@ fn prescan(text: &str, budget: &mut Budget) -> Result<(), ImportError> {
             Some(c) if c.is_ascii_alphabetic() => {
                 let end = name_end(i);
                 let name = &b[i..end];
-                i = tag_end(end);
+                let (after, attributes) = tag_end(end);
+                i = after;
                 budget.spend(Cap::Elements, 1)?;
+                Budget::level(Cap::Attributes, attributes)?;
                 if let Some(raw) = RAW_TEXT.iter().find(|r| lower_eq(name, r)) {
                     // Its text is no markup: on to its end tag.
                     let close = format!("</{raw}");

@@ -21,6 +21,8 @@ pub enum Cap {
     TableNesting,
     /// Elements (tags) of a web page.
     Elements,
+    /// Attributes of one element of a web page.
+    Attributes,
     /// Elements inside elements (a web page, Word's XML).
     Nesting,
     /// Pages of a PDF.
@@ -45,11 +47,12 @@ pub enum Cap {
 }
 
 impl Cap {
-    pub const ALL: [Cap; 14] = [
+    pub const ALL: [Cap; 15] = [
         Cap::Paragraphs,
         Cap::Cells,
         Cap::TableNesting,
         Cap::Elements,
+        Cap::Attributes,
         Cap::Nesting,
         Cap::Pages,
         Cap::Content,
@@ -69,6 +72,7 @@ impl Cap {
             Cap::Cells => 20_000,
             Cap::TableNesting => 32,
             Cap::Elements => 500_000,
+            Cap::Attributes => 1_000,
             Cap::Nesting => 512,
             Cap::Pages => 300,
             Cap::Content => 96 * 1024 * 1024,
@@ -89,6 +93,7 @@ impl Cap {
             Cap::Cells => ("表格单元格", "个"),
             Cap::TableNesting => ("表格嵌套层数", "层"),
             Cap::Elements => ("网页元素（标签）", "个"),
+            Cap::Attributes => ("一个网页元素的属性", "个"),
             Cap::Nesting => ("元素嵌套层数", "层"),
             Cap::Pages => ("PDF页数", "页"),
             Cap::Content => ("PDF中要解压和读取的内容", ""),

@@ -154,6 +154,11 @@ fn defect3_formatting_elements_left_open_by_the_hundred_thousand_are_refused() {
 }
 
 #[test]
+fn defect3_an_element_of_fifteen_million_attributes_is_refused_before_the_page_is_parsed() {
+    refused_as(&h::html_attributes(), "a.html", Cap::Attributes);
+}
+
+#[test]
 fn defect3_a_page_of_a_million_cells_is_refused() {
     refused_as(&h::html_many_cells(), "a.html", Cap::Elements);
 }

@@ -301,6 +301,14 @@ pub fn html_open_formatting() -> Vec<u8> {
     s.into_bytes()
 }
 
+/// One element with fifteen million attributes (30 MB; once 1 s and 450 MB in the parser).
+pub fn html_attributes() -> Vec<u8> {
+    let mut s = String::from("<html><body><div");
+    s.push_str(&" a".repeat(15_000_000));
+    s.push_str(">一、总体情况</div></body></html>");
+    s.into_bytes()
+}
+
 // ---------------------------------------------------------------------------------------------
 // Word
 // ---------------------------------------------------------------------------------------------
@@ -474,6 +482,7 @@ pub fn generated() -> Vec<(&'static str, Vec<u8>)> {
         ("html-nested-divs.html", html_nested_divs()),
         ("html-many-cells.html", html_many_cells()),
         ("html-open-formatting.html", html_open_formatting()),
+        ("html-attributes.html", html_attributes()),
         ("docx-vmerge-rows.docx", docx_vmerge_rows()),
         ("docx-paragraphs.docx", docx_paragraphs()),
         ("docx-encrypted-entry.docx", docx_encrypted_entry()),
