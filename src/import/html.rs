@@ -137,10 +137,12 @@ fn prescan(text: &str, budget: &mut Budget) -> Result<(), ImportError> {
                 (None, b'>') => return (i + 1, attributes),
                 (None, q @ (b'"' | b'\'')) => quote = Some(q),
                 (Some(q), c) if c == q => quote = None,
-                (None, c) if c.is_ascii_whitespace() => {
-                    if b.get(i + 1).is_some_and(|n| !n.is_ascii_whitespace() && !matches!(n, b'>' | b'=' | b'/')) {
-                        attributes += 1;
-                    }
+                (None, c)
+                    if c.is_ascii_whitespace()
+                        && b.get(i + 1)
+                            .is_some_and(|n| !n.is_ascii_whitespace() && !matches!(n, b'>' | b'=' | b'/')) =>
+                {
+                    attributes += 1;
                 }
                 _ => {}
             }
