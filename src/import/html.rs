@@ -152,6 +152,9 @@ fn prescan(text: &str, budget: &mut Budget) -> Result<(), ImportError> {
     };
     let mut open: Vec<&[u8]> = Vec::new();
     let mut tables = 0u64;
+    // Inside `<svg>`/`<math>`, `<x/>` closes itself (in HTML the slash means nothing).
+    let mut foreign = 0u64;
+    let is_foreign = |n: &[u8]| lower_eq(n, "svg") || lower_eq(n, "math");
     let mut i = 0;
     while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
         i += off + 1;
@@ -171,6 +174,9 @@ fn prescan(text: &str, budget: &mut Budget) -> Result<(), ImportError> {
                         if lower_eq(closed, "table") {
                             tables -= 1;
                         }
+                        if is_foreign(closed) {
+                            foreign -= 1;
+                        }
                     }
                 }
             }
@@ -189,6 +195,12 @@ fn prescan(text: &str, budget: &mut Budget) -> Result<(), ImportError> {
                 }
                 if VOID.iter().chain(OPTIONAL_END).any(|v| lower_eq(name, v)) {
                     continue;
+                }
+                if foreign > 0 && b[..after].ends_with(b"/>") {
+                    continue;
+                }
+                if is_foreign(name) {
+                    foreign += 1;
                 }
                 if lower_eq(name, "table") {
                     tables += 1;
@@ -668,6 +680,21 @@ mod tests {
         let doc = parse(page);
         assert_eq!(paras(&doc), vec!["一、总体情况"]);
         assert!(matches!(doc.blocks[1], Block::Table(_)));
+    }
+
+    #[test]
+    fn the_prescan_counts_nesting_as_a_browser_builds_it() {
+        let ok = |page: &str| prescan(page, &mut Budget::new()).is_ok();
+        // Unclosed paragraphs and cells are flat; an icon of many self-closed paths is too.
+        assert!(ok(&"<p>一、总体情况".repeat(2_000)));
+        assert!(ok(&format!("<table>{}</table>", "<tr><td>1<td>2".repeat(2_000))));
+        assert!(ok(&format!("<svg>{}</svg>", "<path d=\"M0 0\"/>".repeat(2_000))));
+        // Outside svg a slash closes nothing: 2,000 `<div/>` are 2,000 levels.
+        assert!(!ok(&"<div/>".repeat(2_000)));
+        assert!(!ok(&"<span>".repeat(600)));
+        assert!(ok(&"<span>x</span>".repeat(2_000)));
+        // Script text is not markup.
+        assert!(ok(&format!("<script>{}</script>", "<div>".repeat(2_000))));
     }
 
     #[test]
