@@ -149,6 +149,9 @@ fn exit_detail(s: &ExitStatus) -> String {
 /// allocate or work without end fails and ends instead of taking the machine.
 pub fn become_reader() {
     IN_READER.store(true, Ordering::Relaxed);
+    // A reader's panic (a bug) ends the reader, which its starter says; the program's crash
+    // hook would leave a marker making the next window start say that the session crashed.
+    std::panic::set_hook(Box::new(|_| {}));
     #[cfg(unix)]
     {
         let set = |resource, value: u64| {

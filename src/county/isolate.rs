@@ -96,7 +96,8 @@ pub fn serve(args: &[&std::ffi::OsStr]) -> Result<String, BadArguments> {
 
 /// Hidden triggers for the tests (debug builds only): a reader of a file whose name holds
 /// `NIANBAO_DEBUG_READER_FAILS`'s value fails as a reader with a bug might — it aborts
-/// (`…abort…`), allocates without end (`…allocate…`) or never ends (`…hang…`).
+/// (`…abort…`), panics (`…panic…`), allocates without end (`…allocate…`) or never ends
+/// (`…hang…`).
 #[cfg(debug_assertions)]
 fn debug_failure(path: &Path) {
     let Some(marker) = std::env::var_os("NIANBAO_DEBUG_READER_FAILS") else { return };
@@ -106,6 +107,9 @@ fn debug_failure(path: &Path) {
     }
     if name.contains("abort") {
         std::process::abort();
+    }
+    if name.contains("panic") {
+        panic!("NIANBAO_DEBUG_READER_FAILS");
     }
     if name.contains("allocate") {
         let mut hoard: Vec<Vec<u8>> = Vec::new();
