@@ -19,9 +19,9 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-/// The address space a reader process may use (Unix): several times what any bounded reader
-/// needs (under 100 MB measured on every hostile file), far below what would starve the machine.
-pub const MEMORY_LIMIT: u64 = 1 << 30;
+/// The address space a reader process may use (Unix): the aim for any document is 500 MB, and
+/// a bounded reader needs far less (a 40 MB PDF: 88 MB; every hostile file: under 100 MB).
+pub const MEMORY_LIMIT: u64 = 512 << 20;
 /// CPU seconds a reader may use (Unix), and how long it may take at all: reading a report takes
 /// well under a second; a slow office PC may take ten times that.
 pub const CPU_LIMIT: u64 = 10;
