@@ -267,19 +267,6 @@ fn run_with(args: &[&OsStr], out: &mut Out, err: &mut Out) -> i32 {
         out.raw(&crate::import::process::serve(&kind, &mut std::io::stdin()));
         return EXIT_OK;
     }
-    // A county check's reader process (started by this program only; see county::isolate).
-    if cmd == crate::county::isolate::READ_COMMAND {
-        return match crate::county::isolate::serve(&args[1..]) {
-            Ok(json) => {
-                out.raw(&json);
-                EXIT_OK
-            }
-            Err(e) => {
-                err.line(&format!("错误：{e}"));
-                EXIT_UNREADABLE
-            }
-        };
-    }
     let parsed = match parse_args(&args[1..]) {
         Ok(a) => a,
         Err(e) => {

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
 use libfuzzer_sys::fuzz_target;
-use nianbao::county::{self, CheckOptions, isolate::Isolation};
+use nianbao::county::{self, CheckOptions};
 
 fn name(bytes: &[u8]) -> Option<&OsStr> {
     let ok = !bytes.is_empty() && bytes != b"." && bytes != b".." && !bytes.contains(&b'/') && !bytes.contains(&0);
@@ -63,7 +63,7 @@ fuzz_target!(|data: &[u8]| {
         };
     }
     let scan = county::scan(&[top.clone()], &[]);
-    let opts = CheckOptions { isolation: Isolation::InProcess, ..CheckOptions::default() };
+    let opts = CheckOptions::default();
     let cancel = AtomicBool::new(false);
     let mut seen = Vec::new();
     let n = county::check_all(&scan.files, &opts, 1, &cancel, |i, e| {

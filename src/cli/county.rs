@@ -16,8 +16,6 @@ fn options(a: &Args) -> CheckOptions {
     CheckOptions {
         import: ImportOptions { format: a.format.clone(), year: a.year, unit: None },
         today: Some(Date::today()),
-        templates: a.templates.clone(),
-        ..CheckOptions::default()
     }
 }
 

@@ -5,7 +5,6 @@
 //! summary of each report (its counts and findings in words) is kept, never the report itself,
 //! so memory stays flat however many reports a folder holds.
 
-pub mod isolate;
 pub mod sum;
 pub mod summary;
 
@@ -181,7 +180,7 @@ pub fn shown(path: &Path) -> String {
 }
 
 /// One finding in words, as the summary lists it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct FindingRow {
     pub severity: Severity,
     pub rule: String,
@@ -238,7 +237,7 @@ pub fn place(form: &Form, f: &Finding) -> String {
 }
 
 /// A report as checked.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Checked {
     pub unit: String,
     pub year: i32,
@@ -246,7 +245,7 @@ pub struct Checked {
     pub format: String,
     pub format_name: String,
     /// 草稿, CSV, 网页, Word, PDF, 文字.
-    pub kind: String,
+    pub kind: &'static str,
     pub errors: usize,
     pub warnings: usize,
     pub hints: usize,
@@ -280,7 +279,7 @@ pub struct Entry {
     pub outcome: Outcome,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub enum Outcome {
     Checked(Box<Checked>),
     Unreadable(String),
@@ -347,27 +346,11 @@ pub fn kind_label(path: &Path) -> &'static str {
 }
 
 /// How every file of a batch is read and checked.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
     pub import: ImportOptions,
     /// For the checks that compare with the date (a 落款 in the future).
     pub today: Option<Date>,
-    /// A folder of templates named on the command line (the reader processes load it too).
-    pub templates: Option<PathBuf>,
-    /// Where files are read: by default each in a reader process when this is the program
-    /// itself ([`isolate::Isolation::detect`]).
-    pub isolation: isolate::Isolation,
-}
-
-impl Default for CheckOptions {
-    fn default() -> CheckOptions {
-        CheckOptions {
-            import: ImportOptions::default(),
-            today: None,
-            templates: None,
-            isolation: isolate::Isolation::detect(),
-        }
-    }
 }
 
 /// Reads and checks one file.
@@ -391,7 +374,7 @@ pub fn check_file(path: &Path, opts: &CheckOptions) -> Entry {
         year: r.year,
         format: r.template.clone(),
         format_name: form.template.name.clone(),
-        kind: kind_label(path).to_string(),
+        kind: kind_label(path),
         errors: count(Severity::E),
         warnings: count(Severity::W),
         hints: count(Severity::I),
@@ -425,14 +408,11 @@ pub fn check_all(
                     }
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = files.get(i) else { break };
-                    let entry = match &opts.isolation {
-                        isolate::Isolation::Process(exe) => isolate::check_file_isolated(exe, path, opts, cancel),
-                        // A panic in one reader (a bug) is that file's failure, not the batch's.
-                        isolate::Isolation::InProcess => {
-                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_file(path, opts)))
-                                .unwrap_or_else(|_| Entry::unreadable(path, "读取时程序出错（已跳过此文件）".into()))
-                        }
-                    };
+                    // A panic in one reader (a bug) is that file's failure, not the batch's. A
+                    // published document is read in a reader process of its own (crate::isolate):
+                    // what a library does with a hostile file ends that process, not the batch.
+                    let entry = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| check_file(path, opts)))
+                        .unwrap_or_else(|_| Entry::unreadable(path, "读取时程序出错（已跳过此文件）".into()));
                     if tx.send((i, entry)).is_err() {
                         break;
                     }

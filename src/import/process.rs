@@ -76,12 +76,51 @@ fn kind_word(kind: SourceKind) -> &'static str {
 /// Reads a document of a kind this module reads in a reader process started from `exe`.
 pub fn read_document_in_reader(exe: &Path, bytes: &[u8], kind: SourceKind) -> Result<Document, ImportError> {
     let args = [OsString::from(READ_COMMAND), OsString::from(kind_word(kind))];
-    let answer = isolate::run(exe, &args, bytes, isolate::TIME_LIMIT, None)
-        .map_err(|end| ImportError::Abandoned(end.to_string()))?;
+    let answer =
+        isolate::run(exe, &args, bytes, time_limit(), None).map_err(|end| ImportError::Abandoned(end.to_string()))?;
     match serde_json::from_slice::<Answer>(&answer) {
         Ok(Answer::Read(doc)) => Ok(doc),
         Ok(Answer::Refused(r)) => Err(r.into()),
         Err(_) => Err(ImportError::Abandoned(ReaderEnd::NoAnswer.to_string())),
+    }
+}
+
+/// How long a reader may take: [`isolate::TIME_LIMIT`], or in debug builds the seconds in
+/// `NIANBAO_DEBUG_READER_SECONDS` (for the test of a reader that never ends).
+fn time_limit() -> std::time::Duration {
+    #[cfg(debug_assertions)]
+    if let Some(s) = std::env::var("NIANBAO_DEBUG_READER_SECONDS").ok().and_then(|s| s.parse().ok()) {
+        return std::time::Duration::from_secs(s);
+    }
+    isolate::TIME_LIMIT
+}
+
+/// Hidden triggers for the tests (debug builds only): with `NIANBAO_DEBUG_READER_FAILS` set, a
+/// reader given a file holding `reader-abort`, `reader-panic`, `reader-allocate` or
+/// `reader-hang` fails as a reader with a bug might: it aborts, panics, allocates without end
+/// or never ends.
+#[cfg(debug_assertions)]
+fn debug_failure(bytes: &[u8]) {
+    if std::env::var_os("NIANBAO_DEBUG_READER_FAILS").is_none() {
+        return;
+    }
+    let holds = |word: &[u8]| super::find(bytes, word).is_some();
+    if holds(b"reader-abort") {
+        std::process::abort();
+    }
+    if holds(b"reader-panic") {
+        panic!("NIANBAO_DEBUG_READER_FAILS");
+    }
+    if holds(b"reader-allocate") {
+        let mut hoard: Vec<Vec<u8>> = Vec::new();
+        loop {
+            hoard.push(vec![1u8; 64 << 20]);
+        }
+    }
+    if holds(b"reader-hang") {
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        }
     }
 }
 
@@ -95,7 +134,10 @@ pub fn serve(kind: &str, input: &mut dyn Read) -> String {
         _ => SourceKind::Text,
     };
     let mut bytes = Vec::new();
-    let answer = match input.take(super::MAX_IMPORT_BYTES + 1).read_to_end(&mut bytes) {
+    let read = input.take(super::MAX_IMPORT_BYTES + 1).read_to_end(&mut bytes);
+    #[cfg(debug_assertions)]
+    debug_failure(&bytes);
+    let answer = match read {
         Ok(_) if bytes.len() as u64 > super::MAX_IMPORT_BYTES => {
             Answer::Refused(Refusal::Other(ImportError::TooLarge { size: bytes.len() as u64 }.to_string()))
         }
