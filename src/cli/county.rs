@@ -100,16 +100,19 @@ pub(super) fn cmd_check_batch(a: &Args, out: &mut Out, err: &mut Out) -> Result<
             .iter()
             .map(|(p, why)| serde_json::json!({ "path": p.to_string_lossy(), "reason": why }))
             .collect();
+        // Through the types' own serialisation (file names that are not UTF-8 written with `�`),
+        // never `json!` on a path, which panics on such a name.
+        let json_error = |e: serde_json::Error| CliError::from(workflow::Error::Json(e.to_string()));
+        let rec_json = serde_json::to_value(&rec).map_err(json_error)?;
         let doc = serde_json::json!({
-            "reports": &entries,
+            "reports": serde_json::to_value(&entries).map_err(json_error)?,
             "skipped": skipped,
-            "missing": &rec.missing,
-            "not_on_list": &rec.not_on_list,
-            "duplicates": &rec.duplicates,
+            "missing": rec_json["missing"],
+            "not_on_list": rec_json["not_on_list"],
+            "duplicates": rec_json["duplicates"],
             "totals": totals,
         });
-        let text =
-            serde_json::to_string_pretty(&doc).map_err(|e| CliError::from(workflow::Error::Json(e.to_string())))?;
+        let text = serde_json::to_string_pretty(&doc).map_err(json_error)?;
         out.raw(&text);
         out.raw("\n");
     } else {

@@ -548,3 +548,21 @@ fn write_hostile_documents() {
 fn write_fuzz_seeds() {
     h::write_fuzz_seeds(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus"), &published(""));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_county_check_as_json_of_a_folder_with_a_gbk_file_name_does_not_panic() {
+    // Found on the way: `check 文件夹 --json` panicked (serde_json cannot write a path that is
+    // not UTF-8), and GBK names are ordinary on UOS and Kylin.
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let (gbk, _, _) = encoding_rs::GBK.encode("年报.ron");
+    draft_in(dir.path(), "乙.ron", "乙局");
+    let p = dir.path().join(std::ffi::OsStr::from_bytes(&gbk));
+    std::fs::copy(dir.path().join("乙.ron"), &p).unwrap();
+    let o = nianbao(&["check".as_ref(), dir.path().as_os_str(), "--json".as_ref()]);
+    assert!(o.status.code().is_some_and(|c| c < 2), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let paths: Vec<&str> = v["reports"].as_array().unwrap().iter().filter_map(|r| r["path"].as_str()).collect();
+    assert!(paths.iter().any(|p| p.ends_with(".ron") && p.contains('\u{FFFD}')), "{paths:?}");
+}
