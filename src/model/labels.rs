@@ -151,36 +151,59 @@ fn lcs_table(a: &[char], b: &[char]) -> usize {
 /// or mistyped word lowers it a little), and 0.9 for an abbreviation that keeps the label's
 /// first four or more characters (「（二）部分公开」).
 pub fn similarity(a: &str, b: &str) -> f32 {
-    let (fa, fb) = (fold(a), fold(b));
-    if fa == fb {
+    similarity_of(&Prepared::new(a), &Prepared::new(b))
+}
+
+/// A label folded and cut once, for comparing with many (a matcher's entries, a looked-up row
+/// label compared with each of them).
+#[derive(Debug, Clone)]
+struct Prepared {
+    folded: String,
+    /// Bytes of `folded` that are the enumerator.
+    enumerator: usize,
+    core: Vec<char>,
+    whole: Vec<char>,
+}
+
+impl Prepared {
+    fn new(label: &str) -> Prepared {
+        let folded = fold(label);
+        let (e, c) = split_enumerator(&folded);
+        let (enumerator, core) = (e.len(), c.chars().collect());
+        let whole = folded.chars().collect();
+        Prepared { folded, enumerator, core, whole }
+    }
+}
+
+/// [`similarity`] of prepared labels.
+fn similarity_of(a: &Prepared, b: &Prepared) -> f32 {
+    if a.folded == b.folded {
         return 1.0;
     }
-    let (ea, ca) = split_enumerator(&fa);
-    let (eb, cb) = split_enumerator(&fb);
-    if ca.is_empty() || cb.is_empty() {
+    let (ea, eb) = (&a.folded[..a.enumerator], &b.folded[..b.enumerator]);
+    let (va, vb) = (&a.core, &b.core);
+    if va.is_empty() || vb.is_empty() {
         return 0.0;
     }
     // A different enumerator of the same style is a different item (「1.」 vs 「2.」).
     let penalty = if !ea.is_empty() && !eb.is_empty() && ea != eb && same_style(ea, eb) { 0.7 } else { 1.0 };
-    if ca == cb {
+    if va == vb {
         return 0.97 * penalty;
     }
-    let (va, vb): (Vec<char>, Vec<char>) = (ca.chars().collect(), cb.chars().collect());
-    let (short, long) = if va.len() <= vb.len() { (&va, &vb) } else { (&vb, &va) };
+    let (short, long) = if va.len() <= vb.len() { (va, vb) } else { (vb, va) };
     let prefix = short.len() >= 4 && long.starts_with(short);
     // Labels of very different lengths cannot be alike by their common characters (at most
-    // 2·short/(short+long) < 0.5 when one is three times the other): the quadratic comparison
-    // is skipped, so a paragraph of a megabyte costs one pass, not a megabyte × the label.
-    let (wa, wb) = (fa.chars().count(), fb.chars().count());
+    // 2·short/(short+long) < 0.5 when one is three times the other): the comparison is
+    // skipped, so a paragraph of a megabyte costs one pass, not a megabyte × the label.
+    let (wa, wb) = (a.whole.len(), b.whole.len());
     if long.len() > 3 * short.len() && wa.max(wb) > 3 * wa.min(wb) {
         return if prefix { 0.9 * penalty } else { 0.0 };
     }
-    let common = lcs(&va, &vb);
+    let common = lcs(va, vb);
     let mut score = 2.0 * common as f32 / (va.len() + vb.len()) as f32;
     // An enumerator run into other text (「（三1.属于国家秘」 from a PDF) is not split off:
     // compare the whole labels too.
-    let (wa, wb): (Vec<char>, Vec<char>) = (fa.chars().collect(), fb.chars().collect());
-    score = score.max(2.0 * lcs(&wa, &wb) as f32 / (wa.len() + wb.len()) as f32);
+    score = score.max(2.0 * lcs(&a.whole, &b.whole) as f32 / (wa + wb) as f32);
     if prefix {
         score = score.max(0.9);
     }
@@ -241,9 +264,8 @@ pub struct Matcher<T> {
 
 #[derive(Debug, Clone)]
 struct Entry<T> {
-    label: String,
-    folded: String,
-    group: Option<String>,
+    label: Prepared,
+    group: Option<Prepared>,
     item: T,
 }
 
@@ -259,12 +281,7 @@ impl<T: Clone + PartialEq> Matcher<T> {
     }
 
     pub fn add(&mut self, label: &str, group: Option<&str>, item: T) {
-        self.entries.push(Entry {
-            label: label.to_string(),
-            folded: fold(label),
-            group: group.map(str::to_string),
-            item,
-        });
+        self.entries.push(Entry { label: Prepared::new(label), group: group.map(Prepared::new), item });
     }
 
     pub fn is_empty(&self) -> bool {
@@ -274,17 +291,18 @@ impl<T: Clone + PartialEq> Matcher<T> {
     /// The entry a label means. `group` is the merged label the published row sits under, if
     /// known; it only decides between entries that fit the label equally well.
     pub fn find(&self, label: &str, group: Option<&str>) -> Found<T> {
-        let f = fold(label);
-        if f.is_empty() {
+        let query = Prepared::new(label);
+        if query.folded.is_empty() {
             return Found::None;
         }
-        let exact: Vec<&Entry<T>> = self.entries.iter().filter(|e| e.folded == f).collect();
+        let group = group.map(Prepared::new);
+        let exact: Vec<&Entry<T>> = self.entries.iter().filter(|e| e.label.folded == query.folded).collect();
         match exact.len() {
             0 => {}
             1 => return Found::Exact(exact[0].item.clone()),
             _ => {
-                if let Some(g) = group {
-                    let best = best_by(&exact, |e| e.group.as_deref().map_or(0.0, |eg| similarity(g, eg)));
+                if let Some(g) = &group {
+                    let best = best_by(&exact, |e| e.group.as_ref().map_or(0.0, |eg| similarity_of(g, eg)));
                     if let Some(e) = best {
                         return Found::Exact(e.item.clone());
                     }
@@ -296,10 +314,10 @@ impl<T: Clone + PartialEq> Matcher<T> {
             .entries
             .iter()
             .map(|e| {
-                let mut s = similarity(label, &e.label);
-                if let (Some(g), Some(eg)) = (group, e.group.as_deref()) {
+                let mut s = similarity_of(&query, &e.label);
+                if let (Some(g), Some(eg)) = (&group, &e.group) {
                     // A matching group is a small bonus, a wrong one a small malus.
-                    s += (similarity(g, eg) - 0.5) * 0.1;
+                    s += (similarity_of(g, eg) - 0.5) * 0.1;
                 }
                 (s, e)
             })
