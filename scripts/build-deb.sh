@@ -27,15 +27,23 @@ if ! cargo deb --version >/dev/null 2>&1; then
   cargo install cargo-deb --locked
 fi
 
-deb_args=(--locked)
+deb_args=(--locked --no-build)
+built=${CARGO_TARGET_DIR:-target}/release/nianbao
 if [ "${NB_DEB_NO_BUILD:-0}" = 1 ]; then
   # The release binary was built by an earlier step (CI, or a developer's `cargo build
   # --release --locked`): don't build it a second time. It must exist, or cargo deb would
   # package nothing useful.
-  built=${CARGO_TARGET_DIR:-target}/release/nianbao
   [ -x "$built" ] || fail "NB_DEB_NO_BUILD=1 but $built is not built"
-  deb_args+=(--no-build)
+else
+  step "cargo build --release --locked"
+  cargo build --release --locked || fail "cargo build exited with $?"
 fi
+
+# The shell completions and man pages come from the binary's own command-line definition
+# (src/cli/args.rs), so they cannot drift from it; Cargo.toml's assets take them from here.
+step "nianbao __generate target/generated"
+rm -rf target/generated
+"$built" __generate target/generated || fail "the completions and man pages could not be generated"
 
 # cargo deb prints the path of the .deb it wrote as the last line of its standard output (build
 # progress and warnings go to standard error).
@@ -64,12 +72,20 @@ expected=(
   usr/share/icons/hicolor/scalable/apps/cn.nianbao.Nianbao.svg
   usr/share/doc/nianbao/README.md
   usr/share/doc/nianbao/OFL.txt
+  usr/share/bash-completion/completions/nianbao
+  usr/share/zsh/vendor-completions/_nianbao
+  usr/share/fish/vendor_completions.d/nianbao.fish
 )
 for n in 16 24 32 48 64 128 256 512; do
   expected+=("usr/share/icons/hicolor/${n}x${n}/apps/cn.nianbao.Nianbao.png")
 done
 for f in "${expected[@]}"; do
   [ -s "$root/$f" ] || fail "missing or empty in the package: /$f"
+done
+# Man pages: cargo deb gzips what goes under usr/share/man.
+for page in nianbao nianbao-check nianbao-export nianbao-import nianbao-new nianbao-sum nianbao-export-csv; do
+  [ -s "$root/usr/share/man/man1/$page.1.gz" ] || [ -s "$root/usr/share/man/man1/$page.1" ] \
+    || fail "missing or empty in the package: man page $page(1)"
 done
 echo "${#expected[@]} files present"
 [ -x "$root/usr/bin/nianbao" ] || fail "/usr/bin/nianbao is not executable"

@@ -1,9 +1,9 @@
 //! The command line: the same work as the window, for batch use and tests.
 //!
-//! Messages are Chinese like the rest of the app; argument parsing is hand-written so that every
-//! message a staffer may see is in Chinese too.
+//! Messages are Chinese like the rest of the app. The arguments are defined once, in
+//! [`args`] (clap): the parser, every `--help`, the completions and the man page come from there.
 
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsStr;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -14,136 +14,18 @@ use crate::store::csv::ImportOptions;
 use crate::store::output::Purpose;
 use crate::workflow;
 
+pub mod args;
 mod county;
+mod generate;
+use args::{CheckArgs, Cmd, ExportArgs, ExportCsvArgs, ImportArgs, NewArgs};
 use county::{cmd_check_batch, cmd_check_children, cmd_sum};
 
-/// Exit codes of `check` (design): no errors / errors found / file unreadable.
+/// Exit codes (README, every `--help`): done (for `check`: no errors) / findings (errors, units
+/// missing, lines of a table that cannot be read) / could not (a file unreadable, a bad command
+/// line, an export that failed).
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_UNREADABLE: i32 = 2;
-
-pub const USAGE: &str = "\
-年报 nianbao — 政府信息公开工作年度报告填报、核对与打印
-
-用法：
-  nianbao [草稿.ron]                       打开窗口（可直接打开一份草稿）
-  nianbao new --year 2025 --unit 机关全称 [--format gb2021] -o 草稿.ron [--force]
-                                            新建空白草稿（格式默认按年度：2020年及以前gb2019，2021年起gb2021）
-  nianbao new --from 上年.ron -o 草稿.ron   以上年报告为模板新建本年草稿
-  nianbao new --from 上年.csv --year 2025 [--format gb2021] [--unit 机关全称] -o 草稿.ron
-                                            以上年已公开表格（长格式CSV）为参考新建
-  nianbao new --from 上年报告(.html|.docx|.pdf|.txt) [--year 2025] -o 草稿.ron
-                                            以上年已公开的报告（网页、Word、PDF、复制的文字）为参考新建
-  nianbao check 文件(.ron|.csv|.html|.docx|.pdf|.txt) [--json] [--format F] [--year Y]
-                                            检查全部勾稽关系；退出码 0 无错误，1 有错误，2 文件无法读取
-  nianbao check 文件 -o 审核清单.xlsx|.html|.pdf [--force]
-                                            同时写出审核清单（每个问题、两边数字、差额、说明和签字栏）
-  nianbao check 文件或文件夹… [--summary 汇总表.xlsx|.html|.csv] [--expect 单位名单.txt] [--json] [--force]
-                                            批量检查（文件夹含子文件夹）：每份报告一行及合计；--expect 列出未报送、
-                                            名单外和重复报送的单位；退出码 0 全部无错误，1 有错误或有未报送，2 有文件无法读取
-  nianbao check 汇总.ron --children 文件或文件夹…
-                                            核对汇总报告：与各单位报告逐格相加的结果不同的单元格，并列出各单位的数字
-  nianbao sum 文件或文件夹… --unit 汇总单位 [--year 2025] -o 汇总.ron [--force]
-                                            把各单位报告逐格相加为一份汇总草稿（年度、格式须相同），并列出所含单位
-  nianbao export 草稿.ron -o 报告.pdf [--final] [--date-by-hand] [--fonts] [--force]
-                                            导出可打印的PDF（有错误时加“草稿”水印，除非 --final；
-                                            --date-by-hand 未填落款日期时留空手写；--fonts 列出各部分所用字体）
-  nianbao export 草稿.ron -o 报告.docx|.html|.xlsx [--final] [--force]
-                                            导出Word文档、网页或Excel表格（按扩展名；也可加 --format docx|html|xlsx|pdf）
-  nianbao export-csv 草稿.ron -o 表格.csv [--force]
-                                            导出长格式CSV（表,行,列,值）
-                                            已存在的文件只在加 --force 时覆盖；输入文件本身从不覆盖
-  nianbao import 表格.csv --year 2025 --unit 机关全称 [--format gb2021] -o 草稿.ron
-                                            从长格式CSV导入为草稿
-  nianbao import 报告(.html|.docx|.pdf|.txt) [--year Y] [--unit 机关全称] [--format F] [--json] -o 草稿.ron
-                                            从已公开的报告（网页、Word、PDF、复制的文字）导入为草稿，并列出导入报告
-  nianbao --help | --version
-
-每个命令都可加 --templates 文件夹：载入其中的 *.ron 模板（与设置文件夹中 templates 下的模板一样），
-用于省级补充表或新的全国格式。
-";
-
-/// Parsed options of one subcommand. Paths stay `OsString`: a file name need not be UTF-8
-/// (GBK-encoded names are ordinary on UOS and Kylin).
-#[derive(Debug, Default)]
-struct Args {
-    positional: Vec<PathBuf>,
-    output: Option<PathBuf>,
-    format: Option<String>,
-    year: Option<i32>,
-    unit: Option<String>,
-    from: Option<PathBuf>,
-    json: bool,
-    final_export: bool,
-    /// The 落款 date line left blank for hand-writing (export).
-    date_by_hand: bool,
-    /// List which face each part of the PDF uses (export).
-    list_fonts: bool,
-    force: bool,
-    templates: Option<PathBuf>,
-    /// `check`: the 汇总表 to write (.xlsx, .html, .csv) and the roster of expected units.
-    summary: Option<PathBuf>,
-    expect: Option<PathBuf>,
-    /// `check 上级.ron --children PATH…`: the parts a total is compared with.
-    children: Vec<PathBuf>,
-    children_given: bool,
-}
-
-impl Args {
-    fn push_path(&mut self, p: PathBuf) {
-        if self.children_given { self.children.push(p) } else { self.positional.push(p) }
-    }
-
-    /// `check` of several reports (files and folders) rather than one.
-    fn is_batch(&self) -> bool {
-        self.positional.len() > 1
-            || self.summary.is_some()
-            || self.expect.is_some()
-            || self.positional.iter().any(|p| p.is_dir())
-    }
-}
-
-fn parse_args(args: &[&OsStr]) -> Result<Args, String> {
-    let mut a = Args::default();
-    let mut it = args.iter();
-    while let Some(&arg) = it.next() {
-        let mut value =
-            |name: &str| it.next().map(|v| v.to_os_string()).ok_or_else(|| format!("选项 {name} 后面缺少值"));
-        let text = |name: &str, v: OsString| {
-            v.into_string().map_err(|_| format!("选项 {name} 的值不是有效的文字（编码无法识别，请使用UTF-8）"))
-        };
-        let Some(name) = arg.to_str() else {
-            a.push_path(PathBuf::from(arg));
-            continue;
-        };
-        match name {
-            "-o" | "--output" => a.output = Some(PathBuf::from(value(name)?)),
-            "--format" => a.format = Some(text(name, value(name)?)?.to_lowercase()),
-            "--year" => {
-                let v = text(name, value(name)?)?;
-                a.year = Some(
-                    crate::model::report::parse_year(&v)
-                        .ok_or_else(|| format!("年度“{v}”不是有效的年份（可写2025、2025年或二〇二五）"))?,
-                );
-            }
-            "--unit" => a.unit = Some(text(name, value(name)?)?),
-            "--from" => a.from = Some(PathBuf::from(value(name)?)),
-            "--templates" => a.templates = Some(PathBuf::from(value(name)?)),
-            "--json" => a.json = true,
-            "--final" => a.final_export = true,
-            "--date-by-hand" => a.date_by_hand = true,
-            "--fonts" => a.list_fonts = true,
-            "--force" => a.force = true,
-            "--summary" => a.summary = Some(PathBuf::from(value(name)?)),
-            "--expect" => a.expect = Some(PathBuf::from(value(name)?)),
-            // Every path after it is a part of the total.
-            "--children" => a.children_given = true,
-            s if s.starts_with('-') && s.len() > 1 => return Err(format!("未知的选项“{s}”")),
-            _ => a.push_path(PathBuf::from(arg)),
-        }
-    }
-    Ok(a)
-}
 
 /// What the command line writes: control characters (and the invisible marks that reorder
 /// text) that came from a file or a file name are shown escaped, never sent to the terminal
@@ -247,34 +129,54 @@ pub fn run<A: AsRef<OsStr>>(args: &[A], out: &mut dyn Write, err: &mut dyn Write
 }
 
 fn run_with(args: &[&OsStr], out: &mut Out, err: &mut Out) -> i32 {
-    let Some(cmd) = args.first() else {
-        out.say(USAGE);
-        return EXIT_OK;
-    };
-    let cmd = cmd.to_string_lossy();
-    if matches!(cmd.as_ref(), "-h" | "--help" | "help") {
-        out.say(USAGE);
+    let mut command = args::command();
+    if args.is_empty() {
+        out.say(&command.render_help().to_string());
         return EXIT_OK;
     }
-    if matches!(cmd.as_ref(), "-V" | "--version") {
-        out.line(&format!("nianbao {}", env!("CARGO_PKG_VERSION")));
-        return EXIT_OK;
-    }
-    // A document reader process (started by this program only; see import::process).
-    #[cfg(feature = "import")]
-    if cmd == crate::import::process::READ_COMMAND {
-        let kind = args.get(1).map(|k| k.to_string_lossy().into_owned()).unwrap_or_default();
-        out.raw(&crate::import::process::serve(&kind, &mut std::io::stdin()));
-        return EXIT_OK;
-    }
-    let parsed = match parse_args(&args[1..]) {
-        Ok(a) => a,
-        Err(e) => {
-            err.line(&format!("错误：{e}\n\n{USAGE}"));
-            return EXIT_UNREADABLE;
+    let words = std::iter::once(OsStr::new("nianbao")).chain(args.iter().copied());
+    let cli = match command.try_get_matches_from_mut(words) {
+        Ok(m) => match <args::Cli as clap::FromArgMatches>::from_arg_matches(&m) {
+            Ok(cli) => cli,
+            Err(e) => return usage_error(&e, args, err),
+        },
+        Err(e) if matches!(e.kind(), clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion) => {
+            out.say(&e.render().to_string());
+            return EXIT_OK;
         }
+        Err(e) => return usage_error(&e, args, err),
     };
-    match workflow::load_user_templates(parsed.templates.as_deref()) {
+    match cli.command {
+        Cmd::Help { command: None } => {
+            out.say(&command.render_help().to_string());
+            return EXIT_OK;
+        }
+        Cmd::Help { command: Some(name) } => {
+            return match command.find_subcommand_mut(&name).filter(|c| !c.is_hide_set()) {
+                Some(sub) => {
+                    out.say(&sub.render_help().to_string());
+                    EXIT_OK
+                }
+                None => {
+                    err.line(&format!("错误：未知的命令“{name}”"));
+                    EXIT_UNREADABLE
+                }
+            };
+        }
+        // A document reader process (started by this program only; see import::process).
+        Cmd::ReadDocument { kind } => return read_document(kind.as_deref().unwrap_or_default(), out),
+        Cmd::Generate { dir } => {
+            return match generate::write_all(&dir) {
+                Ok(()) => EXIT_OK,
+                Err(e) => {
+                    err.line(&format!("错误：{e}"));
+                    EXIT_UNREADABLE
+                }
+            };
+        }
+        _ => {}
+    }
+    match workflow::load_user_templates(cli.templates.as_deref()) {
         Ok(problems) => {
             for p in problems {
                 err.line(&format!("注意：{p}"));
@@ -285,25 +187,58 @@ fn run_with(args: &[&OsStr], out: &mut Out, err: &mut Out) -> i32 {
             return EXIT_UNREADABLE;
         }
     }
-    let result = match cmd.as_ref() {
-        "new" => cmd_new(&parsed, out),
-        "check" => cmd_check(&parsed, out, err),
-        "export-csv" => cmd_export_csv(&parsed, out),
-        "import" => cmd_import(&parsed, out),
-        "export" => cmd_export(&parsed, out, err),
-        "sum" => cmd_sum(&parsed, out, err),
-        other => Err(CliError::usage(format!("未知的命令“{other}”"))),
+    let result = match &cli.command {
+        Cmd::New(a) => cmd_new(a, out),
+        Cmd::Check(a) => cmd_check(a, out, err),
+        Cmd::ExportCsv(a) => cmd_export_csv(a, out),
+        Cmd::Import(a) => cmd_import(a, out),
+        Cmd::Export(a) => cmd_export(a, out, err),
+        Cmd::Sum(a) => cmd_sum(a, out, err),
+        Cmd::Help { .. } | Cmd::ReadDocument { .. } | Cmd::Generate { .. } => Ok(EXIT_OK),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
             err.line(&format!("错误：{}", e.message));
             if e.show_usage {
-                err.say(&format!("\n{USAGE}"));
+                err.line(&see_help(args));
             }
             e.code
         }
     }
+}
+
+#[cfg(feature = "import")]
+fn read_document(kind: &str, out: &mut Out) -> i32 {
+    out.raw(&crate::import::process::serve(kind, &mut std::io::stdin()));
+    EXIT_OK
+}
+
+#[cfg(not(feature = "import"))]
+fn read_document(_kind: &str, _out: &mut Out) -> i32 {
+    EXIT_UNREADABLE
+}
+
+/// The subcommand the arguments name, if they name one.
+fn subcommand_of(args: &[&OsStr]) -> Option<String> {
+    let first = args.first()?.to_str()?;
+    args::command().find_subcommand(first).map(|c| c.get_name().to_string())
+}
+
+/// Where the user finds the right usage.
+fn see_help(args: &[&OsStr]) -> String {
+    match subcommand_of(args) {
+        Some(sub) => format!("用法见 nianbao {sub} --help"),
+        None => "用法见 nianbao --help".into(),
+    }
+}
+
+/// A command line clap refused: said in Chinese, with where the usage is.
+fn usage_error(e: &clap::Error, args: &[&OsStr], err: &mut Out) -> i32 {
+    let sub = subcommand_of(args);
+    err.line(&format!("错误：{}", args::chinese_error(e, sub.as_deref())));
+    err.line(&see_help(args));
+    EXIT_UNREADABLE
 }
 
 struct CliError {
@@ -335,24 +270,25 @@ impl From<workflow::Error> for CliError {
     }
 }
 
-fn one_input(a: &Args, what: &str) -> Result<PathBuf, CliError> {
-    match a.positional.as_slice() {
+fn one_input(paths: &[PathBuf], what: &str) -> Result<PathBuf, CliError> {
+    match paths {
         [one] => Ok(one.clone()),
         [] => Err(CliError::usage(format!("缺少{what}"))),
         _ => Err(CliError::usage(format!("只能给出一个{what}"))),
     }
 }
 
-fn output(a: &Args) -> Result<&Path, CliError> {
+fn output(a: &args::Output) -> Result<&Path, CliError> {
     a.output.as_deref().ok_or_else(|| CliError::usage("缺少输出文件（-o 文件名）".into()))
 }
 
-fn cmd_new(a: &Args, out: &mut Out) -> Result<i32, CliError> {
-    let path = output(a)?;
+fn cmd_new(a: &NewArgs, out: &mut Out) -> Result<i32, CliError> {
+    let path = output(&a.out)?;
     let inputs: Vec<&Path> = a.from.as_deref().into_iter().collect();
-    let target = workflow::DraftOutput::prepare(path, &inputs, a.force)?;
+    let target = workflow::DraftOutput::prepare(path, &inputs, a.out.force)?;
+    let (year, format) = (a.reading.year, a.reading.format.as_deref());
     if let Some(from) = &a.from {
-        let (report, warnings) = workflow::roll_over(from, a.year, a.format.as_deref(), a.unit.as_deref())?;
+        let (report, warnings) = workflow::roll_over(from, year, format, a.unit.as_deref())?;
         target.save(&report)?;
         out.wrote(path);
         for w in &warnings {
@@ -367,28 +303,28 @@ fn cmd_new(a: &Args, out: &mut Out) -> Result<i32, CliError> {
         ));
         return Ok(EXIT_OK);
     }
-    let year = a.year.ok_or_else(|| CliError::usage("缺少报告年度（--year 2025）".into()))?;
-    let report = workflow::new_report(year, a.unit.as_deref().unwrap_or(""), a.format.as_deref())?;
+    let year = year.ok_or_else(|| CliError::usage("缺少报告年度（--year 2025）".into()))?;
+    let report = workflow::new_report(year, a.unit.as_deref().unwrap_or(""), format)?;
     target.save(&report)?;
     out.wrote(path);
     out.line(&format!("已新建{year}年度空白草稿（{}）：{}", report.template, path.display()));
     Ok(EXIT_OK)
 }
 
-fn cmd_check(a: &Args, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
-    if a.children_given {
-        return cmd_check_children(a, out, err);
+fn cmd_check(a: &CheckArgs, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
+    if let Some(children) = &a.children {
+        return cmd_check_children(a, children, out, err);
     }
     if a.is_batch() {
         return cmd_check_batch(a, out, err);
     }
-    let path = one_input(a, "要检查的文件")?;
-    if let Some(list_path) = a.output.as_deref() {
+    let path = one_input(&a.paths, "要检查的文件")?;
+    if let Some(list_path) = a.out.output.as_deref() {
         // Refused before the work of checking.
         review_format(list_path)?;
-        workflow::guard_output(list_path, &[path.as_path()], Purpose::Export, a.force)?;
+        workflow::guard_output(list_path, &[path.as_path()], Purpose::Export, a.out.force)?;
     }
-    let opts = ImportOptions { format: a.format.clone(), year: a.year, unit: a.unit.clone() };
+    let opts = ImportOptions { format: a.reading.format.clone(), year: a.reading.year, unit: a.unit.clone() };
     let opened = workflow::read(&path, &opts)?;
     let form = opened.report.form().map_err(CliError::unreadable)?;
     for w in &opened.warnings {
@@ -396,8 +332,8 @@ fn cmd_check(a: &Args, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
     }
     let findings = workflow::check(&opened, &form, Some(Date::today()));
     let (e, w, i) = counts(&findings);
-    if let Some(list_path) = a.output.as_deref() {
-        write_review(a, &path, list_path, &opened.report, &form, &findings, err)?;
+    if let Some(list_path) = a.out.output.as_deref() {
+        write_review(a.out.force, &path, list_path, &opened.report, &form, &findings, err)?;
     }
     if a.json {
         // serde_json escapes control characters itself; the text must stay valid JSON.
@@ -417,28 +353,28 @@ fn cmd_check(a: &Args, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
     Ok(if e > 0 { EXIT_FINDINGS } else { EXIT_OK })
 }
 
-fn cmd_export_csv(a: &Args, out: &mut Out) -> Result<i32, CliError> {
-    let input = one_input(a, "草稿文件")?;
-    let path = output(a)?;
+fn cmd_export_csv(a: &ExportCsvArgs, out: &mut Out) -> Result<i32, CliError> {
+    let input = one_input(&a.paths, "草稿文件")?;
+    let path = output(&a.out)?;
     // Refused before the work of reading the draft.
-    workflow::guard_output(path, &[input.as_path()], Purpose::Export, a.force)?;
+    workflow::guard_output(path, &[input.as_path()], Purpose::Export, a.out.force)?;
     let report = workflow::open_draft(&input)?;
     let form = report.form().map_err(CliError::unreadable)?;
-    workflow::export_csv(path, &[input.as_path()], &report, &form, a.force)?;
+    workflow::export_csv(path, &[input.as_path()], &report, &form, a.out.force)?;
     out.wrote(path);
     out.line(&format!("已导出：{}", path.display()));
     Ok(EXIT_OK)
 }
 
-fn cmd_import(a: &Args, out: &mut Out) -> Result<i32, CliError> {
-    let input = one_input(a, "要导入的文件")?;
+fn cmd_import(a: &ImportArgs, out: &mut Out) -> Result<i32, CliError> {
+    let input = one_input(&a.paths, "要导入的文件")?;
     #[cfg(feature = "import")]
     if crate::workflow::is_published_file(&input) {
         return cmd_import_report(a, &input, out);
     }
-    let path = output(a)?;
-    let target = workflow::DraftOutput::prepare(path, &[input.as_path()], a.force)?;
-    let opts = ImportOptions { format: a.format.clone(), year: a.year, unit: a.unit.clone() };
+    let path = output(&a.out)?;
+    let target = workflow::DraftOutput::prepare(path, &[input.as_path()], a.out.force)?;
+    let opts = ImportOptions { format: a.reading.format.clone(), year: a.reading.year, unit: a.unit.clone() };
     let imported = workflow::import_table(&input, &opts).map_err(|e| match e {
         // Lines that cannot be read are findings in the file, not a file problem.
         e @ workflow::Error::CsvProblems { .. } => CliError::findings(e.to_string()),
@@ -466,10 +402,10 @@ fn not_written(path: &Path) -> impl FnOnce(CliError) -> CliError + '_ {
 /// A published report (web page, Word, PDF, pasted text) to a draft, with its import report:
 /// every line says what was recognised, not found, kept as a note or read one of several ways.
 #[cfg(feature = "import")]
-fn cmd_import_report(a: &Args, input: &Path, out: &mut Out) -> Result<i32, CliError> {
-    let path = output(a)?;
-    let target = workflow::DraftOutput::prepare(path, &[input], a.force)?;
-    let opts = ImportOptions { format: a.format.clone(), year: a.year, unit: a.unit.clone() };
+fn cmd_import_report(a: &ImportArgs, input: &Path, out: &mut Out) -> Result<i32, CliError> {
+    let path = output(&a.out)?;
+    let target = workflow::DraftOutput::prepare(path, &[input], a.out.force)?;
+    let opts = ImportOptions { format: a.reading.format.clone(), year: a.reading.year, unit: a.unit.clone() };
     let imported = workflow::import_report(input, &opts)?;
     imported.report.form().map_err(CliError::unreadable)?;
     // The import report is shown before the draft is written: if it cannot be shown (a full
@@ -504,7 +440,7 @@ fn cmd_import_report(a: &Args, input: &Path, out: &mut Out) -> Result<i32, CliEr
 }
 
 /// What `export` writes: `--format`, else the output file's extension.
-fn export_format(a: &Args, path: &Path) -> Result<&'static str, CliError> {
+fn export_format(a: &ExportArgs, path: &Path) -> Result<&'static str, CliError> {
     let asked = match &a.format {
         Some(f) => f.trim().trim_start_matches('.').to_ascii_lowercase(),
         None => path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase(),
@@ -522,12 +458,12 @@ fn export_format(a: &Args, path: &Path) -> Result<&'static str, CliError> {
     }
 }
 
-fn cmd_export(a: &Args, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
-    let input = one_input(a, "草稿文件")?;
-    let path = output(a)?;
+fn cmd_export(a: &ExportArgs, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
+    let input = one_input(&a.paths, "草稿文件")?;
+    let path = output(&a.out)?;
     // An output that is the input (or a draft) is refused as such, whatever its extension.
     let format = export_format(a, path).or_else(|e| {
-        workflow::guard_output(path, &[input.as_path()], Purpose::Export, a.force)?;
+        workflow::guard_output(path, &[input.as_path()], Purpose::Export, a.out.force)?;
         Err(e)
     })?;
     match format {
@@ -538,7 +474,7 @@ fn cmd_export(a: &Args, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
 
 #[cfg(not(feature = "export"))]
 fn cmd_export_document(
-    _a: &Args,
+    _a: &ExportArgs,
     _input: &Path,
     _path: &Path,
     _format: &str,
@@ -551,7 +487,7 @@ fn cmd_export_document(
 /// Word, web page or Excel: guarded before the work, written atomically.
 #[cfg(feature = "export")]
 fn cmd_export_document(
-    a: &Args,
+    a: &ExportArgs,
     input: &Path,
     path: &Path,
     format: &str,
@@ -564,7 +500,7 @@ fn cmd_export_document(
         "html" => Format::Html,
         _ => Format::Xlsx,
     };
-    workflow::guard_output(path, &[input], Purpose::Export, a.force)?;
+    workflow::guard_output(path, &[input], Purpose::Export, a.out.force)?;
     let mut report = workflow::open_draft(input)?;
     report.options.date_by_hand |= a.date_by_hand;
     let form = report.form().map_err(CliError::unreadable)?;
@@ -572,8 +508,9 @@ fn cmd_export_document(
         final_export: a.final_export,
         context: crate::model::Context { today: Some(Date::today()), ..Default::default() },
     };
-    let done = workflow::render_export(format, &report, &form, &opts).map_err(|e| CliError::findings(e.to_string()))?;
-    workflow::write_export(path, &[input], &done.bytes, a.force)?;
+    // A render that fails is a file the command could not write (exit 2), not a finding.
+    let done = workflow::render_export(format, &report, &form, &opts).map_err(CliError::unreadable)?;
+    workflow::write_export(path, &[input], &done.bytes, a.out.force)?;
     out.wrote(path);
     for w in &done.warnings {
         err.line(&format!("注意：{w}"));
@@ -594,7 +531,7 @@ fn review_format(path: &Path) -> Result<&'static str, CliError> {
 
 #[cfg(not(feature = "export"))]
 fn write_review(
-    _a: &Args,
+    _force: bool,
     _input: &Path,
     _path: &Path,
     _report: &Report,
@@ -608,7 +545,7 @@ fn write_review(
 /// Writes the 审核清单 of a checked file (its exit code stays the check's).
 #[cfg(feature = "export")]
 fn write_review(
-    a: &Args,
+    force: bool,
     input: &Path,
     path: &Path,
     report: &Report,
@@ -621,7 +558,7 @@ fn write_review(
         .ok_or_else(|| CliError::usage("审核清单的文件名应以 .xlsx、.html 或 .pdf 结尾".into()))?;
     let list = ReviewList::new(report, form, findings, Some(Date::today()));
     let bytes = workflow::render_review(kind, &list, &settings_fonts())?;
-    workflow::write_export(path, &[input], &bytes, a.force)?;
+    workflow::write_export(path, &[input], &bytes, force)?;
     err.wrote(path);
     err.line(&format!("已写出审核清单（{}项）：{}", list.items.len(), path.display()));
     Ok(())
@@ -634,22 +571,29 @@ fn settings_fonts() -> std::collections::BTreeMap<String, PathBuf> {
 }
 
 #[cfg(not(feature = "pdf"))]
-fn cmd_export_pdf(_a: &Args, _input: &Path, _path: &Path, _out: &mut Out, _err: &mut Out) -> Result<i32, CliError> {
+fn cmd_export_pdf(
+    _a: &ExportArgs,
+    _input: &Path,
+    _path: &Path,
+    _out: &mut Out,
+    _err: &mut Out,
+) -> Result<i32, CliError> {
     Err(CliError::unreadable("这个版本编译时未包含PDF导出（pdf 功能）"))
 }
 
 #[cfg(feature = "pdf")]
-fn cmd_export_pdf(a: &Args, input: &Path, path: &Path, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
+fn cmd_export_pdf(a: &ExportArgs, input: &Path, path: &Path, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
     let input = input.to_path_buf();
     // Refused before the work of making the PDF.
-    workflow::guard_output(path, &[input.as_path()], Purpose::Export, a.force)?;
+    workflow::guard_output(path, &[input.as_path()], Purpose::Export, a.out.force)?;
     let mut report = workflow::open_draft(&input)?;
     report.options.date_by_hand |= a.date_by_hand;
     let form = report.form().map_err(CliError::unreadable)?;
     // The same font choices as the window (settings), when there are any.
     let opts = crate::pdf::PdfOptions { final_export: a.final_export, fonts: settings_fonts() };
-    let pdf = workflow::render_pdf(&report, &form, &opts).map_err(|e| CliError::findings(e.to_string()))?;
-    workflow::write_pdf(path, &[input.as_path()], &pdf, a.force)?;
+    // A render that fails (an unreadable font file) is a file the command could not write: exit 2.
+    let pdf = workflow::render_pdf(&report, &form, &opts).map_err(CliError::unreadable)?;
+    workflow::write_pdf(path, &[input.as_path()], &pdf, a.out.force)?;
     out.wrote(path);
     for w in &pdf.warnings {
         err.line(&format!("注意：{w}"));
@@ -665,5 +609,5 @@ fn cmd_export_pdf(a: &Args, input: &Path, path: &Path, out: &mut Out, err: &mut 
 
 /// Whether a first argument is a subcommand (otherwise it may be a draft to open in the window).
 pub fn is_command(arg: &str) -> bool {
-    matches!(arg, "new" | "check" | "export" | "export-csv" | "import" | "help")
+    args::command().find_subcommand(arg).is_some()
 }

@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use super::{Args, CliError, EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, Out};
+use super::args::{CheckArgs, Reading, SumArgs};
+use super::{CliError, EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, Out};
 use crate::county::sum::{Summer, compare};
 use crate::county::summary::Summary;
 use crate::county::{self, CheckOptions, Entry, Outcome, Roster};
@@ -12,7 +13,7 @@ use crate::store::csv::ImportOptions;
 use crate::store::output::Purpose;
 use crate::workflow;
 
-fn options(a: &Args) -> CheckOptions {
+fn options(a: &Reading) -> CheckOptions {
     CheckOptions {
         import: ImportOptions { format: a.format.clone(), year: a.year, unit: None },
         today: Some(Date::today()),
@@ -44,11 +45,11 @@ fn report_line(e: &Entry) -> String {
     }
 }
 
-pub(super) fn cmd_check_batch(a: &Args, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
-    if a.positional.is_empty() {
+pub(super) fn cmd_check_batch(a: &CheckArgs, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
+    if a.paths.is_empty() {
         return Err(CliError::usage("缺少要检查的文件或文件夹".into()));
     }
-    if a.output.is_some() {
+    if a.out.output.is_some() {
         return Err(CliError::usage(
             "检查多份报告时请用 --summary 汇总表.xlsx 写出汇总表（-o 用于一份报告的审核清单）".into(),
         ));
@@ -58,7 +59,7 @@ pub(super) fn cmd_check_batch(a: &Args, out: &mut Out, err: &mut Out) -> Result<
         None => None,
     };
     // The roster kept in the folder it lists is not a report.
-    let scan = county::scan(&a.positional, &a.expect.iter().map(PathBuf::as_path).collect::<Vec<_>>());
+    let scan = county::scan(&a.paths, &a.expect.iter().map(PathBuf::as_path).collect::<Vec<_>>());
     // The summary is refused before the work of checking: never one of the reports it sums up
     // (a file in the folder included, with or without --force), never a draft.
     if let Some(path) = &a.summary {
@@ -68,13 +69,13 @@ pub(super) fn cmd_check_batch(a: &Args, out: &mut Out, err: &mut Out) -> Result<
         ) {
             return Err(CliError::usage("汇总表的文件名应以 .xlsx、.html 或 .csv 结尾".into()));
         }
-        workflow::guard_output(path, &inputs_of(a, &scan), Purpose::Export, a.force)?;
+        workflow::guard_output(path, &inputs_of(&a.paths, &scan), Purpose::Export, a.out.force)?;
     }
     // (An existing summary among the reports was refused above; a new one is not there yet.)
     let (files, bad) = (scan.files.clone(), scan.bad.clone());
     let mut entries: Vec<Entry> = Vec::with_capacity(files.len() + bad.len());
     let cancel = AtomicBool::new(false);
-    county::check_all(&files, &options(a), county::default_threads(), &cancel, |_, e| {
+    county::check_all(&files, &options(&a.reading), county::default_threads(), &cancel, |_, e| {
         if !a.json {
             out.line(&report_line(&e));
         }
@@ -135,7 +136,7 @@ pub(super) fn cmd_check_batch(a: &Args, out: &mut Out, err: &mut Out) -> Result<
     }
     if let Some(path) = &a.summary {
         let bytes = summary.render(path).map_err(CliError::unreadable)?;
-        workflow::write_export(path, &inputs_of(a, &scan), &bytes, a.force)?;
+        workflow::write_export(path, &inputs_of(&a.paths, &scan), &bytes, a.out.force)?;
         out.wrote(path);
         err.line(&format!("已写出汇总表：{}", path.display()));
     }
@@ -150,8 +151,8 @@ pub(super) fn cmd_check_batch(a: &Args, out: &mut Out, err: &mut Out) -> Result<
 
 /// What a county command reads: the files and folders named, and every file found in them (an
 /// output may be none of these, whatever `--force` says).
-fn inputs_of<'a>(a: &'a Args, scan: &'a county::Scan) -> Vec<&'a Path> {
-    a.positional.iter().chain(&scan.files).map(PathBuf::as_path).collect()
+fn inputs_of<'a>(paths: &'a [PathBuf], scan: &'a county::Scan) -> Vec<&'a Path> {
+    paths.iter().chain(&scan.files).map(PathBuf::as_path).collect()
 }
 
 /// Reads every report under `paths` and adds it into a sum. Every file that cannot be read or
@@ -159,7 +160,7 @@ fn inputs_of<'a>(a: &'a Args, scan: &'a county::Scan) -> Vec<&'a Path> {
 /// total with a unit silently left out would be wrong, and the office fixes all at once.
 fn add_up(
     paths: &[PathBuf],
-    a: &Args,
+    a: &Reading,
     year: Option<i32>,
     skip: Option<&Path>,
     keep: bool,
@@ -193,17 +194,17 @@ fn add_up(
     Ok((summer, kept))
 }
 
-pub(super) fn cmd_sum(a: &Args, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
+pub(super) fn cmd_sum(a: &SumArgs, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
     let unit = a.unit.as_deref().map(str::trim).filter(|u| !u.is_empty());
     let unit = unit.ok_or_else(|| CliError::usage("缺少汇总单位的名称（--unit 某某县人民政府办公室）".into()))?;
-    let path = super::output(a)?;
-    if a.positional.is_empty() {
+    let path = super::output(&a.out)?;
+    if a.paths.is_empty() {
         return Err(CliError::usage("缺少要汇总的文件或文件夹".into()));
     }
     // The sum never replaces one of the reports it adds up (a draft in the folder included).
-    let scan = county::scan(&a.positional, &[]);
-    let target = workflow::DraftOutput::prepare(path, &inputs_of(a, &scan), a.force)?;
-    let (summer, _) = add_up(&a.positional, a, a.year, Some(path), false)?;
+    let scan = county::scan(&a.paths, &[]);
+    let target = workflow::DraftOutput::prepare(path, &inputs_of(&a.paths, &scan), a.out.force)?;
+    let (summer, _) = add_up(&a.paths, &a.reading, a.reading.year, Some(path), false)?;
     let summed = summer.finish(unit).map_err(CliError::unreadable)?;
     target.save(&summed.report)?;
     out.wrote(path);
@@ -223,14 +224,19 @@ pub(super) fn cmd_sum(a: &Args, out: &mut Out, err: &mut Out) -> Result<i32, Cli
     Ok(EXIT_OK)
 }
 
-pub(super) fn cmd_check_children(a: &Args, out: &mut Out, _err: &mut Out) -> Result<i32, CliError> {
-    let total_path = super::one_input(a, "汇总报告")?;
-    if a.children.is_empty() {
+pub(super) fn cmd_check_children(
+    a: &CheckArgs,
+    children: &[PathBuf],
+    out: &mut Out,
+    _err: &mut Out,
+) -> Result<i32, CliError> {
+    let total_path = super::one_input(&a.paths, "汇总报告")?;
+    if children.is_empty() {
         return Err(CliError::usage("--children 后面缺少各单位的报告文件或文件夹".into()));
     }
-    let total = workflow::read(&total_path, &options(a).import)?.report;
+    let total = workflow::read(&total_path, &options(&a.reading).import)?.report;
     // The parts must be of the total's year (a part of another is named) and format.
-    let (summer, parts) = add_up(&a.children, a, Some(total.year), Some(&total_path), true)?;
+    let (summer, parts) = add_up(children, &a.reading, Some(total.year), Some(&total_path), true)?;
     if parts.first().is_some_and(|p| p.template != total.template || p.annexes != total.annexes) {
         return Err(CliError::unreadable(format!(
             "汇总报告“{}”与各单位报告的格式不同，不能逐格核对",

@@ -268,3 +268,119 @@ fn export_warns_of_a_missing_signature_date_unless_left_for_hand_writing_and_lis
         assert!(out.contains(&format!("字体：{} — ", role.label())), "{out}");
     }
 }
+
+/// The subcommands a user sees (not the reader process and generator this program starts itself).
+fn visible_subcommands() -> Vec<clap::Command> {
+    nianbao::cli::args::command().get_subcommands().filter(|c| !c.is_hide_set()).cloned().collect()
+}
+
+#[test]
+fn every_subcommand_has_its_help_in_chinese() {
+    for sub in visible_subcommands() {
+        let name = sub.get_name();
+        for ask in [vec![name, "--help"], vec![name, "-h"], vec!["help", name]] {
+            let o = nianbao(&ask);
+            assert_eq!(o.status.code(), Some(0), "{ask:?}: {}", stderr(&o));
+            let help = stdout(&o);
+            assert!(help.contains("用法：") && help.contains("选项："), "{ask:?}: {help}");
+            for english in ["Usage", "Options", "Arguments", "Commands", "Print help"] {
+                assert!(!help.contains(english), "{ask:?} says {english}: {help}");
+            }
+            if name != "help" {
+                assert!(help.contains(&format!("nianbao {name}")), "{ask:?}: {help}");
+                assert!(help.contains("退出码"), "{ask:?}: {help}");
+            }
+        }
+    }
+}
+
+#[test]
+fn an_option_a_subcommand_does_not_take_is_refused_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let draft = tmp(&dir, "d.ron");
+    let d = draft.to_str().unwrap();
+    assert!(nianbao(&["new", "--year", "2025", "--unit", "某局", "-o", d]).status.success());
+    let pdf = tmp(&dir, "d.pdf");
+    // `--expect` belongs to check; export used to accept and ignore it.
+    let o = nianbao(&["export", d, "-o", pdf.to_str().unwrap(), "--expect", "名单.txt"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("未知的选项“--expect”"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("nianbao export --help"), "{}", stderr(&o));
+    assert!(!pdf.exists(), "nothing is written when the command line is refused");
+    let o = nianbao(&["export-csv", d, "-o", tmp(&dir, "x.csv").to_str().unwrap(), "--year", "2025"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("未知的选项“--year”"), "{}", stderr(&o));
+    let o = nianbao(&["check", d, "--year"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("选项 --year 后面缺少值"), "{}", stderr(&o));
+}
+
+/// A PDF that cannot be made (here: the font chosen in the settings is not a font) is a failure
+/// to do the work, exit 2 — not "errors found" (1), which scripts read as a report to fix.
+#[test]
+fn an_export_that_cannot_render_exits_2() {
+    let config = tempfile::tempdir().unwrap();
+    let settings_dir = config.path().join("nianbao");
+    std::fs::create_dir_all(&settings_dir).unwrap();
+    let not_a_font = config.path().join("坏字体.ttf");
+    std::fs::write(&not_a_font, b"this is not a font").unwrap();
+    std::fs::write(
+        settings_dir.join("settings.ron"),
+        format!("(pdf_fonts: {{\"正文\": {:?}}})", not_a_font.to_str().unwrap()),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = tmp(&dir, "d.ron");
+    let d = d.to_str().unwrap();
+    assert!(nianbao_in(config.path(), &["new", "--year", "2025", "--unit", "某局", "-o", d]).status.success());
+    let pdf = tmp(&dir, "d.pdf");
+    let o = nianbao_in(config.path(), &["export", d, "-o", pdf.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains("坏字体.ttf"), "{}", stderr(&o));
+    assert!(!pdf.exists());
+}
+
+/// The README's command table against the parser's definition: every command a user can run is
+/// in it, every option it shows is one that command takes, and every option of a command is shown.
+#[test]
+fn the_readme_command_table_matches_the_definition() {
+    let readme = include_str!("../../README.md");
+    let table = readme.split("## Command line").nth(1).and_then(|s| s.split("```text\n").nth(1)).unwrap();
+    let table = table.split("```").next().unwrap();
+    let mut shown: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> = Default::default();
+    for line in table.lines() {
+        let mut words = line.split_whitespace();
+        assert_eq!(words.next(), Some("nianbao"), "{line}");
+        let Some(sub) = words.next().filter(|w| !w.starts_with('[')) else { continue };
+        let options = shown.entry(sub.to_string()).or_default();
+        for w in words {
+            let w = w.trim_start_matches('[').trim_end_matches(']');
+            if w.starts_with('-') {
+                options.insert(w.to_string());
+            }
+        }
+    }
+    let subs = visible_subcommands();
+    let names: std::collections::BTreeSet<String> =
+        subs.iter().map(|c| c.get_name().to_string()).filter(|n| n != "help").collect();
+    assert_eq!(shown.keys().cloned().collect::<std::collections::BTreeSet<_>>(), names, "commands in the README");
+    for sub in subs.iter().filter(|c| c.get_name() != "help") {
+        let takes: std::collections::BTreeSet<String> = sub
+            .get_arguments()
+            .filter(|a| !a.is_positional() && !a.is_global_set())
+            .flat_map(|a| {
+                a.get_long().map(|l| format!("--{l}")).into_iter().chain(a.get_short().map(|s| format!("-{s}")))
+            })
+            .collect();
+        let in_readme = &shown[sub.get_name()];
+        for o in in_readme {
+            assert!(takes.contains(o), "README shows {o} for {}, which does not take it", sub.get_name());
+        }
+        for a in sub.get_arguments().filter(|a| !a.is_positional() && !a.is_global_set()) {
+            let long = a.get_long().map(|l| format!("--{l}"));
+            let short = a.get_short().map(|s| format!("-{s}"));
+            let listed = long.iter().chain(short.iter()).any(|o| in_readme.contains(o));
+            assert!(listed, "README's table leaves out {:?} of {}", a.get_id(), sub.get_name());
+        }
+    }
+}
