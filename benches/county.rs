@@ -3,6 +3,9 @@
 //! reports within 2 s on the 2-core machine. Memory is measured outside (peak RSS of the real
 //! command for 100 and 500 reports, see the README): only a short summary of each report is kept.
 
+// A bench's or example's unwrap stops it with the reason (Cargo.toml's lints deny them in the program).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "../tests/util/county.rs"]
 mod county;
 

@@ -3,6 +3,9 @@
 //! section is filled as in January: Hangzhou's GB2021 report (its CMS page), the Shanghai GB2019
 //! report, and the seed report (GB2019 with its annex, about 6 000 characters of text).
 
+// A bench's or example's unwrap stops it with the reason (Cargo.toml's lints deny them in the program).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};

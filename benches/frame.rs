@@ -1,6 +1,9 @@
 //! One full frame of the window with the largest page (表三, 175 cells, findings panel) on a
 //! 1400×900 window, on the CPU through the kittest harness (layout, widgets, tessellation-free).
 
+// A bench's or example's unwrap stops it with the reason (Cargo.toml's lints deny them in the program).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "../tests/util/fixtures.rs"]
 mod fixtures;
 

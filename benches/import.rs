@@ -1,6 +1,9 @@
 //! Importing published reports: a ~150 KB Word-pasted CMS page (target ≤ 20 ms) and a 5-page
 //! PDF (target ≤ 100 ms), from bytes in memory (reading the file is not the work measured).
 
+// A bench's or example's unwrap stops it with the reason (Cargo.toml's lints deny them in the program).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};

@@ -5,6 +5,9 @@
 //! For the comparison in the README: LibreOffice converting the seed report's Word file,
 //! `time soffice --headless --convert-to pdf seed.docx`.
 
+// A bench's or example's unwrap stops it with the reason (Cargo.toml's lints deny them in the program).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "../tests/util/fixtures.rs"]
 mod fixtures;
 

@@ -1,6 +1,9 @@
 //! Evaluating every rule on a full GB2021 report: parse all cells, compute the totals, run the
 //! checks. This runs on every keystroke in the window, so it must stay far below a frame.
 
+// A bench's or example's unwrap stops it with the reason (Cargo.toml's lints deny them in the program).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "../tests/util/fixtures.rs"]
 mod fixtures;
 

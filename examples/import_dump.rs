@@ -2,6 +2,9 @@
 //! and the import report. `cargo run --example import_dump -- FILE` — for diagnosing a published
 //! report that does not import as expected.
 
+// A bench's or example's unwrap stops it with the reason (Cargo.toml's lints deny them in the program).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 fn main() {
     let Some(path) = std::env::args().nth(1) else {
         eprintln!("用法：import_dump 文件");

@@ -866,6 +866,11 @@ impl Form {
         self.cells.iter().enumerate().filter(|(_, c)| c.is_input())
     }
 
+    /// Compiles one table of a template: its columns, rows, cells and the rules they imply.
+    ///
+    /// Long because each part checks names against the ones compiled before it in the same table,
+    /// with the one error type naming the template and table.
+    #[expect(clippy::too_many_lines, reason = "one table compiled in order; see the doc comment")]
     fn add_table(
         &mut self,
         template_id: &str,

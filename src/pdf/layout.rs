@@ -528,6 +528,11 @@ fn push_block(
     }
 }
 
+/// Breaks the laid-out units into pages, then places them.
+///
+/// Long because the break decisions (keep-with-next, table heads repeated, landscape pages) and the
+/// placing share the running page state; split apart they would pass it all back and forth.
+#[expect(clippy::too_many_lines, reason = "one page state shared by breaking and placing; see the doc comment")]
 fn paginate(fonts: &FontSet, units: &[Unit], tables: &[TableGeo], landscapes: &[Vec<Block>]) -> Vec<Page> {
     // First decide where pages break: indices of the first unit of each page.
     let mut starts = vec![0usize];

@@ -204,6 +204,10 @@ fn unclosed_quote(text: &str, delimiter: char) -> Option<usize> {
 }
 
 /// Parses CSV bytes into a report.
+///
+/// Long because it is one pass over the records with the header's columns, the line numbers of
+/// problems and the given totals in scope; each arm is a row kind of the long format.
+#[expect(clippy::too_many_lines, reason = "one pass over the records; see the doc comment")]
 pub fn parse(bytes: &[u8], opts: &ImportOptions) -> Result<CsvData, CsvError> {
     let text = decode(bytes)?;
     let recs = records(&text)?;

@@ -2,6 +2,9 @@
 //! command line (the real binary), the crash test and the PDF. The window has its own binary
 //! (`tests/gui`).
 
+// A test's unwrap is a failed test (Cargo.toml's lints deny them in the program).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::too_many_lines)]
+
 #[path = "../util/county.rs"]
 mod county_util;
 #[path = "../util/fixtures.rs"]
