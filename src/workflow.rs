@@ -14,6 +14,9 @@ use crate::store::lock::{DraftLock, LockError};
 use crate::store::output::{self, Existing, OutputError, Purpose};
 use crate::store::{ContentHash, Expect, atomic};
 
+mod rollover;
+pub use rollover::{RollOverError, roll_over};
+
 /// What went wrong, typed where it happened; `Display` is the one Chinese sentence the user reads.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -56,7 +59,7 @@ pub enum Error {
     #[error("未知的报告格式“{0}”（可用：{1}）")]
     UnknownFormat(String, String),
     #[error("{0}")]
-    RollOver(String),
+    RollOver(#[from] RollOverError),
     #[error("找不到文件“{}”", .0.display())]
     NotFound(PathBuf),
     #[cfg(feature = "import")]
@@ -146,28 +149,6 @@ pub fn new_report(year: i32, unit: &str, format: Option<&str>) -> Result<Report,
     Ok(report)
 }
 
-/// This year's report from last year's draft, CSV of the published tables or (with the `import`
-/// feature) the published report itself, with what the reader noticed in last year's file.
-pub fn roll_over(
-    path: &Path,
-    year: Option<i32>,
-    format: Option<&str>,
-    unit: Option<&str>,
-) -> Result<(Report, Vec<String>), Error> {
-    if !path.exists() {
-        return Err(Error::NotFound(path.to_path_buf()));
-    }
-    if let Some(y) = year {
-        check_year(y)?;
-    }
-    let format = match (year, format) {
-        (Some(y), f) => Some(format_for(y, f)?),
-        (None, Some(f)) => Some(format_for(0, Some(f))?),
-        (None, None) => None,
-    };
-    crate::store::rollover_with_warnings(path, year, format.as_deref(), unit).map_err(Error::RollOver)
-}
-
 /// A report read from a file, with what the reader noticed.
 #[derive(Debug, Clone)]
 pub struct Opened {
@@ -193,7 +174,7 @@ pub fn is_table_file(path: &Path) -> bool {
 pub fn is_published_file(path: &Path) -> bool {
     #[cfg(feature = "import")]
     {
-        crate::import::is_report_path(path) && !crate::store::is_long_csv(path)
+        crate::import::is_report_path(path) && !csv::is_long_csv(path)
     }
     #[cfg(not(feature = "import"))]
     {

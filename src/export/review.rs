@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{ExportError, html};
+use super::html;
 use crate::document::{Block, PrintTable};
 use crate::model::template::{ColumnDef, FixedCell, Role, RowDef, SectionDef, TableDef, Template, TemplateKind};
 use crate::model::{Date, Finding, Form, Report, Severity};
@@ -158,11 +158,6 @@ impl ReviewList {
     /// Where the reviewer and the staffer sign.
     pub fn sign_lines() -> [&'static str; 3] {
         ["填报人：________________", "审核人：________________", "日期：______年____月____日"]
-    }
-
-    /// The list as a spreadsheet: one sheet, the facts on top, the findings, the sign lines.
-    pub fn to_xlsx(&self) -> Result<Vec<u8>, ExportError> {
-        super::xlsx::review(self)
     }
 
     /// The list as a self-contained web page.

@@ -50,8 +50,17 @@ pub fn export(report: &Report, form: &Form, opts: &ExportOptions) -> Result<Outp
     Ok(Output { bytes, draft_mark: prepared.draft_mark, warnings })
 }
 
+/// The 审核清单's spreadsheet lives here, with the workbook's formats; the list itself
+/// (`export::review`) knows no spreadsheet writer.
+impl ReviewList {
+    /// The list as a spreadsheet: one sheet, the facts on top, the findings, the sign lines.
+    pub fn to_xlsx(&self) -> Result<Vec<u8>, ExportError> {
+        review(self)
+    }
+}
+
 /// The 审核清单 as a one-sheet workbook.
-pub(crate) fn review(list: &ReviewList) -> Result<Vec<u8>, ExportError> {
+fn review(list: &ReviewList) -> Result<Vec<u8>, ExportError> {
     let mut wb = Workbook::new();
     wb.set_properties(&DocProperties::new().set_title(list.title()).set_author(&list.unit));
     let fmt = Formats::new();

@@ -115,7 +115,7 @@ pub fn write_file(path: &Path, bytes: &[u8], opts: WriteOptions) -> Result<PathB
     let target = resolve_links(path)?;
     let existing = match fs::symlink_metadata(&target) {
         Ok(meta) => {
-            if let Some(kind) = super::read::kind_name(&meta) {
+            if let Some(kind) = super::file_kind::kind_name(&meta) {
                 return Err(WriteError::NotRegular(kind));
             }
             if meta.permissions().readonly() {
@@ -410,9 +410,6 @@ pub fn io_reason(kind: io::ErrorKind) -> &'static str {
 pub fn describe_io(e: &io::Error) -> String {
     if let Some(w) = e.get_ref().and_then(|inner| inner.downcast_ref::<WriteError>()) {
         return w.to_string();
-    }
-    if let Some(r) = e.get_ref().and_then(|inner| inner.downcast_ref::<super::read::ReadError>()) {
-        return r.to_string();
     }
     let reason = match e.raw_os_error() {
         #[cfg(unix)]

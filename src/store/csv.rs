@@ -708,3 +708,16 @@ fn write_meta(row: &mut impl FnMut(&str, &str, &str, &str), table: &str, year: i
     row(table, "格式", "", template);
     row(table, "年度", "", &year.to_string());
 }
+
+/// Whether a file starts with the long CSV's header (a `.txt` may be either that or text
+/// copied from a published page); a `.csv` is one by its name.
+pub fn is_long_csv(path: &Path) -> bool {
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    if ext.as_deref() == Some("csv") {
+        return true;
+    }
+    let Ok(bytes) = super::read_limited(path, MAX_CSV_BYTES) else { return false };
+    let Ok(text) = decode(&bytes) else { return false };
+    let first = text.trim_start_matches('\u{feff}').lines().next().unwrap_or("");
+    crate::model::labels::fold(first).starts_with("表,行,列,值")
+}

@@ -45,7 +45,7 @@ impl Holder {
             user: user_name(),
             host: host_name(),
             pid: std::process::id(),
-            since: super::recovery::now_secs(),
+            since: super::clock::now_secs(),
             nonce: super::bytes_hash(format!("{}-{nanos}", std::process::id()).as_bytes()),
         }
     }
@@ -57,7 +57,7 @@ impl Holder {
             self.user,
             self.host,
             self.pid,
-            super::recovery::format_time(self.since)
+            super::clock::format_time(self.since)
         )
     }
 }

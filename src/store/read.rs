@@ -6,6 +6,9 @@ use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
+// Callers outside the store name it here, where it is used most.
+pub(crate) use super::file_kind::kind_name;
+
 /// Why a file was not read.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
@@ -28,31 +31,6 @@ pub fn human_size(n: u64) -> String {
     } else {
         format!("{n}字节")
     }
-}
-
-/// What kind of non-regular file this is, in Chinese.
-pub(crate) fn kind_name(meta: &std::fs::Metadata) -> Option<&'static str> {
-    let t = meta.file_type();
-    if t.is_file() {
-        return None;
-    }
-    if t.is_dir() {
-        return Some("文件夹");
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if t.is_char_device() || t.is_block_device() {
-            return Some("设备");
-        }
-        if t.is_fifo() {
-            return Some("管道");
-        }
-        if t.is_socket() {
-            return Some("套接字");
-        }
-    }
-    Some("特殊文件")
 }
 
 /// Opens a regular file for reading; a folder, device or pipe is refused before it is opened

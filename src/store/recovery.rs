@@ -11,6 +11,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use super::atomic;
+pub use super::clock::{format_time, now_secs};
 use crate::model::Report;
 
 /// One recovery copy on disk.
@@ -55,10 +56,6 @@ pub struct RecoveryStore {
     pub dir: PathBuf,
 }
 
-pub fn now_secs() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
-}
-
 /// The recovery folder, private to the user (0700 on Unix): copies hold the report's content.
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
@@ -76,14 +73,6 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 fn modified_secs(path: &Path) -> Option<u64> {
     let t = std::fs::metadata(path).ok()?.modified().ok()?;
     t.duration_since(UNIX_EPOCH).ok().map(|d| d.as_secs())
-}
-
-/// `2026-01-19 10:32` in China Standard Time (UTC+8), for the restore question.
-pub fn format_time(secs: u64) -> String {
-    let local = secs as i64 + 8 * 3600;
-    let d = crate::model::Date::from_days(local.div_euclid(86_400));
-    let s = local.rem_euclid(86_400);
-    format!("{} {:02}:{:02}", d, s / 3600, (s % 3600) / 60)
 }
 
 impl RecoveryStore {

@@ -314,7 +314,7 @@ fn detection_is_by_content_not_by_name() {
 
 #[test]
 fn a_new_draft_rolls_over_from_last_years_published_page() {
-    let next = nianbao::store::rollover_from_file(&fixture("published/hangzhou-2021-word.html"), None, None, None)
+    let (next, _) = nianbao::workflow::roll_over(&fixture("published/hangzhou-2021-word.html"), None, None, None)
         .expect("roll-over");
     assert_eq!((next.year, next.template.as_str()), (2022, "gb2021"));
     assert_eq!(next.unit.name, "杭州市人民政府办公厅");
