@@ -52,7 +52,7 @@ pub enum Error {
     #[cfg(not(feature = "pdf"))]
     #[error("这个版本编译时未包含PDF导出（pdf 功能）")]
     NoPdf,
-    #[error("“{0}”不是有效的年份")]
+    #[error("年度“{0}”不是有效的年份（可写2025、2025年或二〇二五）")]
     NotAYear(String),
     #[error("{0}")]
     Year(YearError),
@@ -109,11 +109,10 @@ impl std::fmt::Display for YearError {
     }
 }
 
-/// `2025`, `2025年`, `２０２５` as a year.
+/// A year as people write it (`2025`, `2025年`, `２０２５`, `二〇二五`): the one year parser of both
+/// front ends (the window's fields, the command line's `--year`).
 pub fn parse_year(text: &str) -> Result<i32, Error> {
-    let t: String = text.trim().chars().map(crate::model::value::to_halfwidth).collect();
-    let t = t.trim().trim_end_matches('度').trim_end_matches('年').trim();
-    t.parse().map_err(|_| Error::NotAYear(text.trim().to_string()))
+    crate::model::report::parse_year(text).ok_or_else(|| Error::NotAYear(text.trim().to_string()))
 }
 
 /// A year a new report may have: sensible, and covered by a report format.
@@ -401,6 +400,7 @@ mod tests {
         assert_eq!(parse_year("2025").ok(), Some(2025));
         assert_eq!(parse_year(" ２０２５年 ").ok(), Some(2025));
         assert_eq!(parse_year("2025年度").ok(), Some(2025));
+        assert_eq!(parse_year("二〇二五").ok(), Some(2025));
         assert!(matches!(parse_year("明年"), Err(Error::NotAYear(_))));
     }
 

@@ -274,13 +274,9 @@ pub struct ImportArgs {
     pub out: Output,
 }
 
-/// A year as the user writes it: 2025, 2025年, 二〇二五.
-#[derive(Debug, thiserror::Error)]
-#[error("年度“{0}”不是有效的年份（可写2025、2025年或二〇二五）")]
-pub struct NotAYear(String);
-
-fn year(s: &str) -> Result<i32, NotAYear> {
-    crate::model::report::parse_year(s).ok_or_else(|| NotAYear(s.trim().to_string()))
+/// A year as the user writes it (2025, 2025年, 二〇二五): the workflow's one year parser.
+fn year(s: &str) -> Result<i32, crate::workflow::Error> {
+    crate::workflow::parse_year(s)
 }
 
 fn lower(s: &str) -> Result<String, std::convert::Infallible> {
