@@ -411,8 +411,8 @@ fn cmd_import_report(a: &ImportArgs, input: &Path, out: &mut Out) -> Result<i32,
     // The import report is shown before the draft is written: if it cannot be shown (a full
     // disk behind `>`), nothing is written and the command says so.
     if a.json {
-        let json = serde_json::to_string_pretty(&imported.notes)
-            .map_err(|e| CliError::from(workflow::Error::Json(e.to_string())))?;
+        let json =
+            serde_json::to_string_pretty(&imported.notes).map_err(|e| CliError::from(workflow::Error::Json(e)))?;
         out.raw(&json);
         out.raw("\n");
         out.flushed().map_err(not_written(path))?;

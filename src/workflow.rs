@@ -44,11 +44,11 @@ pub enum Error {
     Locked(LockError),
     #[error("无法读取模板文件夹“{}”：{}", .0.display(), atomic::describe_io(.1))]
     TemplateDir(PathBuf, std::io::Error),
-    #[error("无法生成检查结果：{0}")]
-    Json(String),
+    #[error("无法生成检查结果（{0}）")]
+    Json(#[from] serde_json::Error),
     /// The 汇总表 of a folder could not be made (its format, a spreadsheet writer failure).
     #[error("{0}")]
-    Summary(String),
+    Summary(#[from] crate::county::summary::SummaryError),
     #[cfg(not(feature = "pdf"))]
     #[error("这个版本编译时未包含PDF导出（pdf 功能）")]
     NoPdf,
@@ -344,7 +344,7 @@ impl DraftOutput {
 
 /// Findings as JSON for scripts; a failure is an error, never an empty list.
 pub fn findings_json(findings: &[Finding]) -> Result<String, Error> {
-    serde_json::to_string_pretty(findings).map_err(|e| Error::Json(e.to_string()))
+    Ok(serde_json::to_string_pretty(findings)?)
 }
 
 /// Renders the PDF of a report.

@@ -103,7 +103,7 @@ pub(super) fn cmd_check_batch(a: &CheckArgs, out: &mut Out, err: &mut Out) -> Re
             .collect();
         // Through the types' own serialisation (file names that are not UTF-8 written with `�`),
         // never `json!` on a path, which panics on such a name.
-        let json_error = |e: serde_json::Error| CliError::from(workflow::Error::Json(e.to_string()));
+        let json_error = |e: serde_json::Error| CliError::from(workflow::Error::Json(e));
         let rec_json = serde_json::to_value(&rec).map_err(json_error)?;
         let doc = serde_json::json!({
             "reports": serde_json::to_value(&entries).map_err(json_error)?,

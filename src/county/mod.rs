@@ -448,6 +448,15 @@ pub struct Roster {
     pub names: Vec<String>,
 }
 
+/// Why a roster (单位名单) file gives no names.
+#[derive(Debug, thiserror::Error)]
+pub enum RosterError {
+    #[error("“{}”{source}", .path.display())]
+    Read { path: PathBuf, source: crate::store::ReadError },
+    #[error("单位名单“{}”中没有单位名称（每行一个）", .0.display())]
+    Empty(PathBuf),
+}
+
 impl Roster {
     pub fn parse(text: &str) -> Roster {
         let mut names: Vec<String> = Vec::new();
@@ -466,16 +475,16 @@ impl Roster {
     }
 
     /// Reads a roster file (UTF-8 or GBK, as Excel and WPS save text).
-    pub fn read(path: &Path) -> Result<Roster, String> {
-        let bytes =
-            crate::store::read_limited(path, 2 * 1024 * 1024).map_err(|e| format!("“{}”{e}", path.display()))?;
+    pub fn read(path: &Path) -> Result<Roster, RosterError> {
+        let bytes = crate::store::read_limited(path, 2 * 1024 * 1024)
+            .map_err(|source| RosterError::Read { path: path.to_path_buf(), source })?;
         let text = match std::str::from_utf8(&bytes) {
             Ok(t) => t.to_string(),
             Err(_) => encoding_rs::GB18030.decode(&bytes).0.into_owned(),
         };
         let roster = Roster::parse(&text);
         if roster.names.is_empty() {
-            return Err(format!("单位名单“{}”中没有单位名称（每行一个）", path.display()));
+            return Err(RosterError::Empty(path.to_path_buf()));
         }
         Ok(roster)
     }

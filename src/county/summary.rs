@@ -196,9 +196,9 @@ th{background:#eee}td.n{text-align:right}tr.s0 td,tr.s1 td,tr.s2 td{background:#
 
     /// The summary as a workbook: 汇总 and 问题明细 sheets.
     #[cfg(feature = "export")]
-    pub fn to_xlsx(&self) -> Result<Vec<u8>, String> {
+    pub fn to_xlsx(&self) -> Result<Vec<u8>, SummaryError> {
         use rust_xlsxwriter::{Format, FormatBorder, Workbook};
-        let err = |e: rust_xlsxwriter::XlsxError| format!("无法生成Excel表格：{e}");
+        let err = SummaryError::Xlsx;
         let mut wb = Workbook::new();
         let head = Format::new().set_bold().set_border(FormatBorder::Thin).set_background_color("DDDDDD");
         let cell = Format::new().set_border(FormatBorder::Thin).set_text_wrap();
@@ -261,17 +261,30 @@ th{background:#eee}td.n{text-align:right}tr.s0 td,tr.s1 td,tr.s2 td{background:#
     }
 
     /// The summary in the format its file name asks for (`.xlsx`, `.html`, `.csv`).
-    pub fn render(&self, path: &Path) -> Result<Vec<u8>, String> {
+    pub fn render(&self, path: &Path) -> Result<Vec<u8>, SummaryError> {
         match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
             Some("csv") => Ok(self.to_csv()),
             Some("html" | "htm") => Ok(self.to_html().into_bytes()),
             #[cfg(feature = "export")]
             Some("xlsx") => self.to_xlsx(),
             #[cfg(not(feature = "export"))]
-            Some("xlsx") => Err("这个版本编译时未包含Excel导出（export 功能）；请改用 .html 或 .csv".into()),
-            _ => Err(format!("汇总表“{}”的文件名应以 .xlsx、.html 或 .csv 结尾", path.display())),
+            Some("xlsx") => Err(SummaryError::NoExcel),
+            _ => Err(SummaryError::Extension(path.to_path_buf())),
         }
     }
+}
+
+/// Why a 汇总表 could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum SummaryError {
+    #[error("汇总表“{}”的文件名应以 .xlsx、.html 或 .csv 结尾", .0.display())]
+    Extension(std::path::PathBuf),
+    #[cfg(not(feature = "export"))]
+    #[error("这个版本编译时未包含Excel导出（export 功能）；请改用 .html 或 .csv")]
+    NoExcel,
+    #[cfg(feature = "export")]
+    #[error("无法生成Excel表格（{0}）")]
+    Xlsx(rust_xlsxwriter::XlsxError),
 }
 
 fn file_name(p: &Path) -> String {

@@ -364,7 +364,7 @@ pub fn parse(bytes: &[u8], opts: &ImportOptions) -> Result<CsvData, CsvError> {
                         published.insert(cell.id.clone(), value.trim().to_string());
                     }
                 }
-                Err(message) => issues.push(CsvIssue { line: *line, message }),
+                Err(label) => issues.push(CsvIssue { line: *line, message: label.to_string() }),
             }
         }
     }
@@ -598,10 +598,10 @@ impl Lookup {
         self.tables.iter().position(|(names, _)| names.contains(&f))
     }
 
-    /// The cell a CSV line names, or a message naming the label that is unknown.
-    pub fn find(&self, form: &Form, table: &str, row: &str, col: &str) -> Result<CellIx, String> {
+    /// The cell a CSV line names, or which of its labels is unknown.
+    pub fn find(&self, form: &Form, table: &str, row: &str, col: &str) -> Result<CellIx, LabelError> {
         let Some(t) = self.table(table) else {
-            return Err(format!("未知的表“{}”", shorten(table, 40)));
+            return Err(LabelError::Table(shorten(table, 40)));
         };
         let name = &form.tables[t].def.name;
         let map = &self.tables[t].1;
@@ -614,19 +614,26 @@ impl Lookup {
         };
         match map.get(&(fr.clone(), fc)) {
             Some(v) if v.len() == 1 => Ok(v[0]),
-            Some(_) => {
-                let row = shorten(row, 60);
-                Err(format!("{name}中“{row}”不唯一，请写成“分组/{row}”"))
+            Some(_) => Err(LabelError::Ambiguous { table: name.clone(), row: shorten(row, 60) }),
+            None if map.keys().any(|(r, _)| *r == fr) => {
+                Err(LabelError::Column { table: name.clone(), row: shorten(row, 60), col: shorten(col, 40) })
             }
-            None => {
-                if map.keys().any(|(r, _)| *r == fr) {
-                    Err(format!("{name}“{}”行没有“{}”这一列", shorten(row, 60), shorten(col, 40)))
-                } else {
-                    Err(format!("{name}中没有“{}”这一行", shorten(row, 60)))
-                }
-            }
+            None => Err(LabelError::Row { table: name.clone(), row: shorten(row, 60) }),
         }
     }
+}
+
+/// Which label of a CSV line names no cell (the labels shortened as shown).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LabelError {
+    #[error("未知的表“{0}”")]
+    Table(String),
+    #[error("{table}中“{row}”不唯一，请写成“分组/{row}”")]
+    Ambiguous { table: String, row: String },
+    #[error("{table}“{row}”行没有“{col}”这一列")]
+    Column { table: String, row: String, col: String },
+    #[error("{table}中没有“{row}”这一行")]
+    Row { table: String, row: String },
 }
 
 /// Writes a report as long CSV (UTF-8 with BOM, CRLF): metadata, every cell (totals included,

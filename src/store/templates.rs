@@ -10,10 +10,10 @@ use crate::model::{Template, TemplateError};
 const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
 
 /// A template file that was skipped, and why (in Chinese, with line and column when known).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct Problem {
     pub file: PathBuf,
-    pub message: String,
+    pub message: TemplateFileError,
 }
 
 impl std::fmt::Display for Problem {
@@ -49,21 +49,38 @@ pub fn load_dir(dir: &Path) -> (Vec<String>, Vec<Problem>) {
     (loaded, problems)
 }
 
-fn load_file(file: &Path) -> Result<String, String> {
+/// Why a template file was not loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateFileError {
+    #[error("文件太大（{0}字节），不像是模板")]
+    TooLarge(u64),
+    #[error("{0}")]
+    Read(super::read::ReadError),
+    #[error("不是UTF-8文本")]
+    NotUtf8,
+    #[error("第{line}行第{col}列有误：{msg}")]
+    Parse { line: usize, col: usize, msg: String },
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Template(TemplateError),
+}
+
+fn load_file(file: &Path) -> Result<String, TemplateFileError> {
     let bytes = super::read::read_limited(file, MAX_TEMPLATE_BYTES).map_err(|e| match e {
-        super::read::ReadError::TooLarge { size, .. } => format!("文件太大（{size}字节），不像是模板"),
-        other => other.to_string(),
+        super::read::ReadError::TooLarge { size, .. } => TemplateFileError::TooLarge(size),
+        other => TemplateFileError::Read(other),
     })?;
-    let text = String::from_utf8(bytes).map_err(|_| "不是UTF-8文本".to_string())?;
+    let text = String::from_utf8(bytes).map_err(|_| TemplateFileError::NotUtf8)?;
     let origin = file.display().to_string();
     let template = Template::parse(&origin, text.trim_start_matches('\u{feff}')).map_err(|e| match e {
-        TemplateError::Parse { line, col, msg, .. } => format!("第{line}行第{col}列有误：{msg}"),
-        other => other.to_string(),
+        TemplateError::Parse { line, col, msg, .. } => TemplateFileError::Parse { line, col, msg },
+        other => TemplateFileError::Template(other),
     })?;
     let id = template.id.clone();
     Template::register(template, &origin).map_err(|e| match e {
-        TemplateError::Invalid { msg, .. } => msg,
-        other => other.to_string(),
+        TemplateError::Invalid { msg, .. } => TemplateFileError::Invalid(msg),
+        other => TemplateFileError::Template(other),
     })?;
     Ok(id)
 }

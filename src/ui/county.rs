@@ -117,7 +117,7 @@ impl CountyView {
             match Roster::read(&PathBuf::from(self.roster.trim())) {
                 Ok(r) => self.roster_loaded = Some(r),
                 Err(e) => {
-                    self.error = Some(e);
+                    self.error = Some(e.to_string());
                     return;
                 }
             }
