@@ -23,6 +23,8 @@ mod fulldisk;
 mod hostile;
 #[cfg(feature = "import")]
 mod import;
+#[cfg(feature = "import")]
+mod import_corpus;
 mod never_lose_work;
 #[cfg(feature = "pdf")]
 mod pdf;
