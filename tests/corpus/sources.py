@@ -108,7 +108,7 @@ def figures(fmt, seed, other="distinct"):
         cells[("表二", "行政事业性收费", "上一年项目数量")] = pool.take(2, 400)
         cells[("表二", "行政事业性收费", "本年增/减")] = f"-{pool.take(2, 40)}"
         cells[("表二", "政府集中采购", "采购项目数量")] = pool.take(2, 400)
-        cells[("表二", "政府集中采购", "采购总金额")] = "286.4万元"
+        cells[("表二", "政府集中采购", "采购总金额")] = "286.4"
     results = result_rows(fmt)
     totals = {c: 0 for c in cols}
     for g, l in results:
