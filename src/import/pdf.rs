@@ -1136,8 +1136,10 @@ struct Line {
     x1: f32,
     y: f32,
     size: f32,
-    /// Columns (start x, text) split at wide gaps.
-    chunks: Vec<(f32, f32, String)>,
+    /// Columns split at wide gaps: start and end x, text, and their own baseline (a line
+    /// gathers glyphs whose baselines differ by up to half a character: a table's columns set
+    /// vertically centred are a point or two apart).
+    chunks: Vec<(f32, f32, String, f32)>,
 }
 
 fn lines_of(glyphs: Vec<&Glyph>) -> Vec<Line> {
@@ -1178,8 +1180,15 @@ fn lines_of(glyphs: Vec<&Glyph>) -> Vec<Line> {
                     _ => chunks.push((g.x, g.x + g.w, vec![g])),
                 }
             }
-            let chunks: Vec<(f32, f32, String)> =
-                chunks.into_iter().map(|(s, e, list)| (s, e, join_glyphs(list))).collect();
+            let chunks: Vec<(f32, f32, String, f32)> = chunks
+                .into_iter()
+                .map(|(s, e, list)| {
+                    let mut ys: Vec<f32> = list.iter().map(|g| g.y).collect();
+                    ys.sort_by(f32::total_cmp);
+                    let y = ys[ys.len() / 2];
+                    (s, e, join_glyphs(list), y)
+                })
+                .collect();
             let text = chunks.iter().map(|c| c.2.as_str()).collect::<Vec<_>>().join("\t");
             Line {
                 text,
@@ -1591,6 +1600,11 @@ fn borderless<'a>(region: &[&'a Line]) -> ((Table, f32), Vec<&'a Line>) {
         .map(|l| l.chunks.iter().rposition(|c| !value(&c.2)).map_or(0, |p| p + 1))
         .collect();
     let anchors: Vec<usize> = (0..region.len()).filter(|&k| split[k] < region[k].chunks.len()).collect();
+    if std::env::var("I25DBG").is_ok() {
+        for l in region {
+            eprintln!("{:.1} {:?}", l.y, l.chunks.iter().map(|c| format!("{:.1}-{:.1}:{}", c.0, c.1, c.2)).collect::<Vec<_>>());
+        }
+    }
     let size = region.iter().map(|l| l.size).fold(0.0, f32::max).max(6.0);
     let value_left = anchors.iter().flat_map(|&k| region[k].chunks[split[k]..].iter().map(|c| c.0)).fold(f32::MAX, f32::min);
     // A line without values holding text over the value columns is a header line: all its
@@ -1623,7 +1637,7 @@ fn borderless<'a>(region: &[&'a Line]) -> ((Table, f32), Vec<&'a Line>) {
     for k in 1..region.len() {
         for back in 1..=4.min(k) {
             let j = k - back;
-            if region[j].y - region[k].y > pitch {
+            if region[j].y - region[k].y > pitch + size {
                 break;
             }
             // Two-pointer walk over both lines' pieces, left to right.
@@ -1632,7 +1646,10 @@ fn borderless<'a>(region: &[&'a Line]) -> ((Table, f32), Vec<&'a Line>) {
             while i < a.end && m < b.end {
                 let (ci, cm) = (&region[j].chunks[pieces[i].1], &region[k].chunks[pieces[m].1]);
                 let overlap = ci.1.min(cm.1) - ci.0.max(cm.0);
-                if overlap > 0.0 && over_values(j, pieces[i].1) == over_values(k, pieces[m].1) {
+                if overlap > 0.0
+                    && ci.3 - cm.3 <= pitch
+                    && over_values(j, pieces[i].1) == over_values(k, pieces[m].1)
+                {
                     let (ri, rm) = (root(&mut parent, i), root(&mut parent, m));
                     if ri != rm {
                         parent[ri] = rm;
@@ -1660,18 +1677,23 @@ fn borderless<'a>(region: &[&'a Line]) -> ((Table, f32), Vec<&'a Line>) {
     for p in 0..pieces.len() {
         let r = root(&mut parent, p);
         let (k, c) = pieces[p];
-        let (l, ch) = (region[k], &region[k].chunks[c]);
+        let ch = &region[k].chunks[c];
         let bi = *by_root.entry(r).or_insert_with(|| {
-            blocks.push(Block { pieces: Vec::new(), top: l.y, bottom: l.y, x0: ch.0, x1: ch.1, head: false });
+            blocks.push(Block { pieces: Vec::new(), top: ch.3, bottom: ch.3, x0: ch.0, x1: ch.1, head: false });
             blocks.len() - 1
         });
         let b = &mut blocks[bi];
         b.pieces.push(p);
-        b.top = b.top.max(l.y);
-        b.bottom = b.bottom.min(l.y);
+        b.top = b.top.max(ch.3);
+        b.bottom = b.bottom.min(ch.3);
         b.x0 = b.x0.min(ch.0);
         b.x1 = b.x1.max(ch.1);
         b.head |= over_values(k, c);
+    }
+    if std::env::var("I25DBG").is_ok() {
+        for b in &blocks {
+            eprintln!("BLOCK {:.1}-{:.1} x{:.1}-{:.1} head={} {:?}", b.bottom, b.top, b.x0, b.x1, b.head, b.pieces.iter().map(|&p| region[pieces[p].0].chunks[pieces[p].1].2.clone()).collect::<Vec<_>>());
+        }
     }
     let text_of = |b: &Block| -> String {
         let mut ps: Vec<(f32, f32, &str)> = b
@@ -1679,7 +1701,7 @@ fn borderless<'a>(region: &[&'a Line]) -> ((Table, f32), Vec<&'a Line>) {
             .iter()
             .map(|&p| {
                 let (k, c) = pieces[p];
-                (region[k].y, region[k].chunks[c].0, region[k].chunks[c].2.as_str())
+                (region[k].chunks[c].3, region[k].chunks[c].0, region[k].chunks[c].2.as_str())
             })
             .collect();
         ps.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.total_cmp(&b.1)));
@@ -1695,12 +1717,16 @@ fn borderless<'a>(region: &[&'a Line]) -> ((Table, f32), Vec<&'a Line>) {
     let mut rows: Vec<Row> = anchors
         .iter()
         .map(|&k| Row {
-            y: region[k].y,
+            y: {
+                let vs = &region[k].chunks[split[k]..];
+                vs.iter().map(|c| c.3).sum::<f32>() / vs.len() as f32
+            },
             labels: Vec::new(),
             values: region[k].chunks[split[k]..].iter().map(|c| (c.2.clone(), (c.0 + c.1) / 2.0)).collect(),
             header: false,
         })
         .collect();
+    rows.sort_by(|a, b| b.y.total_cmp(&a.y));
     let ay: Vec<f32> = rows.iter().map(|r| r.y).collect();
     // Anchors within [lo, hi] (ay is descending): a range of indices, by binary search.
     let within = |lo: f32, hi: f32| -> std::ops::Range<usize> {
@@ -1762,7 +1788,8 @@ fn borderless<'a>(region: &[&'a Line]) -> ((Table, f32), Vec<&'a Line>) {
         // Row labels too tight to tell apart by their gaps: each line to its nearest row.
         let mut parts: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
         for &p in &b.pieces {
-            if let Some(r) = nearest(region[pieces[p].0].y) {
+            let (k, c) = pieces[p];
+            if let Some(r) = nearest(region[k].chunks[c].3) {
                 parts.entry(r).or_default().push(p);
             }
         }

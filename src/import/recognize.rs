@@ -314,8 +314,9 @@ fn assign_row(cat: &Catalog, cells: &[GridCell], context: &mut Option<usize>, a:
         put_values(form, &e.cells, &values, a, &e.label);
         return;
     }
-    // A merged group label used as a row (a GB2021 report printing one （六）其他处理 row): its
-    // figures go to the group's catch-all row.
+    // A merged group label used as a row (a GB2021 report printing one （六）其他处理 row, the
+    // GB2019 shape): all zeros means every row under it is 0; other figures go to the group's
+    // catch-all row (「3.其他」), the rows beside it 0, with a note.
     if let Some(g) = cat.groups.find(leaf, None).item() {
         let rows = &cat.group_rows[g];
         let catch_all = rows.iter().copied().rfind(|&r| labels::core(&cat.rows[r].label).contains("其他"));
@@ -326,18 +327,45 @@ fn assign_row(cat: &Catalog, cells: &[GridCell], context: &mut Option<usize>, a:
             *context = Some(e.table);
             a.matched += 1;
             a.tables_seen.insert(e.table);
-            put_values(form, &e.cells, &values, a, &e.label);
             let table = &form.tables[e.table].def.name;
-            a.notes.push(note(
-                NoteKind::Ambiguous,
-                format!(
-                    "{table}只有一行“{leaf}”，本格式将其分为{}项：其数字已填入“{}/{}”，请核对是否应分到其他各项",
-                    rows.len(),
-                    g,
-                    e.label
-                ),
-                e.cells.first().map(|&c| Target::Cell(form.cells[c].id.clone())),
-            ));
+            let zero = |v: &GridCell| {
+                let (n, _) = split_value(&v.text, &CellKind::Count);
+                !n.is_empty() && n.chars().all(|c| c == '0' || c == '.' || c == '０')
+            };
+            let all_zero = values.iter().all(|v| v.text.trim().is_empty() || zero(v));
+            put_values(form, &e.cells, &values, a, &e.label);
+            // The other rows: 0 wherever the single row printed a figure (a blank or a `/` stays
+            // as printed, for the checks to flag).
+            let zeros: Vec<GridCell> = values
+                .iter()
+                .map(|v| GridCell { text: if is_numeric(&v.text) { "0".into() } else { v.text.clone() }, ..(*v).clone() })
+                .collect();
+            let zeros: Vec<&GridCell> = zeros.iter().collect();
+            for &other in rows.iter().filter(|&&o| o != r) {
+                put_values(form, &cat.rows[other].cells, &zeros, a, &cat.rows[other].label);
+            }
+            let first = |row: usize| cat.rows[row].cells.first().map(|&c| Target::Cell(form.cells[c].id.clone()));
+            if all_zero {
+                a.notes.push(note(
+                    NoteKind::Recognised,
+                    format!("{table}只有一行“{leaf}”，全为0：其下{}项均填0", rows.len()),
+                    rows.first().and_then(|&f| first(f)),
+                ));
+            } else {
+                let others: Vec<String> =
+                    rows.iter().filter(|&&o| o != r).map(|&o| format!("“{}”", cat.rows[o].label)).collect();
+                a.notes.push(note(
+                    NoteKind::Ambiguous,
+                    format!(
+                        "{table}只有一行“{leaf}”，本格式将其分为{}项：其数字已填入“{}/{}”，{}填0，请核对是否应分到其他各项",
+                        rows.len(),
+                        g,
+                        e.label,
+                        others.join("、")
+                    ),
+                    first(r),
+                ));
+            }
             return;
         }
     }
