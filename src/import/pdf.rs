@@ -1487,7 +1487,7 @@ impl Flow {
                 let short_prev = p.x1 < m.right - p.size * 2.5;
                 let centre = (m.left + m.right) / 2.0;
                 let centred = |x0: f32, x1: f32, size: f32| {
-                    x0 > m.left + size * 1.5 && ((x0 + x1) / 2.0 - centre).abs() < size * 1.5
+                    x0 > m.left + size * 1.5 && x1 < m.right - size * 1.5 && ((x0 + x1) / 2.0 - centre).abs() < size * 1.5
                 };
                 // A title set centred over two lines is one paragraph.
                 let title_goes_on = centred(p.x0, p.x1, p.size)
@@ -1810,12 +1810,25 @@ fn borderless<'a>(region: &[&'a Line]) -> ((Table, f32), Vec<&'a Line>) {
     }
     rows.extend(head_rows);
     rows.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.header.cmp(&b.header).reverse()));
-    // Value columns from all rows.
-    let centres = cluster(rows.iter().flat_map(|r| r.values.iter().map(|v| v.1)).collect(), size * 1.2);
+    // Value columns from the rows between two header rows (表二's parts each have their own
+    // columns; a figure centred over two of them is no column of its own).
+    let mut centres: Vec<Vec<f32>> = Vec::new();
+    let mut part = vec![0usize; rows.len()];
+    let mut current: Vec<f32> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        if r.header && !current.is_empty() {
+            centres.push(cluster(std::mem::take(&mut current), size * 1.2));
+        }
+        part[i] = centres.len();
+        current.extend(r.values.iter().map(|v| v.1));
+    }
+    centres.push(cluster(current, size * 1.2));
     let table = Table {
         rows: rows
             .iter_mut()
-            .map(|r| {
+            .enumerate()
+            .map(|(i, r)| {
+                let centres = &centres[part[i]];
                 r.labels.sort_by(|a, b| a.0.total_cmp(&b.0));
                 let mut cells: Vec<Cell> = r.labels.iter().map(|l| Cell::new(l.1.clone())).collect();
                 let cols: Vec<Option<usize>> =

@@ -180,7 +180,7 @@ RL_VARIANTS = [
     ("rl-charruns", "a", T.Style(borders="stroke", runs="char", label_chars=9, heading="other-font",
                                  header="政府信息公开工作年度报告", footer="dash"), False),
     ("rl-double-heads", "a", T.Style(borders="hlines", label_chars=8, heading="double", footer="dash",
-                                     split_para_by_table="t4"), False),
+                                     split_para_by_table="t2"), False),
     ("rl-letterspaced", "b", T.Style(borders="stroke", label_chars=7, heading="letter-spaced", footer="dash",
                                      repeat_header=False, title_lines=2), False),
     ("rl-wps-fill", "b", T.Style(borders="fill", font="ttf", label_chars=7, punct="wps",

@@ -198,9 +198,14 @@ class Pdf:
         lead = size * 1.75
         width = self.right - self.left
         lines = self.break_lines(text, size, indent * size, width)
-        for k, ln in enumerate(lines):
+        if lines_before_break is not None and on_break:
+            # A paragraph too short to be interrupted has the table after it.
+            lines_before_break = min(lines_before_break, len(lines))
+        for k, ln in enumerate(lines + [None]):
             if lines_before_break is not None and k == lines_before_break and on_break:
                 on_break()
+            if ln is None:
+                break
             self.need(lead)
             x = self.left + (indent * size if k == 0 else 0)
             last = k == len(lines) - 1
