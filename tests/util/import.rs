@@ -122,7 +122,14 @@ pub fn lcs_len(a: &[char], b: &[char]) -> usize {
     0
 }
 
-/// The characters of a text that carry it: no white space.
+/// The characters of a text that carry it: no white space, full-width ASCII forms as ASCII (a
+/// producer that prints 「(一)」 as 「（一）」 changes no character of the text).
 pub fn text_chars(s: &str) -> Vec<char> {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c as u32 {
+            0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
 }
