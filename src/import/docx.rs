@@ -63,7 +63,10 @@ pub fn read(bytes: &[u8]) -> Result<Document, ImportError> {
     let main = main_part(&mut archive, &mut budget)?.unwrap_or_else(|| "word/document.xml".to_string());
     let xml =
         part(&mut archive, &main, &mut budget)?.ok_or_else(|| ImportError::Broken("缺少 word/document.xml".into()))?;
-    let mut doc = parse_document_xml(&xml)?;
+    let numbering = part(&mut archive, "word/numbering.xml", &mut budget)?.unwrap_or_default();
+    let styles = part(&mut archive, "word/styles.xml", &mut budget)?.unwrap_or_default();
+    let lists = Lists::new(&numbering, &styles);
+    let mut doc = parse_document_xml_with(&xml, lists)?;
     if let Some(core) = part(&mut archive, "docProps/core.xml", &mut budget)? {
         doc.title = core_title(&core);
     }
@@ -111,6 +114,202 @@ fn attr(e: &BytesStart, name: &[u8]) -> Option<String> {
         .flatten()
         .find(|a| a.key.local_name().as_ref() == name)
         .map(|a| String::from_utf8_lossy(&a.value).into_owned())
+}
+
+/// A paragraph's numbering as its properties give it: its style, and a direct `w:numPr`.
+#[derive(Debug, Clone, Default)]
+struct ParaNum {
+    style: Option<String>,
+    num_id: Option<String>,
+    ilvl: Option<usize>,
+}
+
+/// One level of a list: its number format, its text (`%1、`, `（%2）`) and where it starts.
+#[derive(Debug, Clone, Default)]
+struct Level {
+    format: String,
+    text: String,
+    start: u32,
+}
+
+/// Word's list numbering (`numbering.xml`) and the styles that use it (`styles.xml`), and the
+/// counters while the document is read: a heading numbered by the list gets its 「一、」 back.
+#[derive(Debug, Default)]
+struct Lists {
+    /// Abstract list → its levels.
+    abstract_levels: std::collections::HashMap<String, Vec<Level>>,
+    /// List instance → its abstract list.
+    nums: std::collections::HashMap<String, String>,
+    /// Style → (list instance, level), following `basedOn`.
+    styles: std::collections::HashMap<String, (Option<String>, Option<usize>, Option<String>)>,
+    counters: std::collections::HashMap<String, Vec<u32>>,
+}
+
+/// Levels a list may have (Word has 9).
+const MAX_LEVELS: usize = 9;
+
+impl Lists {
+    fn new(numbering: &str, styles: &str) -> Lists {
+        let mut lists = Lists::default();
+        // numbering.xml
+        let mut reader = Reader::from_str(numbering);
+        let mut abs: Option<String> = None;
+        let mut num: Option<String> = None;
+        let mut lvl: Option<usize> = None;
+        loop {
+            let (e, start) = match reader.read_event() {
+                Ok(Event::Start(e)) => (e, true),
+                Ok(Event::Empty(e)) => (e, false),
+                Ok(Event::End(e)) => {
+                    match e.local_name().as_ref() {
+                        b"abstractNum" => abs = None,
+                        b"num" => num = None,
+                        b"lvl" => lvl = None,
+                        _ => {}
+                    }
+                    continue;
+                }
+                Ok(Event::Eof) | Err(_) => break,
+                _ => continue,
+            };
+            let val = || attr(&e, b"val");
+            match e.local_name().as_ref() {
+                b"abstractNum" if start => abs = attr(&e, b"abstractNumId"),
+                b"num" if start => num = attr(&e, b"numId"),
+                b"abstractNumId" => {
+                    if let (Some(n), Some(v)) = (&num, val()) {
+                        lists.nums.insert(n.clone(), v);
+                    }
+                }
+                b"lvl" if start => lvl = attr(&e, b"ilvl").and_then(|v| v.parse().ok()).filter(|&l| l < MAX_LEVELS),
+                b"numFmt" | b"lvlText" | b"start" => {
+                    if let (Some(a), Some(l)) = (&abs, lvl) {
+                        let levels = lists.abstract_levels.entry(a.clone()).or_default();
+                        if levels.len() <= l {
+                            levels.resize(l + 1, Level { start: 1, ..Level::default() });
+                        }
+                        let v = val().unwrap_or_default();
+                        match e.local_name().as_ref() {
+                            b"numFmt" => levels[l].format = v,
+                            b"lvlText" => levels[l].text = v,
+                            _ => levels[l].start = v.parse().unwrap_or(1),
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        // styles.xml: a paragraph style's numPr and what it is based on.
+        let mut reader = Reader::from_str(styles);
+        let mut style: Option<String> = None;
+        loop {
+            let e = match reader.read_event() {
+                Ok(Event::Start(e) | Event::Empty(e)) => e,
+                Ok(Event::End(e)) if e.local_name().as_ref() == b"style" => {
+                    style = None;
+                    continue;
+                }
+                Ok(Event::Eof) | Err(_) => break,
+                _ => continue,
+            };
+            let name = e.local_name();
+            if name.as_ref() == b"style" {
+                style = attr(&e, b"styleId");
+                continue;
+            }
+            let Some(id) = &style else { continue };
+            let entry = lists.styles.entry(id.clone()).or_default();
+            match name.as_ref() {
+                b"numId" => entry.0 = attr(&e, b"val"),
+                b"ilvl" => entry.1 = attr(&e, b"val").and_then(|v| v.parse().ok()),
+                b"basedOn" => entry.2 = attr(&e, b"val"),
+                _ => {}
+            }
+        }
+        lists
+    }
+
+    /// The list number a paragraph starts with, counting it.
+    fn label(&mut self, p: &ParaNum) -> Option<String> {
+        // A direct numPr wins; else the style's, or the style it is based on (a few steps).
+        let (mut num_id, mut ilvl) = (p.num_id.clone(), p.ilvl);
+        let mut style = p.style.clone();
+        for _ in 0..8 {
+            if num_id.is_some() {
+                break;
+            }
+            let Some((n, l, based)) = style.as_ref().and_then(|s| self.styles.get(s)).cloned() else { break };
+            num_id = n;
+            ilvl = ilvl.or(l);
+            style = based;
+        }
+        let num_id = num_id.filter(|n| n != "0")?;
+        let abs = self.nums.get(&num_id)?.clone();
+        let levels = self.abstract_levels.get(&abs)?;
+        let l = ilvl.unwrap_or(0).min(MAX_LEVELS - 1);
+        let level = levels.get(l)?;
+        if level.format == "bullet" || level.format == "none" {
+            return None;
+        }
+        let counters = self.counters.entry(abs.clone()).or_insert_with(|| vec![0; MAX_LEVELS]);
+        counters[l] = if counters[l] == 0 { level.start.max(1) } else { counters[l] + 1 };
+        for c in counters.iter_mut().skip(l + 1) {
+            *c = 0;
+        }
+        let mut out = String::new();
+        let mut chars = level.text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '%'
+                && let Some(d) = chars.peek().and_then(|d| d.to_digit(10))
+            {
+                chars.next();
+                let k = (d as usize).saturating_sub(1).min(MAX_LEVELS - 1);
+                let fmt = levels.get(k).map_or("decimal", |lv| lv.format.as_str());
+                out.push_str(&format_number(counters[k].max(1), fmt));
+            } else {
+                out.push(c);
+            }
+        }
+        (!out.trim().is_empty()).then_some(out)
+    }
+}
+
+/// A list counter in Word's number formats.
+fn format_number(n: u32, format: &str) -> String {
+    const CN: [&str; 10] = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match format {
+        f if f.starts_with("chineseCounting") || f.starts_with("ideographTraditional") || f == "chineseLegalSimplified" => {
+            match n {
+                0..=9 => CN[n as usize].to_string(),
+                10..=19 => format!("十{}", if n == 10 { "" } else { CN[(n % 10) as usize] }),
+                20..=99 => format!("{}十{}", CN[(n / 10) as usize], if n % 10 == 0 { "" } else { CN[(n % 10) as usize] }),
+                _ => n.to_string(),
+            }
+        }
+        "upperLetter" | "lowerLetter" => {
+            let c = char::from(b'A' + ((n.max(1) - 1) % 26) as u8);
+            if format == "lowerLetter" { c.to_ascii_lowercase().to_string() } else { c.to_string() }
+        }
+        "upperRoman" | "lowerRoman" => {
+            const R: [(u32, &str); 13] = [
+                (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+                (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+            ];
+            let mut m = n.min(3999);
+            let mut s = String::new();
+            for (v, r) in R {
+                while m >= v {
+                    s.push_str(r);
+                    m -= v;
+                }
+            }
+            if format == "lowerRoman" { s.to_lowercase() } else { s }
+        }
+        "decimalEnclosedCircle" | "decimalEnclosedCircleChinese" if (1..=20).contains(&n) => {
+            char::from_u32(0x2460 + n - 1).map(String::from).unwrap_or_default()
+        }
+        _ => n.to_string(),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -190,8 +389,14 @@ impl TableBuild {
     }
 }
 
-/// Parses `word/document.xml`.
+/// Parses `word/document.xml` (without list numbering).
 pub fn parse_document_xml(xml: &str) -> Result<Document, ImportError> {
+    parse_document_xml_with(xml, Lists::default())
+}
+
+/// Parses `word/document.xml`; list numbers (「一、」 of a heading numbered by Word's list
+/// numbering rather than typed) come from `lists`.
+fn parse_document_xml_with(xml: &str, mut lists: Lists) -> Result<Document, ImportError> {
     let mut reader = Reader::from_str(xml);
     let mut blocks: Vec<Block> = Vec::new();
     let mut tables: Vec<TableBuild> = Vec::new();
@@ -203,6 +408,12 @@ pub fn parse_document_xml(xml: &str) -> Result<Document, ImportError> {
     // content is being read.
     let mut sdt: Vec<bool> = Vec::new();
     let mut depth = 0usize;
+    // The paragraph's list number (style or direct numbering), put before its text.
+    let mut num = ParaNum::default();
+    // Text boxes: the paragraph they are anchored in is set aside while their content is read,
+    // and their blocks follow that paragraph, which stays whole.
+    let mut boxes: Vec<(Option<String>, ParaNum, Vec<Block>)> = Vec::new();
+    let mut after_para: Vec<Block> = Vec::new();
 
     fn flush_line(para: &mut Option<String>, tables: &mut [TableBuild], blocks: &mut Vec<Block>) {
         let Some(p) = para.as_mut() else { return };
@@ -235,7 +446,13 @@ pub fn parse_document_xml(xml: &str) -> Result<Document, ImportError> {
                     b"Fallback" | b"delText" | b"instrText" | b"del" | b"moveFrom" => skip_depth = 1,
                     b"sdt" => sdt.push(false),
                     b"sdtContent" if sdt.last() == Some(&true) => skip_depth = 1,
-                    b"p" => para = Some(String::new()),
+                    b"p" => {
+                        para = Some(String::new());
+                        num = ParaNum::default();
+                    }
+                    b"txbxContent" => {
+                        boxes.push((para.take(), std::mem::take(&mut num), std::mem::take(&mut blocks)));
+                    }
                     b"t" => in_text = true,
                     b"tbl" => {
                         flush_line(&mut para, &mut tables, &mut blocks);
@@ -251,7 +468,7 @@ pub fn parse_document_xml(xml: &str) -> Result<Document, ImportError> {
                             t.cell = Some(CellBuild { span: 1, ..CellBuild::default() });
                         }
                     }
-                    _ => empty_element(name, &e, &mut tables, &mut sdt, &mut para, &mut blocks),
+                    _ => empty_element(name, &e, &mut tables, &mut sdt, &mut para, &mut blocks, &mut num),
                 }
             }
             Event::Empty(e) => {
@@ -259,7 +476,7 @@ pub fn parse_document_xml(xml: &str) -> Result<Document, ImportError> {
                     continue;
                 }
                 let name = e.local_name();
-                empty_element(name.as_ref(), &e, &mut tables, &mut sdt, &mut para, &mut blocks);
+                empty_element(name.as_ref(), &e, &mut tables, &mut sdt, &mut para, &mut blocks, &mut num);
             }
             Event::End(e) => {
                 depth = depth.saturating_sub(1);
@@ -272,9 +489,28 @@ pub fn parse_document_xml(xml: &str) -> Result<Document, ImportError> {
                     b"sdt" => {
                         sdt.pop();
                     }
+                    b"pPr" => {
+                        if let (Some(p), Some(label)) = (para.as_mut(), lists.label(&num)) {
+                            p.insert_str(0, &label);
+                        }
+                    }
                     b"p" => {
                         flush_line(&mut para, &mut tables, &mut blocks);
                         para = None;
+                        if boxes.is_empty() {
+                            blocks.append(&mut after_para);
+                        }
+                    }
+                    b"txbxContent" => {
+                        if let Some((outer, outer_num, outer_blocks)) = boxes.pop() {
+                            let inner = std::mem::replace(&mut blocks, outer_blocks);
+                            after_para.extend(inner);
+                            para = outer;
+                            num = outer_num;
+                            if para.is_none() {
+                                blocks.append(&mut after_para);
+                            }
+                        }
                     }
                     b"tc" => {
                         if let Some(t) = tables.last_mut()
@@ -329,6 +565,7 @@ pub fn parse_document_xml(xml: &str) -> Result<Document, ImportError> {
             _ => {}
         }
     }
+    blocks.append(&mut after_para);
     // An unclosed table (a truncated file) still gives what it had.
     while let Some(t) = tables.pop() {
         let table = t.finish();
@@ -347,9 +584,13 @@ fn empty_element(
     sdt: &mut [bool],
     para: &mut Option<String>,
     blocks: &mut Vec<Block>,
+    num: &mut ParaNum,
 ) {
     let val = || attr(e, b"val");
     match name {
+        b"pStyle" => num.style = val(),
+        b"ilvl" => num.ilvl = val().and_then(|v| v.parse().ok()),
+        b"numId" => num.num_id = val(),
         b"gridSpan" => {
             if let Some(c) = tables.last_mut().and_then(|t| t.cell.as_mut()) {
                 c.span = val().and_then(|v| v.parse().ok()).unwrap_or(1);

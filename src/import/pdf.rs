@@ -1600,11 +1600,7 @@ fn borderless<'a>(region: &[&'a Line]) -> ((Table, f32), Vec<&'a Line>) {
         .map(|l| l.chunks.iter().rposition(|c| !value(&c.2)).map_or(0, |p| p + 1))
         .collect();
     let anchors: Vec<usize> = (0..region.len()).filter(|&k| split[k] < region[k].chunks.len()).collect();
-    if std::env::var("I25DBG").is_ok() {
-        for l in region {
-            eprintln!("{:.1} {:?}", l.y, l.chunks.iter().map(|c| format!("{:.1}-{:.1}:{}", c.0, c.1, c.2)).collect::<Vec<_>>());
-        }
-    }
+
     let size = region.iter().map(|l| l.size).fold(0.0, f32::max).max(6.0);
     let value_left = anchors.iter().flat_map(|&k| region[k].chunks[split[k]..].iter().map(|c| c.0)).fold(f32::MAX, f32::min);
     // A line without values holding text over the value columns is a header line: all its
@@ -1689,11 +1685,6 @@ fn borderless<'a>(region: &[&'a Line]) -> ((Table, f32), Vec<&'a Line>) {
         b.x0 = b.x0.min(ch.0);
         b.x1 = b.x1.max(ch.1);
         b.head |= over_values(k, c);
-    }
-    if std::env::var("I25DBG").is_ok() {
-        for b in &blocks {
-            eprintln!("BLOCK {:.1}-{:.1} x{:.1}-{:.1} head={} {:?}", b.bottom, b.top, b.x0, b.x1, b.head, b.pieces.iter().map(|&p| region[pieces[p].0].chunks[pieces[p].1].2.clone()).collect::<Vec<_>>());
-        }
     }
     let text_of = |b: &Block| -> String {
         let mut ps: Vec<(f32, f32, &str)> = b
