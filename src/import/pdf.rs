@@ -1485,12 +1485,13 @@ impl Flow {
                 let gap = p.y - l.y;
                 let indented = l.x0 > m.left + l.size * 1.2;
                 let short_prev = p.x1 < m.right - p.size * 2.5;
-                let centre = (m.left + m.right) / 2.0;
+                let symmetric = |x0: f32, x1: f32, size: f32| ((x0 - m.left) - (m.right - x1)).abs() < size * 1.5;
                 let centred = |x0: f32, x1: f32, size: f32| {
-                    x0 > m.left + size * 1.5 && x1 < m.right - size * 1.5 && ((x0 + x1) / 2.0 - centre).abs() < size * 1.5
+                    symmetric(x0, x1, size) && x0 > m.left + size * 1.5 && x1 < m.right - size * 1.5
                 };
-                // A title set centred over two lines is one paragraph.
-                let title_goes_on = centred(p.x0, p.x1, p.size)
+                // A title set centred over two lines is one paragraph (its first line may fill
+                // the measure).
+                let title_goes_on = symmetric(p.x0, p.x1, p.size)
                     && centred(l.x0, l.x1, l.size)
                     && (l.size - p.size).abs() <= 0.5
                     && gap > 0.0
