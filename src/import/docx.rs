@@ -140,9 +140,17 @@ struct Lists {
     abstract_levels: std::collections::HashMap<String, Vec<Level>>,
     /// List instance → its abstract list.
     nums: std::collections::HashMap<String, String>,
-    /// Style → (list instance, level), following `basedOn`.
-    styles: std::collections::HashMap<String, (Option<String>, Option<usize>, Option<String>)>,
+    /// Style → its numbering and the style it is based on.
+    styles: std::collections::HashMap<String, StyleNum>,
     counters: std::collections::HashMap<String, Vec<u32>>,
+}
+
+/// A paragraph style's list numbering (list instance, level) and the style it is based on.
+#[derive(Debug, Clone, Default)]
+struct StyleNum {
+    num_id: Option<String>,
+    ilvl: Option<usize>,
+    based_on: Option<String>,
 }
 
 /// Levels a list may have (Word has 9).
@@ -220,9 +228,9 @@ impl Lists {
             let Some(id) = &style else { continue };
             let entry = lists.styles.entry(id.clone()).or_default();
             match name.as_ref() {
-                b"numId" => entry.0 = attr(&e, b"val"),
-                b"ilvl" => entry.1 = attr(&e, b"val").and_then(|v| v.parse().ok()),
-                b"basedOn" => entry.2 = attr(&e, b"val"),
+                b"numId" => entry.num_id = attr(&e, b"val"),
+                b"ilvl" => entry.ilvl = attr(&e, b"val").and_then(|v| v.parse().ok()),
+                b"basedOn" => entry.based_on = attr(&e, b"val"),
                 _ => {}
             }
         }
@@ -238,10 +246,10 @@ impl Lists {
             if num_id.is_some() {
                 break;
             }
-            let Some((n, l, based)) = style.as_ref().and_then(|s| self.styles.get(s)).cloned() else { break };
-            num_id = n;
-            ilvl = ilvl.or(l);
-            style = based;
+            let Some(st) = style.as_ref().and_then(|s| self.styles.get(s)).cloned() else { break };
+            num_id = st.num_id;
+            ilvl = ilvl.or(st.ilvl);
+            style = st.based_on;
         }
         let num_id = num_id.filter(|n| n != "0")?;
         let abs = self.nums.get(&num_id)?.clone();
@@ -278,11 +286,20 @@ impl Lists {
 fn format_number(n: u32, format: &str) -> String {
     const CN: [&str; 10] = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
     match format {
-        f if f.starts_with("chineseCounting") || f.starts_with("ideographTraditional") || f == "chineseLegalSimplified" => {
+        f if f.starts_with("chineseCounting")
+            || f.starts_with("ideographTraditional")
+            || f == "chineseLegalSimplified" =>
+        {
             match n {
                 0..=9 => CN[n as usize].to_string(),
                 10..=19 => format!("十{}", if n == 10 { "" } else { CN[(n % 10) as usize] }),
-                20..=99 => format!("{}十{}", CN[(n / 10) as usize], if n % 10 == 0 { "" } else { CN[(n % 10) as usize] }),
+                20..=99 => {
+                    format!(
+                        "{}十{}",
+                        CN[(n / 10) as usize],
+                        if n.is_multiple_of(10) { "" } else { CN[(n % 10) as usize] }
+                    )
+                }
                 _ => n.to_string(),
             }
         }
@@ -292,8 +309,19 @@ fn format_number(n: u32, format: &str) -> String {
         }
         "upperRoman" | "lowerRoman" => {
             const R: [(u32, &str); 13] = [
-                (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
-                (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+                (1000, "M"),
+                (900, "CM"),
+                (500, "D"),
+                (400, "CD"),
+                (100, "C"),
+                (90, "XC"),
+                (50, "L"),
+                (40, "XL"),
+                (10, "X"),
+                (9, "IX"),
+                (5, "V"),
+                (4, "IV"),
+                (1, "I"),
             ];
             let mut m = n.min(3999);
             let mut s = String::new();
@@ -673,6 +701,59 @@ mod tests {
         );
         let doc = parse_document_xml(&xml).unwrap();
         assert_eq!(doc.blocks, vec![Block::Para("兴义市应急管理局".into()), Block::Para("2020年1月19日".into())]);
+    }
+
+    #[test]
+    fn list_numbered_heading_styles_get_their_numbers_back() {
+        let numbering = format!(
+            r#"<w:numbering {W}><w:abstractNum w:abstractNumId="3">
+              <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>
+              <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>
+            </w:abstractNum><w:num w:numId="5"><w:abstractNumId w:val="3"/></w:num></w:numbering>"#
+        );
+        let styles = format!(
+            r#"<w:styles {W}><w:style w:styleId="H1"><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="5"/></w:numPr></w:pPr></w:style>
+              <w:style w:styleId="H1b"><w:basedOn w:val="H1"/></w:style></w:styles>"#
+        );
+        let xml = format!(
+            r#"<w:document {W}><w:body>
+            <w:p><w:pPr><w:pStyle w:val="H1"/></w:pPr><w:r><w:t>总体情况</w:t></w:r></w:p>
+            <w:p><w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="5"/></w:numPr></w:pPr><w:r><w:t>主动公开</w:t></w:r></w:p>
+            <w:p><w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="5"/></w:numPr></w:pPr><w:r><w:t>依申请公开</w:t></w:r></w:p>
+            <w:p><w:pPr><w:pStyle w:val="H1b"/></w:pPr><w:r><w:t>主动公开政府信息情况</w:t></w:r></w:p>
+            <w:p><w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="5"/></w:numPr></w:pPr><w:r><w:t>规章</w:t></w:r></w:p>
+            </w:body></w:document>"#
+        );
+        let doc = parse_document_xml_with(&xml, Lists::new(&numbering, &styles)).unwrap();
+        let paras: Vec<&Block> = doc.blocks.iter().collect();
+        assert_eq!(
+            paras,
+            ["一、总体情况", "（一）主动公开", "（二）依申请公开", "二、主动公开政府信息情况", "（一）规章"]
+                .map(|t| Block::Para(t.into()))
+                .iter()
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(format_number(23, "chineseCounting"), "二十三");
+        assert_eq!(format_number(10, "chineseCountingThousand"), "十");
+    }
+
+    #[test]
+    fn a_text_box_follows_the_paragraph_it_is_anchored_in() {
+        let xml = format!(
+            r#"<w:document {W} xmlns:mc="m" xmlns:wps="s" xmlns:v="v"><w:body>
+            <w:p><w:r><w:t>办理情况</w:t></w:r><w:r><mc:AlternateContent><mc:Choice><w:drawing><wps:txbx><w:txbxContent>
+              <w:tbl><w:tr><w:tc><w:p><w:r><w:t>规章</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>3</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
+              <w:p><w:r><w:t>框内文字</w:t></w:r></w:p>
+            </w:txbxContent></wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:txbxContent><w:p><w:r><w:t>副本</w:t></w:r></w:p></w:txbxContent></mc:Fallback></mc:AlternateContent></w:r><w:r><w:t>见下表。</w:t></w:r></w:p>
+            <w:p><w:r><w:t>下一段</w:t></w:r></w:p></w:body></w:document>"#
+        );
+        let doc = parse_document_xml(&xml).unwrap();
+        assert_eq!(doc.blocks[0], Block::Para("办理情况见下表。".into()));
+        let Block::Table(t) = &doc.blocks[1] else { panic!("{doc:?}") };
+        assert_eq!(t.rows[0][1].text, "3");
+        assert_eq!(doc.blocks[2], Block::Para("框内文字".into()));
+        assert_eq!(doc.blocks[3], Block::Para("下一段".into()));
+        assert_eq!(doc.blocks.len(), 4, "the fallback copy is not read: {doc:?}");
     }
 
     #[test]

@@ -717,9 +717,11 @@ fn drop_overprints(glyphs: &mut Vec<Glyph>) {
     glyphs.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x.total_cmp(&b.x)));
     let mut kept: Vec<Glyph> = Vec::with_capacity(glyphs.len());
     for g in glyphs.drain(..) {
-        let twin = kept.iter().rev().take(4).any(|k| {
-            k.text == g.text && (k.y - g.y).abs() <= g.size * 0.1 && (k.x - g.x).abs() <= g.size * 0.25
-        });
+        let twin = kept
+            .iter()
+            .rev()
+            .take(4)
+            .any(|k| k.text == g.text && (k.y - g.y).abs() <= g.size * 0.1 && (k.x - g.x).abs() <= g.size * 0.25);
         if !twin {
             kept.push(g);
         }
@@ -1165,7 +1167,7 @@ fn lines_of(glyphs: Vec<&Glyph>) -> Vec<Line> {
                 // bracket or next to a number (table columns are narrow; the digits of one
                 // number touch; a narrow column's label is set close to the next).
                 let numeric = |t: &str| t.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | ','));
-                let opens = |t: &str| t.starts_with(['（', '(', '【', '['] );
+                let opens = |t: &str| t.starts_with(['（', '(', '【', '[']);
                 match chunks.last_mut() {
                     Some((_, end, list))
                         if g.x - *end <= size * 0.6
@@ -1596,14 +1598,13 @@ fn text_run(lines: &[&Line], flow: &mut Flow) {
 fn borderless<'a>(region: &[&'a Line]) -> ((Table, f32), Vec<&'a Line>) {
     let value = |t: &str| !t.trim().is_empty() && super::recognize::is_value_like(t);
     // Per line: where the values start (after the last label chunk).
-    let split: Vec<usize> = region
-        .iter()
-        .map(|l| l.chunks.iter().rposition(|c| !value(&c.2)).map_or(0, |p| p + 1))
-        .collect();
+    let split: Vec<usize> =
+        region.iter().map(|l| l.chunks.iter().rposition(|c| !value(&c.2)).map_or(0, |p| p + 1)).collect();
     let anchors: Vec<usize> = (0..region.len()).filter(|&k| split[k] < region[k].chunks.len()).collect();
 
     let size = region.iter().map(|l| l.size).fold(0.0, f32::max).max(6.0);
-    let value_left = anchors.iter().flat_map(|&k| region[k].chunks[split[k]..].iter().map(|c| c.0)).fold(f32::MAX, f32::min);
+    let value_left =
+        anchors.iter().flat_map(|&k| region[k].chunks[split[k]..].iter().map(|c| c.0)).fold(f32::MAX, f32::min);
     // A line without values holding text over the value columns is a header line: all its
     // text is header (「信息内容」 beside 「本年处理决定数量」).
     let head_line: Vec<bool> = (0..region.len())
@@ -1643,10 +1644,7 @@ fn borderless<'a>(region: &[&'a Line]) -> ((Table, f32), Vec<&'a Line>) {
             while i < a.end && m < b.end {
                 let (ci, cm) = (&region[j].chunks[pieces[i].1], &region[k].chunks[pieces[m].1]);
                 let overlap = ci.1.min(cm.1) - ci.0.max(cm.0);
-                if overlap > 0.0
-                    && ci.3 - cm.3 <= pitch
-                    && over_values(j, pieces[i].1) == over_values(k, pieces[m].1)
-                {
+                if overlap > 0.0 && ci.3 - cm.3 <= pitch && over_values(j, pieces[i].1) == over_values(k, pieces[m].1) {
                     let (ri, rm) = (root(&mut parent, i), root(&mut parent, m));
                     if ri != rm {
                         parent[ri] = rm;
@@ -1671,9 +1669,8 @@ fn borderless<'a>(region: &[&'a Line]) -> ((Table, f32), Vec<&'a Line>) {
     }
     let mut by_root: HashMap<usize, usize> = HashMap::new();
     let mut blocks: Vec<Block> = Vec::new();
-    for p in 0..pieces.len() {
+    for (p, &(k, c)) in pieces.iter().enumerate() {
         let r = root(&mut parent, p);
-        let (k, c) = pieces[p];
         let ch = &region[k].chunks[c];
         let bi = *by_root.entry(r).or_insert_with(|| {
             blocks.push(Block { pieces: Vec::new(), top: ch.3, bottom: ch.3, x0: ch.0, x1: ch.1, head: false });
@@ -1844,10 +1841,8 @@ fn borderless<'a>(region: &[&'a Line]) -> ((Table, f32), Vec<&'a Line>) {
     let top = rows.first().map_or(0.0, |r| r.y);
     // Lines none of whose text went into the table.
     let used_line = |k: usize| (first_piece[k]..first_piece[k + 1]).any(|p| !outside_pieces.contains(&p));
-    let outside = (0..region.len())
-        .filter(|&k| split[k] == region[k].chunks.len() && !used_line(k))
-        .map(|k| region[k])
-        .collect();
+    let outside =
+        (0..region.len()).filter(|&k| split[k] == region[k].chunks.len() && !used_line(k)).map(|k| region[k]).collect();
     ((table, top), outside)
 }
 
@@ -1873,6 +1868,54 @@ mod tests {
         assert_eq!(glyph_name_text(b"uni4E00").as_deref(), Some("一"));
         assert_eq!(glyph_name_text(b"seven").as_deref(), Some("7"));
         assert_eq!(glyph_name_text(b"g123"), None);
+    }
+
+    #[test]
+    fn page_numbers_in_their_published_forms() {
+        for t in ["— 4 —", "- 12 -", "4", "第 3 页", "第3页 共9页", "3/9", "Page 2"] {
+            assert!(is_page_number(t), "{t}");
+        }
+        for t in ["2021年", "一、总体情况", "第二十条第（一）项", "3.其他"] {
+            assert!(!is_page_number(t), "{t}");
+        }
+    }
+
+    fn line(y: f32, chunks: &[(f32, &str)]) -> Line {
+        let chunks: Vec<(f32, f32, String, f32)> =
+            chunks.iter().map(|&(x, t)| (x, x + t.chars().count() as f32 * 8.0, t.to_string(), y)).collect();
+        Line {
+            text: chunks.iter().map(|c| c.2.as_str()).collect::<Vec<_>>().join("\t"),
+            x0: chunks[0].0,
+            x1: chunks[chunks.len() - 1].1,
+            y,
+            size: 8.0,
+            chunks,
+        }
+    }
+
+    #[test]
+    fn a_label_over_three_lines_with_its_numbers_centred_is_one_row() {
+        // 5.要求行政机关确认或重 / 新出具已获取 / 信息, the numbers beside the middle line; the
+        // next row's label on one line; then a label whose numbers stand after its two lines.
+        let lines = [
+            line(200.0, &[(10.0, "5.要求行政机关确认或重")]),
+            line(190.0, &[(10.0, "新出具已获取"), (200.0, "386"), (240.0, "371"), (280.0, "14")]),
+            line(180.0, &[(10.0, "信息")]),
+            line(164.0, &[(10.0, "3.其他"), (200.0, "280"), (240.0, "123"), (280.0, "130")]),
+            line(148.0, &[(10.0, "（七）总计"), (200.0, "95"), (240.0, "1"), (280.0, "7")]),
+        ];
+        let refs: Vec<&Line> = lines.iter().collect();
+        let ((t, _), outside) = borderless(&refs);
+        assert!(outside.is_empty());
+        let texts: Vec<Vec<&str>> = t.rows.iter().map(|r| r.iter().map(|c| c.text.as_str()).collect()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                vec!["5.要求行政机关确认或重新出具已获取信息", "386", "371", "14"],
+                vec!["3.其他", "280", "123", "130"],
+                vec!["（七）总计", "95", "1", "7"],
+            ]
+        );
     }
 
     #[test]

@@ -345,7 +345,10 @@ fn assign_row(cat: &Catalog, cells: &[GridCell], context: &mut Option<usize>, a:
             // as printed, for the checks to flag).
             let zeros: Vec<GridCell> = values
                 .iter()
-                .map(|v| GridCell { text: if is_numeric(&v.text) { "0".into() } else { v.text.clone() }, ..(*v).clone() })
+                .map(|v| GridCell {
+                    text: if is_numeric(&v.text) { "0".into() } else { v.text.clone() },
+                    ..(*v).clone()
+                })
                 .collect();
             let zeros: Vec<&GridCell> = zeros.iter().collect();
             for &other in rows.iter().filter(|&&o| o != r) {
@@ -1126,7 +1129,10 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
     let mut lost: Vec<(usize, &'static str)> = sections.dropped.clone();
     if kind != SourceKind::Html {
         lost.extend(
-            before_title.iter().filter(|&&bi| matches!(&doc.blocks[bi], Block::Para(p) if !is_noise(p))).map(|&bi| (bi, "在标题之前")),
+            before_title
+                .iter()
+                .filter(|&&bi| matches!(&doc.blocks[bi], Block::Para(p) if !is_noise(p)))
+                .map(|&bi| (bi, "在标题之前")),
         );
     }
     for (bi, b) in doc.blocks.iter().enumerate() {
@@ -1152,7 +1158,8 @@ fn block_chars(b: &Block) -> (usize, String) {
     match b {
         Block::Para(p) => (p.chars().filter(|c| !c.is_whitespace()).count(), p.clone()),
         Block::Table(t) => {
-            let texts: Vec<&str> = t.rows.iter().flatten().map(|c| c.text.as_str()).filter(|t| !t.trim().is_empty()).collect();
+            let texts: Vec<&str> =
+                t.rows.iter().flatten().map(|c| c.text.as_str()).filter(|t| !t.trim().is_empty()).collect();
             (texts.iter().map(|t| t.chars().filter(|c| !c.is_whitespace()).count()).sum(), texts.join(" "))
         }
     }

@@ -93,11 +93,8 @@ fn score(got: &import::Imported, csv_name: &str) -> Score {
             }
         }
     }
-    let mut texts: Vec<(String, String, String)> = want
-        .sections
-        .iter()
-        .map(|(k, w)| (k.clone(), w.clone(), got.report.section(k).to_string()))
-        .collect();
+    let mut texts: Vec<(String, String, String)> =
+        want.sections.iter().map(|(k, w)| (k.clone(), w.clone(), got.report.section(k).to_string())).collect();
     texts.push((
         "开头".into(),
         want.options.opening_text.clone().unwrap_or_default(),
@@ -172,12 +169,8 @@ fn corpus_every_cell_and_at_least_995_per_mille_of_the_text_in_place() {
             failures.push(format!("{} ({}): {} cells wrong: {}", e.file, e.layout, s.wrong.len(), s.wrong.join("; ")));
         }
         if s.share() < 0.995 {
-            let worst: Vec<String> = s
-                .texts
-                .iter()
-                .filter(|(_, t)| t.1 < t.0)
-                .map(|(k, t)| format!("{k} {}/{}", t.1, t.0))
-                .collect();
+            let worst: Vec<String> =
+                s.texts.iter().filter(|(_, t)| t.1 < t.0).map(|(k, t)| format!("{k} {}/{}", t.1, t.0)).collect();
             failures.push(format!("{}: {:.2}% of the text in place ({})", e.file, s.share() * 100.0, worst.join(", ")));
         }
         if !s.empty.is_empty() {
