@@ -27,6 +27,8 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+import make_fixtures as MF
+
 PUNCT = "，。、；：？！”’）》」』】"
 OPENERS = "“‘（《「『【"
 
@@ -264,17 +266,7 @@ class Pdf:
         scale = (self.right - self.left) / sum(widths)
         for w in widths:
             xs.append(xs[-1] + w * scale)
-        place, occ = [], {}
-        for r, row in enumerate(rows):
-            col = 0
-            for cell in row:
-                while (r, col) in occ:
-                    col += 1
-                for rr in range(r, r + cell.rs):
-                    for cc in range(col, min(ncols, col + cell.cs)):
-                        occ[(rr, cc)] = True
-                place.append((r, col, cell))
-                col += cell.cs
+        place = MF.place(rows, ncols)
         nrows = len(rows)
 
         def wrap(cell, col):

@@ -11,6 +11,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
 
+import make_fixtures as MF
 import sources as S
 
 NUMBERING = """
@@ -45,20 +46,11 @@ def numbered_styles(d):
 def fill_table(d, rows, ncols):
     t = d.add_table(rows=len(rows), cols=ncols)
     t.style = "Table Grid"
-    occupied = [[False] * ncols for _ in rows]
-    for r, row in enumerate(rows):
-        col = 0
-        for c in row:
-            while occupied[r][col]:
-                col += 1
-            for rr in range(r, r + c.rs):
-                for cc in range(col, col + c.cs):
-                    occupied[rr][cc] = True
-            cell = t.cell(r, col)
-            if c.rs > 1 or c.cs > 1:
-                cell = cell.merge(t.cell(r + c.rs - 1, col + c.cs - 1))
-            cell.text = c.text
-            col += c.cs
+    for r, col, c in MF.place(rows):
+        cell = t.cell(r, col)
+        if c.rs > 1 or c.cs > 1:
+            cell = cell.merge(t.cell(r + c.rs - 1, col + c.cs - 1))
+        cell.text = c.text
     return t
 
 
