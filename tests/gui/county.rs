@@ -38,7 +38,7 @@ fn wait_done(h: &mut Harness<'static, NianbaoApp>) -> usize {
 }
 
 fn start(h: &mut Harness<'static, NianbaoApp>, c: &County) {
-    h.get_by_label("文件").click();
+    h.get_by_label("文件(F)").click();
     h.run();
     h.get_by_label_contains("汇总检查多份报告").click();
     h.run();
@@ -105,12 +105,27 @@ fn the_county_view_lists_every_unit_with_errors_and_every_missing_unit_and_opens
     let doc = h.state().doc.as_ref().expect("the unit's report is open");
     assert_eq!(doc.report.unit.name, unit);
     assert!(h.state().county.open && !h.state().county.entries().is_empty(), "the list stays");
+    // regression: the county window covered the report it opened. It steps aside to a small box
+    // in the corner, clear of the page, and comes back with one click.
+    let back = h.get_by_label("返回汇总检查列表").rect();
+    let page = h.get_by_label_contains("收到和处理政府信息公开申请情况").rect();
+    assert!(back.min.x > 1000.0 && back.min.y > 700.0, "in the bottom right corner: {back:?}");
+    assert!(!back.intersects(page), "clear of the page's heading");
+    assert!(h.query_by_label("开始检查").is_none(), "the list is out of the way");
+    h.get_by_label("返回汇总检查列表").click();
+    h.run();
+    assert!(h.query_by_label("开始检查").is_some(), "and back");
 
-    // 导出汇总表 writes the spreadsheet the command line writes.
+    // regression: 导出汇总表 proposed the open unit's report name. It proposes the county's.
     let out = dir.path().join("汇总表.xlsx");
     h.get_by_role_and_label(Role::Button, "导出汇总表…").click();
     h.run();
-    assert!(h.state().dialog_as::<PathDialog>().is_some(), "asks where");
+    let proposed = h.state().dialog_as::<PathDialog>().expect("asks where").text.clone();
+    assert_eq!(
+        std::path::PathBuf::from(&proposed),
+        c.dir.join("某某县2025年政府信息公开工作年度报告汇总表.xlsx"),
+        "in the county's folder, named after the county and the year"
+    );
     h.key_press_modifiers(CTRL, Key::A);
     h.event(Event::Text(out.display().to_string()));
     h.run();

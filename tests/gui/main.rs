@@ -11,5 +11,6 @@ mod county;
 mod desktop;
 mod export;
 mod help;
+mod keyboard;
 mod safety;
 mod window;

@@ -316,6 +316,11 @@ fn a_draft_open_in_another_window_opens_read_only_and_is_saved_only_under_anothe
     assert!(who.contains("进程"), "who has it: {who}");
     let mut h = harness(second);
     assert!(h.state().title().contains("（只读）"), "{}", h.state().title());
+    // Said where it can be read in full, and acknowledged.
+    let told = h.state().dialog_as::<nianbao::ui::dialogs::MessageDialog>().expect("told in a dialog");
+    assert!(told.lines().iter().any(|l| l.contains("以只读方式打开")), "{:?}", told.lines());
+    h.get_by_label("知道了").click();
+    h.run();
     edit(&mut h, "第二个窗口的修改");
     h.key_press_modifiers(CTRL, Key::S);
     h.run();

@@ -299,6 +299,8 @@ fn save_quit_reopen_finds_everything_unchanged() {
     assert!(path.is_file(), "{:?}", h.state().notice);
     assert!(!h.state().title().contains('*'), "{}", h.state().title());
     let saved = h.state().doc.as_ref().unwrap().report.clone();
+    // Quit (the window's lock on the draft goes with it).
+    drop(h);
 
     // A new window opens the file: everything is there.
     let mut h = harness(NianbaoApp::new(AppConfig::default()));
@@ -744,7 +746,7 @@ fn a_published_report_dropped_on_the_window_is_imported_with_its_import_report()
 fn the_file_menu_imports_a_published_report() {
     let mut h = harness(NianbaoApp::new(AppConfig::default()));
     h.run();
-    h.get_by_label("文件").click();
+    h.get_by_label("文件(F)").click();
     h.run();
     h.get_by_label_contains("导入已公开的报告").click();
     h.run();
