@@ -12,5 +12,6 @@ mod desktop;
 mod export;
 mod help;
 mod keyboard;
+mod messages;
 mod safety;
 mod window;
