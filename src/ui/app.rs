@@ -28,6 +28,9 @@ pub const APP_NAME: &str = "年报";
 
 /// The narrowest a side panel gets.
 const MIN_SIDE: f32 = 180.0;
+/// The page keeps at least this width while the side panels can give way (at 1024 pixels they
+/// are as narrow as they go, and 表四's last 总计 column is not cut off).
+const PAGE_MIN: f32 = 660.0;
 
 /// How the app is set up: the real window, or a test harness without system dialogs and
 /// without writing settings.
@@ -1317,8 +1320,10 @@ impl NianbaoApp {
             let page = self.view.page;
             let panes = &mut self.panes;
             // Side panels are resizable, remembered, and never take more than a third of the
-            // window each, so the grid always keeps its share.
-            let max_side = (ctx.content_rect().width() / 3.0).max(MIN_SIDE);
+            // window each, nor so much that the page is left narrower than `PAGE_MIN` (表四's
+            // fifteen number columns at 1024×768), so the grid always keeps its share.
+            let window = ctx.content_rect().width();
+            let max_side = (window / 3.0).min((window - PAGE_MIN) / 2.0).max(MIN_SIDE);
             let side = |id: &'static str, remembered: Option<f32>, default: f32| {
                 let width = remembered.unwrap_or(default).clamp(MIN_SIDE, max_side);
                 (id, width)

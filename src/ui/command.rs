@@ -377,7 +377,7 @@ pub fn shortcut_text(k: &KeyboardShortcut) -> String {
 /// Keys of the grid, the menus and the panes, which are not commands but belong in the help.
 pub const EDITING_KEYS: &[(&str, &str)] = &[
     ("Alt / F10", "菜单栏：Alt+字母打开菜单（文件F、导出X、编辑E、视图V、帮助H），方向键选择，Enter执行，Esc关闭"),
-    ("Tab / Shift+Tab", "在本区域内前后移动，先到本页要填的内容；表格中跳过自动计算的格，最后一格之后转到下方正文"),
+    ("Tab / Shift+Tab", "先到本页要填的内容，再到检查结果和页面列表；表格中跳过自动计算的格，最后一格之后转到下方正文"),
     ("Enter / Shift+Enter", "表格中：下移 / 上移"),
     ("方向键", "表格中：在单元格之间移动（编辑时←→移动光标）"),
     ("直接输入", "替换单元格内容，与Excel相同"),

@@ -242,7 +242,11 @@ impl CountyView {
             }
             let row = match &e.outcome {
                 Outcome::Checked(c) => {
-                    let mut detail = c.first_error().map(|f| f.message.clone()).unwrap_or_default();
+                    let mut detail = if c.blank {
+                        "还没有填写任何数字和正文".to_string()
+                    } else {
+                        c.first_error().map(|f| f.message.clone()).unwrap_or_default()
+                    };
                     if !notes.is_empty() {
                         detail = if detail.is_empty() {
                             notes.join("；")
@@ -475,7 +479,9 @@ impl CountyView {
                         }),
                     }
                     let color = match row.status {
-                        Status::Missing | Status::Unreadable | Status::Errors => Color32::from_rgb(180, 30, 30),
+                        Status::Missing | Status::Unreadable | Status::Blank | Status::Errors => {
+                            Color32::from_rgb(180, 30, 30)
+                        }
                         Status::Warnings => Color32::from_rgb(160, 100, 0),
                         Status::Clean => Color32::from_rgb(30, 120, 50),
                     };

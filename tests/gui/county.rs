@@ -136,3 +136,32 @@ fn the_county_view_lists_every_unit_with_errors_and_every_missing_unit_and_opens
     let notice = h.state().notice.clone().expect("said");
     assert!(notice.text.contains("已导出汇总表"), "{}", notice.text);
 }
+
+// regression: a wholly blank draft showed 有警告 with 0 errors in the county view; it is 未填写.
+#[test]
+fn a_wholly_blank_draft_is_listed_as_not_filled_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("报告");
+    std::fs::create_dir(&folder).unwrap();
+    nianbao::store::save(&folder.join("空白.ron"), &nianbao::model::Report::new("gb2021", 2025, "某某县审计局"))
+        .unwrap();
+    let c = generate(&dir.path().join("其他"), 3);
+    let mut done = nianbao::model::Report::clone(&c.reports[0].1);
+    done.unit.name = "某某县商务局".into();
+    nianbao::store::save(&folder.join("商务局.ron"), &done).unwrap();
+    let mut h = harness_with_steps(NianbaoApp::new(AppConfig::default()), 60);
+    h.run();
+    h.state_mut().county.open = true;
+    h.run();
+    type_into(&mut h, "报告文件夹：", &folder.display().to_string());
+    h.get_by_role_and_label(Role::Button, "开始检查").click();
+    h.run();
+    wait_done(&mut h);
+    let rows = h.state().county.rows();
+    let blank = rows.iter().find(|r| r.unit == "某某县审计局").expect("listed");
+    assert_eq!(blank.status, Status::Blank);
+    assert_eq!(blank.status.label(), "未填写");
+    assert!(rows.iter().any(|r| r.unit == "某某县商务局" && r.status != Status::Blank), "a filled one is not");
+    assert!(h.query_by_label("未填写").is_some(), "shown as 未填写");
+    assert!(h.query_by_label_contains("未填写1份").is_some(), "counted in the total line");
+}

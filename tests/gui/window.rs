@@ -760,3 +760,32 @@ fn the_file_menu_imports_a_published_report() {
     assert_eq!(doc.report.year, 2021);
     assert!(h.state().dialog_as::<nianbao::ui::dialogs::ImportReportDialog>().is_some());
 }
+
+// regression: at 1024×768 表四's last 总计 column was cut off at the findings panel.
+#[test]
+fn table_four_fits_a_1024_by_768_window_with_its_last_total_column() {
+    let mut r = empty_2025();
+    // Four-digit figures, the width the number columns are laid out for.
+    for (id, v) in [("t4.rv.keep", "1200"), ("t4.lr.pend", "3456")] {
+        r.set_cell(id, v);
+    }
+    let mut app = app_with(r);
+    // Panels once widened at a larger screen are remembered that way.
+    app.settings.pages_width = Some(260.0);
+    app.settings.findings_width = Some(300.0);
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1024.0, 768.0))
+        .with_max_steps(12)
+        .with_context_setup(|ctx| {
+            nianbao::ui::fonts::install(ctx);
+            nianbao::ui::fonts::install_style(ctx);
+        })
+        .build_eframe(move |_cc| app);
+    open_page(&mut h, "四、政府信息公开行政复议");
+    let last = h.get_by_label("表四/复议后起诉/总计").rect();
+    let findings = h.get_by_label("检查结果").rect();
+    assert!(
+        last.max.x <= findings.min.x - 8.0,
+        "the last 总计 ({last:?}) is left of the findings panel ({findings:?})"
+    );
+}
