@@ -198,7 +198,8 @@ pub fn focus_ring(ctx: &egui::Context, skip: Option<Id>) {
     if !w.enabled || w.interact_rect.area() <= 0.0 {
         return;
     }
-    let stroke = egui::Stroke::new(2.0, ctx.global_style().visuals.selection.stroke.color);
+    // The grid's own focus colour: one look for “the keyboard is here” everywhere.
+    let stroke = egui::Stroke::new(2.0, super::table::FOCUS_LINE);
     let painter = ctx.layer_painter(w.layer_id).with_clip_rect(w.interact_rect.expand(3.0));
     painter.rect_stroke(w.rect.expand(1.0), 3.0, stroke, egui::StrokeKind::Outside);
 }

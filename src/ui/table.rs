@@ -141,7 +141,7 @@ const EXPLAINED_FILL: Color32 = Color32::from_rgb(226, 240, 228);
 const HEAD_FILL: Color32 = Color32::from_rgb(236, 239, 243);
 const COMPUTED_FILL: Color32 = Color32::from_rgb(244, 245, 248);
 const GRID_LINE: Color32 = Color32::from_rgb(150, 156, 165);
-const FOCUS_LINE: Color32 = Color32::from_rgb(30, 100, 220);
+pub const FOCUS_LINE: Color32 = Color32::from_rgb(30, 100, 220);
 const SELECTION_FILL: Color32 = Color32::from_rgb(190, 215, 250);
 
 pub fn severity_fill(sev: Severity, explained: bool) -> Color32 {

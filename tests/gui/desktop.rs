@@ -463,7 +463,7 @@ fn an_edit_reaches_the_recovery_copy_while_the_window_sits_idle_and_the_restart_
     // The restart offers it; restored, it saves under a new name with the number.
     let mut app = spawn_app(&desk, &home, &[], &env);
     focus_window(&desk, &mut app);
-    desk.key("Tab");
+    // 恢复 is the question's default answer: Enter restores.
     desk.key("Return");
     desk.key("ctrl+shift+s");
     std::thread::sleep(Duration::from_millis(800));

@@ -63,7 +63,9 @@ impl Dialog for MessageDialog {
             });
             ui.add_space(6.0);
             ui.horizontal(|ui| {
-                let ok = ui.button("知道了").clicked();
+                let ok = ui.button("知道了");
+                super::keyboard_default(ui, &ok);
+                let ok = ok.clicked();
                 if ui.button("复制全文").clicked() {
                     ui.ctx().copy_text(self.full_text());
                 }
