@@ -215,6 +215,10 @@ pub struct NianbaoApp {
     pub menu_keys: command::MenuKeys,
     /// Tab and F6 between the page list, the page and the findings panel.
     pub panes: Panes,
+    /// The widget of a pane that last had the keyboard: it gets it back when a dialog closes
+    /// (after Ctrl+E's questions the keyboard is where the staffer was typing).
+    keyboard_home: Option<egui::Id>,
+    give_back_keyboard: bool,
     frames: u64,
     clipboard: super::clipboard::HtmlClipboard,
     /// What 复制为网页 last put on the clipboard (the tests read it; the clipboard may be absent).
@@ -262,6 +266,8 @@ impl NianbaoApp {
             chord: false,
             menu_keys: Default::default(),
             panes: Panes::default(),
+            keyboard_home: None,
+            give_back_keyboard: false,
             frames: 0,
             clipboard: Default::default(),
             last_copied: None,
@@ -1271,6 +1277,7 @@ impl NianbaoApp {
             ctx.request_repaint();
         }
         let mut actions = Vec::new();
+        let dialog_before = self.dialog.is_some();
         self.opened();
         self.hand_to_crash_hook();
         // A hidden trigger for the crash test (debug builds only): a panic once there are
@@ -1398,6 +1405,24 @@ impl NianbaoApp {
                 self.menu_keys.leave(&ctx);
             } else {
                 self.menu_keys.reset();
+            }
+        }
+        // Given back a frame after the dialog closed: in that frame its modal layer still holds
+        // the keyboard away from the page.
+        let focused = ctx.memory(|m| m.focused());
+        if self.dialog.is_none() && self.menu_keys.active().is_none() {
+            let in_pane = focused.is_some_and(|f| self.panes.pane_of(f).is_some());
+            if std::mem::take(&mut self.give_back_keyboard)
+                && !in_pane
+                && let Some(home) = self.keyboard_home
+            {
+                ctx.memory_mut(|m| m.request_focus(home));
+            } else if in_pane {
+                self.keyboard_home = focused;
+            }
+            if dialog_before && !in_pane {
+                self.give_back_keyboard = true;
+                ctx.request_repaint();
             }
         }
         focus::focus_ring(&ctx, self.grid.focused.map(table::cell_widget_id));

@@ -219,3 +219,22 @@ fn the_findings_panel_lists_a_tables_errors_before_its_warnings() {
     let last_error = cards.iter().filter(|(l, _)| l.starts_with("[错误]")).map(|c| c.1).fold(f32::MIN, f32::max);
     assert!(last_error < first_warning, "{cards:#?}");
 }
+
+#[test]
+fn after_a_dialog_the_keyboard_is_back_where_the_staffer_was_typing() {
+    let mut h = harness(app_with(empty_2025()));
+    open_page(&mut h, "五、存在的主要问题及改进情况");
+    let editor = "正文/五、存在的主要问题及改进情况";
+    assert!(h.get_by_label(editor).is_focused());
+    // Ctrl+S asks where (a new report), and Esc cancels.
+    h.key_press_modifiers(crate::harness::CTRL, Key::S);
+    h.run();
+    assert!(h.state().dialog.is_some(), "the save prompt");
+    h.key_press(Key::Escape);
+    h.run();
+    assert!(h.state().dialog.is_none());
+    assert!(h.get_by_label(editor).is_focused(), "{:?}", focused(&h));
+    h.event(Event::Text("问题".into()));
+    h.run();
+    assert_eq!(h.state().doc.as_ref().unwrap().report.section("s5"), "问题");
+}

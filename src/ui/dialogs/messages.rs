@@ -35,8 +35,12 @@ impl Dialog for MessagesDialog {
             let close = ui
                 .horizontal(|ui| {
                     ui.heading("消息记录");
-                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| ui.button("关闭").clicked())
-                        .inner
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        let close = ui.button("关闭");
+                        super::keyboard_default(ui, &close);
+                        close.clicked()
+                    })
+                    .inner
                 })
                 .inner;
             if self.messages.is_empty() {
