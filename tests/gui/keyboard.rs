@@ -238,3 +238,19 @@ fn after_a_dialog_the_keyboard_is_back_where_the_staffer_was_typing() {
     h.run();
     assert_eq!(h.state().doc.as_ref().unwrap().report.section("s5"), "问题");
 }
+
+#[test]
+fn a_dialog_opened_from_the_menu_by_keyboard_has_the_keyboard_on_its_default_button() {
+    let mut h = harness(app_with(empty_2025()));
+    alt_letter(&mut h, Key::V, "v");
+    h.key_press(Key::ArrowUp);
+    h.run();
+    assert!(focused(&h).unwrap_or_default().starts_with("消息记录"), "{:?}", focused(&h));
+    h.key_press(Key::Enter);
+    h.run();
+    assert_eq!(h.state().dialog_title().as_deref(), Some("消息记录"));
+    assert!(h.get_by_label("关闭").is_focused(), "{:?}", focused(&h));
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(h.state().dialog.is_none(), "Enter closes it");
+}

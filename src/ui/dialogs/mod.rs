@@ -71,6 +71,8 @@ pub fn keyboard_default(ui: &egui::Ui, resp: &egui::Response) {
     let here = focused.and_then(|f| ui.ctx().viewport(|v| v.prev_pass.widgets.get(f).map(|w| w.layer_id)));
     if here != Some(ui.layer_id()) {
         resp.request_focus();
+        // Shown with its ring at once, not at the next key or mouse move.
+        ui.ctx().request_repaint();
     }
 }
 
