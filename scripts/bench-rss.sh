@@ -15,18 +15,7 @@ size=${2:-1366x768}
 rounds=${3:-2}
 work=$(mktemp -d)
 trap 'kill $app $xvfb 2>/dev/null || true; rm -rf "$work"' EXIT
-display=:$((RANDOM % 50 + 150))
-Xvfb $display -screen 0 ${size}x24 -nolisten tcp >/dev/null 2>&1 &
-xvfb=$!
-sleep 1
-export DISPLAY=$display HOME=$work XDG_CONFIG_HOME=$work/config XDG_DATA_HOME=$work/data
-"$bin" import tests/fixtures/hangzhou-2021.csv -o "$work/报告.ron" --unit 某某县商务局 >/dev/null
-"$bin" "$work/报告.ron" >/dev/null 2>&1 &
-app=$!
-for _ in $(seq 100); do xdotool search --onlyvisible --pid $app >/dev/null 2>&1 && break; sleep 0.2; done
-win=$(xdotool search --onlyvisible --pid $app | tail -1)
-w=${size%x*}; h=${size#*x}
-xdotool windowsize $win $w $h windowfocus --sync $win
+. scripts/window-under-xvfb.sh
 sleep 3
 rss() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' /proc/$app/status; }
 wait_for() { for _ in $(seq 150); do [ -f "$1" ] && return 0; sleep 0.2; done; echo "未写出：$1" >&2; exit 1; }

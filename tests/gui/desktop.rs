@@ -193,6 +193,14 @@ fn focus_window(desk: &Desktop, app: &mut Child) {
     }
 }
 
+/// A new, empty 2025 draft `年报.ron` in `dir`, and its text as saved.
+fn new_draft(dir: &Path) -> (PathBuf, String) {
+    let draft = dir.join("年报.ron");
+    nianbao::store::save(&draft, &Report::new("gb2021", 2025, "某某县商务局")).unwrap();
+    let text = std::fs::read_to_string(&draft).unwrap();
+    (draft, text)
+}
+
 fn wait_saved(path: &Path, before: &str) -> Report {
     let start = Instant::now();
     loop {
@@ -211,9 +219,7 @@ fn wait_saved(path: &Path, before: &str) -> Report {
 fn the_real_window_pastes_from_other_programs_copies_to_them_and_keeps_typed_ahead_keys_apart() {
     let Some((_one_at_a_time, desk)) = desktop(&["Xvfb", "xclip", "xdotool"]) else { return };
     let dir = tempfile::tempdir().unwrap();
-    let draft: PathBuf = dir.path().join("年报.ron");
-    nianbao::store::save(&draft, &Report::new("gb2021", 2025, "某某县商务局")).unwrap();
-    let before = std::fs::read_to_string(&draft).unwrap();
+    let (draft, before) = new_draft(dir.path());
     let mut app = spawn_app(&desk, &dir.path().join("home"), &[draft.as_os_str()], &[]);
     focus_window(&desk, &mut app);
 
@@ -361,9 +367,7 @@ fn html_clipboard_child() {
 fn a_crash_leaves_a_report_and_a_recovery_copy_that_the_next_start_offers() {
     let Some((_one_at_a_time, desk)) = desktop(&["Xvfb", "xdotool"]) else { return };
     let dir = tempfile::tempdir().unwrap();
-    let draft: PathBuf = dir.path().join("年报.ron");
-    nianbao::store::save(&draft, &Report::new("gb2021", 2025, "某某县商务局")).unwrap();
-    let before = std::fs::read_to_string(&draft).unwrap();
+    let (draft, before) = new_draft(dir.path());
     let home = dir.path().join("home");
     let mut app = spawn_app(&desk, &home, &[draft.as_os_str()], &[("NIANBAO_DEBUG_PANIC", "1")]);
     focus_window(&desk, &mut app);
@@ -436,8 +440,7 @@ fn recovery_dir(home: &Path) -> PathBuf {
 fn an_edit_reaches_the_recovery_copy_while_the_window_sits_idle_and_the_restart_after_sigkill_offers_it() {
     let Some((_one_at_a_time, desk)) = desktop(&["Xvfb", "xdotool"]) else { return };
     let dir = tempfile::tempdir().unwrap();
-    let draft: PathBuf = dir.path().join("年报.ron");
-    nianbao::store::save(&draft, &Report::new("gb2021", 2025, "某某县商务局")).unwrap();
+    let (draft, _) = new_draft(dir.path());
     let home = dir.path().join("home");
     // A 3-second interval instead of 30 (the same code path, a shorter wait).
     let env = [("NIANBAO_AUTOSAVE_SECONDS", "3")];
@@ -489,9 +492,7 @@ fn an_edit_reaches_the_recovery_copy_while_the_window_sits_idle_and_the_restart_
 fn the_real_window_opens_its_menus_with_alt_and_alt_f_types_nothing_into_the_cell() {
     let Some((_one_at_a_time, desk)) = desktop(&["Xvfb", "xdotool"]) else { return };
     let dir = tempfile::tempdir().unwrap();
-    let draft: PathBuf = dir.path().join("年报.ron");
-    nianbao::store::save(&draft, &Report::new("gb2021", 2025, "某某县商务局")).unwrap();
-    let before = std::fs::read_to_string(&draft).unwrap();
+    let (draft, before) = new_draft(dir.path());
     let mut app = spawn_app(&desk, &dir.path().join("home"), &[draft.as_os_str()], &[]);
     focus_window(&desk, &mut app);
     for _ in 0..3 {

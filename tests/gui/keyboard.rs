@@ -2,36 +2,18 @@
 //! type, Esc in the grid, Tab through the page first, F6 between the panes, the findings panel's
 //! order.
 
-use egui::accesskit::Role;
 use egui::{Event, Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{By, NodeT, Queryable};
-use nianbao::model::Report;
+use nianbao::ui::NianbaoApp;
 use nianbao::ui::action::Page;
 use nianbao::ui::command::Menu;
-use nianbao::ui::doc::Document;
 use nianbao::ui::focus::Pane;
-use nianbao::ui::{AppConfig, NianbaoApp};
 
-use crate::harness::harness;
+use crate::harness::{app_with, empty_2025, harness, open_page};
 
 const NEW_NP: &str = "表三/一、本年新收政府信息公开申请数量/自然人";
 const NEW_BIZ: &str = "表三/一、本年新收政府信息公开申请数量/商业企业";
-
-fn app_with(report: Report) -> NianbaoApp {
-    let mut app = NianbaoApp::new(AppConfig::default());
-    app.set_document(Document::new(report, None).expect("document"));
-    app
-}
-
-fn empty_2025() -> Report {
-    Report::new("gb2021", 2025, "某某县商务局")
-}
-
-fn open_page(h: &mut Harness<'static, NianbaoApp>, title: &str) {
-    h.get(By::new().role(Role::Button).label_contains(title)).click();
-    h.run();
-}
 
 fn click(h: &mut Harness<'static, NianbaoApp>, label: &str) {
     h.get_by_label(label).scroll_to_me();

@@ -2,12 +2,12 @@
 //! cells, live totals and findings, jumping to a finding, pasting from Excel, undo/redo, the
 //! unsaved-changes guard, and a save / reopen round trip.
 
-use crate::harness::{CTRL, harness};
+use crate::harness::{CTRL, app_with, empty_2025, harness, open_page};
 
 use egui::accesskit::Role;
 use egui::{Event, Key, Modifiers, ViewportCommand, ViewportEvent, ViewportId};
 use egui_kittest::Harness;
-use egui_kittest::kittest::{By, Queryable};
+use egui_kittest::kittest::Queryable;
 use nianbao::model::Report;
 use nianbao::ui::action::Page;
 use nianbao::ui::dialogs::{ChoiceDialog, MessageDialog, PathDialog};
@@ -15,22 +15,6 @@ use nianbao::ui::doc::Document;
 use nianbao::ui::{AppConfig, NianbaoApp};
 
 const CTRL_SHIFT: Modifiers = Modifiers { ctrl: true, command: true, alt: false, shift: true, mac_cmd: false };
-
-fn app_with(report: Report) -> NianbaoApp {
-    let mut app = NianbaoApp::new(AppConfig::default());
-    app.set_document(Document::new(report, None).expect("document"));
-    app
-}
-
-fn empty_2025() -> Report {
-    Report::new("gb2021", 2025, "某某县商务局")
-}
-
-/// Clicks a page in the page list (its label also carries counts such as “（警告1）”).
-fn open_page(h: &mut Harness<'static, NianbaoApp>, title: &str) {
-    h.get(By::new().role(Role::Button).label_contains(title)).click();
-    h.run();
-}
 
 fn go_to_table3(h: &mut Harness<'static, NianbaoApp>) {
     open_page(h, "三、收到和处理政府信息公开申请情况");
