@@ -18,7 +18,9 @@ export HOME=$work XDG_CONFIG_HOME=$work/config XDG_DATA_HOME=$work/data
 "$bin" import tests/fixtures/hangzhou-2021.csv -o "$work/报告.ron" --unit 某某县商务局 >/dev/null
 shot() { # size name pages...
   local size=$1 name=$2; shift 2
-  local display=:$((RANDOM % 50 + 150))
+  # A display no other X server holds (another build's tests may run beside).
+  local display=
+  for n in $(shuf -i 150-199); do [ -e /tmp/.X$n-lock ] || { display=:$n; break; }; done
   Xvfb $display -screen 0 ${size}x24 -nolisten tcp >/dev/null 2>&1 &
   xvfb=$!
   sleep 1

@@ -3,7 +3,9 @@
 # in $bin (with the extra environment in $app_env, e.g. NIANBAO_FRAME_LOG=…), its window $win sized
 # to the display and focused. The caller sets $bin, $size, $work (and $app_env) and its EXIT trap
 # (which kills $app and $xvfb).
-display=:$((RANDOM % 50 + 150))
+# A display no other X server holds (another build's tests may run beside).
+display=
+for n in $(shuf -i 150-199); do [ -e /tmp/.X$n-lock ] || { display=:$n; break; }; done
 Xvfb $display -screen 0 ${size}x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb=$!
 sleep 1
