@@ -114,6 +114,8 @@ pub struct Face {
     pub bbox: [f32; 4],
     /// CFF outlines (embedded as `FontFile3`), rather than TrueType `glyf`.
     pub cff: bool,
+    /// OS/2 weight class (400 regular, 700 bold; 0 unknown), for the font descriptor.
+    pub weight: u16,
 }
 
 enum FontBytes {
@@ -226,7 +228,8 @@ impl Face {
         let descent = f32::from(face.descender()) / upm;
         let cap_height = face.capital_height().map(|h| f32::from(h) / upm).unwrap_or(ascent * 0.8);
         let bbox = [f32::from(b.x_min) * k, f32::from(b.y_min) * k, f32::from(b.x_max) * k, f32::from(b.y_max) * k];
-        Ok(Face { name, ps_name, source, index, cmap, widths, ascent, descent, cap_height, bbox, cff, data })
+        let weight = face.tables().os2.map_or(0, |os2| os2.weight().to_number());
+        Ok(Face { name, ps_name, source, index, cmap, widths, ascent, descent, cap_height, bbox, cff, weight, data })
     }
 
     /// The font file's bytes and face index (for subsetting).
@@ -264,10 +267,15 @@ impl Face {
 
     /// Vertical extent (em) of a character's ink, bottom and top.
     pub fn ink_extent(&self, c: char) -> Option<(f32, f32)> {
+        self.ink_box(c).map(|[_, y0, _, y1]| (y0, y1))
+    }
+
+    /// A character's ink box (em, y up): left, bottom, right, top.
+    pub fn ink_box(&self, c: char) -> Option<[f32; 4]> {
         let face = ttf_parser::Face::parse(self.data.get(), self.index).ok()?;
         let r = face.glyph_bounding_box(ttf_parser::GlyphId(self.glyph(c)?))?;
         let upm = f32::from(face.units_per_em().max(1));
-        Some((f32::from(r.y_min) / upm, f32::from(r.y_max) / upm))
+        Some([r.x_min, r.y_min, r.x_max, r.y_max].map(|v| f32::from(v) / upm))
     }
 }
 

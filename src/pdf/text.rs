@@ -117,6 +117,53 @@ fn is_ideograph(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF | 0x3007)
 }
 
+/// Whether a character is set on the Chinese grid: 汉字, kana, bopomofo, CJK and full-width
+/// punctuation and forms, and the quotes, dashes and ellipsis a Chinese face sets full width.
+fn on_grid(fonts: &FontSet, role: Role, c: char) -> bool {
+    is_ideograph(c)
+        || matches!(c as u32, 0x2E80..=0x2FDF | 0x3000..=0x312F | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF)
+        || (matches!(c, '‘' | '’' | '“' | '”' | '—' | '…' | '·' | '～') && fonts.full_width(role, c))
+}
+
+/// Extra space (pt) after each character that sets `text` to exactly `width` (clreq 3.8
+/// 行内调整): stretched only between Chinese characters and where Chinese meets Latin, never
+/// inside a Latin word or a number, nor between the halves of `——` and `……`. A line of Latin
+/// only (a long web address) stretches at its break opportunities (after `/`, between words).
+/// Empty when nothing may stretch or the line is full.
+pub fn justify(fonts: &FontSet, role: Role, text: &str, size: f32, width: f32) -> Vec<f32> {
+    let slack = width - fonts.width(role, text, size);
+    let chars: Vec<char> = text.chars().collect();
+    if slack <= 0.01 || chars.len() < 2 {
+        return Vec::new();
+    }
+    let kept = |a: char, b: char| a == b && matches!(a, '—' | '…');
+    let mut gaps: Vec<usize> = (0..chars.len() - 1)
+        .filter(|&i| {
+            let (a, b) = (chars[i], chars[i + 1]);
+            (on_grid(fonts, role, a) || on_grid(fonts, role, b)) && !kept(a, b)
+        })
+        .collect();
+    if gaps.is_empty() {
+        let breaks = break_points(text);
+        let mut end = 0;
+        for (i, c) in chars[..chars.len() - 1].iter().enumerate() {
+            end += c.len_utf8();
+            if breaks.binary_search(&end).is_ok() {
+                gaps.push(i);
+            }
+        }
+    }
+    if gaps.is_empty() {
+        return Vec::new();
+    }
+    let each = slack / gaps.len() as f32;
+    let mut out = vec![0.0; chars.len()];
+    for i in gaps {
+        out[i] = each;
+    }
+    out
+}
+
 /// Breaks a paragraph into lines of at most `width` pt (the first line `first_width`).
 pub fn wrap(fonts: &FontSet, role: Role, text: &str, size: f32, first_width: f32, width: f32) -> Vec<Line> {
     let segs = segments(text);
@@ -223,66 +270,76 @@ fn jieba() -> &'static jieba_rs::Jieba {
     J.get_or_init(|| jieba_rs::Jieba::with_dict(&mut DICT.as_bytes()).unwrap_or_else(|_| jieba_rs::Jieba::empty()))
 }
 
-/// Where a title may break: between words (jieba), never inside a number with its 年/年度, never
-/// where UAX #14 forbids. Returns (byte offset, penalty); a break between the title's parts
-/// costs nothing.
-fn title_breaks(parts: &[String]) -> (String, Vec<(usize, f32)>) {
+/// Where a title may break: the whole text, the breaks it must take (between its parts, when
+/// it has more than one) and those it may take (between words — jieba — inside a part too wide
+/// for a line, never inside a number with its 年/年度, never where UAX #14 forbids), each of the
+/// latter with its penalty.
+fn title_breaks(parts: &[String], fits: impl Fn(&str) -> bool) -> (String, Vec<usize>, Vec<(usize, f32)>) {
     let whole = parts.concat();
     let allowed = break_points(&whole);
-    let mut out = Vec::new();
+    let mut forced = Vec::new();
+    let mut free = Vec::new();
     let mut base = 0;
     for (k, part) in parts.iter().enumerate() {
-        for t in jieba().cut(part, true) {
-            let end = base + t.byte_end;
-            if t.byte_end == part.len() {
-                continue;
-            }
-            let before = part[..t.byte_end].chars().last();
-            let after = part[t.byte_end..].chars().next();
-            // 2019|年 stays whole.
-            if before.is_some_and(|c| c.is_ascii_digit()) && after.is_some_and(|c| c == '年') {
-                continue;
-            }
-            if allowed.contains(&end) {
-                out.push((end, 0.05));
+        if !fits(part) {
+            for t in jieba().cut(part, true) {
+                let end = base + t.byte_end;
+                if t.byte_end == part.len() {
+                    continue;
+                }
+                let before = part[..t.byte_end].chars().last();
+                let after = part[t.byte_end..].chars().next();
+                // 2019|年 stays whole.
+                if before.is_some_and(|c| c.is_ascii_digit()) && after.is_some_and(|c| c == '年') {
+                    continue;
+                }
+                if allowed.contains(&end) {
+                    free.push((end, 0.05));
+                }
             }
         }
         base += part.len();
-        if k + 1 < parts.len() && base > 0 && allowed.contains(&base) {
-            out.push((base, 0.0));
+        if k + 1 < parts.len() && base > 0 {
+            forced.push(base);
         }
     }
-    out.sort_by_key(|b| b.0);
-    out.dedup_by_key(|b| b.0);
-    (whole, out)
+    free.sort_by_key(|b| b.0);
+    free.dedup_by_key(|b| b.0);
+    (whole, forced, free)
 }
 
 /// Title lines (GB/T 9704 7.3.1: 回行时要做到词意完整，排列对称，长短适宜，排列应当使用梯形或菱形):
-/// as few lines as fit, broken between words, in a trapezoid or diamond of balanced lines.
+/// as few lines as fit, in a trapezoid or diamond of balanced lines. A title of two parts (the
+/// unit, `YYYY年政府信息公开工作年度报告`) that does not fit one line breaks between them, and
+/// inside a part only when that part alone is too wide, between words.
 pub fn title_lines(fonts: &FontSet, parts: &[String], size: f32, width: f32) -> Vec<String> {
+    balanced_lines(fonts, Role::Title, parts, size, width)
+}
+
+/// Lines of at most `width` pt in a balanced, symmetric shape (see [`title_lines`]), in `role`'s
+/// face; also the long 落款.
+pub fn balanced_lines(fonts: &FontSet, role: Role, parts: &[String], size: f32, width: f32) -> Vec<String> {
     let parts: Vec<String> = parts.iter().filter(|p| !p.trim().is_empty()).cloned().collect();
     let whole = parts.concat();
-    if fonts.width(Role::Title, &whole, size) <= width + 0.01 {
+    let fits = |t: &str| fonts.width(role, t, size) <= width + 0.01;
+    if fits(&whole) {
         return vec![whole];
     }
-    // Each part on its own line when they fit: the usual `单位` / `年度报告` title.
-    if parts.len() == 2 && parts.iter().all(|p| fonts.width(Role::Title, p, size) <= width + 0.01) {
-        return parts;
-    }
-    let (whole, breaks) = title_breaks(&parts);
-    let w = |a: usize, b: usize| fonts.width(Role::Title, &whole[a..b], size);
-    for n in 2..=5usize {
+    let (whole, forced, free) = title_breaks(&parts, fits);
+    let w = |a: usize, b: usize| fonts.width(role, &whole[a..b], size);
+    for extra in 0..=free.len().min(5) {
         let mut best: Option<(f32, Vec<usize>)> = None;
-        let mut pick = vec![0usize; n - 1];
-        search(&breaks, 0, &mut pick, 0, &mut |cut: &[usize]| {
-            let mut bounds = vec![0];
-            bounds.extend(cut.iter().map(|&i| breaks[i].0));
+        let mut pick = vec![0usize; extra];
+        search(&free, 0, &mut pick, 0, &mut |cut: &[usize]| {
+            let mut bounds: Vec<usize> = forced.iter().copied().chain(cut.iter().map(|&i| free[i].0)).collect();
+            bounds.sort_unstable();
+            bounds.insert(0, 0);
             bounds.push(whole.len());
             let widths: Vec<f32> = bounds.windows(2).map(|p| w(p[0], p[1])).collect();
             if widths.iter().any(|&x| x > width + 0.01) {
                 return;
             }
-            let penalty: f32 = cut.iter().map(|&i| breaks[i].1).sum();
+            let penalty: f32 = cut.iter().map(|&i| free[i].1).sum();
             let cost = shape_cost(&widths, width) + penalty;
             if best.as_ref().is_none_or(|b| cost < b.0) {
                 best = Some((cost, bounds));
@@ -293,7 +350,7 @@ pub fn title_lines(fonts: &FontSet, parts: &[String], size: f32, width: f32) -> 
         }
     }
     // No word boundary fits (one enormous word): break by width.
-    wrap_balanced(fonts, Role::Title, &whole, size, width).into_iter().map(|l| l.text).collect()
+    wrap_balanced(fonts, role, &whole, size, width).into_iter().map(|l| l.text).collect()
 }
 
 /// Every choice of `pick.len()` increasing indices into `breaks`.

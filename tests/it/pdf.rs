@@ -182,14 +182,14 @@ fn errors_put_a_draft_mark_on_every_page_unless_exported_as_final() {
     // On every page as a marked artifact drawn as shapes: never in the copied or extracted text.
     for (no, &id) in pdf.doc.get_pages().values().enumerate() {
         let content = String::from_utf8_lossy(&pdf.doc.get_page_content(id)).into_owned();
-        assert!(content.contains("/Artifact"), "page {} has the mark", no + 1);
+        assert!(content.contains("/Watermark"), "page {} has the mark", no + 1);
     }
     assert!(!all_text(&pdf).contains("草稿"), "regression: the watermark came out in extracted text");
     assert!(out.warnings.iter().any(|w| w.contains("草稿")));
     let (out, pdf) = export_pdf(&report, true);
     assert!(!out.draft_mark);
     for &id in pdf.doc.get_pages().values() {
-        assert!(!String::from_utf8_lossy(&pdf.doc.get_page_content(id)).contains("/Artifact"));
+        assert!(!String::from_utf8_lossy(&pdf.doc.get_page_content(id)).contains("/Watermark"));
     }
 }
 
