@@ -598,6 +598,15 @@ fn the_invariant_checks_catch_what_they_guard_against() {
     assert_eq!(msgs.len(), 1, "a half-empty foot before a table's continuation found");
 }
 
+/// Writes a draft's PDF for looking at it, and the draft beside it (`NAME.ron`, so another build
+/// can export the same draft for a before/after comparison).
+fn write_for_inspection(dir: &str, name: &str, report: &Report) {
+    let form = report.form().unwrap();
+    let out = export_with(report, &form, &PdfOptions::default(), &FontSources::BundledOnly).unwrap();
+    std::fs::write(format!("{dir}/{name}.pdf"), out.bytes).unwrap();
+    std::fs::write(format!("{dir}/{name}.ron"), nianbao::store::draft::to_ron(report).unwrap()).unwrap();
+}
+
 /// Writes the sweep's PDFs for looking at them (`NIANBAO_SWEEP_DIR=… cargo test -- --ignored`).
 #[test]
 #[ignore]
@@ -607,10 +616,8 @@ fn write_sweep_pdfs_for_inspection() {
         for len in [0, 2, 5, 9] {
             for (annex, landscape) in [(false, false), (true, true)] {
                 let report = draft(name, len, annex, landscape);
-                let form = report.form().unwrap();
-                let out = export_with(&report, &form, &PdfOptions::default(), &FontSources::BundledOnly).unwrap();
-                let file = format!("{dir}/{}-{len}-{annex}-{landscape}.pdf", name.trim_end_matches(".csv"));
-                std::fs::write(file, out.bytes).unwrap();
+                let file = format!("{}-{len}-{annex}-{landscape}", name.trim_end_matches(".csv"));
+                write_for_inspection(&dir, &file, &report);
             }
         }
     }
@@ -629,11 +636,9 @@ fn write_showcase_pdf_for_inspection() {
     r.options.date_by_hand = true;
     r.sections.insert(
         "s1".into(),
-        "(一)主动公开情况\n本机关依照《中华人民共和国政府信息公开条例》（以下简称《条例》），在门户网站http://www.qxn.gov.cn/zwgk/zfxxgk/fdzdgknr/index.html公开政府信息，并按照“谁公开、谁审查”的原则进行审核。本年度工作已经全部完成并总结。".into(),
+        "(一)主动公开情况\n本机关依照《中华人民共和国政府信息公开条例》（以下简称《条例》），在门户网站http://www.qxn.gov.cn/zwgk/zfxxgk/fdzdgknr/index.html公开政府信息，并按照“谁公开、谁审查”的原则进行审核。本年度工作已经全部完成并总结——公开、审核、归档三个环节环环相扣……".into(),
     );
-    let form = r.form().unwrap();
-    let out = export_with(&r, &form, &PdfOptions::default(), &FontSources::BundledOnly).unwrap();
-    std::fs::write(format!("{dir}/showcase.pdf"), out.bytes).unwrap();
+    write_for_inspection(&dir, "showcase", &r);
 }
 
 /// Checks every PDF in a folder against the invariants (`NIANBAO_CHECK_DIR=… cargo test --
@@ -677,7 +682,5 @@ fn write_one_sweep_draft() {
     let (Ok(dir), Ok(spec)) = (std::env::var("NIANBAO_SWEEP_DIR"), std::env::var("NIANBAO_DRAFT")) else { return };
     let p: Vec<&str> = spec.split(',').collect();
     let report = draft(p[0], p[1].parse().unwrap(), p[2] == "true", p[3] == "true");
-    let form = report.form().unwrap();
-    let out = export_with(&report, &form, &PdfOptions::default(), &FontSources::BundledOnly).unwrap();
-    std::fs::write(format!("{dir}/{}.pdf", spec.replace(',', "-")), out.bytes).unwrap();
+    write_for_inspection(&dir, &spec.replace(',', "-").replace(".csv", ""), &report);
 }
