@@ -258,23 +258,6 @@ fn render(fonts: &FontSet, pages: &[Page], report: &Report, draft_mark: bool) ->
         author: report.unit.name.clone(),
         subject: "政府信息公开工作年度报告".into(),
         date,
-        id: content_id(report),
     };
     w.finish(&meta, &outline)
-}
-
-/// A 16-byte identifier of the report's content (FNV-1a over its debug form, which is stable:
-/// every map in a report is ordered).
-fn content_id(report: &Report) -> [u8; 16] {
-    let text = format!("{report:?}");
-    let mut h1: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut h2: u64 = 0x8422_2325_cbf2_9ce4;
-    for b in text.bytes() {
-        h1 = (h1 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-        h2 = (h2 ^ u64::from(b.rotate_left(3))).wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    let mut out = [0u8; 16];
-    out[..8].copy_from_slice(&h1.to_be_bytes());
-    out[8..].copy_from_slice(&h2.to_be_bytes());
-    out
 }

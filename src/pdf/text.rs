@@ -164,56 +164,102 @@ pub fn justify(fonts: &FontSet, role: Role, text: &str, size: f32, width: f32) -
     out
 }
 
-/// Breaks a paragraph into lines of at most `width` pt (the first line `first_width`).
-pub fn wrap(fonts: &FontSet, role: Role, text: &str, size: f32, first_width: f32, width: f32) -> Vec<Line> {
-    let segs = segments(text);
-    let avail = |n: usize| if n == 0 { first_width } else { width };
-    // Lines as ranges of segments; a segment wider than a line is split by characters first.
-    let mut pieces: Vec<String> = Vec::new();
-    for s in segs {
-        if fonts.width(role, s.trim_end(), size) <= width.min(first_width) + 0.01 {
-            pieces.push(s.to_string());
-        } else {
-            // An overlong piece (a long number in a narrow cell): by characters.
-            let mut cur = String::new();
-            for c in s.chars() {
-                let mut next = cur.clone();
-                next.push(c);
-                if !cur.is_empty() && fonts.width(role, &next, size) > width.min(first_width) + 0.01 {
-                    pieces.push(std::mem::take(&mut cur));
-                }
-                cur.push(c);
-            }
-            if !cur.is_empty() {
-                pieces.push(cur);
+/// An unbreakable piece of a text, measured once (pt): trailing spaces excluded and included.
+struct Piece<'a> {
+    text: &'a str,
+    trimmed: f32,
+    full: f32,
+    first: Option<char>,
+    last: Option<char>,
+}
+
+/// A text's unbreakable pieces, measured.
+fn pieces<'a>(fonts: &FontSet, role: Role, text: &'a str, size: f32) -> Vec<Piece<'a>> {
+    segments(text)
+        .into_iter()
+        .map(|p| Piece {
+            text: p,
+            trimmed: fonts.width(role, p.trim_end(), size),
+            full: fonts.width(role, p, size),
+            first: p.chars().next(),
+            last: p.chars().last(),
+        })
+        .collect()
+}
+
+/// Splits the pieces wider than `width` by characters (a long number in a narrow cell).
+fn fit_pieces<'a>(fonts: &FontSet, role: Role, pieces: Vec<Piece<'a>>, size: f32, width: f32) -> Vec<Piece<'a>> {
+    if pieces.iter().all(|p| p.trimmed <= width + 0.01) {
+        return pieces;
+    }
+    let mut out = Vec::with_capacity(pieces.len() + 4);
+    for p in pieces {
+        if p.trimmed <= width + 0.01 {
+            out.push(p);
+            continue;
+        }
+        let mut start = 0;
+        for (i, c) in p.text.char_indices() {
+            let end = i + c.len_utf8();
+            if i > start && fonts.width(role, &p.text[start..end], size) > width + 0.01 {
+                out.extend(pieces_of(fonts, role, &p.text[start..i], size));
+                start = i;
             }
         }
+        out.extend(pieces_of(fonts, role, &p.text[start..], size));
     }
-    // Widths are added up piece by piece (with the squeeze where two pieces meet), not
-    // measured again for every candidate line.
-    let mut lines: Vec<Vec<String>> = Vec::new();
-    let mut cur: Vec<String> = Vec::new();
+    out
+}
+
+fn pieces_of<'a>(fonts: &FontSet, role: Role, text: &'a str, size: f32) -> Option<Piece<'a>> {
+    (!text.is_empty()).then(|| Piece {
+        text,
+        trimmed: fonts.width(role, text.trim_end(), size),
+        full: fonts.width(role, text, size),
+        first: text.chars().next(),
+        last: text.chars().last(),
+    })
+}
+
+/// The pieces each line starts with (indices), lines filled greedily: widths are added up
+/// piece by piece, with the squeeze where two pieces meet, not measured again for every
+/// candidate line.
+fn line_starts(fonts: &FontSet, role: Role, pieces: &[Piece], size: f32, first_width: f32, width: f32) -> Vec<usize> {
+    let mut starts = Vec::new();
     let mut cur_w = 0.0;
-    let mut cur_last: Option<char> = None;
-    for p in pieces {
-        let trimmed = p.trim_end();
-        let (w_trim, w_full) = (fonts.width(role, trimmed, size), fonts.width(role, &p, size));
-        let join = match (cur_last, p.chars().next()) {
+    let mut last: Option<char> = None;
+    for (i, p) in pieces.iter().enumerate() {
+        let avail = if starts.len() <= 1 { first_width } else { width };
+        let join = match (last, p.first) {
             (Some(a), Some(b)) => fonts.squeeze(role, a, b) * size,
             _ => 0.0,
         };
-        if cur.is_empty() || cur_w - join + w_trim <= avail(lines.len()) + 0.01 {
-            cur_w += w_full - join;
+        if starts.is_empty() {
+            starts.push(i);
+            cur_w = p.full;
+        } else if cur_w - join + p.trimmed <= avail + 0.01 {
+            cur_w += p.full - join;
         } else {
-            lines.push(std::mem::take(&mut cur));
-            cur_w = w_full;
+            starts.push(i);
+            cur_w = p.full;
         }
-        cur_last = p.chars().last();
-        cur.push(p);
+        last = p.last;
     }
-    if !cur.is_empty() {
-        lines.push(cur);
-    }
+    starts
+}
+
+/// Breaks a paragraph into lines of at most `width` pt (the first line `first_width`).
+pub fn wrap(fonts: &FontSet, role: Role, text: &str, size: f32, first_width: f32, width: f32) -> Vec<Line> {
+    let pieces = fit_pieces(fonts, role, pieces(fonts, role, text, size), size, width.min(first_width));
+    wrap_pieces(fonts, role, &pieces, size, first_width, width)
+}
+
+fn wrap_pieces(fonts: &FontSet, role: Role, pieces: &[Piece], size: f32, first_width: f32, width: f32) -> Vec<Line> {
+    let avail = |n: usize| if n == 0 { first_width } else { width };
+    let mut starts = line_starts(fonts, role, pieces, size, first_width, width);
+    starts.push(pieces.len());
+    let mut lines: Vec<Vec<&str>> =
+        starts.windows(2).map(|w| pieces[w[0]..w[1]].iter().map(|p| p.text).collect()).collect();
     // No last line of a single character (「结。」): the line above gives it a piece.
     let n = lines.len();
     if n >= 2 {
@@ -240,23 +286,32 @@ pub fn wrap(fonts: &FontSet, role: Role, text: &str, size: f32, first_width: f32
 }
 
 /// Lines of similar length (for table cells): the narrowest width that needs no more lines
-/// than `width` does, so a header breaks 2+2 rather than 3+1.
+/// than `width` does, so a header breaks 2+2 rather than 3+1. The text is split and measured
+/// once; the search only adds widths up.
 pub fn wrap_balanced(fonts: &FontSet, role: Role, text: &str, size: f32, width: f32) -> Vec<Line> {
-    let full = wrap(fonts, role, text, size, width, width);
-    if full.len() < 2 {
-        return full;
+    let pieces = fit_pieces(fonts, role, pieces(fonts, role, text, size), size, width);
+    let n = line_starts(fonts, role, &pieces, size, width, width).len();
+    if n < 2 {
+        return wrap_pieces(fonts, role, &pieces, size, width, width);
     }
-    let n = full.len();
-    let (mut lo, mut hi) = (fonts.width(role, text, size) / n as f32, width);
+    let widest = pieces.iter().map(|p| p.trimmed).fold(0.0, f32::max);
+    let total: f32 = pieces.iter().map(|p| p.full).sum();
+    let (mut lo, mut hi) = ((total / n as f32).max(widest), width);
+    if line_starts(fonts, role, &pieces, size, lo, lo).len() <= n {
+        hi = lo;
+    }
     for _ in 0..12 {
+        if hi - lo < 0.05 {
+            break;
+        }
         let mid = (lo + hi) / 2.0;
-        if wrap(fonts, role, text, size, mid, mid).len() <= n {
+        if line_starts(fonts, role, &pieces, size, mid, mid).len() <= n {
             hi = mid;
         } else {
             lo = mid;
         }
     }
-    wrap(fonts, role, text, size, hi, hi)
+    wrap_pieces(fonts, role, &pieces, size, hi, hi)
 }
 
 /// The title's segmenter, loaded once per process, only when a title has to break, from the
