@@ -447,16 +447,22 @@ fn bundled_face(which: Bundled) -> Result<Arc<Face>, String> {
         .clone()
 }
 
-/// Faces read from files, kept for the process: keyed by path, face index, size and time of
-/// change, so an edited file is read again.
+type FaceKey = (PathBuf, u32, u64, Option<std::time::SystemTime>, bool);
+
+/// Faces read from files (an official face is 4–12 MB, read whole): keyed by path, face index,
+/// size and time of change, so an edited file is read again. Only the faces of the latest
+/// resolution are kept (see [`keep_file_faces`]): a window whose fonts were changed in the
+/// settings does not go on holding the ones it no longer uses.
+fn file_faces() -> &'static Mutex<HashMap<FaceKey, Arc<Face>>> {
+    static CACHE: OnceLock<Mutex<HashMap<FaceKey, Arc<Face>>>> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
 fn file_face(path: &Path, index: u32, chosen: bool) -> Result<Arc<Face>, String> {
-    type Key = (PathBuf, u32, u64, Option<std::time::SystemTime>, bool);
-    static CACHE: OnceLock<Mutex<HashMap<Key, Arc<Face>>>> = OnceLock::new();
     let meta = std::fs::metadata(path)
         .map_err(|e| format!("无法读取字体文件“{}”：{}", path.display(), crate::store::atomic::describe_io(&e)))?;
     let key = (path.to_path_buf(), index, meta.len(), meta.modified().ok(), chosen);
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(face) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+    if let Some(face) = file_faces().lock().ok().and_then(|c| c.get(&key).cloned()) {
         return Ok(face);
     }
     let bytes = read_font_file(path)?;
@@ -464,14 +470,18 @@ fn file_face(path: &Path, index: u32, chosen: bool) -> Result<Arc<Face>, String>
     let source =
         if chosen { FaceSource::Chosen(path.to_path_buf()) } else { FaceSource::Installed(path.to_path_buf()) };
     let face = Arc::new(Face::parse(FontBytes::Owned(bytes), index, source, &shown)?);
-    if let Ok(mut c) = cache.lock() {
-        // A session picks few fonts; a bound keeps a long one from piling them up.
-        if c.len() > 16 {
-            c.clear();
-        }
+    if let Ok(mut c) = file_faces().lock() {
         c.insert(key, face.clone());
     }
     Ok(face)
+}
+
+/// Drops the faces read from files that `set` does not use (they are freed when no export
+/// still holds them).
+fn keep_file_faces(set: &FontSet) {
+    if let Ok(mut c) = file_faces().lock() {
+        c.retain(|_, f| set.faces.iter().any(|g| Arc::ptr_eq(f, g)));
+    }
 }
 
 /// An installed face found by family name.
@@ -642,6 +652,7 @@ impl FontSet {
             set.report.push(RoleFace { role, name: main.name.clone(), source: main.source.clone(), problem });
             set.chains[role as usize] = chain;
         }
+        keep_file_faces(&set);
         Ok(set)
     }
 
@@ -792,6 +803,25 @@ mod tests {
             }
             assert!(mapped > 9_000, "{}: {mapped}", b.name());
         }
+    }
+
+    #[test]
+    fn only_the_latest_choice_of_font_files_is_kept_in_memory() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let choose = |file: &str| {
+            let choices = BTreeMap::from([("正文".to_string(), root.join(file))]);
+            FontSet::resolve(&choices, &FontSources::BundledOnly).unwrap()
+        };
+        let kept = || -> Vec<PathBuf> { file_faces().lock().unwrap().keys().map(|k| k.0.clone()).collect() };
+        let first = choose("fonts/NotoSansSC-Regular-subset.ttf");
+        assert_eq!(kept(), [root.join("fonts/NotoSansSC-Regular-subset.ttf")]);
+        // While an export still uses it, a face dropped from the cache stays whole.
+        let second = choose("tests/fixtures/fonts/fangsong-standin.ttf");
+        assert_eq!(kept(), [root.join("tests/fixtures/fonts/fangsong-standin.ttf")]);
+        assert!(first.faces.iter().any(|f| f.source != FaceSource::Bundled));
+        drop((first, second));
+        let _ = FontSet::bundled().unwrap();
+        assert!(kept().is_empty());
     }
 
     #[test]

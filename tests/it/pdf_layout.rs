@@ -684,3 +684,40 @@ fn write_one_sweep_draft() {
     let report = draft(p[0], p[1].parse().unwrap(), p[2] == "true", p[3] == "true");
     write_for_inspection(&dir, &spec.replace(',', "-").replace(".csv", ""), &report);
 }
+
+/// The drafts of issue 24's defects, for the crops (`NIANBAO_SWEEP_DIR=… cargo test -- --ignored
+/// write_defect`; `scripts/pdf-crops.py` renders them, and the same drafts exported by an older
+/// build beside them).
+#[test]
+#[ignore]
+fn write_defect_drafts_for_inspection() {
+    let Ok(dir) = std::env::var("NIANBAO_SWEEP_DIR") else { return };
+    for (name, n) in [("signature-33", 33), ("signature-55", 55)] {
+        let mut r = draft("hangzhou-2021.csv", 1, false, false);
+        r.unit.signature = unit_name(n);
+        write_for_inspection(&dir, name, &r);
+    }
+    for k in 0..30 {
+        let mut r = draft("hangzhou-2021.csv", 0, false, false);
+        let mut text: Vec<String> = (0..k).map(|i| format!("第{i}项工作已按计划完成。")).collect();
+        text.push("(三)政府信息管理和政务公开平台建设以及信息公开工作机构和人员情况".into());
+        text.push("本机关依法依规做好政府信息公开工作。".into());
+        text.push(seed_paragraphs()[3].clone());
+        r.sections.insert("s1".into(), text.join("\n"));
+        write_for_inspection(&dir, &format!("heading-{k}"), &r);
+    }
+    for len in 0..8 {
+        write_for_inspection(&dir, &format!("table3-{len}"), &draft("hangzhou-2021.csv", len, false, false));
+        write_for_inspection(&dir, &format!("landscape-{len}"), &draft("hangzhou-2021.csv", len, false, true));
+    }
+    let mut r = draft("hangzhou-2021.csv", 0, false, false);
+    r.unit.name = "江苏省淮安市洪泽区高良涧街道办事处综合行政执法大队".into();
+    r.year = 2024;
+    write_for_inspection(&dir, "title-25", &r);
+    let mut r = draft("hangzhou-2021.csv", 0, false, false);
+    let form = r.form().unwrap();
+    for c in form.cells.iter().filter(|c| c.id.starts_with("t4.") && c.is_input()) {
+        r.set_cell(&c.id, "1234567890");
+    }
+    write_for_inspection(&dir, "table4-digits", &r);
+}
