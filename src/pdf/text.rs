@@ -395,7 +395,22 @@ pub fn balanced_lines(fonts: &FontSet, role: Role, parts: &[String], size: f32, 
                 return;
             }
             let penalty: f32 = cut.iter().map(|&i| free[i].1).sum();
-            let cost = shape_cost(&widths, width) + penalty;
+            // The shape of each part's own lines: the report's name is a line of its own in any
+            // case, and the unit's lines above it are balanced among themselves.
+            let mut cost = penalty;
+            let mut first = 0;
+            for end in forced.iter().copied().chain([whole.len()]) {
+                let part: Vec<f32> = bounds
+                    .windows(2)
+                    .zip(&widths)
+                    .filter(|(p, _)| p[0] >= first && p[1] <= end)
+                    .map(|(_, &w)| w)
+                    .collect();
+                if part.len() > 1 {
+                    cost += shape_cost(&part, width);
+                }
+                first = end;
+            }
             if best.as_ref().is_none_or(|b| cost < b.0) {
                 best = Some((cost, bounds));
             }
@@ -518,6 +533,22 @@ mod tests {
             assert!(!l.ends_with("2021") && !l.starts_with('年'), "{got:?}");
         }
         assert_eq!(got.concat(), parts.concat());
+    }
+
+    #[test]
+    fn regression_a_title_breaks_before_the_reports_name_not_inside_it() {
+        // Was 「江苏省淮安市洪泽区高良涧 / 街道办事处综合执法局2024年 / 政府信息公开工作年度报告」.
+        let fonts = FontSet::bundled().unwrap();
+        let parts =
+            ["江苏省淮安市洪泽区高良涧街道办事处综合执法局".to_string(), "2024年政府信息公开工作年度报告".to_string()];
+        let got = title_lines(&fonts, &parts, 22.0, 442.0);
+        assert_eq!(got.last().unwrap(), "2024年政府信息公开工作年度报告", "{got:?}");
+        assert_eq!(got.concat(), parts.concat());
+        // The unit's own lines are balanced (not 「贵州省 / 黔东南…凯里分局」).
+        let parts = ["贵州省黔东南苗族侗族自治州生态环境局凯里分局".to_string(), parts[1].clone()];
+        let got = title_lines(&fonts, &parts, 22.0, 442.0);
+        let counts: Vec<usize> = got.iter().map(|l| l.chars().count()).collect();
+        assert!(counts[0].abs_diff(counts[1]) <= 4, "{got:?}");
     }
 
     /// The title word list is a cut of jieba's: the compound nouns and place names of real unit

@@ -711,9 +711,9 @@ fn write_defect_drafts_for_inspection() {
         write_for_inspection(&dir, &format!("landscape-{len}"), &draft("hangzhou-2021.csv", len, false, true));
     }
     let mut r = draft("hangzhou-2021.csv", 0, false, false);
-    r.unit.name = "江苏省淮安市洪泽区高良涧街道办事处综合行政执法大队".into();
+    r.unit.name = "江苏省淮安市洪泽区高良涧街道办事处综合执法局".into();
     r.year = 2024;
-    write_for_inspection(&dir, "title-25", &r);
+    write_for_inspection(&dir, "title-long", &r);
     let mut r = draft("hangzhou-2021.csv", 0, false, false);
     let form = r.form().unwrap();
     for c in form.cells.iter().filter(|c| c.id.starts_with("t4.") && c.is_input()) {
