@@ -468,13 +468,7 @@ pub fn turn_crowded_tables(fonts: &FontSet, blocks: Vec<Block>) -> (Vec<Block>, 
                 landscape
             )
         });
-        let mut inner = Vec::new();
-        while matches!(out.last(), Some(Block::Heading { .. })) && inner.len() < 3 {
-            inner.extend(out.pop());
-        }
-        inner.reverse();
-        inner.push(Block::Table(table));
-        out.push(Block::Landscape(inner));
+        crate::document::push_landscape(&mut out, table);
     }
     (out, notes)
 }
