@@ -17,18 +17,8 @@ keys=${2:-60}
 size=${3:-1400x900}
 work=$(mktemp -d)
 trap 'kill $app $xvfb 2>/dev/null || true; [ -n "${NB_KEEP_CAUSES:-}" ] && cp "$work/frames.causes" "$NB_KEEP_CAUSES" 2>/dev/null; rm -rf "$work"' EXIT
-display=:$((RANDOM % 50 + 150))
-Xvfb $display -screen 0 ${size}x24 -nolisten tcp >/dev/null 2>&1 &
-xvfb=$!
-sleep 1
-export DISPLAY=$display HOME=$work XDG_CONFIG_HOME=$work/config XDG_DATA_HOME=$work/data
-"$bin" import tests/fixtures/hangzhou-2021.csv -o "$work/报告.ron" --unit 某某县商务局 >/dev/null
-NIANBAO_FRAME_LOG=$work/frames "$bin" "$work/报告.ron" >/dev/null 2>&1 &
-app=$!
-for _ in $(seq 100); do xdotool search --onlyvisible --pid $app >/dev/null 2>&1 && break; sleep 0.2; done
-win=$(xdotool search --onlyvisible --pid $app | tail -1)
-w=${size%x*}; h=${size#*x}
-xdotool windowsize $win $w $h windowfocus --sync $win
+app_env="NIANBAO_FRAME_LOG=$work/frames"
+. scripts/window-under-xvfb.sh
 sleep 2
 # To table 三 (its first cell gets the keyboard), then let the window settle.
 xdotool key --delay 300 ctrl+Next ctrl+Next ctrl+Next

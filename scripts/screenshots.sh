@@ -4,7 +4,9 @@
 #   scripts/screenshots.sh [BINARY] [OUT_DIR]
 #
 # For each screen size (1366x768 and 1024x768, the office screens) opens the Hangzhou-style 2021
-# report maximised and photographs 表三 and 表四; then a report whose warning has a long 说明.
+# report maximised and photographs 表三 and 表四; then a report whose warning has a long 说明;
+# then the keyboard (issue 22): a menu opened with Alt, a section editor with the keyboard (its
+# focus ring), and a long status message read in full in 视图 ▸ 消息记录.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-target/release/nianbao}
@@ -16,7 +18,9 @@ export HOME=$work XDG_CONFIG_HOME=$work/config XDG_DATA_HOME=$work/data
 "$bin" import tests/fixtures/hangzhou-2021.csv -o "$work/报告.ron" --unit 某某县商务局 >/dev/null
 shot() { # size name pages...
   local size=$1 name=$2; shift 2
-  local display=:$((RANDOM % 50 + 150))
+  # A display no other X server holds (another build's tests may run beside).
+  local display=
+  for n in $(shuf -i 150-199); do [ -e /tmp/.X$n-lock ] || { display=:$n; break; }; done
   Xvfb $display -screen 0 ${size}x24 -nolisten tcp >/dev/null 2>&1 &
   xvfb=$!
   sleep 1
@@ -30,6 +34,7 @@ shot() { # size name pages...
   for step in "$@"; do
     case $step in
       shot:*) DISPLAY=$display import -window root "$out/${step#shot:}.png" ;;
+      type:*) DISPLAY=$display xdotool type --delay 80 "${step#type:}"; sleep 1 ;;
       *) DISPLAY=$display xdotool key --delay 300 $step; sleep 1.5 ;;
     esac
   done
@@ -59,4 +64,13 @@ open(p, "w", encoding="utf-8").write(s)
 print("explained", warning["key"])
 PY
 shot 1366x768 long ctrl+Next ctrl+Next "shot:long-explanation-1366x768"
+# The keyboard: Alt+X on 表三; then a new, blank report: 五's editor (the page gives it the
+# keyboard), Ctrl+E with Enter for each question (the blank cells make a long message), and
+# 视图(V) ▸ 消息记录 (its last entry: ↑ from the first).
+draft=$work/报告.ron
+shot 1366x768 menu ctrl+Next ctrl+Next ctrl+Next alt+x "shot:menu-alt-1366x768"
+"$bin" new --year 2025 --unit 某某县商务局 -o "$work/空白.ron" >/dev/null
+draft=$work/空白.ron
+shot 1366x768 blank ctrl+Next ctrl+Next ctrl+Next ctrl+Next ctrl+Next "type:问题：" "shot:focus-section-1366x768" \
+  ctrl+e Return Return alt+v Up Return "shot:message-full-1366x768"
 ls -la "$out"

@@ -185,16 +185,7 @@ pub fn blocks(form: &Form, report: &Report, values: &Values) -> Vec<Block> {
             let texts = table_texts(form, report, values, t);
             let table = Box::new(PrintTable::new(&form.tables[t], texts));
             if table.wide() && report.options.landscape_table4 {
-                // Headings directly above the table go with it onto the landscape page (a
-                // heading must not end the page before it); the section's text, if any, stays in
-                // the flow with its heading.
-                let mut inner = Vec::new();
-                while matches!(out.last(), Some(Block::Heading { .. })) && inner.len() < 3 {
-                    inner.extend(out.pop());
-                }
-                inner.reverse();
-                inner.push(Block::Table(table));
-                out.push(Block::Landscape(inner));
+                push_landscape(&mut out, table);
             } else {
                 out.push(Block::Table(table));
             }
@@ -218,6 +209,19 @@ pub fn blocks(form: &Form, report: &Report, values: &Values) -> Vec<Block> {
         out.push(Block::Table(Box::new(PrintTable::new(&form.tables[t], texts))));
     }
     out
+}
+
+/// Puts `table` on a landscape page of its own after `out`. Headings directly above the table
+/// go with it (a heading must not end the page before it); the section's text, if any, stays in
+/// the flow with its heading.
+pub fn push_landscape(out: &mut Vec<Block>, table: Box<PrintTable>) {
+    let mut inner = Vec::new();
+    while matches!(out.last(), Some(Block::Heading { .. })) && inner.len() < 3 {
+        inner.extend(out.pop());
+    }
+    inner.reverse();
+    inner.push(Block::Table(table));
+    out.push(Block::Landscape(inner));
 }
 
 /// Escapes text for element content and attribute values; drops control characters.

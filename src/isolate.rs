@@ -160,7 +160,7 @@ pub fn become_reader() {
             let limit = libc::rlimit { rlim_cur: value as libc::rlim_t, rlim_max: value as libc::rlim_t };
             // SAFETY: setrlimit reads the struct passed by reference and changes only this
             // process's limit; a failure (a lower limit already set) leaves that limit, which
-            // is fine. One of the two `unsafe` calls the crate allows (Cargo.toml's lints).
+            // is fine. One of the crate's few FFI calls (Cargo.toml's lints).
             #[allow(unsafe_code)]
             unsafe {
                 libc::setrlimit(resource, &limit);

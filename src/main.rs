@@ -36,8 +36,8 @@ fn main() {
 fn attach_console() {
     use windows_sys::Win32::System::Console::{ATTACH_PARENT_PROCESS, AttachConsole};
     // SAFETY: AttachConsole takes a process id and touches no memory of ours; failure (already
-    // a console, or none to attach to) is harmless and ignored. One of the two `unsafe` calls the
-    // crate allows (Cargo.toml's lints).
+    // a console, or none to attach to) is harmless and ignored. One of the crate's few FFI calls
+    // (Cargo.toml's lints).
     #[allow(unsafe_code)]
     unsafe {
         AttachConsole(ATTACH_PARENT_PROCESS);

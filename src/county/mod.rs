@@ -252,6 +252,8 @@ pub struct Checked {
     pub findings: Vec<FindingRow>,
     /// What reading noticed (an import's notes, unknown fields ignored).
     pub notes: Vec<String>,
+    /// Nothing filled in yet (a new draft sent as it was made): 未填写, whatever its warnings.
+    pub blank: bool,
 }
 
 impl Checked {
@@ -261,7 +263,9 @@ impl Checked {
     }
 
     pub fn status(&self) -> Status {
-        if self.errors > 0 {
+        if self.blank {
+            Status::Blank
+        } else if self.errors > 0 {
             Status::Errors
         } else if self.warnings > 0 {
             Status::Warnings
@@ -310,18 +314,22 @@ impl Entry {
 pub enum Status {
     Missing,
     Unreadable,
+    /// Sent, but nothing is filled in.
+    Blank,
     Errors,
     Warnings,
     Clean,
 }
 
 impl Status {
-    pub const ALL: [Status; 5] = [Status::Missing, Status::Unreadable, Status::Errors, Status::Warnings, Status::Clean];
+    pub const ALL: [Status; 6] =
+        [Status::Missing, Status::Unreadable, Status::Blank, Status::Errors, Status::Warnings, Status::Clean];
 
     pub fn label(self) -> &'static str {
         match self {
             Status::Missing => "未报送",
             Status::Unreadable => "无法读取",
+            Status::Blank => "未填写",
             Status::Errors => "有错误",
             Status::Warnings => "有警告",
             Status::Clean => "通过",
@@ -380,6 +388,7 @@ pub fn check_file(path: &Path, opts: &CheckOptions) -> Entry {
         hints: count(Severity::I),
         findings: findings.iter().map(|f| FindingRow::of(&form, f)).collect(),
         notes: opened.warnings.clone(),
+        blank: r.is_blank(),
     };
     Entry { path: path.to_path_buf(), outcome: Outcome::Checked(Box::new(checked)) }
 }
@@ -615,6 +624,8 @@ pub struct Totals {
     pub errors: usize,
     pub unreadable: usize,
     pub missing: usize,
+    /// Sent with nothing filled in.
+    pub blank: usize,
 }
 
 impl Totals {
@@ -626,6 +637,7 @@ impl Totals {
                 Status::Clean => t.clean += 1,
                 Status::Warnings => t.warnings += 1,
                 Status::Errors => t.errors += 1,
+                Status::Blank => t.blank += 1,
                 Status::Unreadable | Status::Missing => t.unreadable += 1,
             }
         }
@@ -638,6 +650,9 @@ impl Totals {
             "共{}个文件：通过{}份，有警告{}份，有错误{}份，无法读取{}个",
             self.reports, self.clean, self.warnings, self.errors, self.unreadable
         );
+        if self.blank > 0 {
+            s.push_str(&format!("，未填写{}份", self.blank));
+        }
         if self.missing > 0 {
             s.push_str(&format!("；未报送{}个单位", self.missing));
         }

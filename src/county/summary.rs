@@ -222,7 +222,7 @@ th{background:#eee}td.n{text-align:right}tr.s0 td,tr.s1 td,tr.s2 td{background:#
         for (i, r) in self.report_rows().iter().enumerate() {
             row += 1;
             let f = match r.status {
-                Status::Missing | Status::Unreadable | Status::Errors => &bad,
+                Status::Missing | Status::Unreadable | Status::Blank | Status::Errors => &bad,
                 Status::Warnings => &warn,
                 Status::Clean => &cell,
             };

@@ -8,6 +8,12 @@
 //!
 //! `docx-rs` writes the package; two things it cannot express are added to its parts afterwards:
 //! `w:tblHeader` on header rows and a font table with the fallback names.
+//!
+//! No table row splits across pages, and a group of rows under a merged label (table 三's
+//! （四）无法提供) is kept on one page, each row but the last kept with the next, so Word, WPS
+//! and LibreOffice never cut the label between two pages. A group too tall to keep whole
+//! (三、本年度办理结果, 22 rows: with the header more than a page in LibreOffice) has its label
+//! at the top of its cell, kept with the rows it needs, so the label is whole in the first piece.
 
 use docx_rs::{
     AlignmentType, BorderType, Docx, FieldCharType, Footer, Header, HeightRule, InstrPAGE, InstrText, LineSpacing,
@@ -79,7 +85,12 @@ pub fn export(report: &Report, form: &Form, opts: &ExportOptions) -> Result<Outp
 
 /// Writes blocks as a .docx (also used for the 审核清单).
 pub(crate) fn write(report: &Report, blocks: &[Block], draft_mark: bool) -> Result<Vec<u8>, ExportError> {
-    let mut w = Writer { docx: styles(Docx::new()), children: Vec::new(), page_numbers: report.options.page_numbers };
+    let mut w = Writer {
+        docx: styles(Docx::new()),
+        children: Vec::new(),
+        page_numbers: report.options.page_numbers,
+        header_rows: Vec::new(),
+    };
     w.docx = w.docx.default_tab_stop(420);
     for b in blocks {
         w.block(b, false);
@@ -104,7 +115,7 @@ pub(crate) fn write(report: &Report, blocks: &[Block], draft_mark: bool) -> Resu
         };
     }
     let mut xml = docx.build();
-    xml.document = mark_header_rows(&xml.document);
+    xml.document = mark_header_rows(&xml.document, &w.header_rows);
     xml.font_table = font_table().into_bytes();
     xml.doc_props.core = core_props(report).into_bytes();
     let mut out = std::io::Cursor::new(Vec::new());
@@ -122,6 +133,8 @@ struct Writer {
     /// Paragraphs and tables of the section being filled.
     children: Vec<Child>,
     page_numbers: PageNumbers,
+    /// Header rows of each table, in the order they are written.
+    header_rows: Vec<usize>,
 }
 
 impl Writer {
@@ -143,6 +156,7 @@ impl Writer {
             Block::Table(t) => {
                 let width = if landscape { BLOCK_W_LANDSCAPE } else { BLOCK_W };
                 let size = if t.wide() && !landscape { WIDE_TABLE_HALF_PT } else { TABLE_HALF_PT };
+                self.header_rows.push(header_rows(t));
                 self.children.push(Child::T(Box::new(table(t, width, size))));
                 // Word joins two tables that touch; a small empty line also gives air below.
                 self.para(Paragraph::new().style(style::TABLE).add_run(Run::new()));
@@ -355,6 +369,7 @@ fn table(t: &PrintTable, width: u32, size: usize) -> Table {
         }
     }
     let texts: Vec<(&crate::model::template::GridCell, &str)> = cells(t).collect();
+    let keep = kept_rows(t, heads);
     let row_height = (size as f32 * 10.0 * 2.1) as u32;
     let mut rows = Vec::with_capacity(layout.rows);
     for (r, slots) in per_row.iter_mut().enumerate() {
@@ -363,8 +378,12 @@ fn table(t: &PrintTable, width: u32, size: usize) -> Table {
         for &(_, i, starts) in slots.iter() {
             let (c, text) = texts[i];
             let look = Look::of(c);
-            let mut tc =
-                TableCell::new().width(span_width(c.col, c.cols), WidthType::Dxa).vertical_align(VAlignType::Center);
+            let top = c.rows > MAX_KEPT_GROUP && c.row >= heads;
+            let mut tc = TableCell::new().width(span_width(c.col, c.cols), WidthType::Dxa).vertical_align(if top {
+                VAlignType::Top
+            } else {
+                VAlignType::Center
+            });
             if c.cols > 1 {
                 tc = tc.grid_span(c.cols);
             }
@@ -372,6 +391,9 @@ fn table(t: &PrintTable, width: u32, size: usize) -> Table {
                 tc = tc.vertical_merge(if starts { VMergeType::Restart } else { VMergeType::Continue });
             }
             let mut p = Paragraph::new().style(style::TABLE);
+            if keep[r] {
+                p = p.keep_next(true);
+            }
             if look.left_aligned() {
                 p = p.align(AlignmentType::Left);
             }
@@ -387,11 +409,8 @@ fn table(t: &PrintTable, width: u32, size: usize) -> Table {
             }
             tcs.push(tc.add_paragraph(p));
         }
-        let mut row = TableRow::new(tcs).row_height(row_height as f32).height_rule(HeightRule::AtLeast);
-        if r < heads {
-            // Marked to repeat on each page (see `mark_header_rows`).
-            row = row.cant_split();
-        }
+        // No row splits across pages; the header rows repeat on each (see `mark_header_rows`).
+        let row = TableRow::new(tcs).row_height(row_height as f32).height_rule(HeightRule::AtLeast).cant_split();
         rows.push(row);
     }
     let border = |pos| TableBorder::new(pos).border_type(BorderType::Single).size(4).color("000000");
@@ -409,6 +428,39 @@ fn table(t: &PrintTable, width: u32, size: usize) -> Table {
         .layout(TableLayoutType::Fixed)
         .set_borders(borders)
         .margins(TableCellMargins::new().margin(0, 57, 0, 57))
+}
+
+/// The most rows a group under a merged label is kept on one page with: the largest group of
+/// table 三's items ((三)不予公开, 8); 三、本年度办理结果's 22 rows are more than a page.
+const MAX_KEPT_GROUP: usize = 8;
+
+/// Rows kept with the next: all but the last of each group under a merged body label of up to
+/// [`MAX_KEPT_GROUP`] rows; of a taller group, the rows before its first kept group and at least
+/// as many rows as its label has characters (one a line in a narrow column), so its label, at
+/// the top of its cell, is whole in the first piece.
+fn kept_rows(t: &PrintTable, heads: usize) -> Vec<bool> {
+    let layout = &t.table.print;
+    let mut keep = vec![false; layout.rows];
+    let groups: Vec<(&crate::model::template::GridCell, &str)> = cells(t)
+        .filter(|(c, _)| {
+            c.rows > 1 && c.row >= heads && matches!(c.content, crate::model::template::GridContent::Fixed { .. })
+        })
+        .collect();
+    for (c, _) in groups.iter().filter(|(c, _)| c.rows <= MAX_KEPT_GROUP) {
+        for k in keep.iter_mut().skip(c.row).take(c.rows - 1) {
+            *k = true;
+        }
+    }
+    for (c, text) in groups.iter().filter(|(c, _)| c.rows > MAX_KEPT_GROUP) {
+        let first_group =
+            groups.iter().filter(|(g, _)| g.rows <= MAX_KEPT_GROUP && g.row >= c.row).map(|(g, _)| g.row).min();
+        let needed = c.row + text.chars().count().div_ceil(2);
+        let upto = first_group.unwrap_or(c.row).max(needed).min(c.row + c.rows - 1);
+        for k in keep.iter_mut().take(upto).skip(c.row) {
+            *k = true;
+        }
+    }
+    keep
 }
 
 /// `— 1 —` in 4号宋体: odd pages right and even pages left, one character in (double-sided
@@ -446,19 +498,35 @@ fn draft_header() -> Header {
     )
 }
 
-/// `docx-rs` has no `w:tblHeader`: header rows are written with `w:cantSplit` (and only they
-/// are), so the mark goes next to it. Both are children of `w:trPr` in any order.
-fn mark_header_rows(document: &[u8]) -> Vec<u8> {
+/// `docx-rs` has no `w:tblHeader`: every row is written with `w:cantSplit`, and the mark goes
+/// next to it in the first `heads[t]` rows of the `t`-th table. Both are children of `w:trPr`
+/// in any order.
+fn mark_header_rows(document: &[u8], heads: &[usize]) -> Vec<u8> {
+    const TABLE: &[u8] = b"<w:tbl>";
+    const ROW: &[u8] = b"<w:tr>";
     const CANT_SPLIT: &[u8] = b"<w:cantSplit />";
-    const WITH_HEADER: &[u8] = b"<w:cantSplit /><w:tblHeader />";
+    const HEADER: &[u8] = b"<w:tblHeader />";
     let mut out = Vec::with_capacity(document.len() + 1024);
-    let mut rest = document;
-    while let Some(at) = rest.windows(CANT_SPLIT.len()).position(|w| w == CANT_SPLIT) {
-        out.extend_from_slice(&rest[..at]);
-        out.extend_from_slice(WITH_HEADER);
-        rest = &rest[at + CANT_SPLIT.len()..];
+    let (mut table, mut row) = (None::<usize>, 0usize);
+    let mut i = 0;
+    while i < document.len() {
+        let rest = &document[i..];
+        if rest.starts_with(TABLE) {
+            table = Some(table.map_or(0, |t| t + 1));
+            row = 0;
+        } else if rest.starts_with(ROW) {
+            row += 1;
+        } else if rest.starts_with(CANT_SPLIT) {
+            out.extend_from_slice(CANT_SPLIT);
+            if table.is_some_and(|t| row <= heads.get(t).copied().unwrap_or(0)) {
+                out.extend_from_slice(HEADER);
+            }
+            i += CANT_SPLIT.len();
+            continue;
+        }
+        out.push(document[i]);
+        i += 1;
     }
-    out.extend_from_slice(rest);
     out
 }
 
@@ -531,11 +599,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn header_mark_goes_next_to_every_cant_split_and_nowhere_else() {
-        let doc = b"<w:tr><w:trPr><w:cantSplit /></w:trPr></w:tr><w:tr><w:trPr /></w:tr><w:cantSplit />";
-        let out = String::from_utf8(mark_header_rows(doc)).unwrap();
-        assert_eq!(out.matches("<w:tblHeader />").count(), 2);
-        assert!(out.starts_with("<w:tr><w:trPr><w:cantSplit /><w:tblHeader /></w:trPr>"));
+    fn header_mark_goes_on_each_tables_header_rows_only() {
+        let row = "<w:tr><w:trPr><w:cantSplit /></w:trPr></w:tr>";
+        let doc = format!("<w:tbl>{row}{row}{row}</w:tbl><w:p/><w:tbl>{row}{row}</w:tbl>");
+        let out = String::from_utf8(mark_header_rows(doc.as_bytes(), &[2, 1])).unwrap();
+        let marked = "<w:tr><w:trPr><w:cantSplit /><w:tblHeader /></w:trPr></w:tr>";
+        assert_eq!(out, format!("<w:tbl>{marked}{marked}{row}</w:tbl><w:p/><w:tbl>{marked}{row}</w:tbl>"));
     }
 
     #[test]

@@ -87,7 +87,10 @@ pub fn read(bytes: &[u8], budget: &mut Budget) -> Result<Document, ImportError> 
     let mut unzipped = MAX_UNZIPPED_BYTES;
     let main = main_part(&mut archive, &mut unzipped)?.unwrap_or_else(|| "word/document.xml".to_string());
     let xml = part(&mut archive, &main, &mut unzipped)?.ok_or_else(|| ImportError::broken(Damage::MissingPart, ""))?;
-    let mut doc = parse_document_xml(&xml, budget)?;
+    let numbering = part(&mut archive, "word/numbering.xml", &mut unzipped)?.unwrap_or_default();
+    let styles = part(&mut archive, "word/styles.xml", &mut unzipped)?.unwrap_or_default();
+    let lists = Lists::new(&numbering, &styles);
+    let mut doc = parse_document_xml_with(&xml, lists, budget)?;
     if let Some(core) = part(&mut archive, "docProps/core.xml", &mut unzipped)? {
         doc.title = core_title(&core);
     }
@@ -135,6 +138,233 @@ fn attr(e: &BytesStart, name: &[u8]) -> Option<String> {
         .flatten()
         .find(|a| a.key.local_name().as_ref() == name)
         .map(|a| String::from_utf8_lossy(&a.value).into_owned())
+}
+
+/// A paragraph's numbering as its properties give it: its style, and a direct `w:numPr`.
+#[derive(Debug, Clone, Default)]
+struct ParaNum {
+    style: Option<String>,
+    num_id: Option<String>,
+    ilvl: Option<usize>,
+}
+
+/// One level of a list: its number format, its text (`%1、`, `（%2）`) and where it starts.
+#[derive(Debug, Clone, Default)]
+struct Level {
+    format: String,
+    text: String,
+    start: u32,
+}
+
+/// Word's list numbering (`numbering.xml`) and the styles that use it (`styles.xml`), and the
+/// counters while the document is read: a heading numbered by the list gets its 「一、」 back.
+#[derive(Debug, Default)]
+struct Lists {
+    /// Abstract list → its levels.
+    abstract_levels: std::collections::HashMap<String, Vec<Level>>,
+    /// List instance → its abstract list.
+    nums: std::collections::HashMap<String, String>,
+    /// Style → its numbering and the style it is based on.
+    styles: std::collections::HashMap<String, StyleNum>,
+    counters: std::collections::HashMap<String, Vec<u32>>,
+}
+
+/// A paragraph style's list numbering (list instance, level) and the style it is based on.
+#[derive(Debug, Clone, Default)]
+struct StyleNum {
+    num_id: Option<String>,
+    ilvl: Option<usize>,
+    based_on: Option<String>,
+}
+
+/// Levels a list may have (Word has 9).
+const MAX_LEVELS: usize = 9;
+/// Characters kept of a level's text (Word's own are a few, such as `（%2）`).
+const MAX_LEVEL_TEXT: usize = 32;
+
+impl Lists {
+    fn new(numbering: &str, styles: &str) -> Lists {
+        let mut lists = Lists::default();
+        // numbering.xml
+        let mut reader = Reader::from_str(numbering);
+        let mut abs: Option<String> = None;
+        let mut num: Option<String> = None;
+        let mut lvl: Option<usize> = None;
+        loop {
+            let (e, start) = match reader.read_event() {
+                Ok(Event::Start(e)) => (e, true),
+                Ok(Event::Empty(e)) => (e, false),
+                Ok(Event::End(e)) => {
+                    match e.local_name().as_ref() {
+                        b"abstractNum" => abs = None,
+                        b"num" => num = None,
+                        b"lvl" => lvl = None,
+                        _ => {}
+                    }
+                    continue;
+                }
+                Ok(Event::Eof) | Err(_) => break,
+                _ => continue,
+            };
+            let val = || attr(&e, b"val");
+            match e.local_name().as_ref() {
+                b"abstractNum" if start => abs = attr(&e, b"abstractNumId"),
+                b"num" if start => num = attr(&e, b"numId"),
+                b"abstractNumId" => {
+                    if let (Some(n), Some(v)) = (&num, val()) {
+                        lists.nums.insert(n.clone(), v);
+                    }
+                }
+                b"lvl" if start => lvl = attr(&e, b"ilvl").and_then(|v| v.parse().ok()).filter(|&l| l < MAX_LEVELS),
+                b"numFmt" | b"lvlText" | b"start" => {
+                    if let (Some(a), Some(l)) = (&abs, lvl) {
+                        let levels = lists.abstract_levels.entry(a.clone()).or_default();
+                        if levels.len() <= l {
+                            levels.resize(l + 1, Level { start: 1, ..Level::default() });
+                        }
+                        let v = val().unwrap_or_default();
+                        match e.local_name().as_ref() {
+                            b"numFmt" => levels[l].format = v,
+                            // Bounded: the text is repeated for every numbered paragraph.
+                            b"lvlText" => levels[l].text = v.chars().take(MAX_LEVEL_TEXT).collect(),
+                            _ => levels[l].start = v.parse().unwrap_or(1),
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        // styles.xml: a paragraph style's numPr and what it is based on.
+        let mut reader = Reader::from_str(styles);
+        let mut style: Option<String> = None;
+        loop {
+            let e = match reader.read_event() {
+                Ok(Event::Start(e) | Event::Empty(e)) => e,
+                Ok(Event::End(e)) if e.local_name().as_ref() == b"style" => {
+                    style = None;
+                    continue;
+                }
+                Ok(Event::Eof) | Err(_) => break,
+                _ => continue,
+            };
+            let name = e.local_name();
+            if name.as_ref() == b"style" {
+                style = attr(&e, b"styleId");
+                continue;
+            }
+            let Some(id) = &style else { continue };
+            let entry = lists.styles.entry(id.clone()).or_default();
+            match name.as_ref() {
+                b"numId" => entry.num_id = attr(&e, b"val"),
+                b"ilvl" => entry.ilvl = attr(&e, b"val").and_then(|v| v.parse().ok()),
+                b"basedOn" => entry.based_on = attr(&e, b"val"),
+                _ => {}
+            }
+        }
+        lists
+    }
+
+    /// The list number a paragraph starts with, counting it.
+    fn label(&mut self, p: &ParaNum) -> Option<String> {
+        // A direct numPr wins; else the style's, or the style it is based on (a few steps).
+        let (mut num_id, mut ilvl) = (p.num_id.clone(), p.ilvl);
+        let mut style = p.style.clone();
+        for _ in 0..8 {
+            if num_id.is_some() {
+                break;
+            }
+            let Some(st) = style.as_ref().and_then(|s| self.styles.get(s)).cloned() else { break };
+            num_id = st.num_id;
+            ilvl = ilvl.or(st.ilvl);
+            style = st.based_on;
+        }
+        let num_id = num_id.filter(|n| n != "0")?;
+        let abs = self.nums.get(&num_id)?.clone();
+        let levels = self.abstract_levels.get(&abs)?;
+        let l = ilvl.unwrap_or(0).min(MAX_LEVELS - 1);
+        let level = levels.get(l)?;
+        if level.format == "bullet" || level.format == "none" {
+            return None;
+        }
+        let counters = self.counters.entry(abs.clone()).or_insert_with(|| vec![0; MAX_LEVELS]);
+        counters[l] = if counters[l] == 0 { level.start.max(1) } else { counters[l].saturating_add(1) };
+        for c in counters.iter_mut().skip(l + 1) {
+            *c = 0;
+        }
+        let mut out = String::new();
+        let mut chars = level.text.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '%'
+                && let Some(d) = chars.peek().and_then(|d| d.to_digit(10))
+            {
+                chars.next();
+                let k = (d as usize).saturating_sub(1).min(MAX_LEVELS - 1);
+                let fmt = levels.get(k).map_or("decimal", |lv| lv.format.as_str());
+                out.push_str(&format_number(counters[k].max(1), fmt));
+            } else {
+                out.push(c);
+            }
+        }
+        (!out.trim().is_empty()).then_some(out)
+    }
+}
+
+/// A list counter in Word's number formats.
+fn format_number(n: u32, format: &str) -> String {
+    const CN: [&str; 10] = ["〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    match format {
+        f if f.starts_with("chineseCounting")
+            || f.starts_with("ideographTraditional")
+            || f == "chineseLegalSimplified" =>
+        {
+            match n {
+                0..=9 => CN[n as usize].to_string(),
+                10..=19 => format!("十{}", if n == 10 { "" } else { CN[(n % 10) as usize] }),
+                20..=99 => {
+                    format!(
+                        "{}十{}",
+                        CN[(n / 10) as usize],
+                        if n.is_multiple_of(10) { "" } else { CN[(n % 10) as usize] }
+                    )
+                }
+                _ => n.to_string(),
+            }
+        }
+        "upperLetter" | "lowerLetter" => {
+            let c = char::from(b'A' + ((n.max(1) - 1) % 26) as u8);
+            if format == "lowerLetter" { c.to_ascii_lowercase().to_string() } else { c.to_string() }
+        }
+        "upperRoman" | "lowerRoman" => {
+            const R: [(u32, &str); 13] = [
+                (1000, "M"),
+                (900, "CM"),
+                (500, "D"),
+                (400, "CD"),
+                (100, "C"),
+                (90, "XC"),
+                (50, "L"),
+                (40, "XL"),
+                (10, "X"),
+                (9, "IX"),
+                (5, "V"),
+                (4, "IV"),
+                (1, "I"),
+            ];
+            let mut m = n.min(3999);
+            let mut s = String::new();
+            for (v, r) in R {
+                while m >= v {
+                    s.push_str(r);
+                    m -= v;
+                }
+            }
+            if format == "lowerRoman" { s.to_lowercase() } else { s }
+        }
+        "decimalEnclosedCircle" | "decimalEnclosedCircleChinese" if (1..=20).contains(&n) => {
+            char::from_u32(0x2460 + n - 1).map(String::from).unwrap_or_default()
+        }
+        _ => n.to_string(),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -224,8 +454,14 @@ impl TableBuild {
     }
 }
 
-/// Parses `word/document.xml` within the budget.
+/// Parses `word/document.xml` (without list numbering) within the budget.
 pub fn parse_document_xml(xml: &str, budget: &mut Budget) -> Result<Document, ImportError> {
+    parse_document_xml_with(xml, Lists::default(), budget)
+}
+
+/// Parses `word/document.xml` within the budget; list numbers (「一、」 of a heading numbered
+/// by Word's list numbering rather than typed) come from `lists`.
+fn parse_document_xml_with(xml: &str, mut lists: Lists, budget: &mut Budget) -> Result<Document, ImportError> {
     let mut reader = Reader::from_str(xml);
     let mut blocks: Vec<Block> = Vec::new();
     let mut tables: Vec<TableBuild> = Vec::new();
@@ -237,6 +473,12 @@ pub fn parse_document_xml(xml: &str, budget: &mut Budget) -> Result<Document, Im
     // content is being read.
     let mut sdt: Vec<bool> = Vec::new();
     let mut depth = 0usize;
+    // The paragraph's list number (style or direct numbering), put before its text.
+    let mut num = ParaNum::default();
+    // Text boxes: the paragraph they are anchored in is set aside while their content is read,
+    // and their blocks follow that paragraph, which stays whole.
+    let mut boxes: Vec<(Option<String>, ParaNum, Vec<Block>)> = Vec::new();
+    let mut after_para: Vec<Block> = Vec::new();
 
     let mut controls = 0usize;
 
@@ -276,7 +518,13 @@ pub fn parse_document_xml(xml: &str, budget: &mut Budget) -> Result<Document, Im
                     b"Fallback" | b"delText" | b"instrText" | b"del" | b"moveFrom" => skip_depth = 1,
                     b"sdt" => sdt.push(false),
                     b"sdtContent" if sdt.last() == Some(&true) => skip_depth = 1,
-                    b"p" => para = Some(String::new()),
+                    b"p" => {
+                        para = Some(String::new());
+                        num = ParaNum::default();
+                    }
+                    b"txbxContent" => {
+                        boxes.push((para.take(), std::mem::take(&mut num), std::mem::take(&mut blocks)));
+                    }
                     b"t" => in_text = true,
                     b"tbl" => {
                         flush_line(&mut para, &mut tables, &mut blocks, budget)?;
@@ -294,7 +542,7 @@ pub fn parse_document_xml(xml: &str, budget: &mut Budget) -> Result<Document, Im
                             t.cell = Some(CellBuild { span: 1, ..CellBuild::default() });
                         }
                     }
-                    _ => empty_element(name, &e, &mut tables, &mut sdt, &mut para, &mut blocks, budget)?,
+                    _ => empty_element(name, &e, &mut tables, &mut sdt, &mut para, &mut blocks, &mut num, budget)?,
                 }
             }
             Event::Empty(e) => {
@@ -302,7 +550,7 @@ pub fn parse_document_xml(xml: &str, budget: &mut Budget) -> Result<Document, Im
                     continue;
                 }
                 let name = e.local_name();
-                empty_element(name.as_ref(), &e, &mut tables, &mut sdt, &mut para, &mut blocks, budget)?;
+                empty_element(name.as_ref(), &e, &mut tables, &mut sdt, &mut para, &mut blocks, &mut num, budget)?;
             }
             Event::End(e) => {
                 depth = depth.saturating_sub(1);
@@ -315,9 +563,28 @@ pub fn parse_document_xml(xml: &str, budget: &mut Budget) -> Result<Document, Im
                     b"sdt" => {
                         sdt.pop();
                     }
+                    b"pPr" => {
+                        if let (Some(p), Some(label)) = (para.as_mut(), lists.label(&num)) {
+                            p.insert_str(0, &label);
+                        }
+                    }
                     b"p" => {
                         flush_line(&mut para, &mut tables, &mut blocks, budget)?;
                         para = None;
+                        if boxes.is_empty() {
+                            blocks.append(&mut after_para);
+                        }
+                    }
+                    b"txbxContent" => {
+                        if let Some((outer, outer_num, outer_blocks)) = boxes.pop() {
+                            let inner = std::mem::replace(&mut blocks, outer_blocks);
+                            after_para.extend(inner);
+                            para = outer;
+                            num = outer_num;
+                            if para.is_none() {
+                                blocks.append(&mut after_para);
+                            }
+                        }
                     }
                     b"tc" => {
                         if let Some(t) = tables.last_mut()
@@ -375,6 +642,7 @@ pub fn parse_document_xml(xml: &str, budget: &mut Budget) -> Result<Document, Im
             _ => {}
         }
     }
+    blocks.append(&mut after_para);
     // An unclosed table (a truncated file) still gives what it had.
     while let Some(t) = tables.pop() {
         let table = t.finish();
@@ -386,6 +654,7 @@ pub fn parse_document_xml(xml: &str, budget: &mut Budget) -> Result<Document, Im
 }
 
 /// Elements that carry their meaning in attributes (often written empty).
+#[allow(clippy::too_many_arguments)] // the parser's state, passed as its loop holds it
 fn empty_element(
     name: &[u8],
     e: &BytesStart,
@@ -393,10 +662,14 @@ fn empty_element(
     sdt: &mut [bool],
     para: &mut Option<String>,
     blocks: &mut Vec<Block>,
+    num: &mut ParaNum,
     budget: &mut Budget,
 ) -> Result<(), ImportError> {
     let val = || attr(e, b"val");
     match name {
+        b"pStyle" => num.style = val(),
+        b"ilvl" => num.ilvl = val().and_then(|v| v.parse().ok()),
+        b"numId" => num.num_id = val(),
         b"gridSpan" => {
             if let Some(c) = tables.last_mut().and_then(|t| t.cell.as_mut()) {
                 c.span = val().and_then(|v| v.parse().ok()).unwrap_or(1);
@@ -481,6 +754,59 @@ mod tests {
         );
         let doc = parse_document_xml(&xml, &mut Budget::new()).unwrap();
         assert_eq!(doc.blocks, vec![Block::Para("兴义市应急管理局".into()), Block::Para("2020年1月19日".into())]);
+    }
+
+    #[test]
+    fn list_numbered_heading_styles_get_their_numbers_back() {
+        let numbering = format!(
+            r#"<w:numbering {W}><w:abstractNum w:abstractNumId="3">
+              <w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl>
+              <w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl>
+            </w:abstractNum><w:num w:numId="5"><w:abstractNumId w:val="3"/></w:num></w:numbering>"#
+        );
+        let styles = format!(
+            r#"<w:styles {W}><w:style w:styleId="H1"><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="5"/></w:numPr></w:pPr></w:style>
+              <w:style w:styleId="H1b"><w:basedOn w:val="H1"/></w:style></w:styles>"#
+        );
+        let xml = format!(
+            r#"<w:document {W}><w:body>
+            <w:p><w:pPr><w:pStyle w:val="H1"/></w:pPr><w:r><w:t>总体情况</w:t></w:r></w:p>
+            <w:p><w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="5"/></w:numPr></w:pPr><w:r><w:t>主动公开</w:t></w:r></w:p>
+            <w:p><w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="5"/></w:numPr></w:pPr><w:r><w:t>依申请公开</w:t></w:r></w:p>
+            <w:p><w:pPr><w:pStyle w:val="H1b"/></w:pPr><w:r><w:t>主动公开政府信息情况</w:t></w:r></w:p>
+            <w:p><w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="5"/></w:numPr></w:pPr><w:r><w:t>规章</w:t></w:r></w:p>
+            </w:body></w:document>"#
+        );
+        let doc = parse_document_xml_with(&xml, Lists::new(&numbering, &styles), &mut Budget::new()).unwrap();
+        let paras: Vec<&Block> = doc.blocks.iter().collect();
+        assert_eq!(
+            paras,
+            ["一、总体情况", "（一）主动公开", "（二）依申请公开", "二、主动公开政府信息情况", "（一）规章"]
+                .map(|t| Block::Para(t.into()))
+                .iter()
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(format_number(23, "chineseCounting"), "二十三");
+        assert_eq!(format_number(10, "chineseCountingThousand"), "十");
+    }
+
+    #[test]
+    fn a_text_box_follows_the_paragraph_it_is_anchored_in() {
+        let xml = format!(
+            r#"<w:document {W} xmlns:mc="m" xmlns:wps="s" xmlns:v="v"><w:body>
+            <w:p><w:r><w:t>办理情况</w:t></w:r><w:r><mc:AlternateContent><mc:Choice><w:drawing><wps:txbx><w:txbxContent>
+              <w:tbl><w:tr><w:tc><w:p><w:r><w:t>规章</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>3</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
+              <w:p><w:r><w:t>框内文字</w:t></w:r></w:p>
+            </w:txbxContent></wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:txbxContent><w:p><w:r><w:t>副本</w:t></w:r></w:p></w:txbxContent></mc:Fallback></mc:AlternateContent></w:r><w:r><w:t>见下表。</w:t></w:r></w:p>
+            <w:p><w:r><w:t>下一段</w:t></w:r></w:p></w:body></w:document>"#
+        );
+        let doc = parse_document_xml(&xml, &mut Budget::new()).unwrap();
+        assert_eq!(doc.blocks[0], Block::Para("办理情况见下表。".into()));
+        let Block::Table(t) = &doc.blocks[1] else { panic!("{doc:?}") };
+        assert_eq!(t.rows[0][1].text, "3");
+        assert_eq!(doc.blocks[2], Block::Para("框内文字".into()));
+        assert_eq!(doc.blocks[3], Block::Para("下一段".into()));
+        assert_eq!(doc.blocks.len(), 4, "the fallback copy is not read: {doc:?}");
     }
 
     #[test]

@@ -172,6 +172,8 @@ struct Assignment {
     tables_seen: HashSet<usize>,
     /// Rows matched per table.
     rows_per_table: HashMap<usize, usize>,
+    /// Document tables (block indices) any of whose rows was taken or that named a table.
+    tables_used: HashSet<usize>,
 }
 
 fn is_numeric(text: &str) -> bool {
@@ -189,9 +191,10 @@ fn assign(cat: &Catalog, doc: &Document, section_tables: &[(String, Vec<usize>)]
         header_hits: 0,
         tables_seen: HashSet::new(),
         rows_per_table: HashMap::new(),
+        tables_used: HashSet::new(),
     };
     let mut context: Option<usize> = None;
-    for block in &doc.blocks {
+    for (bi, block) in doc.blocks.iter().enumerate() {
         let table = match block {
             Block::Para(p) => {
                 // A section heading or a caption names the table that follows.
@@ -209,8 +212,12 @@ fn assign(cat: &Catalog, doc: &Document, section_tables: &[(String, Vec<usize>)]
             }
             Block::Table(t) => t,
         };
+        let (matched, notes, before) = (a.matched, a.notes.len(), context);
         for row in table.grid() {
             assign_row(cat, &row.cells, &mut context, &mut a, form);
+        }
+        if a.matched > matched || a.notes.len() > notes || context != before {
+            a.tables_used.insert(bi);
         }
     }
     a
@@ -314,8 +321,9 @@ fn assign_row(cat: &Catalog, cells: &[GridCell], context: &mut Option<usize>, a:
         put_values(form, &e.cells, &values, a, &e.label);
         return;
     }
-    // A merged group label used as a row (a GB2021 report printing one （六）其他处理 row): its
-    // figures go to the group's catch-all row.
+    // A merged group label used as a row (a GB2021 report printing one （六）其他处理 row, the
+    // GB2019 shape): all zeros means every row under it is 0; other figures go to the group's
+    // catch-all row (「3.其他」), the rows beside it 0, with a note.
     if let Some(g) = cat.groups.find(leaf, None).item() {
         let rows = &cat.group_rows[g];
         let catch_all = rows.iter().copied().rfind(|&r| labels::core(&cat.rows[r].label).contains("其他"));
@@ -326,18 +334,45 @@ fn assign_row(cat: &Catalog, cells: &[GridCell], context: &mut Option<usize>, a:
             *context = Some(e.table);
             a.matched += 1;
             a.tables_seen.insert(e.table);
-            put_values(form, &e.cells, &values, a, &e.label);
             let table = &form.tables[e.table].def.name;
-            a.notes.push(note(
-                NoteKind::Ambiguous,
-                format!(
-                    "{table}只有一行“{leaf}”，本格式将其分为{}项：其数字已填入“{}/{}”，请核对是否应分到其他各项",
-                    rows.len(),
-                    g,
-                    e.label
-                ),
-                e.cells.first().map(|&c| Target::Cell(form.cells[c].id.clone())),
-            ));
+            let zero = |v: &GridCell| {
+                let (n, _) = split_value(v.text, &CellKind::Count);
+                !n.is_empty() && n.chars().all(|c| c == '0' || c == '.' || c == '０')
+            };
+            let all_zero = values.iter().all(|v| v.text.trim().is_empty() || zero(v));
+            put_values(form, &e.cells, &values, a, &e.label);
+            // The other rows: 0 wherever the single row printed a figure (a blank or a `/` stays
+            // as printed, for the checks to flag).
+            let zeros: Vec<GridCell> = values
+                .iter()
+                .map(|v| GridCell { text: if is_numeric(v.text) { "0" } else { v.text }, ..(*v).clone() })
+                .collect();
+            let zeros: Vec<&GridCell> = zeros.iter().collect();
+            for &other in rows.iter().filter(|&&o| o != r) {
+                put_values(form, &cat.rows[other].cells, &zeros, a, &cat.rows[other].label);
+            }
+            let first = |row: usize| cat.rows[row].cells.first().map(|&c| Target::Cell(form.cells[c].id.clone()));
+            if all_zero {
+                a.notes.push(note(
+                    NoteKind::Recognised,
+                    format!("{table}只有一行“{leaf}”，全为0：其下{}项均填0", rows.len()),
+                    rows.first().and_then(|&f| first(f)),
+                ));
+            } else {
+                let others: Vec<String> =
+                    rows.iter().filter(|&&o| o != r).map(|&o| format!("“{}”", cat.rows[o].label)).collect();
+                a.notes.push(note(
+                    NoteKind::Ambiguous,
+                    format!(
+                        "{table}只有一行“{leaf}”，本格式将其分为{}项：其数字已填入“{}/{}”，{}填0，请核对是否应分到其他各项",
+                        rows.len(),
+                        g,
+                        e.label,
+                        others.join("、")
+                    ),
+                    first(r),
+                ));
+            }
             return;
         }
     }
@@ -628,6 +663,8 @@ struct Sections {
     ending: Vec<String>,
     found: Vec<String>,
     notes: Vec<ImportNote>,
+    /// Paragraphs of the document that went nowhere, and why.
+    dropped: Vec<(usize, &'static str)>,
 }
 
 fn read_sections(form: &Form, doc: &Document, kind: SourceKind, skip: &HashSet<usize>, end: Option<usize>) -> Sections {
@@ -650,6 +687,7 @@ fn read_sections(form: &Form, doc: &Document, kind: SourceKind, skip: &HashSet<u
         ending: Vec::new(),
         found: Vec::new(),
         notes: Vec::new(),
+        dropped: Vec::new(),
     };
     let mut current: Option<usize> = None; // section index
     let mut sub: Option<String> = None; // subsection key
@@ -657,9 +695,13 @@ fn read_sections(form: &Form, doc: &Document, kind: SourceKind, skip: &HashSet<u
     let mut annex_zone = false;
     for (bi, block) in doc.blocks.iter().enumerate() {
         let Block::Para(p) = block else { continue };
-        // After the 落款 comes the site's footer, never the report.
+        // After the 落款 comes the site's footer, never the report (in a file of its own, what
+        // follows it is counted as not imported).
         if end.is_some_and(|e| bi > e) {
-            break;
+            if kind != SourceKind::Html && !skip.contains(&bi) && !is_noise(p) {
+                s.dropped.push((bi, "在落款之后"));
+            }
+            continue;
         }
         if skip.contains(&bi) || is_noise(p) || fixed.contains(&fold(p)) {
             continue;
@@ -719,6 +761,7 @@ fn read_sections(form: &Form, doc: &Document, kind: SourceKind, skip: &HashSet<u
             continue;
         }
         if annex_zone {
+            s.dropped.push((bi, "在附件中"));
             continue;
         }
         let key = sub.clone().unwrap_or_else(|| defs[ci].id.clone());
@@ -785,6 +828,7 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
         .collect();
     let mut notes = Vec::new();
     let mut skip: HashSet<usize> = HashSet::new();
+    let mut before_title: Vec<usize> = Vec::new();
 
     // Title: the first paragraph that reads like one, else the file's own title.
     let mut title_info = None;
@@ -802,7 +846,9 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
             }
             // Everything before the title is page chrome.
             for &(bj, _) in &paras[..n] {
-                skip.insert(bj);
+                if skip.insert(bj) {
+                    before_title.push(bj);
+                }
             }
             title_info = Some(info);
             break;
@@ -1094,11 +1140,68 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
         }
     }
 
+    // Nothing silently dropped: the document's characters that went nowhere.
+    let mut lost: Vec<(usize, &'static str)> = sections.dropped.clone();
+    if kind != SourceKind::Html {
+        lost.extend(
+            before_title
+                .iter()
+                .filter(|&&bi| matches!(&doc.blocks[bi], Block::Para(p) if !is_noise(p)))
+                .map(|&bi| (bi, "在标题之前")),
+        );
+    }
+    for (bi, b) in doc.blocks.iter().enumerate() {
+        if let Block::Table(_) = b
+            && !assignment.tables_used.contains(&bi)
+        {
+            lost.push((bi, "所在表格不是本格式的表格"));
+        }
+    }
+    lost.sort_unstable();
+    if let Some(n) = lost_note(doc, &lost) {
+        summary.push(n);
+    }
     let mut all = summary;
     all.extend(sections.notes);
     all.extend(assignment.notes);
     all.extend(notes);
     Ok(Imported { report, published, notes: all, kind, absent_tables, absent_sections })
+}
+
+/// The characters of a block that carry text (no white space, no bare figures of a table).
+fn block_chars(b: &Block) -> (usize, String) {
+    match b {
+        Block::Para(p) => (p.chars().filter(|c| !c.is_whitespace()).count(), p.clone()),
+        Block::Table(t) => {
+            let texts: Vec<&str> =
+                t.rows.iter().flatten().map(|c| c.text.as_str()).filter(|t| !t.trim().is_empty()).collect();
+            (texts.iter().map(|t| t.chars().filter(|c| !c.is_whitespace()).count()).sum(), texts.join(" "))
+        }
+    }
+}
+
+/// The import report's line on what went nowhere: how many characters, and where each piece
+/// starts and why (the first few).
+fn lost_note(doc: &Document, lost: &[(usize, &'static str)]) -> Option<ImportNote> {
+    let total: usize = lost.iter().map(|&(bi, _)| block_chars(&doc.blocks[bi]).0).sum();
+    if total == 0 {
+        return None;
+    }
+    const SHOWN: usize = 5;
+    let mut parts: Vec<String> = lost
+        .iter()
+        .take(SHOWN)
+        .map(|&(bi, why)| {
+            let (n, text) = block_chars(&doc.blocks[bi]);
+            let start: String = text.chars().take(16).collect();
+            let more = if text.chars().count() > 16 { "…" } else { "" };
+            format!("“{start}{more}”（{n}字，{why}）")
+        })
+        .collect();
+    if lost.len() > SHOWN {
+        parts.push(format!("……还有{}处", lost.len() - SHOWN));
+    }
+    Some(note(NoteKind::Ignored, format!("文件中有{total}个字符没有导入：{}", parts.join("；")), None))
 }
 
 /// Shortens texts that exceed what a draft may hold (a page of junk in one cell), saying so.

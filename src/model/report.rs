@@ -328,6 +328,12 @@ impl Report {
         }
     }
 
+    /// Nothing typed yet: no figure in any cell and no text in any section (a new draft, with
+    /// only its unit's name). The county's summary calls it 未填写, not 有警告.
+    pub fn is_blank(&self) -> bool {
+        self.cells.values().all(|v| v.trim().is_empty()) && self.sections.values().all(|t| t.trim().is_empty())
+    }
+
     pub fn cell_text(&self, id: &str) -> &str {
         self.cells.get(id).map(String::as_str).unwrap_or("")
     }

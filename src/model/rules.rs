@@ -35,12 +35,30 @@ pub struct Term {
 
 #[derive(Debug, Clone)]
 pub enum CCheck {
-    Cmp { left: Vec<Term>, op: Op, right: Vec<Term> },
-    When { cond: Vec<CCond>, then: Box<CCheck> },
+    Cmp {
+        left: Vec<Term>,
+        op: Op,
+        right: Vec<Term>,
+    },
+    When {
+        cond: Vec<CCond>,
+        then: Box<CCheck>,
+    },
     AllZero(Vec<CellIx>),
-    TextFilled { section: String, reject: Vec<String> },
-    NoDigits { section: String },
+    TextFilled {
+        section: String,
+        reject: Vec<String>,
+    },
+    NoDigits {
+        section: String,
+    },
     SubsectionsFilled,
+    /// The section, its sub-sections' keys and its tables' input cells.
+    SectionFilled {
+        section: String,
+        texts: Vec<String>,
+        cells: Vec<CellIx>,
+    },
     CopiedLastYear,
     CellTypes,
     NoBlanks,
@@ -49,8 +67,15 @@ pub enum CCheck {
     FormatForYear,
     Structure,
     UnitDetails,
-    YearOverYear { factor: i64, min: i64 },
-    TextFigure { patterns: Vec<super::text_checks::Compiled>, cells: Vec<Term>, sections: Vec<String> },
+    YearOverYear {
+        factor: i64,
+        min: i64,
+    },
+    TextFigure {
+        patterns: Vec<super::text_checks::Compiled>,
+        cells: Vec<Term>,
+        sections: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -323,6 +348,23 @@ fn compile_check(form: &Form, check: &Check, k: &str) -> Result<CCheck, String> 
             CCheck::NoDigits { section: section.clone() }
         }
         Check::SubsectionsFilled => CCheck::SubsectionsFilled,
+        Check::SectionFilled { section } => {
+            let def = form
+                .template
+                .sections
+                .iter()
+                .find(|s| &s.id == section)
+                .ok_or_else(|| format!("未知的正文部分 {section}"))?;
+            let texts = std::iter::once(def.id.clone()).chain(def.subsections.iter().map(|x| x.id.clone())).collect();
+            let cells = form
+                .tables
+                .iter()
+                .filter(|t| def.tables.contains(&t.def.id))
+                .flat_map(|t| t.cells.iter().copied())
+                .filter(|&ix| form.cells[ix].is_input())
+                .collect();
+            CCheck::SectionFilled { section: section.clone(), texts, cells }
+        }
         Check::CopiedLastYear => CCheck::CopiedLastYear,
         Check::CellTypes => CCheck::CellTypes,
         Check::NoBlanks => CCheck::NoBlanks,
@@ -447,6 +489,28 @@ impl Eval<'_> {
                 }
             }
             CCheck::SubsectionsFilled => self.subsections_filled(rule, out),
+            CCheck::SectionFilled { section, texts, cells } => {
+                let written = texts.iter().any(|k| !self.report.section(k).trim().is_empty());
+                let figures = cells.iter().any(|&ix| !self.report.cell_text(&self.form.cells[ix].id).trim().is_empty());
+                if !written && !figures {
+                    let heading = self.heading(section);
+                    let msg = rule.message.clone().unwrap_or_else(|| {
+                        let tables: Vec<&str> = self
+                            .form
+                            .tables
+                            .iter()
+                            .filter(|t| t.cells.iter().any(|c| cells.contains(c)))
+                            .map(|t| t.def.name.as_str())
+                            .collect();
+                        if tables.is_empty() {
+                            format!("“{heading}”未填写：打印出来只有标题，没有内容")
+                        } else {
+                            format!("“{heading}”未填写：{}和正文都是空的", tables.join("、"))
+                        }
+                    });
+                    out.push(self.finding(rule, None, vec![], msg).at(Target::Section(section.clone())));
+                }
+            }
             CCheck::CopiedLastYear => self.copied_last_year(rule, out),
             CCheck::NoDigits { section } => {
                 let mut text = self.report.section(section).to_string();

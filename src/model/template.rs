@@ -367,6 +367,11 @@ pub enum Check {
     },
     /// Every sub-section (（一）主动公开 …) has text: an empty one prints as a bare heading.
     SubsectionsFilled,
+    /// A section has something in it: its text, a sub-section's text, or a figure in one of its
+    /// tables (S-11 …: an empty 一、总体情况 prints as a bare heading).
+    SectionFilled {
+        section: String,
+    },
     /// A sentence copied from last year's report that still names last year (`2024年`).
     CopiedLastYear,
     /// Every cell of the form holds a valid value (G-01 / G-03 and table overrides).

@@ -114,6 +114,8 @@ pub struct Face {
     pub bbox: [f32; 4],
     /// CFF outlines (embedded as `FontFile3`), rather than TrueType `glyf`.
     pub cff: bool,
+    /// OS/2 weight class (400 regular, 700 bold; 0 unknown), for the font descriptor.
+    pub weight: u16,
 }
 
 enum FontBytes {
@@ -177,6 +179,86 @@ impl CharMap {
     }
 }
 
+/// Reads a big-endian u16 / u32 at `at`, if the table is long enough.
+fn be16(t: &[u8], at: usize) -> Option<u16> {
+    t.get(at..at + 2).map(|b| u16::from_be_bytes([b[0], b[1]]))
+}
+
+fn be32(t: &[u8], at: usize) -> Option<u32> {
+    t.get(at..at + 4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+/// The character map decoded from the font's `cmap` table in one pass over its segments: the
+/// full-repertoire subtable (format 12) when there is one, else the BMP one (format 4). Looking
+/// every character up one by one (a binary search each, in both subtables of a CJK face) was a
+/// tenth of a command-line export. `None` for other formats or a table it cannot read: then
+/// ttf-parser's walk is used.
+fn decode_cmap(face: &ttf_parser::Face) -> Option<CharMap> {
+    let t = face.raw_face().table(ttf_parser::Tag::from_bytes(b"cmap"))?;
+    let records = usize::from(be16(t, 2)?);
+    let mut best: Option<(u8, usize)> = None;
+    for r in 0..records {
+        let at = 4 + r * 8;
+        let (platform, encoding, offset) = (be16(t, at)?, be16(t, at + 2)?, be32(t, at + 4)? as usize);
+        let format = be16(t, offset)?;
+        let rank = match (platform, encoding, format) {
+            (3, 10, 12) | (0, 4 | 6, 12) => 2,
+            (3, 1, 4) | (0, 3, 4) => 1,
+            _ => continue,
+        };
+        if best.is_none_or(|b| rank > b.0) {
+            best = Some((rank, offset));
+        }
+    }
+    let (rank, offset) = best?;
+    let mut cmap = CharMap::default();
+    let mut put = |cp: u32, gid: u32| {
+        if let (Some(c), Ok(g)) = (char::from_u32(cp), u16::try_from(gid))
+            && g != 0
+        {
+            cmap.insert_first(c, g);
+        }
+    };
+    if rank == 2 {
+        let groups = be32(t, offset + 12)? as usize;
+        for k in 0..groups {
+            let at = offset + 16 + k * 12;
+            let (start, end, glyph) = (be32(t, at)?, be32(t, at + 4)?, be32(t, at + 8)?);
+            // A group reaching past Unicode is a broken table: stop there.
+            for cp in start..=end.min(0x10_FFFF) {
+                put(cp, glyph + (cp - start));
+            }
+        }
+    } else {
+        let segs = usize::from(be16(t, offset + 6)? / 2);
+        let ends = offset + 14;
+        let starts = ends + 2 * segs + 2;
+        let deltas = starts + 2 * segs;
+        let ranges = deltas + 2 * segs;
+        for k in 0..segs {
+            let (end, start) = (be16(t, ends + 2 * k)?, be16(t, starts + 2 * k)?);
+            let delta = be16(t, deltas + 2 * k)?;
+            let range = usize::from(be16(t, ranges + 2 * k)?);
+            if start == 0xFFFF || start > end {
+                continue;
+            }
+            for cp in start..=end {
+                let gid = if range == 0 {
+                    cp.wrapping_add(delta)
+                } else {
+                    match be16(t, ranges + 2 * k + range + 2 * usize::from(cp - start))? {
+                        0 => 0,
+                        g => g.wrapping_add(delta),
+                    }
+                };
+                put(u32::from(cp), u32::from(gid));
+            }
+        }
+    }
+    cmap.finish();
+    Some(cmap)
+}
+
 impl std::fmt::Debug for Face {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Face").field("name", &self.name).field("source", &self.source).finish()
@@ -188,8 +270,10 @@ impl Face {
         let face = ttf_parser::Face::parse(data.get(), index)
             .map_err(|_| format!("字体文件“{shown}”无法识别（应为TrueType/OpenType字体 .ttf/.otf/.ttc）"))?;
         let upm = f32::from(face.units_per_em().max(1));
-        let mut cmap = CharMap::default();
-        if let Some(table) = face.tables().cmap {
+        let mut cmap = decode_cmap(&face).unwrap_or_default();
+        if cmap.is_empty()
+            && let Some(table) = face.tables().cmap
+        {
             for sub in table.subtables.into_iter().filter(|s| s.is_unicode()) {
                 sub.codepoints(|cp| {
                     if let (Some(c), Some(g)) = (char::from_u32(cp), sub.glyph_index(cp))
@@ -226,7 +310,8 @@ impl Face {
         let descent = f32::from(face.descender()) / upm;
         let cap_height = face.capital_height().map(|h| f32::from(h) / upm).unwrap_or(ascent * 0.8);
         let bbox = [f32::from(b.x_min) * k, f32::from(b.y_min) * k, f32::from(b.x_max) * k, f32::from(b.y_max) * k];
-        Ok(Face { name, ps_name, source, index, cmap, widths, ascent, descent, cap_height, bbox, cff, data })
+        let weight = face.tables().os2.map_or(0, |os2| os2.weight().to_number());
+        Ok(Face { name, ps_name, source, index, cmap, widths, ascent, descent, cap_height, bbox, cff, weight, data })
     }
 
     /// The font file's bytes and face index (for subsetting).
@@ -264,10 +349,15 @@ impl Face {
 
     /// Vertical extent (em) of a character's ink, bottom and top.
     pub fn ink_extent(&self, c: char) -> Option<(f32, f32)> {
+        self.ink_box(c).map(|[_, y0, _, y1]| (y0, y1))
+    }
+
+    /// A character's ink box (em, y up): left, bottom, right, top.
+    pub fn ink_box(&self, c: char) -> Option<[f32; 4]> {
         let face = ttf_parser::Face::parse(self.data.get(), self.index).ok()?;
         let r = face.glyph_bounding_box(ttf_parser::GlyphId(self.glyph(c)?))?;
         let upm = f32::from(face.units_per_em().max(1));
-        Some((f32::from(r.y_min) / upm, f32::from(r.y_max) / upm))
+        Some([r.x_min, r.y_min, r.x_max, r.y_max].map(|v| f32::from(v) / upm))
     }
 }
 
@@ -352,22 +442,27 @@ fn bundled_face(which: Bundled) -> Result<Arc<Face>, String> {
         [OnceLock::new(), OnceLock::new(), OnceLock::new(), OnceLock::new()];
     FACES[which as usize]
         .get_or_init(|| {
-            let bytes = assets::font(which).map_err(|e| format!("内置字体“{}”损坏：{e}", which.name()))?;
-            Face::parse(FontBytes::Static(bytes), 0, FaceSource::Bundled, which.name()).map(Arc::new)
+            Face::parse(FontBytes::Static(assets::font(which)), 0, FaceSource::Bundled, which.name()).map(Arc::new)
         })
         .clone()
 }
 
-/// Faces read from files, kept for the process: keyed by path, face index, size and time of
-/// change, so an edited file is read again.
+type FaceKey = (PathBuf, u32, u64, Option<std::time::SystemTime>, bool);
+
+/// Faces read from files (an official face is 4–12 MB, read whole): keyed by path, face index,
+/// size and time of change, so an edited file is read again. Only the faces of the latest
+/// resolution are kept (see [`keep_file_faces`]): a window whose fonts were changed in the
+/// settings does not go on holding the ones it no longer uses.
+fn file_faces() -> &'static Mutex<HashMap<FaceKey, Arc<Face>>> {
+    static CACHE: OnceLock<Mutex<HashMap<FaceKey, Arc<Face>>>> = OnceLock::new();
+    CACHE.get_or_init(Default::default)
+}
+
 fn file_face(path: &Path, index: u32, chosen: bool) -> Result<Arc<Face>, String> {
-    type Key = (PathBuf, u32, u64, Option<std::time::SystemTime>, bool);
-    static CACHE: OnceLock<Mutex<HashMap<Key, Arc<Face>>>> = OnceLock::new();
     let meta = std::fs::metadata(path)
         .map_err(|e| format!("无法读取字体文件“{}”：{}", path.display(), crate::store::atomic::describe_io(&e)))?;
     let key = (path.to_path_buf(), index, meta.len(), meta.modified().ok(), chosen);
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(face) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+    if let Some(face) = file_faces().lock().ok().and_then(|c| c.get(&key).cloned()) {
         return Ok(face);
     }
     let bytes = read_font_file(path)?;
@@ -375,14 +470,18 @@ fn file_face(path: &Path, index: u32, chosen: bool) -> Result<Arc<Face>, String>
     let source =
         if chosen { FaceSource::Chosen(path.to_path_buf()) } else { FaceSource::Installed(path.to_path_buf()) };
     let face = Arc::new(Face::parse(FontBytes::Owned(bytes), index, source, &shown)?);
-    if let Ok(mut c) = cache.lock() {
-        // A session picks few fonts; a bound keeps a long one from piling them up.
-        if c.len() > 16 {
-            c.clear();
-        }
+    if let Ok(mut c) = file_faces().lock() {
         c.insert(key, face.clone());
     }
     Ok(face)
+}
+
+/// Drops the faces read from files that `set` does not use (they are freed when no export
+/// still holds them).
+fn keep_file_faces(set: &FontSet) {
+    if let Ok(mut c) = file_faces().lock() {
+        c.retain(|_, f| set.faces.iter().any(|g| Arc::ptr_eq(f, g)));
+    }
 }
 
 /// An installed face found by family name.
@@ -492,7 +591,9 @@ pub struct Run {
 /// The faces of one export and, per role, the order in which they are tried.
 pub struct FontSet {
     pub faces: Vec<Arc<Face>>,
-    chains: BTreeMap<Role, Vec<usize>>,
+    /// Per role (indexed by `Role as usize`): measuring looks a role's chain up for every
+    /// character.
+    chains: [Vec<usize>; 5],
     /// Per role, what the settings dialog shows.
     pub report: Vec<RoleFace>,
 }
@@ -510,7 +611,7 @@ impl FontSet {
     }
 
     pub fn resolve(choices: &BTreeMap<String, PathBuf>, sources: &FontSources) -> Result<FontSet, String> {
-        let mut set = FontSet { faces: Vec::new(), chains: BTreeMap::new(), report: Vec::new() };
+        let mut set = FontSet { faces: Vec::new(), chains: Default::default(), report: Vec::new() };
         // Every chain ends in the bundled faces: the first time in a process, unpack and read
         // them side by side, beside the scan of the installed fonts (a command-line export pays
         // this on every run). Later calls find them in `bundled_face`'s cells.
@@ -549,8 +650,9 @@ impl FontSet {
             }
             let main = &set.faces[chain[0]];
             set.report.push(RoleFace { role, name: main.name.clone(), source: main.source.clone(), problem });
-            set.chains.insert(role, chain);
+            set.chains[role as usize] = chain;
         }
+        keep_file_faces(&set);
         Ok(set)
     }
 
@@ -565,7 +667,7 @@ impl FontSet {
     }
 
     fn chain(&self, role: Role) -> &[usize] {
-        self.chains.get(&role).map(Vec::as_slice).unwrap_or(&[])
+        &self.chains[role as usize]
     }
 
     /// The face that draws `c` in this role, if any.
@@ -686,6 +788,40 @@ mod tests {
         assert!(err.contains("不是普通文件"), "{err}");
         let err = read_font_file(Path::new("/")).unwrap_err();
         assert!(err.contains("不是普通文件"), "{err}");
+    }
+
+    #[test]
+    fn the_decoded_character_map_agrees_with_ttf_parsers_lookups() {
+        for b in Bundled::ALL {
+            let face = ttf_parser::Face::parse(assets::font(b), 0).unwrap();
+            let cmap = decode_cmap(&face).expect("format 4 or 12");
+            let mut mapped = 0;
+            for cp in (0..0x3_0000).filter_map(char::from_u32) {
+                let want = face.glyph_index(cp).map(|g| g.0).filter(|&g| g != 0);
+                assert_eq!(cmap.get(cp), want, "{} U+{:04X}", b.name(), cp as u32);
+                mapped += usize::from(want.is_some());
+            }
+            assert!(mapped > 9_000, "{}: {mapped}", b.name());
+        }
+    }
+
+    #[test]
+    fn only_the_latest_choice_of_font_files_is_kept_in_memory() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let choose = |file: &str| {
+            let choices = BTreeMap::from([("正文".to_string(), root.join(file))]);
+            FontSet::resolve(&choices, &FontSources::BundledOnly).unwrap()
+        };
+        let kept = || -> Vec<PathBuf> { file_faces().lock().unwrap().keys().map(|k| k.0.clone()).collect() };
+        let first = choose("fonts/NotoSansSC-Regular-subset.ttf");
+        assert_eq!(kept(), [root.join("fonts/NotoSansSC-Regular-subset.ttf")]);
+        // While an export still uses it, a face dropped from the cache stays whole.
+        let second = choose("tests/fixtures/fonts/fangsong-standin.ttf");
+        assert_eq!(kept(), [root.join("tests/fixtures/fonts/fangsong-standin.ttf")]);
+        assert!(first.faces.iter().any(|f| f.source != FaceSource::Bundled));
+        drop((first, second));
+        let _ = FontSet::bundled().unwrap();
+        assert!(kept().is_empty());
     }
 
     #[test]

@@ -35,9 +35,9 @@ pub const NOTE_SIZE: f32 = 9.0;
 /// Something drawn, in frame coordinates.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
-    /// A text line; `y` is the baseline. `spacing` is extra space after each character (pt),
-    /// used to justify a line to the full width.
-    Text { x: f32, y: f32, size: f32, role: Role, text: String, spacing: f32 },
+    /// A text line; `y` is the baseline. `extra[i]` is the space (pt) added after character
+    /// `i` to justify the line to the full width (empty: none).
+    Text { x: f32, y: f32, size: f32, role: Role, text: String, extra: Vec<f32> },
     /// A 0.5 pt rule (table borders).
     Line { x1: f32, y1: f32, x2: f32, y2: f32 },
 }
@@ -46,8 +46,9 @@ pub enum Item {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Frame {
     Portrait,
-    /// A landscape table on a portrait sheet (GB/T 9704 §8): the frame is 225 × 156 mm, its top
-    /// turned towards the binding edge (odd pages) or the outer edge (even pages).
+    /// A landscape table on a portrait sheet (GB/T 9704 §10): the frame is 225 × 156 mm, its
+    /// top (the table's head) towards the binding edge on odd pages and the outer edge on even
+    /// pages — the left edge of the sheet either way.
     Landscape,
 }
 
@@ -55,6 +56,17 @@ pub enum Frame {
 pub struct Page {
     pub frame: Frame,
     pub items: Vec<Item>,
+    /// Where the outline's entries point on this page.
+    pub marks: Vec<Mark>,
+}
+
+/// An outline entry: a section heading or the annex (level 1), a table (level 2); `y` is the
+/// top of its line in frame coordinates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mark {
+    pub level: u8,
+    pub title: String,
+    pub y: f32,
 }
 
 /// One paginated unit.
@@ -63,6 +75,28 @@ struct Unit {
     height: f32,
     keep_with_next: bool,
     kind: UnitKind,
+    /// The outline entry that starts here.
+    mark: Option<(u8, String)>,
+}
+
+impl Unit {
+    fn new(height: f32, keep_with_next: bool, kind: UnitKind) -> Unit {
+        Unit { height, keep_with_next, kind, mark: None }
+    }
+
+    fn space(height: f32, keep_with_next: bool) -> Unit {
+        Unit::new(height, keep_with_next, UnitKind::Space)
+    }
+
+    /// A line of text or a table row: what a heading must be kept with.
+    fn is_line(&self) -> bool {
+        matches!(self.kind, UnitKind::Text { role, .. } if !matches!(role, Role::Heading1 | Role::Heading2))
+            || matches!(self.kind, UnitKind::Row { .. })
+    }
+
+    fn is_heading(&self) -> bool {
+        matches!(self.kind, UnitKind::Text { role: Role::Heading1 | Role::Heading2, .. })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -141,6 +175,17 @@ impl TableGeo {
             };
             need[c.col] = need[c.col].max(w);
         }
+        // A merged label that may continue on the next page needs 「（续）」 on one line.
+        for c in &layout.cells {
+            let merged_label = matches!(c.content, GridContent::Fixed { role: CellRole::Label, .. })
+                && c.rows > 1
+                && c.cols == 1
+                && c.row >= def.header_rows
+                && c.col < n;
+            if merged_label {
+                need[c.col] = need[c.col].max(fonts.width(Role::Table, "（续）", size) + 2.0 * pad);
+            }
+        }
         // Label columns give up what that takes, keeping at least four characters.
         let short: f32 = widths.iter().zip(&need).map(|(w, n)| (n - w).max(0.0)).sum();
         let floor = 4.0 * size + 2.0 * pad;
@@ -209,6 +254,11 @@ impl TableGeo {
         self.xs.last().copied().unwrap_or(0.0)
     }
 
+    /// The smallest size any number is set in (a number too wide for its column shrinks).
+    fn smallest_number(&self) -> f32 {
+        self.number_size.iter().copied().fold(self.size, f32::min)
+    }
+
     /// Whether every header of up to four characters fits its cell on one line.
     fn whole_headers(&self, fonts: &FontSet) -> bool {
         let pad = self.size * 0.3;
@@ -225,44 +275,57 @@ impl TableGeo {
 
     /// Whether a page may not break between `row` and `row + 1`.
     ///
-    /// Header and caption rows, and label rows (a group's label over empty cells), stay with
-    /// what follows; a table piece on a page has at least two body rows; a small group under a
-    /// merged label (（四）无法提供, 3–8 rows) stays whole, and a larger one (三、本年度办理结果)
-    /// splits only with two rows or more on each side (never after a single row), its label in
-    /// the taller piece and 「（续）」 in the other.
-    fn keeps_with_next(&self, row: usize) -> bool {
+    /// Header rows and label rows (a caption, a group's label over empty cells) stay with what
+    /// follows; a table piece has at least two body rows at the table's start and end. A group
+    /// under a merged label (（四）无法提供, 三、本年度办理结果) may split between any of its items
+    /// where each piece has room for the label — in the first, the label; in the next, the
+    /// label with 「（续）」 — so a page is filled rather than left with a gap at its foot.
+    fn keeps_with_next(&self, fonts: &FontSet, row: usize) -> bool {
         let n = self.heights.len();
         if row + 1 >= n {
             return false;
         }
         let cells = &self.data.table.print.cells;
-        let body_start = self.header_rows;
-        let edge = row == body_start || row + 2 == n;
-        let group = cells.iter().any(|c| {
+        if row <= self.header_rows || row + 2 == n {
+            return true;
+        }
+        let fixed_only = cells.iter().filter(|c| c.row == row).all(|c| matches!(c.content, GridContent::Fixed { .. }));
+        if fixed_only {
+            return true;
+        }
+        cells.iter().zip(&self.data.texts).enumerate().any(|(i, (c, text))| {
             if !matches!(c.content, GridContent::Fixed { .. }) || c.rows < 2 || c.row > row || row + 1 >= c.row + c.rows
             {
                 return false;
             }
-            let (into, left) = (row + 1 - c.row, c.row + c.rows - row - 1);
-            c.rows <= 8 || into < 2 || left < 2
-        });
-        let fixed_only = cells.iter().filter(|c| c.row == row).all(|c| matches!(c.content, GridContent::Fixed { .. }));
-        row < self.header_rows || edge || group || fixed_only
+            let above: f32 = self.heights[c.row..=row].iter().sum();
+            let below: f32 = self.heights[row + 1..c.row + c.rows].iter().sum();
+            !self.label_fits(fonts, i, text, self.text_size[i], above)
+                || !self.label_fits(fonts, i, &continued(text), self.text_size[i], below)
+        })
+    }
+
+    /// Whether cell `i`'s `text` at `size` fits a piece `height` pt tall.
+    fn label_fits(&self, fonts: &FontSet, i: usize, text: &str, size: f32, height: f32) -> bool {
+        let c = &self.data.table.print.cells[i];
+        let pad = self.size * 0.3;
+        let indent = match &c.content {
+            GridContent::Fixed { role: CellRole::Label, indent, .. } => *indent,
+            _ => 0,
+        };
+        let w = self.xs[c.col + c.cols] - self.xs[c.col] - 2.0 * pad - f32::from(indent) * size / 2.0;
+        let lines = super::text::wrap_balanced(fonts, Role::Table, text, size, w).len() as f32;
+        lines * size * 1.35 + 2.0 * pad <= height + 0.01
     }
 
     /// Draws rows `rows` (with the header rows first when `with_header`), starting at `y`.
-    /// `pieces` are the row ranges of this table on every page, so a merged cell split across
-    /// pages knows which piece is the tallest.
-    #[allow(clippy::too_many_arguments)]
     fn draw(
         &self,
         fonts: &FontSet,
         items: &mut Vec<Item>,
-        x0: f32,
-        y0: f32,
+        (x0, y0): (f32, f32),
         rows: std::ops::Range<usize>,
         with_header: bool,
-        pieces: &[std::ops::Range<usize>],
     ) -> f32 {
         let mut visible: Vec<usize> = Vec::new();
         if with_header {
@@ -310,37 +373,18 @@ impl TableGeo {
             };
             let cell_h = bottom - top;
             let header_cell = c.row < self.header_rows;
-            // A merged cell split across pages: its label in the tallest piece, 「（续）」 in
-            // the others when the label does not fit there.
+            // A merged label split across pages is printed in every piece, continued with
+            // 「（续）」 after the first.
             let split = !header_cell && c.rows > 1 && (c.row < rows.start || c.row + c.rows > rows.end);
             let mut text = text.clone();
+            if split && c.row < rows.start && matches!(c.content, GridContent::Fixed { .. }) {
+                text = continued(&text);
+            }
             let fits = |t: &str, size: f32| {
                 let w = right - left - 2.0 * pad - f32::from(indent) * size / 2.0;
                 let n = super::text::wrap_balanced(fonts, Role::Table, t, size, w).len() as f32;
                 n * size * 1.35 + 2.0 * pad <= cell_h + 0.01
             };
-            if split && matches!(c.content, GridContent::Fixed { .. }) {
-                let height_in = |r: &std::ops::Range<usize>| -> f32 {
-                    (r.start.max(c.row)..r.end.min(c.row + c.rows)).map(|k| self.heights[k]).sum()
-                };
-                let here = height_in(&rows);
-                let tallest = pieces.iter().map(height_in).fold(0.0, f32::max);
-                let is_tallest =
-                    pieces.iter().find(|p| (height_in(p) - tallest).abs() < 0.01).is_some_and(|p| *p == rows);
-                if !(fits(&text, size) || is_tallest && here > 0.0) {
-                    let starts_here = c.row >= rows.start;
-                    // 「（续）」 on one line, or 「续」 alone in a narrow column (a bracket alone
-                    // on a line would break the line rules).
-                    let w = right - left - 2.0 * pad - f32::from(indent) * size / 2.0;
-                    let one_line = fonts.width(Role::Table, "（续）", size) <= w;
-                    let cont = if one_line { "（续）" } else { "续" };
-                    let cont = Some(cont).filter(|t| !starts_here && fits(t, size));
-                    match cont {
-                        Some(t) => text = t.to_string(),
-                        None => continue,
-                    }
-                }
-            }
             // Nothing is drawn outside its cell: a text taller than the cell is set smaller.
             while size > 5.0 && !fits(&text, size) {
                 size *= 0.92;
@@ -365,7 +409,7 @@ impl TableGeo {
                     size,
                     role: Role::Table,
                     text: line.text,
-                    spacing: 0.0,
+                    extra: Vec::new(),
                 });
                 ly += lh;
             }
@@ -374,15 +418,95 @@ impl TableGeo {
     }
 }
 
+/// `text` continued on another page: 「…（续）」.
+fn continued(text: &str) -> String {
+    format!("{text}（续）")
+}
+
 /// Lays out the blocks into pages.
 pub fn layout(fonts: &FontSet, blocks: Vec<Block>) -> Vec<Page> {
-    let mut units = Vec::new();
-    let mut tables: Vec<TableGeo> = Vec::new();
-    let mut landscapes: Vec<Vec<Block>> = Vec::new();
+    let mut flow = Flow::default();
     for block in blocks {
-        push_block(fonts, block, Frame::Portrait, &mut units, &mut tables, &mut landscapes);
+        flow.push(fonts, block, Frame::Portrait);
     }
-    paginate(fonts, &units, &tables, &landscapes)
+    keep_headings_with_two_lines(&mut flow.units);
+    paginate(fonts, &flow)
+}
+
+/// A wide table (表四) whose numbers would be set too small in a portrait text block: below
+/// this size (六号) it goes on a landscape page of its own.
+pub const MIN_NUMBER_SIZE: f32 = 7.5;
+
+/// Wide tables in the portrait flow whose numbers would come out smaller than
+/// [`MIN_NUMBER_SIZE`] (9- or 10-digit figures) are turned landscape, onto a page of their own
+/// with the headings directly above them, as the report's own option does; each one turned, or
+/// still too small on its landscape page, is said in Chinese.
+pub fn turn_crowded_tables(fonts: &FontSet, blocks: Vec<Block>) -> (Vec<Block>, Vec<String>) {
+    let mut out: Vec<Block> = Vec::with_capacity(blocks.len());
+    let mut notes = Vec::new();
+    for block in blocks {
+        let Block::Table(table) = block else {
+            out.push(block);
+            continue;
+        };
+        if !table.wide() {
+            out.push(Block::Table(table));
+            continue;
+        }
+        let portrait = TableGeo::new(fonts, (*table).clone(), TABLE4_SIZE, BLOCK_W).smallest_number();
+        if portrait >= MIN_NUMBER_SIZE - 0.01 {
+            out.push(Block::Table(table));
+            continue;
+        }
+        let name = table.table.def.name.clone();
+        let landscape = landscape_geo(fonts, &table).smallest_number();
+        notes.push(if landscape >= MIN_NUMBER_SIZE - 0.01 {
+            format!("{name}中有位数很多的数字，竖排的{name}放不下，已改为横排单独成页")
+        } else {
+            format!(
+                "{name}中有位数很多的数字，即使横排单独成页也只能缩小到{:.1}磅印出（正常为五号10.5磅），请核对数字是否有误",
+                landscape
+            )
+        });
+        crate::document::push_landscape(&mut out, table);
+    }
+    (out, notes)
+}
+
+/// A wide table on its landscape page: the largest size at which its four-character headers
+/// (结果维持) stay on one line, 小五 at least.
+fn landscape_geo(fonts: &FontSet, table: &PrintTable) -> TableGeo {
+    let mut geo = TableGeo::new(fonts, table.clone(), TABLE_SIZE, BLOCK_H);
+    for size in [10.0, 9.5, TABLE4_SIZE] {
+        if geo.whole_headers(fonts) {
+            break;
+        }
+        geo = TableGeo::new(fonts, table.clone(), size, BLOCK_H);
+    }
+    geo
+}
+
+/// A heading of any height is kept with at least two lines (or table rows) of what follows.
+fn keep_headings_with_two_lines(units: &mut [Unit]) {
+    for i in 0..units.len() {
+        let last_heading_line = units[i].is_heading() && !units.get(i + 1).is_some_and(Unit::is_heading);
+        if !last_heading_line {
+            continue;
+        }
+        let mut lines = 0;
+        for u in units[i + 1..].iter_mut() {
+            if matches!(u.kind, UnitKind::NewPage | UnitKind::LandscapePage(_)) {
+                break;
+            }
+            if u.is_line() {
+                lines += 1;
+                if lines == 2 {
+                    break;
+                }
+            }
+            u.keep_with_next = true;
+        }
+    }
 }
 
 /// A line unit; `(x, width)` is where the line sits in the frame.
@@ -395,145 +519,152 @@ fn text_unit(
     justify: bool,
     align: Align,
 ) -> Unit {
-    Unit { height, keep_with_next: false, kind: UnitKind::Text { x, width, size, role, text, justify, align } }
+    Unit::new(height, false, UnitKind::Text { x, width, size, role, text, justify, align })
 }
 
-fn push_block(
-    fonts: &FontSet,
-    block: Block,
-    frame: Frame,
-    units: &mut Vec<Unit>,
-    tables: &mut Vec<TableGeo>,
-    landscapes: &mut Vec<Vec<Block>>,
-) {
-    let indent = 2.0 * BODY_SIZE;
-    let frame_w = match frame {
-        Frame::Portrait => BLOCK_W,
-        Frame::Landscape => BLOCK_H,
-    };
-    match block {
-        Block::Title(parts) => {
-            let lines = super::text::title_lines(fonts, &parts, TITLE_SIZE, frame_w);
-            let n = lines.len();
-            for (i, l) in lines.into_iter().enumerate() {
+/// The document as paginated units, with the tables and landscape pages they refer to.
+#[derive(Default)]
+struct Flow {
+    units: Vec<Unit>,
+    tables: Vec<TableGeo>,
+    landscapes: Vec<Vec<Block>>,
+    /// The next table is the annex's own (its outline entry is the annex's).
+    annex_table: bool,
+}
+
+impl Flow {
+    fn push(&mut self, fonts: &FontSet, block: Block, frame: Frame) {
+        let units = &mut self.units;
+        let indent = 2.0 * BODY_SIZE;
+        let frame_w = match frame {
+            Frame::Portrait => BLOCK_W,
+            Frame::Landscape => BLOCK_H,
+        };
+        match block {
+            Block::Title(parts) => {
+                let lines = super::text::title_lines(fonts, &parts, TITLE_SIZE, frame_w);
+                let n = lines.len();
+                for (i, l) in lines.into_iter().enumerate() {
+                    let mut u =
+                        text_unit(TITLE_SIZE * 1.55, (0.0, frame_w), TITLE_SIZE, Role::Title, l, false, Align::Center);
+                    u.keep_with_next = i + 1 < n;
+                    units.push(u);
+                }
+                units.push(Unit::space(PITCH, false));
+            }
+            Block::Heading { level, text } => {
+                let role = if level <= 1 { Role::Heading1 } else { Role::Heading2 };
+                let lines = wrap(fonts, role, &text, BODY_SIZE, frame_w - indent, frame_w);
+                for (i, l) in lines.into_iter().enumerate() {
+                    let x = if i == 0 { indent } else { 0.0 };
+                    let mut u = text_unit(PITCH, (x, frame_w - x), BODY_SIZE, role, l.text, !l.last, Align::Left);
+                    // A heading never ends a page (and is kept with two lines after it).
+                    u.keep_with_next = true;
+                    if i == 0 && level <= 1 {
+                        u.mark = Some((1, text.clone()));
+                    }
+                    units.push(u);
+                }
+            }
+            Block::Para(text) => {
+                let lines = wrap(fonts, Role::Body, &text, BODY_SIZE, frame_w - indent, frame_w);
+                let n = lines.len();
+                for (i, l) in lines.into_iter().enumerate() {
+                    let x = if i == 0 { indent } else { 0.0 };
+                    let mut u = text_unit(PITCH, (x, frame_w - x), BODY_SIZE, Role::Body, l.text, !l.last, Align::Left);
+                    // No single line of a paragraph left alone at the top or bottom of a page.
+                    u.keep_with_next = n > 1 && (i == 0 || i + 2 == n);
+                    units.push(u);
+                }
+            }
+            Block::Blank => units.push(Unit::space(PITCH, false)),
+            Block::Table(table) => {
+                let mark = (!std::mem::take(&mut self.annex_table)).then(|| (2, table.table.def.name.clone()));
+                // A wide table (表四) is set in 小五 on a portrait page; on its own landscape
+                // page it has room for a larger size.
+                let geo = if !table.wide() {
+                    TableGeo::new(fonts, *table, TABLE_SIZE, frame_w)
+                } else if frame == Frame::Portrait {
+                    TableGeo::new(fonts, *table, TABLE4_SIZE, frame_w)
+                } else {
+                    landscape_geo(fonts, &table)
+                };
+                let t = self.tables.len();
+                for row in 0..geo.heights.len() {
+                    let mut u =
+                        Unit::new(geo.heights[row], geo.keeps_with_next(fonts, row), UnitKind::Row { table: t, row });
+                    if row == 0 {
+                        u.mark.clone_from(&mark);
+                    }
+                    units.push(u);
+                }
+                self.tables.push(geo);
+                // A little air below a table.
+                units.push(Unit::space(PITCH * 0.4, false));
+            }
+            Block::Landscape(inner) => {
+                self.landscapes.push(inner);
+                units.push(Unit::new(0.0, false, UnitKind::LandscapePage(self.landscapes.len() - 1)));
+            }
+            Block::Signature { name, date } => signature(fonts, units, frame_w, name, date),
+            Block::AnnexStart { title } => {
+                // GB/T 9704—2012 7.3.7: “附件”二字用3号黑体字顶格编排在版心左上角第一行。附件标题居中
+                // 编排在版心第三行。
+                units.push(Unit::new(0.0, false, UnitKind::NewPage));
                 let mut u =
-                    text_unit(TITLE_SIZE * 1.55, (0.0, frame_w), TITLE_SIZE, Role::Title, l, false, Align::Center);
-                u.keep_with_next = i + 1 < n;
-                units.push(u);
-            }
-            units.push(Unit { height: PITCH, keep_with_next: false, kind: UnitKind::Space });
-        }
-        Block::Heading { level, text } => {
-            let role = if level <= 1 { Role::Heading1 } else { Role::Heading2 };
-            let lines = wrap(fonts, role, &text, BODY_SIZE, frame_w - indent, frame_w);
-            for (i, l) in lines.into_iter().enumerate() {
-                let x = if i == 0 { indent } else { 0.0 };
-                let mut u = text_unit(PITCH, (x, frame_w - x), BODY_SIZE, role, l.text, !l.last, Align::Left);
-                // A heading never ends a page.
+                    text_unit(PITCH, (0.0, frame_w), BODY_SIZE, Role::Heading1, "附件".into(), false, Align::Left);
                 u.keep_with_next = true;
+                u.mark = Some((1, format!("附件：{title}")));
                 units.push(u);
-            }
-        }
-        Block::Para(text) => {
-            let lines = wrap(fonts, Role::Body, &text, BODY_SIZE, frame_w - indent, frame_w);
-            let n = lines.len();
-            for (i, l) in lines.into_iter().enumerate() {
-                let x = if i == 0 { indent } else { 0.0 };
-                let mut u = text_unit(PITCH, (x, frame_w - x), BODY_SIZE, Role::Body, l.text, !l.last, Align::Left);
-                // No single line of a paragraph left alone at the top or bottom of a page.
-                u.keep_with_next = n > 1 && (i == 0 || i + 2 == n);
-                units.push(u);
-            }
-        }
-        Block::Blank => units.push(Unit { height: PITCH, keep_with_next: false, kind: UnitKind::Space }),
-        Block::Table(table) => {
-            // A wide table (表四) is set in 小五 on a portrait page; on its own landscape page it
-            // has room for the normal size.
-            let geo = if !table.wide() {
-                TableGeo::new(fonts, *table, TABLE_SIZE, frame_w)
-            } else if frame == Frame::Portrait {
-                TableGeo::new(fonts, *table, TABLE4_SIZE, frame_w)
-            } else {
-                // On its landscape page the wide table takes the largest size at which its
-                // four-character headers (结果维持) stay on one line, 小五 at least.
-                let mut geo = TableGeo::new(fonts, (*table).clone(), TABLE_SIZE, frame_w);
-                for size in [10.0, 9.5, TABLE4_SIZE] {
-                    if geo.whole_headers(fonts) {
-                        break;
-                    }
-                    geo = TableGeo::new(fonts, (*table).clone(), size, frame_w);
+                units.push(Unit::space(PITCH, true));
+                for l in super::text::title_lines(fonts, &[title], TITLE_SIZE, frame_w) {
+                    let mut u = text_unit(PITCH, (0.0, frame_w), TITLE_SIZE, Role::Title, l, false, Align::Center);
+                    u.keep_with_next = true;
+                    units.push(u);
                 }
-                geo
-            };
-            let t = tables.len();
-            for row in 0..geo.heights.len() {
-                units.push(Unit {
-                    height: geo.heights[row],
-                    keep_with_next: geo.keeps_with_next(row),
-                    kind: UnitKind::Row { table: t, row },
-                });
+                units.push(Unit::space(PITCH * 0.5, true));
+                self.annex_table = true;
             }
-            tables.push(geo);
-            // A little air below a table.
-            units.push(Unit { height: PITCH * 0.4, keep_with_next: false, kind: UnitKind::Space });
-        }
-        Block::Landscape(inner) => {
-            landscapes.push(inner);
-            units.push(Unit {
-                height: 0.0,
-                keep_with_next: false,
-                kind: UnitKind::LandscapePage(landscapes.len() - 1),
-            });
-        }
-        Block::Signature { name, date } => {
-            // Keep the signature with the last two lines of text above it (and what is between).
-            let mut back = 0;
-            for u in units.iter_mut().rev() {
-                u.keep_with_next = true;
-                if let UnitKind::Text { .. } = u.kind {
-                    back += 1;
-                    if back == 2 {
-                        break;
-                    }
-                }
-            }
-            // A blank date line (to be written by hand) keeps the room a date takes.
-            let date_w = fonts.width(Role::Body, if date.is_empty() { "0000年00月00日" } else { &date }, BODY_SIZE);
-            let name_w = fonts.width(Role::Body, &name, BODY_SIZE);
-            let date_x = frame_w - 4.0 * BODY_SIZE - date_w;
-            let name_x = (date_x + date_w / 2.0 - name_w / 2.0).min(frame_w - name_w).max(0.0);
-            for _ in 0..2 {
-                units.push(Unit { height: PITCH, keep_with_next: true, kind: UnitKind::Space });
-            }
-            let mut u = text_unit(PITCH, (name_x, name_w), BODY_SIZE, Role::Body, name, false, Align::Left);
-            u.keep_with_next = true;
-            units.push(u);
-            units.push(text_unit(PITCH, (date_x, date_w), BODY_SIZE, Role::Body, date, false, Align::Left));
-        }
-        Block::AnnexStart { title } => {
-            // GB/T 9704—2012 7.3.7 (the "§8"; §8 is the landscape table): “附件”二字
-            // 用3号黑体字顶格编排在版心左上角第一行。附件标题居中编排在版心第三行。
-            units.push(Unit { height: 0.0, keep_with_next: false, kind: UnitKind::NewPage });
-            let mut u = text_unit(PITCH, (0.0, frame_w), BODY_SIZE, Role::Heading1, "附件".into(), false, Align::Left);
-            u.keep_with_next = true;
-            units.push(u);
-            units.push(Unit { height: PITCH, keep_with_next: true, kind: UnitKind::Space });
-            for l in super::text::title_lines(fonts, &[title], TITLE_SIZE, frame_w) {
-                let mut u = text_unit(PITCH, (0.0, frame_w), TITLE_SIZE, Role::Title, l, false, Align::Center);
-                u.keep_with_next = true;
-                units.push(u);
-            }
-            units.push(Unit { height: PITCH * 0.5, keep_with_next: true, kind: UnitKind::Space });
         }
     }
 }
 
-/// Breaks the laid-out units into pages, then places them.
-///
-/// Long because the break decisions (keep-with-next, table heads repeated, landscape pages) and the
-/// placing share the running page state; split apart they would pass it all back and forth.
-#[expect(clippy::too_many_lines, reason = "one page state shared by breaking and placing; see the doc comment")]
-fn paginate(fonts: &FontSet, units: &[Unit], tables: &[TableGeo], landscapes: &[Vec<Block>]) -> Vec<Page> {
+/// The 落款 (GB/T 9704—2012 7.3.5.1): the date four characters in from the right, the unit's
+/// name centred over it; a name too long to be centred there within the text block breaks
+/// between words into balanced lines, each centred over the date. Kept with the last two lines
+/// of text above it.
+fn signature(fonts: &FontSet, units: &mut Vec<Unit>, frame_w: f32, name: String, date: String) {
+    let mut back = 0;
+    for u in units.iter_mut().rev() {
+        u.keep_with_next = true;
+        if let UnitKind::Text { .. } = u.kind {
+            back += 1;
+            if back == 2 {
+                break;
+            }
+        }
+    }
+    // A blank date line (to be written by hand) keeps the room a date takes.
+    let date_w = fonts.width(Role::Body, if date.is_empty() { "0000年00月00日" } else { &date }, BODY_SIZE);
+    let date_x = frame_w - 4.0 * BODY_SIZE - date_w;
+    let centre = date_x + date_w / 2.0;
+    let room = 2.0 * centre.min(frame_w - centre);
+    for _ in 0..2 {
+        units.push(Unit::space(PITCH, true));
+    }
+    for line in super::text::balanced_lines(fonts, Role::Body, &[name], BODY_SIZE, room) {
+        let w = fonts.width(Role::Body, &line, BODY_SIZE);
+        let x = (centre - w / 2.0).min(frame_w - w).max(0.0);
+        let mut u = text_unit(PITCH, (x, w), BODY_SIZE, Role::Body, line, false, Align::Left);
+        u.keep_with_next = true;
+        units.push(u);
+    }
+    units.push(text_unit(PITCH, (date_x, date_w), BODY_SIZE, Role::Body, date, false, Align::Left));
+}
+
+fn paginate(fonts: &FontSet, flow: &Flow) -> Vec<Page> {
+    let units = &flow.units;
+    let tables = &flow.tables;
     // First decide where pages break: indices of the first unit of each page.
     let mut starts = vec![0usize];
     let mut y = 0.0;
@@ -578,26 +709,6 @@ fn paginate(fonts: &FontSet, units: &[Unit], tables: &[TableGeo], landscapes: &[
         i = b;
     }
 
-    // The row ranges of each table, page by page (a split merged cell needs all its pieces).
-    let mut pieces: Vec<Vec<std::ops::Range<usize>>> = vec![Vec::new(); tables.len()];
-    for (k, &start) in starts.iter().enumerate() {
-        let end = starts.get(k + 1).copied().unwrap_or(units.len());
-        let mut j = start;
-        while j < end {
-            if let UnitKind::Row { table, row } = units[j].kind {
-                let mut last = row;
-                while j + 1 < end && matches!(units[j + 1].kind, UnitKind::Row { table: t, .. } if t == table) {
-                    j += 1;
-                    if let UnitKind::Row { row, .. } = units[j].kind {
-                        last = row;
-                    }
-                }
-                pieces[table].push(row..last + 1);
-            }
-            j += 1;
-        }
-    }
-
     let mut pages = Vec::new();
     for (k, &start) in starts.iter().enumerate() {
         let end = starts.get(k + 1).copied().unwrap_or(units.len());
@@ -605,11 +716,12 @@ fn paginate(fonts: &FontSet, units: &[Unit], tables: &[TableGeo], landscapes: &[
             continue;
         }
         if let UnitKind::LandscapePage(l) = units[start].kind {
-            let inner = layout_landscape(fonts, &landscapes[l]);
-            pages.push(Page { frame: Frame::Landscape, items: inner });
+            let (items, marks) = layout_landscape(fonts, &flow.landscapes[l]);
+            pages.push(Page { frame: Frame::Landscape, items, marks });
             continue;
         }
         let mut items = Vec::new();
+        let mut marks = Vec::new();
         let mut y = 0.0;
         let mut j = start;
         // Skip leading spaces.
@@ -617,13 +729,12 @@ fn paginate(fonts: &FontSet, units: &[Unit], tables: &[TableGeo], landscapes: &[
             j += 1;
         }
         while j < end {
+            if let Some((level, title)) = &units[j].mark {
+                marks.push(Mark { level: *level, title: title.clone(), y });
+            }
             match &units[j].kind {
-                UnitKind::Row { table, .. } => {
-                    let t = *table;
-                    let first = match units[j].kind {
-                        UnitKind::Row { row, .. } => row,
-                        _ => 0,
-                    };
+                UnitKind::Row { table, row } => {
+                    let (t, first) = (*table, *row);
                     let mut last = first;
                     let mut k2 = j;
                     while k2 < end && matches!(units[k2].kind, UnitKind::Row { table: tt, .. } if tt == t) {
@@ -635,35 +746,20 @@ fn paginate(fonts: &FontSet, units: &[Unit], tables: &[TableGeo], landscapes: &[
                     let geo = &tables[t];
                     let with_header = first >= geo.header_rows && geo.header_rows > 0;
                     let x0 = ((BLOCK_W - geo.width()) / 2.0).max(0.0);
-                    y = geo.draw(fonts, &mut items, x0, y, first..last + 1, with_header, &pieces[t]);
+                    y = geo.draw(fonts, &mut items, (x0, y), first..last + 1, with_header);
                     j = k2;
                 }
                 UnitKind::Text { x, width, size, role, text, justify, align } => {
                     let natural = fonts.width(*role, text, *size);
-                    let n = text.chars().count();
-                    let (tx, spacing) = match align {
-                        Align::Center => (x + (width - natural) / 2.0, 0.0),
-                        // Justified, unless that would spread the characters apart (a long
-                        // web address pushed to the next line): then ragged.
-                        Align::Left
-                            if *justify
-                                && n > 1
-                                && natural < *width
-                                && (width - natural) / ((n - 1) as f32) < size * 0.3 =>
-                        {
-                            (*x, (width - natural) / (n - 1) as f32)
-                        }
-                        Align::Left => (*x, 0.0),
+                    let (tx, extra) = match align {
+                        Align::Center => (x + (width - natural) / 2.0, Vec::new()),
+                        // Every line of a paragraph but its last fills the measure (clreq).
+                        Align::Left if *justify => (*x, super::text::justify(fonts, *role, text, *size, *width)),
+                        Align::Left => (*x, Vec::new()),
                     };
                     let h = units[j].height;
-                    items.push(Item::Text {
-                        x: tx,
-                        y: y + h / 2.0 + size * 0.36,
-                        size: *size,
-                        role: *role,
-                        text: text.clone(),
-                        spacing,
-                    });
+                    let (size, role, text) = (*size, *role, text.clone());
+                    items.push(Item::Text { x: tx, y: y + h / 2.0 + size * 0.36, size, role, text, extra });
                     y += h;
                     j += 1;
                 }
@@ -674,7 +770,7 @@ fn paginate(fonts: &FontSet, units: &[Unit], tables: &[TableGeo], landscapes: &[
                 UnitKind::NewPage | UnitKind::LandscapePage(_) => j += 1,
             }
         }
-        pages.push(Page { frame: Frame::Portrait, items });
+        pages.push(Page { frame: Frame::Portrait, items, marks });
     }
     pages
 }
@@ -689,37 +785,34 @@ fn continuation_header(units: &[Unit], tables: &[TableGeo], i: usize) -> f32 {
     }
 }
 
-/// A landscape page: the blocks laid out in a 225 × 156 mm frame (they must fit one page).
-fn layout_landscape(fonts: &FontSet, blocks: &[Block]) -> Vec<Item> {
-    let mut units = Vec::new();
-    let mut tables = Vec::new();
-    let mut nested = Vec::new();
+/// A landscape page: the blocks laid out in a 225 × 156 mm frame (they must fit one page),
+/// with its outline entries.
+fn layout_landscape(fonts: &FontSet, blocks: &[Block]) -> (Vec<Item>, Vec<Mark>) {
+    let mut flow = Flow::default();
     for b in blocks.iter().cloned() {
-        push_block(fonts, b, Frame::Landscape, &mut units, &mut tables, &mut nested);
+        flow.push(fonts, b, Frame::Landscape);
     }
+    let (units, tables) = (&flow.units, &flow.tables);
     let mut items = Vec::new();
+    let mut marks = Vec::new();
     let mut y = 0.0;
     let mut j = 0;
     while j < units.len() {
+        if let Some((level, title)) = &units[j].mark {
+            marks.push(Mark { level: *level, title: title.clone(), y });
+        }
         match &units[j].kind {
             UnitKind::Row { table, .. } => {
                 let t = *table;
                 let n = tables[t].heights.len();
                 let x0 = ((BLOCK_H - tables[t].width()) / 2.0).max(0.0);
-                let all = tables[t].header_rows..n;
-                y = tables[t].draw(fonts, &mut items, x0, y, all.clone(), true, &[all]);
+                y = tables[t].draw(fonts, &mut items, (x0, y), tables[t].header_rows..n, true);
                 j += n;
             }
             UnitKind::Text { x, size, role, text, .. } => {
                 let h = units[j].height;
-                items.push(Item::Text {
-                    x: *x,
-                    y: y + h / 2.0 + size * 0.36,
-                    size: *size,
-                    role: *role,
-                    text: text.clone(),
-                    spacing: 0.0,
-                });
+                let (size, role, text) = (*size, *role, text.clone());
+                items.push(Item::Text { x: *x, y: y + h / 2.0 + size * 0.36, size, role, text, extra: Vec::new() });
                 y += h;
                 j += 1;
             }
@@ -729,5 +822,5 @@ fn layout_landscape(fonts: &FontSet, blocks: &[Block]) -> Vec<Item> {
             }
         }
     }
-    items
+    (items, marks)
 }

@@ -1,5 +1,6 @@
-//! The print-ready PDF: the report laid out per GB/T 9704 (layout, text), then written as PDF
-//! (write): fonts embedded and subsetted, text selectable, byte-identical for the same draft.
+//! The print-ready PDF: the report laid out per GB/T 9704 (layout, text), then written by
+//! printpdf (write): fonts embedded and subsetted, text selectable, an outline of the sections
+//! and tables, byte-identical for the same draft.
 
 pub mod fonts;
 pub mod layout;
@@ -11,6 +12,7 @@ use std::path::PathBuf;
 
 use self::fonts::{FontSet, FontSources, Role};
 use self::layout::{BLOCK_H, BLOCK_W, Frame, Item, MARGIN_LEFT, MARGIN_TOP, PAGE_H, PAGE_NUMBER_SIZE, Page};
+use self::write::{Bookmark, WriteError};
 use crate::document::{self, Block};
 use crate::model::report::PageNumbers;
 use crate::model::{Context, Form, Report, Severity, check_report};
@@ -42,6 +44,8 @@ pub enum PdfError {
     MissingGlyphs(Vec<String>),
     #[error("{0}")]
     Template(#[from] crate::model::TemplateError),
+    #[error("{0}")]
+    Write(#[from] WriteError),
 }
 
 /// Every text the PDF will print with its role and where it comes from, for the glyph check.
@@ -125,22 +129,23 @@ pub fn export_with(
         warnings.push(if draft_mark { format!("{w}。PDF每页带有“草稿”字样") } else { w });
     }
     warnings.extend(crate::document::errors_notice(errors, draft_mark, "PDF每页带有“草稿”字样"));
+    let (blocks, turned) = layout::turn_crowded_tables(&fonts, blocks);
+    warnings.extend(turned);
 
     let pages = layout::layout(&fonts, blocks);
-    let bytes = render(&fonts, &pages, report, draft_mark).map_err(PdfError::Font)?;
+    let bytes = render(&fonts, &pages, report, draft_mark)?;
     Ok(PdfOutput { bytes, pages: pages.len(), draft_mark, warnings })
 }
 
 /// Frame coordinates to page coordinates (pt, origin bottom left) and text angle.
-fn place(frame: Frame, page_no: usize, x: f32, y: f32) -> (f32, f32, f32) {
+fn place(frame: Frame, x: f32, y: f32) -> (f32, f32, f32) {
     let bottom = PAGE_H - MARGIN_TOP - BLOCK_H;
     match frame {
         Frame::Portrait => (MARGIN_LEFT + x, PAGE_H - MARGIN_TOP - y, 0.0),
-        // GB/T 9704 §8: odd page, the table's head faces the binding edge (left), text runs
-        // upwards.
-        Frame::Landscape if page_no % 2 == 1 => (MARGIN_LEFT + y, bottom + x, 90.0),
-        // Even page: the head faces the outer edge (right).
-        Frame::Landscape => (MARGIN_LEFT + BLOCK_W - y, bottom + BLOCK_H - x, -90.0),
+        // GB/T 9704—2012 §10: 单页码表头在订口一边，双页码表头在切口一边 — the binding edge of an
+        // odd page and the outer edge of an even one are both the sheet's left edge: the
+        // table's head faces left on every page, its text running upwards.
+        Frame::Landscape => (MARGIN_LEFT + y, bottom + x, 90.0),
     }
 }
 
@@ -152,13 +157,61 @@ fn page_number_baseline(fonts: &FontSet) -> f32 {
     bottom - 7.0 * layout::MM - (lo + hi) / 2.0 * PAGE_NUMBER_SIZE
 }
 
-fn render(fonts: &FontSet, pages: &[Page], report: &Report, draft_mark: bool) -> Result<Vec<u8>, String> {
+/// A page's rules in page coordinates: each table cell's borders, joined where they meet on
+/// one line (a border shared by two cells is drawn once), in a fixed order.
+fn rules(page: &Page) -> Vec<[f32; 4]> {
+    // Frame coordinates rounded to 1/100 pt, so borders computed apart still meet.
+    let key = |v: f32| (v * 100.0).round() as i64;
+    let mut across: BTreeMap<i64, Vec<(i64, i64)>> = BTreeMap::new();
+    let mut down: BTreeMap<i64, Vec<(i64, i64)>> = BTreeMap::new();
+    for item in &page.items {
+        if let Item::Line { x1, y1, x2, y2 } = *item {
+            let (a, b) = ((key(x1), key(y1)), (key(x2), key(y2)));
+            if a.1 == b.1 {
+                across.entry(a.1).or_default().push((a.0.min(b.0), a.0.max(b.0)));
+            } else if a.0 == b.0 {
+                down.entry(a.0).or_default().push((a.1.min(b.1), a.1.max(b.1)));
+            }
+        }
+    }
+    let joined = |spans: &mut Vec<(i64, i64)>| -> Vec<(i64, i64)> {
+        spans.sort_unstable();
+        let mut out: Vec<(i64, i64)> = Vec::new();
+        for &(s, e) in spans.iter() {
+            match out.last_mut() {
+                Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                _ => out.push((s, e)),
+            }
+        }
+        out
+    };
+    let f = |v: i64| v as f32 / 100.0;
+    let mut out = Vec::new();
+    for (y, spans) in &mut across {
+        for (s, e) in joined(spans) {
+            out.push((f(s), f(*y), f(e), f(*y)));
+        }
+    }
+    for (x, spans) in &mut down {
+        for (s, e) in joined(spans) {
+            out.push((f(*x), f(s), f(*x), f(e)));
+        }
+    }
+    out.into_iter()
+        .map(|(x1, y1, x2, y2)| {
+            let (a, b, _) = place(page.frame, x1, y1);
+            let (c, d, _) = place(page.frame, x2, y2);
+            [a, b, c, d]
+        })
+        .collect()
+}
+
+fn render(fonts: &FontSet, pages: &[Page], report: &Report, draft_mark: bool) -> Result<Vec<u8>, WriteError> {
     let mut w = write::Writer::new(fonts);
-    let mut streams = Vec::with_capacity(pages.len());
     let number_y = page_number_baseline(fonts);
+    let mut outline = Vec::new();
     for (i, page) in pages.iter().enumerate() {
         let no = i + 1;
-        let mut out: Vec<u8> = Vec::with_capacity(16 * 1024);
         if draft_mark {
             // Drawn first, light grey, as shapes in an artifact: it is on every page but never
             // part of the text that is copied, searched or read aloud.
@@ -169,72 +222,16 @@ fn render(fonts: &FontSet, pages: &[Page], report: &Report, draft_mark: bool) ->
             let h = size * 0.7;
             let x0 = cx - (wd / 2.0) * c + (h / 2.0) * s;
             let y0 = cy - (wd / 2.0) * s - (h / 2.0) * c;
-            out.extend_from_slice(
-                b"/Artifact <</Type /Pagination /Subtype /Watermark>> BDC
-q 0.88 g
-",
-            );
-            write::num(&mut out, size * c);
-            out.push(b' ');
-            write::num(&mut out, size * s);
-            out.push(b' ');
-            write::num(&mut out, -size * s);
-            out.push(b' ');
-            write::num(&mut out, size * c);
-            out.push(b' ');
-            write::num(&mut out, x0);
-            out.push(b' ');
-            write::num(&mut out, y0);
-            out.extend_from_slice(
-                b" cm
-",
-            );
-            w.outlines(&mut out, Role::Heading1, "草稿");
-            out.extend_from_slice(
-                b"Q
-EMC
-",
-            );
+            w.watermark(Role::Heading1, "草稿", [size * c, size * s, -size * s, size * c, x0, y0]);
         }
-        out.extend_from_slice(
-            b"0 G 0.5 w
-",
-        );
-        let mut any_line = false;
+        w.rules(&rules(page));
+        w.begin_text();
         for item in &page.items {
-            if let Item::Line { x1, y1, x2, y2 } = item {
-                let (a, b, _) = place(page.frame, no, *x1, *y1);
-                let (c, d, _) = place(page.frame, no, *x2, *y2);
-                write::num(&mut out, a);
-                out.push(b' ');
-                write::num(&mut out, b);
-                out.extend_from_slice(b" m ");
-                write::num(&mut out, c);
-                out.push(b' ');
-                write::num(&mut out, d);
-                out.extend_from_slice(
-                    b" l
-",
-                );
-                any_line = true;
+            if let Item::Text { x, y, size, role, text, extra } = item {
+                w.text(*role, text, *size, extra, place(page.frame, *x, *y));
             }
         }
-        if any_line {
-            out.extend_from_slice(
-                b"S
-",
-            );
-        }
-        out.extend_from_slice(
-            b"0 g
-",
-        );
-        w.begin_text(&mut out);
-        for item in &page.items {
-            if let Item::Text { x, y, size, role, text, spacing } = item {
-                w.text(&mut out, *role, text, *size, *spacing, place(page.frame, no, *x, *y));
-            }
-        }
+        w.end_text();
         // Page number: `— 1 —` in 4号, odd pages right and even pages left, one character in.
         let label = format!("— {no} —");
         let wd = fonts.width(Role::Body, &label, PAGE_NUMBER_SIZE);
@@ -243,34 +240,24 @@ EMC
             PageNumbers::Outside if no % 2 == 1 => MARGIN_LEFT + BLOCK_W - layout::BODY_SIZE - wd,
             PageNumbers::Outside => MARGIN_LEFT + layout::BODY_SIZE,
         };
-        w.text(&mut out, Role::Body, &label, PAGE_NUMBER_SIZE, 0.0, (x, number_y, 0.0));
-        w.end_text(&mut out);
-        streams.push(out);
+        w.furniture(Role::Body, &label, PAGE_NUMBER_SIZE, (x, number_y, 0.0));
+        w.end_page();
+        for m in &page.marks {
+            // The view goes to the entry's line (a landscape page: to its top).
+            let at = match page.frame {
+                Frame::Portrait => (MARGIN_LEFT, PAGE_H - MARGIN_TOP - m.y + layout::BODY_SIZE * 0.5),
+                Frame::Landscape => (0.0, PAGE_H),
+            };
+            outline.push(Bookmark { level: m.level, title: m.title.clone(), page: no, at });
+        }
     }
     // A fixed date from the draft, so the same draft gives the same file.
-    let d = report.signed_on.unwrap_or(crate::model::Date { year: report.year + 1, month: 1, day: 1 });
+    let date = report.signed_on.unwrap_or(crate::model::Date { year: report.year + 1, month: 1, day: 1 });
     let meta = write::Meta {
         title: report.title(),
         author: report.unit.name.clone(),
         subject: "政府信息公开工作年度报告".into(),
-        date: format!("D:{:04}{:02}{:02}000000Z", d.year, d.month, d.day),
-        id: content_id(report),
+        date,
     };
-    w.finish(streams, &meta, (layout::PAGE_W, PAGE_H))
-}
-
-/// A 16-byte identifier of the report's content (FNV-1a over its debug form, which is stable:
-/// every map in a report is ordered).
-fn content_id(report: &Report) -> [u8; 16] {
-    let text = format!("{report:?}");
-    let mut h1: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut h2: u64 = 0x8422_2325_cbf2_9ce4;
-    for b in text.bytes() {
-        h1 = (h1 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-        h2 = (h2 ^ u64::from(b.rotate_left(3))).wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    let mut out = [0u8; 16];
-    out[..8].copy_from_slice(&h1.to_be_bytes());
-    out[8..].copy_from_slice(&h2.to_be_bytes());
-    out
+    w.finish(&meta, &outline)
 }

@@ -117,56 +117,149 @@ fn is_ideograph(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF | 0x3007)
 }
 
-/// Breaks a paragraph into lines of at most `width` pt (the first line `first_width`).
-pub fn wrap(fonts: &FontSet, role: Role, text: &str, size: f32, first_width: f32, width: f32) -> Vec<Line> {
-    let segs = segments(text);
-    let avail = |n: usize| if n == 0 { first_width } else { width };
-    // Lines as ranges of segments; a segment wider than a line is split by characters first.
-    let mut pieces: Vec<String> = Vec::new();
-    for s in segs {
-        if fonts.width(role, s.trim_end(), size) <= width.min(first_width) + 0.01 {
-            pieces.push(s.to_string());
-        } else {
-            // An overlong piece (a long number in a narrow cell): by characters.
-            let mut cur = String::new();
-            for c in s.chars() {
-                let mut next = cur.clone();
-                next.push(c);
-                if !cur.is_empty() && fonts.width(role, &next, size) > width.min(first_width) + 0.01 {
-                    pieces.push(std::mem::take(&mut cur));
-                }
-                cur.push(c);
-            }
-            if !cur.is_empty() {
-                pieces.push(cur);
+/// Whether a character is set on the Chinese grid: 汉字, kana, bopomofo, CJK and full-width
+/// punctuation and forms, and the quotes, dashes and ellipsis a Chinese face sets full width.
+fn on_grid(fonts: &FontSet, role: Role, c: char) -> bool {
+    is_ideograph(c)
+        || matches!(c as u32, 0x2E80..=0x2FDF | 0x3000..=0x312F | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF)
+        || (matches!(c, '‘' | '’' | '“' | '”' | '—' | '…' | '·' | '～') && fonts.full_width(role, c))
+}
+
+/// Extra space (pt) after each character that sets `text` to exactly `width` (clreq 3.8
+/// 行内调整): stretched only between Chinese characters and where Chinese meets Latin, never
+/// inside a Latin word or a number, nor between the halves of `——` and `……`. A line of Latin
+/// only (a long web address) stretches at its break opportunities (after `/`, between words).
+/// Empty when nothing may stretch or the line is full.
+pub fn justify(fonts: &FontSet, role: Role, text: &str, size: f32, width: f32) -> Vec<f32> {
+    let slack = width - fonts.width(role, text, size);
+    let chars: Vec<char> = text.chars().collect();
+    if slack <= 0.01 || chars.len() < 2 {
+        return Vec::new();
+    }
+    let kept = |a: char, b: char| a == b && matches!(a, '—' | '…');
+    let mut gaps: Vec<usize> = (0..chars.len() - 1)
+        .filter(|&i| {
+            let (a, b) = (chars[i], chars[i + 1]);
+            (on_grid(fonts, role, a) || on_grid(fonts, role, b)) && !kept(a, b)
+        })
+        .collect();
+    if gaps.is_empty() {
+        let breaks = break_points(text);
+        let mut end = 0;
+        for (i, c) in chars[..chars.len() - 1].iter().enumerate() {
+            end += c.len_utf8();
+            if breaks.binary_search(&end).is_ok() {
+                gaps.push(i);
             }
         }
     }
-    // Widths are added up piece by piece (with the squeeze where two pieces meet), not
-    // measured again for every candidate line.
-    let mut lines: Vec<Vec<String>> = Vec::new();
-    let mut cur: Vec<String> = Vec::new();
-    let mut cur_w = 0.0;
-    let mut cur_last: Option<char> = None;
+    if gaps.is_empty() {
+        return Vec::new();
+    }
+    let each = slack / gaps.len() as f32;
+    let mut out = vec![0.0; chars.len()];
+    for i in gaps {
+        out[i] = each;
+    }
+    out
+}
+
+/// An unbreakable piece of a text, measured once (pt): trailing spaces excluded and included.
+struct Piece<'a> {
+    text: &'a str,
+    trimmed: f32,
+    full: f32,
+    first: Option<char>,
+    last: Option<char>,
+}
+
+/// A text's unbreakable pieces, measured.
+fn pieces<'a>(fonts: &FontSet, role: Role, text: &'a str, size: f32) -> Vec<Piece<'a>> {
+    segments(text)
+        .into_iter()
+        .map(|p| Piece {
+            text: p,
+            trimmed: fonts.width(role, p.trim_end(), size),
+            full: fonts.width(role, p, size),
+            first: p.chars().next(),
+            last: p.chars().last(),
+        })
+        .collect()
+}
+
+/// Splits the pieces wider than `width` by characters (a long number in a narrow cell).
+fn fit_pieces<'a>(fonts: &FontSet, role: Role, pieces: Vec<Piece<'a>>, size: f32, width: f32) -> Vec<Piece<'a>> {
+    if pieces.iter().all(|p| p.trimmed <= width + 0.01) {
+        return pieces;
+    }
+    let mut out = Vec::with_capacity(pieces.len() + 4);
     for p in pieces {
-        let trimmed = p.trim_end();
-        let (w_trim, w_full) = (fonts.width(role, trimmed, size), fonts.width(role, &p, size));
-        let join = match (cur_last, p.chars().next()) {
+        if p.trimmed <= width + 0.01 {
+            out.push(p);
+            continue;
+        }
+        let mut start = 0;
+        for (i, c) in p.text.char_indices() {
+            let end = i + c.len_utf8();
+            if i > start && fonts.width(role, &p.text[start..end], size) > width + 0.01 {
+                out.extend(pieces_of(fonts, role, &p.text[start..i], size));
+                start = i;
+            }
+        }
+        out.extend(pieces_of(fonts, role, &p.text[start..], size));
+    }
+    out
+}
+
+fn pieces_of<'a>(fonts: &FontSet, role: Role, text: &'a str, size: f32) -> Option<Piece<'a>> {
+    (!text.is_empty()).then(|| Piece {
+        text,
+        trimmed: fonts.width(role, text.trim_end(), size),
+        full: fonts.width(role, text, size),
+        first: text.chars().next(),
+        last: text.chars().last(),
+    })
+}
+
+/// The pieces each line starts with (indices), lines filled greedily: widths are added up
+/// piece by piece, with the squeeze where two pieces meet, not measured again for every
+/// candidate line.
+fn line_starts(fonts: &FontSet, role: Role, pieces: &[Piece], size: f32, first_width: f32, width: f32) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut cur_w = 0.0;
+    let mut last: Option<char> = None;
+    for (i, p) in pieces.iter().enumerate() {
+        let avail = if starts.len() <= 1 { first_width } else { width };
+        let join = match (last, p.first) {
             (Some(a), Some(b)) => fonts.squeeze(role, a, b) * size,
             _ => 0.0,
         };
-        if cur.is_empty() || cur_w - join + w_trim <= avail(lines.len()) + 0.01 {
-            cur_w += w_full - join;
+        if starts.is_empty() {
+            starts.push(i);
+            cur_w = p.full;
+        } else if cur_w - join + p.trimmed <= avail + 0.01 {
+            cur_w += p.full - join;
         } else {
-            lines.push(std::mem::take(&mut cur));
-            cur_w = w_full;
+            starts.push(i);
+            cur_w = p.full;
         }
-        cur_last = p.chars().last();
-        cur.push(p);
+        last = p.last;
     }
-    if !cur.is_empty() {
-        lines.push(cur);
-    }
+    starts
+}
+
+/// Breaks a paragraph into lines of at most `width` pt (the first line `first_width`).
+pub fn wrap(fonts: &FontSet, role: Role, text: &str, size: f32, first_width: f32, width: f32) -> Vec<Line> {
+    let pieces = fit_pieces(fonts, role, pieces(fonts, role, text, size), size, width.min(first_width));
+    wrap_pieces(fonts, role, &pieces, size, first_width, width)
+}
+
+fn wrap_pieces(fonts: &FontSet, role: Role, pieces: &[Piece], size: f32, first_width: f32, width: f32) -> Vec<Line> {
+    let avail = |n: usize| if n == 0 { first_width } else { width };
+    let mut starts = line_starts(fonts, role, pieces, size, first_width, width);
+    starts.push(pieces.len());
+    let mut lines: Vec<Vec<&str>> =
+        starts.windows(2).map(|w| pieces[w[0]..w[1]].iter().map(|p| p.text).collect()).collect();
     // No last line of a single character (「结。」): the line above gives it a piece.
     let n = lines.len();
     if n >= 2 {
@@ -193,23 +286,32 @@ pub fn wrap(fonts: &FontSet, role: Role, text: &str, size: f32, first_width: f32
 }
 
 /// Lines of similar length (for table cells): the narrowest width that needs no more lines
-/// than `width` does, so a header breaks 2+2 rather than 3+1.
+/// than `width` does, so a header breaks 2+2 rather than 3+1. The text is split and measured
+/// once; the search only adds widths up.
 pub fn wrap_balanced(fonts: &FontSet, role: Role, text: &str, size: f32, width: f32) -> Vec<Line> {
-    let full = wrap(fonts, role, text, size, width, width);
-    if full.len() < 2 {
-        return full;
+    let pieces = fit_pieces(fonts, role, pieces(fonts, role, text, size), size, width);
+    let n = line_starts(fonts, role, &pieces, size, width, width).len();
+    if n < 2 {
+        return wrap_pieces(fonts, role, &pieces, size, width, width);
     }
-    let n = full.len();
-    let (mut lo, mut hi) = (fonts.width(role, text, size) / n as f32, width);
+    let widest = pieces.iter().map(|p| p.trimmed).fold(0.0, f32::max);
+    let total: f32 = pieces.iter().map(|p| p.full).sum();
+    let (mut lo, mut hi) = ((total / n as f32).max(widest), width);
+    if line_starts(fonts, role, &pieces, size, lo, lo).len() <= n {
+        hi = lo;
+    }
     for _ in 0..12 {
+        if hi - lo < 0.05 {
+            break;
+        }
         let mid = (lo + hi) / 2.0;
-        if wrap(fonts, role, text, size, mid, mid).len() <= n {
+        if line_starts(fonts, role, &pieces, size, mid, mid).len() <= n {
             hi = mid;
         } else {
             lo = mid;
         }
     }
-    wrap(fonts, role, text, size, hi, hi)
+    wrap_pieces(fonts, role, &pieces, size, hi, hi)
 }
 
 /// The title's segmenter, loaded once per process, only when a title has to break, from the
@@ -223,67 +325,92 @@ fn jieba() -> &'static jieba_rs::Jieba {
     J.get_or_init(|| jieba_rs::Jieba::with_dict(&mut DICT.as_bytes()).unwrap_or_else(|_| jieba_rs::Jieba::empty()))
 }
 
-/// Where a title may break: between words (jieba), never inside a number with its 年/年度, never
-/// where UAX #14 forbids. Returns (byte offset, penalty); a break between the title's parts
-/// costs nothing.
-fn title_breaks(parts: &[String]) -> (String, Vec<(usize, f32)>) {
+/// Where a title may break: the whole text, the breaks it must take (between its parts, when
+/// it has more than one) and those it may take (between words — jieba — inside a part too wide
+/// for a line, never inside a number with its 年/年度, never where UAX #14 forbids), each of the
+/// latter with its penalty.
+fn title_breaks(parts: &[String], fits: impl Fn(&str) -> bool) -> (String, Vec<usize>, Vec<(usize, f32)>) {
     let whole = parts.concat();
     let allowed = break_points(&whole);
-    let mut out = Vec::new();
+    let mut forced = Vec::new();
+    let mut free = Vec::new();
     let mut base = 0;
     for (k, part) in parts.iter().enumerate() {
-        for t in jieba().cut(part, true) {
-            let end = base + t.byte_end;
-            if t.byte_end == part.len() {
-                continue;
-            }
-            let before = part[..t.byte_end].chars().last();
-            let after = part[t.byte_end..].chars().next();
-            // 2019|年 stays whole.
-            if before.is_some_and(|c| c.is_ascii_digit()) && after.is_some_and(|c| c == '年') {
-                continue;
-            }
-            if allowed.contains(&end) {
-                out.push((end, 0.05));
+        if !fits(part) {
+            for t in jieba().cut(part, true) {
+                let end = base + t.byte_end;
+                if t.byte_end == part.len() {
+                    continue;
+                }
+                let before = part[..t.byte_end].chars().last();
+                let after = part[t.byte_end..].chars().next();
+                // 2019|年 stays whole.
+                if before.is_some_and(|c| c.is_ascii_digit()) && after.is_some_and(|c| c == '年') {
+                    continue;
+                }
+                if allowed.contains(&end) {
+                    free.push((end, 0.05));
+                }
             }
         }
         base += part.len();
-        if k + 1 < parts.len() && base > 0 && allowed.contains(&base) {
-            out.push((base, 0.0));
+        if k + 1 < parts.len() && base > 0 {
+            forced.push(base);
         }
     }
-    out.sort_by_key(|b| b.0);
-    out.dedup_by_key(|b| b.0);
-    (whole, out)
+    free.sort_by_key(|b| b.0);
+    free.dedup_by_key(|b| b.0);
+    (whole, forced, free)
 }
 
 /// Title lines (GB/T 9704 7.3.1: 回行时要做到词意完整，排列对称，长短适宜，排列应当使用梯形或菱形):
-/// as few lines as fit, broken between words, in a trapezoid or diamond of balanced lines.
+/// as few lines as fit, in a trapezoid or diamond of balanced lines. A title of two parts (the
+/// unit, `YYYY年政府信息公开工作年度报告`) that does not fit one line breaks between them, and
+/// inside a part only when that part alone is too wide, between words.
 pub fn title_lines(fonts: &FontSet, parts: &[String], size: f32, width: f32) -> Vec<String> {
+    balanced_lines(fonts, Role::Title, parts, size, width)
+}
+
+/// Lines of at most `width` pt in a balanced, symmetric shape (see [`title_lines`]), in `role`'s
+/// face; also the long 落款.
+pub fn balanced_lines(fonts: &FontSet, role: Role, parts: &[String], size: f32, width: f32) -> Vec<String> {
     let parts: Vec<String> = parts.iter().filter(|p| !p.trim().is_empty()).cloned().collect();
     let whole = parts.concat();
-    if fonts.width(Role::Title, &whole, size) <= width + 0.01 {
+    let fits = |t: &str| fonts.width(role, t, size) <= width + 0.01;
+    if fits(&whole) {
         return vec![whole];
     }
-    // Each part on its own line when they fit: the usual `单位` / `年度报告` title.
-    if parts.len() == 2 && parts.iter().all(|p| fonts.width(Role::Title, p, size) <= width + 0.01) {
-        return parts;
-    }
-    let (whole, breaks) = title_breaks(&parts);
-    let w = |a: usize, b: usize| fonts.width(Role::Title, &whole[a..b], size);
-    for n in 2..=5usize {
+    let (whole, forced, free) = title_breaks(&parts, fits);
+    let w = |a: usize, b: usize| fonts.width(role, &whole[a..b], size);
+    for extra in 0..=free.len().min(5) {
         let mut best: Option<(f32, Vec<usize>)> = None;
-        let mut pick = vec![0usize; n - 1];
-        search(&breaks, 0, &mut pick, 0, &mut |cut: &[usize]| {
-            let mut bounds = vec![0];
-            bounds.extend(cut.iter().map(|&i| breaks[i].0));
+        let mut pick = vec![0usize; extra];
+        search(&free, 0, &mut pick, 0, &mut |cut: &[usize]| {
+            let mut bounds: Vec<usize> = forced.iter().copied().chain(cut.iter().map(|&i| free[i].0)).collect();
+            bounds.sort_unstable();
+            bounds.insert(0, 0);
             bounds.push(whole.len());
             let widths: Vec<f32> = bounds.windows(2).map(|p| w(p[0], p[1])).collect();
             if widths.iter().any(|&x| x > width + 0.01) {
                 return;
             }
-            let penalty: f32 = cut.iter().map(|&i| breaks[i].1).sum();
-            let cost = shape_cost(&widths, width) + penalty;
+            let penalty: f32 = cut.iter().map(|&i| free[i].1).sum();
+            // The shape of each part's own lines: the report's name is a line of its own in any
+            // case, and the unit's lines above it are balanced among themselves.
+            let mut cost = penalty;
+            let mut first = 0;
+            for end in forced.iter().copied().chain([whole.len()]) {
+                let part: Vec<f32> = bounds
+                    .windows(2)
+                    .zip(&widths)
+                    .filter(|(p, _)| p[0] >= first && p[1] <= end)
+                    .map(|(_, &w)| w)
+                    .collect();
+                if part.len() > 1 {
+                    cost += shape_cost(&part, width);
+                }
+                first = end;
+            }
             if best.as_ref().is_none_or(|b| cost < b.0) {
                 best = Some((cost, bounds));
             }
@@ -293,7 +420,7 @@ pub fn title_lines(fonts: &FontSet, parts: &[String], size: f32, width: f32) -> 
         }
     }
     // No word boundary fits (one enormous word): break by width.
-    wrap_balanced(fonts, Role::Title, &whole, size, width).into_iter().map(|l| l.text).collect()
+    wrap_balanced(fonts, role, &whole, size, width).into_iter().map(|l| l.text).collect()
 }
 
 /// Every choice of `pick.len()` increasing indices into `breaks`.
@@ -406,6 +533,22 @@ mod tests {
             assert!(!l.ends_with("2021") && !l.starts_with('年'), "{got:?}");
         }
         assert_eq!(got.concat(), parts.concat());
+    }
+
+    #[test]
+    fn regression_a_title_breaks_before_the_reports_name_not_inside_it() {
+        // Was 「江苏省淮安市洪泽区高良涧 / 街道办事处综合执法局2024年 / 政府信息公开工作年度报告」.
+        let fonts = FontSet::bundled().unwrap();
+        let parts =
+            ["江苏省淮安市洪泽区高良涧街道办事处综合执法局".to_string(), "2024年政府信息公开工作年度报告".to_string()];
+        let got = title_lines(&fonts, &parts, 22.0, 442.0);
+        assert_eq!(got.last().unwrap(), "2024年政府信息公开工作年度报告", "{got:?}");
+        assert_eq!(got.concat(), parts.concat());
+        // The unit's own lines are balanced (not 「贵州省 / 黔东南…凯里分局」).
+        let parts = ["贵州省黔东南苗族侗族自治州生态环境局凯里分局".to_string(), parts[1].clone()];
+        let got = title_lines(&fonts, &parts, 22.0, 442.0);
+        let counts: Vec<usize> = got.iter().map(|l| l.chars().count()).collect();
+        assert!(counts[0].abs_diff(counts[1]) <= 4, "{got:?}");
     }
 
     /// The title word list is a cut of jieba's: the compound nouns and place names of real unit

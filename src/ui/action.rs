@@ -72,6 +72,8 @@ pub enum Action {
     GoToPage(Page),
     /// Show what a finding is about.
     Show(Target),
+    /// Open the status line's message in full.
+    ReadNotice,
     /// A message for the status line.
     Notice {
         text: String,

@@ -9,12 +9,14 @@ use egui::{RichText, Ui};
 use super::action::{Action, Invocation};
 use super::command::{self, Command};
 use super::dialogs::{
-    ChoiceDialog, Dialog, FontsDialog, ImportReportDialog, MessageDialog, NewReportDialog, PathDialog, RecoverDialog,
-    ShortcutsDialog,
+    ChoiceDialog, Dialog, FontsDialog, ImportReportDialog, Logged, MessageDialog, MessagesDialog, NewReportDialog,
+    PathDialog, RecoverDialog, ShortcutsDialog,
 };
 use super::doc::Document;
 use super::files::{self, FilePrompt};
 use super::findings::{self, FindingsView};
+use super::focus::{self, Pane, Panes};
+use super::open::{self, Opener, Opening};
 use super::pages::{self, PageView};
 use super::table::{self, GridState};
 use crate::model::Date;
@@ -26,6 +28,9 @@ pub const APP_NAME: &str = "年报";
 
 /// The narrowest a side panel gets.
 const MIN_SIDE: f32 = 180.0;
+/// The page keeps at least this width while the side panels can give way (at 1024 pixels they
+/// are as narrow as they go, and 表四's last 总计 column is not cut off).
+const PAGE_MIN: f32 = 660.0;
 
 /// How the app is set up: the real window, or a test harness without system dialogs and
 /// without writing settings.
@@ -41,6 +46,8 @@ pub struct AppConfig {
     pub autosave_every: std::time::Duration,
     /// The user's templates (a province's table, next year's format), loaded at start.
     pub templates_dir: Option<PathBuf>,
+    /// What opens files and folders (打印's PDF, 关于's folders); `None`: nothing is opened (tests).
+    pub open_with: Option<Opener>,
     /// A file that gets the number of frames drawn so far (`NIANBAO_FRAME_LOG`): how the key
     /// benchmark counts frames per keystroke.
     pub frame_log: Option<PathBuf>,
@@ -56,6 +63,7 @@ impl Default for AppConfig {
             recovery_dir: None,
             autosave_every: std::time::Duration::from_secs(30),
             templates_dir: None,
+            open_with: None,
             frame_log: None,
             crash_dir: None,
         }
@@ -70,9 +78,15 @@ impl AppConfig {
             settings_path: store::settings::settings_path(),
             recovery_dir: RecoveryStore::default_dir(),
             templates_dir: store::templates::user_dir(),
+            open_with: Some(Opener::System),
+            // The desktop test of the idle autosave waits seconds, not half a minute.
+            autosave_every: std::env::var("NIANBAO_AUTOSAVE_SECONDS")
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .map(std::time::Duration::from_secs)
+                .unwrap_or(AppConfig::default().autosave_every),
             frame_log: std::env::var_os("NIANBAO_FRAME_LOG").map(PathBuf::from),
             crash_dir: crate::crash::default_dir(),
-            ..AppConfig::default()
         }
     }
 }
@@ -95,6 +109,22 @@ impl Notice {
     fn lifetime(&self) -> std::time::Duration {
         std::time::Duration::from_secs(if self.error { 30 } else { 8 })
     }
+}
+
+/// Drops the text a Ctrl or Alt chord brings with it: Alt+F is a key with Alt *and* the letter
+/// `f` (egui-winit leaves out the text of Ctrl chords only), and it must never type into a cell.
+/// Ctrl+Alt together is AltGr on Windows, which types. `chord` is kept across frames: the text
+/// may come a frame after its key (keys held back by [`TypeAhead`]).
+pub fn drop_chord_text(events: &mut Vec<egui::Event>, chord: &mut bool) {
+    events.retain(|e| match e {
+        egui::Event::Key { pressed, modifiers, .. } => {
+            let command = modifiers.ctrl || modifiers.command;
+            *chord = *pressed && (modifiers.alt ^ command);
+            true
+        }
+        egui::Event::Text(_) => !*chord,
+        _ => true,
+    });
 }
 
 /// Keys typed ahead of a slow frame (an old PC, Remote Desktop): a frame handles its events only
@@ -164,8 +194,12 @@ pub struct NianbaoApp {
     // This session's runtime state.
     pub dialog: Option<Box<dyn Dialog>>,
     pub notice: Option<Notice>,
+    /// Every message of the session (视图 ▸ 消息记录).
+    pub messages: Vec<Logged>,
     /// The last PDF written (export or print).
     pub last_pdf: Option<PathBuf>,
+    /// Files and folders being opened with the desktop's program.
+    openings: Vec<Opening>,
     title_sent: String,
     /// A command waiting for the save that the "save first?" answer asked for.
     after_save: Option<Invocation>,
@@ -175,6 +209,16 @@ pub struct NianbaoApp {
     export_final: bool,
     recovery: Option<Recovery>,
     type_ahead: TypeAhead,
+    /// The last key pressed was a Ctrl or Alt chord: the text that comes with it is dropped.
+    chord: bool,
+    /// The menu bar by keyboard (Alt, F10, Alt+letter).
+    pub menu_keys: command::MenuKeys,
+    /// Tab and F6 between the page list, the page and the findings panel.
+    pub panes: Panes,
+    /// The widget of a pane that last had the keyboard: it gets it back when a dialog closes
+    /// (after Ctrl+E's questions the keyboard is where the staffer was typing).
+    keyboard_home: Option<egui::Id>,
+    give_back_keyboard: bool,
     frames: u64,
     clipboard: super::clipboard::HtmlClipboard,
     /// What 复制为网页 last put on the clipboard (the tests read it; the clipboard may be absent).
@@ -209,20 +253,30 @@ impl NianbaoApp {
             grid: GridState::default(),
             findings: FindingsView::default(),
             dialog: None,
-            notice: (!notices.is_empty()).then(|| Notice::new(notices.join("；"), true)),
+            notice: None,
+            messages: Vec::new(),
             last_pdf: None,
+            openings: Vec::new(),
             title_sent: String::new(),
             after_save: None,
             answering: None,
             export_final: false,
             recovery,
             type_ahead: TypeAhead::default(),
+            chord: false,
+            menu_keys: Default::default(),
+            panes: Panes::default(),
+            keyboard_home: None,
+            give_back_keyboard: false,
             frames: 0,
             clipboard: Default::default(),
             last_copied: None,
             county: Default::default(),
             crash_snapshot: None,
         };
+        if !notices.is_empty() {
+            app.error(notices.join("；"));
+        }
         // The last session's crash is said first; its recovery copy is offered after.
         let crash = app.config.crash_dir.as_deref().and_then(crate::crash::take_last_crash);
         match crash {
@@ -248,17 +302,47 @@ impl NianbaoApp {
     }
 
     pub fn info(&mut self, text: impl Into<String>) {
-        self.notice = Some(Notice::new(text, false));
+        self.notify(text, false);
     }
 
     pub fn error(&mut self, text: impl Into<String>) {
-        self.notice = Some(Notice::new(text, true));
+        self.notify(text, true);
+    }
+
+    /// A message for the status line (`error`: to be looked at), kept in the session's
+    /// 消息记录 too.
+    pub fn notify(&mut self, text: impl Into<String>, error: bool) {
+        let text = text.into();
+        self.log(&text, error);
+        self.notice = Some(Notice::new(text, error));
+    }
+
+    /// Keeps a message for 视图 ▸ 消息记录 (the last few hundred of the session).
+    fn log(&mut self, text: &str, error: bool) {
+        const KEPT: usize = 300;
+        if self.messages.len() >= KEPT {
+            self.messages.remove(0);
+        }
+        let at = store::recovery::format_time(store::recovery::now_secs());
+        self.messages.push(Logged { at, text: text.to_string(), error });
+    }
+
+    /// A message to read before going on, in a dialog of its own (and in 消息记录).
+    fn tell(&mut self, dialog: MessageDialog) {
+        let mut text = dialog.text().to_string();
+        for l in dialog.lines() {
+            text.push_str("\n· ");
+            text.push_str(l);
+        }
+        self.log(&text, true);
+        self.dialog = Some(Box::new(dialog));
     }
 
     /// Something the user asked for failed: say why where they asked (the dialog they answered,
     /// if it has room), else in a message to acknowledge.
     fn fail(&mut self, message: String) {
         if self.dialog.is_none() {
+            self.log(&message, true);
             if let Some(mut d) = self.answering.take()
                 && d.show_error(message.clone())
             {
@@ -341,7 +425,7 @@ impl NianbaoApp {
             Action::ExportChosen { print, final_export } => {
                 self.export_final = final_export;
                 if print {
-                    self.print();
+                    self.print(ctx);
                 } else {
                     self.prompt(Command::ExportPdf, files::EXPORT_PDF, ctx);
                 }
@@ -365,15 +449,25 @@ impl NianbaoApp {
                     pages::show_target(doc, &mut self.view, &mut self.grid, &target);
                 }
             }
-            Action::Notice { text, error } => self.notice = Some(Notice::new(text, error)),
+            Action::Notice { text, error } => self.notify(text, error),
+            Action::ReadNotice => {
+                if let Some(n) = &self.notice {
+                    let title = if n.error { "请注意" } else { "消息" };
+                    self.dialog = Some(Box::new(MessageDialog::titled(title, n.text.clone())));
+                }
+            }
             Action::OpenFolder(path) => {
                 // A folder not made yet (no recovery copy so far) is made, so it opens.
-                let made = std::fs::create_dir_all(&path).and_then(|()| open_with_system(&path));
-                if let Err(e) = made {
-                    self.fail(format!("无法打开文件夹“{}”：{}", path.display(), store::atomic::describe_io(&e)));
+                match std::fs::create_dir_all(&path) {
+                    Ok(()) => self.open_with(&path, open::Purpose::Folder, ctx),
+                    Err(e) => {
+                        self.fail(format!("无法打开文件夹“{}”：{}", path.display(), store::atomic::describe_io(&e)))
+                    }
                 }
-                // The 关于 dialog stays open.
-                self.dialog = self.answering.take();
+                // The dialog it was asked from (关于, the print failure) stays open.
+                if self.dialog.is_none() {
+                    self.dialog = self.answering.take();
+                }
             }
             Action::Error(message) => self.fail(message),
             Action::CloseDialog => {
@@ -420,10 +514,15 @@ impl NianbaoApp {
                     let year = report.year;
                     if self.adopt(report, true) {
                         let msg = format!("已按上年报告新建{year}年度草稿：上年结转等数字已带入，请保存。");
-                        if warnings.is_empty() {
-                            self.info(msg);
-                        } else {
-                            self.error(format!("{msg}请注意：{}", warnings.join("；")));
+                        self.info(msg.clone());
+                        // What the staffer must check opens where it can be read, as the
+                        // import report does.
+                        if !warnings.is_empty() {
+                            self.tell(MessageDialog::list(
+                                "以上年报告为模板新建",
+                                format!("{msg}请逐项核对以下{}处：", warnings.len()),
+                                warnings,
+                            ));
                         }
                     }
                 }
@@ -448,6 +547,7 @@ impl NianbaoApp {
                     self.county.folder = dir.display().to_string();
                 }
                 self.county.open = true;
+                self.county.aside = None;
             }
             (Command::ExportCountySummary, Some(p)) => self.export_checked(command, files::EXPORT_SUMMARY.complete(p)),
             (Command::CopyReportHtml, _) => self.copy_html(false),
@@ -468,9 +568,11 @@ impl NianbaoApp {
             (Command::ZoomIn, _) => ctx.set_zoom_factor(command::zoom_step(ctx.zoom_factor(), true)),
             (Command::ZoomOut, _) => ctx.set_zoom_factor(command::zoom_step(ctx.zoom_factor(), false)),
             (Command::ZoomReset, _) => ctx.set_zoom_factor(1.0),
-            (Command::Zoom(percent), _) => ctx.set_zoom_factor(f32::from(percent) / 100.0),
+            (Command::Zoom(level), _) => ctx.set_zoom_factor(level.factor()),
             (Command::NextPage, _) => self.turn_page(1),
             (Command::PrevPage, _) => self.turn_page(-1),
+            (Command::NextPane, _) => self.panes.next_pane(ctx),
+            (Command::Messages, _) => self.dialog = Some(Box::new(MessagesDialog::new(self.messages.clone()))),
             (Command::Shortcuts, _) => self.dialog = Some(Box::new(ShortcutsDialog)),
             (Command::Guide, _) => self.dialog = Some(Box::new(super::dialogs::GuideDialog)),
             (Command::About, _) => self.dialog = Some(Box::new(super::dialogs::AboutDialog::default())),
@@ -500,6 +602,17 @@ impl NianbaoApp {
     /// from the report.
     fn suggested_path(&self, prompt: FilePrompt) -> Option<PathBuf> {
         let doc = self.doc.as_ref();
+        // The 汇总表 is the county's, not the open report's: named after the county and its year,
+        // in the folder that was checked.
+        if prompt == files::EXPORT_SUMMARY {
+            let folder = PathBuf::from(self.county.folder.trim());
+            let dir = Some(folder)
+                .filter(|d| d.is_dir())
+                .or_else(|| self.settings.export_dirs.get(prompt.title).filter(|d| d.is_dir()).cloned())
+                .or_else(super::dialogs::path::documents_dir);
+            let name = PathBuf::from(self.county.summary_file_name());
+            return Some(dir.map(|d| d.join(&name)).unwrap_or(name));
+        }
         // The report's folder, the last one used, or the user's documents (never the folder the
         // program happened to be started from).
         let exported_to = (prompt.saves && prompt != files::SAVE_DRAFT)
@@ -556,10 +669,10 @@ impl NianbaoApp {
         }
         self.set_document(doc);
         self.remember(path);
-        if notes.is_empty() {
-            self.info(format!("已打开：{}", path.display()));
-        } else {
-            self.error(format!("已打开：{}。请注意：{}", path.display(), notes.join("；")));
+        self.info(format!("已打开：{}", path.display()));
+        if !notes.is_empty() {
+            let text = format!("已打开：{}。请注意以下{}点：", path.display(), notes.len());
+            self.tell(MessageDialog::list("打开草稿", text, notes));
         }
     }
 
@@ -608,10 +721,10 @@ impl NianbaoApp {
                     let list: Vec<&str> = imported.mismatches.iter().map(|f| f.message.as_str()).collect();
                     notes.push(format!("文件中的总计与各项之和不符：{}", list.join("；")));
                 }
-                if notes.is_empty() {
-                    self.info(format!("已导入：{}", path.display()));
-                } else {
-                    self.error(format!("已导入：{}。请注意：{}", path.display(), notes.join("；")));
+                self.info(format!("已导入：{}", path.display()));
+                if !notes.is_empty() {
+                    let text = format!("已导入：{}。请注意以下{}点：", path.display(), notes.len());
+                    self.tell(MessageDialog::list("导入CSV", text, notes));
                 }
             }
             Err(e) => self.fail(e.to_string()),
@@ -638,7 +751,8 @@ impl NianbaoApp {
                 path.display()
             )),
             Err(e) if e.can_confirm() => {
-                let reason = format!("“{}”已经存在。要用导出的文件替换它吗？", path.display());
+                let what = super::dialogs::path::describe_existing(&path);
+                let reason = format!("“{}”已经存在，是{what}。要用导出的文件替换它吗？", path.display());
                 let answers = vec![("替换", Action::ExportConfirmed { command, path }), ("取消", Action::CloseDialog)];
                 self.dialog = Some(Box::new(ChoiceDialog::new("confirm-export", "确认替换", vec![reason], answers)));
             }
@@ -668,6 +782,7 @@ impl NianbaoApp {
             }
             _ => {}
         }
+        return_freed_memory();
     }
 
     /// Writes the report as a Word document, web page or spreadsheet (marked 草稿 while errors
@@ -688,7 +803,7 @@ impl NianbaoApp {
                 if warn {
                     msg.push_str(&format!("。请注意：{}", out.warnings.join("；")));
                 }
-                self.notice = Some(Notice::new(msg, warn));
+                self.notify(msg, warn);
             }
             Err(e) => self.fail(e.to_string()),
         }
@@ -760,14 +875,15 @@ impl NianbaoApp {
         let own = doc.path.as_deref() == Some(path.as_path());
         if own && let Some(who) = &doc.read_only {
             let msg = format!("这份草稿正由{who}打开，本窗口不能保存到同一文件；请另存为其他文件名。");
-            self.notice = Some(Notice::new(msg, true));
+            self.notify(msg, true);
             self.prompt(Command::SaveAs, files::SAVE_DRAFT, ctx);
             return;
         }
         if !confirmed && own && doc.changed_on_disk() {
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let what = super::dialogs::path::describe_existing(&path);
             let reason = format!(
-                "“{name}”在打开之后被其他程序或同事修改过。覆盖保存会替换那些修改（被替换的版本会留作.bak备份）。"
+                "“{name}”在打开之后被其他程序或同事修改过（现在是{what}）。覆盖保存会替换那些修改（被替换的版本会留作.bak备份）。"
             );
             self.dialog = Some(Box::new(ChoiceDialog::overwrite(path, reason, self.after_save.take())));
             return;
@@ -779,7 +895,13 @@ impl NianbaoApp {
                 return self.fail(msg);
             }
             if !confirmed {
-                let reason = format!("“{}”已经存在。要覆盖吗？（原文件会留作.bak备份）", path.display());
+                // Named by what it holds: last year's draft must not be replaced unnoticed.
+                let what = super::dialogs::path::describe_existing(&path);
+                let reason = format!(
+                    "“{}”已经存在，是{what}。要用当前报告（{}）覆盖它吗？（原文件会留作.bak备份）",
+                    path.display(),
+                    self.doc.as_ref().map(|d| report_name(&d.report)).unwrap_or_default()
+                );
                 self.dialog = Some(Box::new(ChoiceDialog::overwrite(path, reason, self.after_save.take())));
                 return;
             }
@@ -908,11 +1030,12 @@ impl NianbaoApp {
         if warn {
             msg.push_str(&format!("。请注意：{}", out.warnings.join("；")));
         }
-        self.notice = Some(Notice::new(msg, warn));
+        self.notify(msg, warn);
     }
 
-    /// 打印: a temporary PDF opened in the system viewer, where the user prints it.
-    fn print(&mut self) {
+    /// 打印: a temporary PDF opened in the system viewer, where the user prints it. Whether the
+    /// viewer opened is known only when its opener has ended ([`NianbaoApp::opened`]).
+    fn print(&mut self, ctx: &egui::Context) {
         let Some(out) = self.render_pdf() else { return };
         let dir = print_dir();
         let title = self.doc.as_ref().map(|d| d.report.title()).unwrap_or_else(|| APP_NAME.into());
@@ -924,14 +1047,55 @@ impl NianbaoApp {
             return self.error(format!("无法生成打印文件：{e}"));
         }
         self.last_pdf = Some(path.clone());
-        if self.config.system_dialogs
-            && let Err(e) = open_with_system(&path)
-        {
-            // In Chinese (a missing viewer is “No such file or directory” from the OS).
-            let reason = store::atomic::describe_io(&e);
-            return self.error(format!("无法打开PDF阅读器（{reason}）；打印文件在：{}", path.display()));
+        let pages = out.pages;
+        drop(out);
+        return_freed_memory();
+        if self.config.open_with.is_some() {
+            self.info(format!("正在用PDF阅读器打开打印文件（{pages}页），请从阅读器打印：{}", path.display()));
+            self.open_with(&path, open::Purpose::Print, ctx);
+        } else {
+            self.info(format!("已生成打印文件（{pages}页）：{}", path.display()));
         }
-        self.info(format!("已在PDF阅读器中打开（{}页），请从阅读器打印：{}", out.pages, path.display()));
+    }
+
+    /// Opens a file or folder with the desktop's program (nothing in tests without an opener).
+    fn open_with(&mut self, path: &Path, purpose: open::Purpose, ctx: &egui::Context) {
+        if let Some(opener) = &self.config.open_with {
+            self.openings.push(opener.open(path, purpose, ctx));
+        }
+    }
+
+    /// The openings whose program has ended: a failure is said, with what to do instead.
+    fn opened(&mut self) {
+        let mut ended = Vec::new();
+        self.openings.retain(|o| match o.poll() {
+            Some(r) => {
+                ended.push((o.path.clone(), o.purpose.clone(), r));
+                false
+            }
+            None => true,
+        });
+        for (path, purpose, result) in ended {
+            let Err(e) = result else { continue };
+            match purpose {
+                open::Purpose::Folder => self.fail(format!("无法打开文件夹“{}”：{e}", path.display())),
+                open::Purpose::Print => {
+                    let lines = vec![
+                        format!("PDF阅读器没有打开打印文件：{e}。这台电脑可能没有安装PDF阅读器。"),
+                        format!("打印文件已经生成，可以用其他程序打开后打印：{}", path.display()),
+                    ];
+                    self.log(&lines.join(""), true);
+                    let folder = path.parent().map(Path::to_path_buf).unwrap_or_else(print_dir);
+                    let answers = vec![("打开所在文件夹", Action::OpenFolder(folder)), ("知道了", Action::CloseDialog)];
+                    let dialog = ChoiceDialog::new("print-failed", "无法打开PDF阅读器", lines, answers);
+                    if self.dialog.is_none() {
+                        self.dialog = Some(Box::new(dialog));
+                    } else {
+                        self.error(format!("PDF阅读器没有打开打印文件（{e}）；打印文件在：{}", path.display()));
+                    }
+                }
+            }
+        }
     }
 
     // -----------------------------------------------------------------------------------------
@@ -963,20 +1127,26 @@ impl NianbaoApp {
     }
 
     /// Writes the recovery copy when due (every `autosave_every`, or when the window loses
-    /// focus) and there are changes since the last one.
-    fn autosave(&mut self, ctx: &egui::Context) {
+    /// focus) and there are changes since the last one. Until it is due, the window asks to be
+    /// woken when it will be: an idle window draws no frames, and a copy written only on the next
+    /// frame waited for a key or a mouse move — a crash after a quiet minute lost the last edits.
+    /// Runs in `logic`, which eframe calls also while the window is minimised.
+    pub fn autosave(&mut self, ctx: &egui::Context) {
         let (Some(r), Some(doc)) = (&mut self.recovery, &self.doc) else { return };
         if !doc.dirty || doc.generation == r.written_generation {
             return;
         }
         let lost_focus = ctx.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::WindowFocused(false))));
-        if r.last_write.elapsed() >= self.config.autosave_every || lost_focus {
-            let result = r.store.write(&doc.recovery_key, doc.path.as_deref(), &doc.report);
-            r.last_write = std::time::Instant::now();
-            r.written_generation = doc.generation;
-            if let Err(e) = result {
-                self.error(format!("无法写入恢复副本：{e}"));
-            }
+        let since = r.last_write.elapsed();
+        if since < self.config.autosave_every && !lost_focus {
+            ctx.request_repaint_after(self.config.autosave_every - since);
+            return;
+        }
+        let result = r.store.write(&doc.recovery_key, doc.path.as_deref(), &doc.report);
+        r.last_write = std::time::Instant::now();
+        r.written_generation = doc.generation;
+        if let Err(e) = result {
+            self.error(format!("无法写入恢复副本：{e}"));
         }
     }
 
@@ -1099,12 +1269,16 @@ impl NianbaoApp {
                 let _ = f.write_all(line.as_bytes());
             }
         }
-        ctx.input_mut(|i| self.type_ahead.split(&mut i.events));
+        ctx.input_mut(|i| {
+            drop_chord_text(&mut i.events, &mut self.chord);
+            self.type_ahead.split(&mut i.events);
+        });
         if self.type_ahead.pending() {
             ctx.request_repaint();
         }
         let mut actions = Vec::new();
-        self.autosave(&ctx);
+        let dialog_before = self.dialog.is_some();
+        self.opened();
         self.hand_to_crash_hook();
         // A hidden trigger for the crash test (debug builds only): a panic once there are
         // unsaved changes, as a bug would cause.
@@ -1115,16 +1289,21 @@ impl NianbaoApp {
         actions.extend(self.dropped_file(&ctx));
         self.remember_zoom(&ctx);
         self.update_title(&ctx);
-        // Keys go to the focused cell first, then the app; widgets see what is left.
+        // Keys go to the menu bar, then the focused cell, then the panes and the app; widgets see
+        // what is left.
         if self.dialog.is_none() {
+            self.menu_keys.handle(&ctx);
             if let Some(doc) = self.doc.as_mut() {
                 table::handle_keys(ui, doc, &mut self.grid);
                 if let Some(report) = self.grid.paste_report.take() {
                     let error = !report.problems.is_empty();
-                    self.notice = Some(Notice::new(report.to_string(), error));
+                    self.notify(report.to_string(), error);
                 }
                 if let Some(text) = self.grid.block_report.take() {
-                    self.notice = Some(Notice::new(text, false));
+                    self.notify(text, false);
+                }
+                if self.menu_keys.active().is_none() {
+                    self.panes.handle_tab(&ctx, self.grid.leaving.take());
                 }
             }
             let state = self.command_state(&ctx);
@@ -1140,15 +1319,22 @@ impl NianbaoApp {
         let style = ui.style().clone();
         let bar = egui::Frame::side_top_panel(&style).fill(egui::Color32::TRANSPARENT);
         let central = egui::Frame::central_panel(&style).fill(egui::Color32::TRANSPARENT);
+        let mut from_menu = false;
         egui::Panel::top("menu").frame(bar).show(ui, |ui| {
-            actions.extend(command::menu_bar_ui(ui, &state, |ui, menu| recent_menu(ui, menu, &recent)));
+            let keys = &mut self.menu_keys;
+            let chosen = command::menu_bar_ui(ui, &state, keys, |ui, menu| recent_menu(ui, menu, &recent));
+            from_menu = chosen.is_some();
+            actions.extend(chosen);
         });
-        egui::Panel::bottom("status").frame(bar).show(ui, |ui| self.status_ui(ui));
+        egui::Panel::bottom("status").frame(bar).show(ui, |ui| actions.extend(self.status_ui(ui)));
         if let Some(doc) = self.doc.as_mut() {
             let page = self.view.page;
+            let panes = &mut self.panes;
             // Side panels are resizable, remembered, and never take more than a third of the
-            // window each, so the grid always keeps its share.
-            let max_side = (ctx.content_rect().width() / 3.0).max(MIN_SIDE);
+            // window each, nor so much that the page is left narrower than `PAGE_MIN` (表四's
+            // fifteen number columns at 1024×768), so the grid always keeps its share.
+            let window = ctx.content_rect().width();
+            let max_side = (window / 3.0).min((window - PAGE_MIN) / 2.0).max(MIN_SIDE);
             let side = |id: &'static str, remembered: Option<f32>, default: f32| {
                 let width = remembered.unwrap_or(default).clamp(MIN_SIDE, max_side);
                 (id, width)
@@ -1159,15 +1345,26 @@ impl NianbaoApp {
                 .resizable(true)
                 .size_range(MIN_SIDE..=max_side)
                 .default_size(width)
-                .show(ui, |ui| actions.extend(pages::nav_ui(ui, doc, page)));
+                .show(ui, |ui| {
+                    panes.begin(ui);
+                    actions.extend(pages::nav_ui(ui, doc, page));
+                    panes.end(ui, Pane::Pages);
+                });
             let (id, width) = side("findings", self.settings.findings_width, 280.0);
             let right = egui::Panel::right(id)
                 .frame(bar)
                 .resizable(true)
                 .size_range(MIN_SIDE..=max_side)
                 .default_size(width)
-                .show(ui, |ui| actions.extend(findings::findings_ui(ui, doc, &mut self.findings)));
+                .show(ui, |ui| {
+                    panes.begin(ui);
+                    let scroll = panes.take_scroll(Pane::Findings);
+                    actions.extend(findings::findings_ui(ui, doc, &mut self.findings, scroll));
+                    panes.end(ui, Pane::Findings);
+                });
             self.remember_panels(&ctx, left.response.rect.width(), right.response.rect.width());
+        } else {
+            self.panes.clear();
         }
         egui::CentralPanel::default().frame(central).show(ui, |ui| match self.doc.as_mut() {
             Some(doc) => {
@@ -1178,7 +1375,15 @@ impl NianbaoApp {
                 if std::mem::take(&mut self.view.scroll_top) {
                     area = area.vertical_scroll_offset(0.0);
                 }
-                area.show(ui, |ui| actions.extend(pages::page_ui(ui, doc, &mut self.view, &mut self.grid)));
+                let panes = &mut self.panes;
+                panes.begin(ui);
+                area.show(ui, |ui| {
+                    if let Some(r) = panes.take_scroll(Pane::Page) {
+                        ui.scroll_to_rect(r, None);
+                    }
+                    actions.extend(pages::page_ui(ui, doc, &mut self.view, &mut self.grid));
+                });
+                panes.end(ui, Pane::Page);
             }
             None => actions.extend(super::start::start_ui(ui, &recent)),
         });
@@ -1193,6 +1398,34 @@ impl NianbaoApp {
             self.perform(action, &ctx);
         }
         self.answering = None;
+        // A command chosen from the menu by keyboard: the keyboard goes back to where it was,
+        // unless a dialog has it now.
+        if from_menu && self.menu_keys.active().is_some() {
+            if self.dialog.is_none() {
+                self.menu_keys.leave(&ctx);
+            } else {
+                self.menu_keys.reset();
+            }
+        }
+        // Given back a frame after the dialog closed: in that frame its modal layer still holds
+        // the keyboard away from the page.
+        let focused = ctx.memory(|m| m.focused());
+        if self.dialog.is_none() && self.menu_keys.active().is_none() {
+            let in_pane = focused.is_some_and(|f| self.panes.pane_of(f).is_some());
+            if std::mem::take(&mut self.give_back_keyboard)
+                && !in_pane
+                && let Some(home) = self.keyboard_home
+            {
+                ctx.memory_mut(|m| m.request_focus(home));
+            } else if in_pane {
+                self.keyboard_home = focused;
+            }
+            if dialog_before && !in_pane {
+                self.give_back_keyboard = true;
+                ctx.request_repaint();
+            }
+        }
+        focus::focus_ring(&ctx, self.grid.focused.map(table::cell_widget_id));
     }
 
     /// A file dropped on the window: a draft opens, a CSV is imported.
@@ -1253,7 +1486,9 @@ impl NianbaoApp {
         }
     }
 
-    fn status_ui(&mut self, ui: &mut Ui) {
+    /// The status line: counts, saved state, and the last message in one line — cut with “…”
+    /// when it does not fit, with 全文 beside it; a click on it opens the whole text.
+    fn status_ui(&mut self, ui: &mut Ui) -> Option<Action> {
         if let Some(n) = &self.notice {
             let left = n.lifetime().saturating_sub(n.shown.elapsed());
             if left.is_zero() {
@@ -1269,12 +1504,33 @@ impl NianbaoApp {
                 ui.label(if doc.dirty { "有未保存的修改" } else { "已保存" });
                 ui.separator();
             }
-            if let Some(n) = &self.notice {
-                let color =
-                    if n.error { table::severity_color(crate::model::Severity::E) } else { ui.visuals().text_color() };
-                ui.label(RichText::new(&n.text).color(color));
-            }
-        });
+            let n = self.notice.as_ref()?;
+            let color =
+                if n.error { table::severity_color(crate::model::Severity::E) } else { ui.visuals().text_color() };
+            let font = egui::TextStyle::Body.resolve(ui.style());
+            let width = ui.fonts_mut(|f| f.layout_no_wrap(n.text.clone(), font, color).size().x);
+            let cut = width > ui.available_width() - 8.0 || n.text.contains('\n');
+            let more = if cut {
+                // Right-aligned, so the message's start stays where it always is.
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    let more = ui.small_button("全文").on_hover_text("查看这条消息的全文").clicked();
+                    let text = ui
+                        .add(
+                            egui::Label::new(RichText::new(&n.text).color(color))
+                                .truncate()
+                                .sense(egui::Sense::click()),
+                        )
+                        .on_hover_text("点击查看全文")
+                        .clicked();
+                    more || text
+                })
+                .inner
+            } else {
+                ui.add(egui::Label::new(RichText::new(&n.text).color(color)).sense(egui::Sense::click())).clicked()
+            };
+            more.then_some(Action::ReadNotice)
+        })
+        .inner
     }
 }
 
@@ -1319,6 +1575,7 @@ impl eframe::App for NianbaoApp {
 
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.close_guard(ctx);
+        self.autosave(ctx);
     }
 
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
@@ -1349,31 +1606,36 @@ fn export_notes(doc: &Document) -> Vec<String> {
     notes
 }
 
+/// Gives the memory an export freed back to the system. glibc keeps freed heap for the next
+/// allocation, and what an export builds and drops (the PDF's pages and subsetted fonts, the
+/// Word file's parts) stayed in the window's resident size for the rest of the session.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[allow(unsafe_code)] // One of the crate's few FFI calls (Cargo.toml's lints).
+fn return_freed_memory() {
+    unsafe extern "C" {
+        /// glibc: releases free memory at the top of the heap and in free pages inside it.
+        fn malloc_trim(pad: usize) -> std::ffi::c_int;
+    }
+    // SAFETY: malloc_trim takes a size, touches only the allocator's own free lists (under its
+    // lock) and returns whether memory was released; it is safe to call at any time.
+    unsafe {
+        malloc_trim(0);
+    }
+}
+
+/// Other allocators return freed memory on their own (or not at all); nothing to ask.
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn return_freed_memory() {}
+
+/// `某某县商务局2025年度`: a report as the questions about it name it.
+fn report_name(r: &crate::model::Report) -> String {
+    let unit = r.unit.name.trim();
+    format!("{}{}年度", if unit.is_empty() { "未填单位名称的" } else { unit }, r.year)
+}
+
 /// A file name without characters Windows forbids.
 fn safe_file_name(name: &str) -> String {
     name.chars().map(|c| if "\\/:*?\"<>|".contains(c) || c.is_control() { '_' } else { c }).collect()
-}
-
-fn open_with_system(path: &Path) -> std::io::Result<()> {
-    #[cfg(target_os = "windows")]
-    let mut cmd = {
-        let mut c = std::process::Command::new("cmd");
-        c.args(["/C", "start", ""]).arg(path);
-        c
-    };
-    #[cfg(target_os = "macos")]
-    let mut cmd = {
-        let mut c = std::process::Command::new("open");
-        c.arg(path);
-        c
-    };
-    #[cfg(not(any(target_os = "windows", target_os = "macos")))]
-    let mut cmd = {
-        let mut c = std::process::Command::new("xdg-open");
-        c.arg(path);
-        c
-    };
-    cmd.spawn().map(|_| ())
 }
 
 #[cfg(test)]

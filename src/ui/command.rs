@@ -6,10 +6,14 @@
 //! command handler (`NianbaoApp::run_command`).
 
 use egui::{Key, KeyboardShortcut, Modifiers};
+use strum::IntoEnumIterator;
 
 use super::files::{self, FilePrompt};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Every command, declared in menu order: the list of commands is this enum itself
+/// ([`Command::all`] iterates it), so a new variant is in the menus, the help and the README's
+/// table without a second list to forget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::EnumIter)]
 pub enum Command {
     NewReport,
     RollOver,
@@ -21,13 +25,13 @@ pub enum Command {
     ExportDocx,
     ExportHtml,
     ExportXlsx,
-    /// The 审核清单 of the open report (.xlsx, .html or .pdf).
-    ExportReview,
     /// 复制为网页: the whole report on the clipboard as HTML and as plain text (for a CMS editor,
     /// Word or WPS).
     CopyReportHtml,
     /// The tables of the page shown, the same way.
     CopyTablesHtml,
+    /// The 审核清单 of the open report (.xlsx, .html or .pdf).
+    ExportReview,
     Print,
     PdfFonts,
     ImportReport,
@@ -46,18 +50,56 @@ pub enum Command {
     ZoomIn,
     ZoomOut,
     ZoomReset,
-    /// One of the zoom levels listed in 视图, in percent.
-    Zoom(u16),
+    /// One of the zoom levels listed in 视图 (one command per level: [`Command::all`]).
+    Zoom(ZoomLevel),
     NextPage,
     PrevPage,
-    Shortcuts,
-    /// 帮助 ▸ 使用说明 and 关于.
+    /// F6: the keyboard to the next area (page list, page, findings), as in Office.
+    NextPane,
+    /// Every message of this session, in full.
+    Messages,
+    /// 帮助 ▸ 使用说明, 快捷键 and 关于.
     Guide,
+    Shortcuts,
     About,
 }
 
-/// The menus, in menu-bar order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The zoom levels 视图 lists; 放大/缩小 step through them, so one is always ticked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, strum::EnumIter)]
+pub enum ZoomLevel {
+    P80,
+    P90,
+    #[default]
+    P100,
+    P110,
+    P125,
+    P150,
+    P175,
+    P200,
+}
+
+impl ZoomLevel {
+    pub fn percent(self) -> u16 {
+        match self {
+            ZoomLevel::P80 => 80,
+            ZoomLevel::P90 => 90,
+            ZoomLevel::P100 => 100,
+            ZoomLevel::P110 => 110,
+            ZoomLevel::P125 => 125,
+            ZoomLevel::P150 => 150,
+            ZoomLevel::P175 => 175,
+            ZoomLevel::P200 => 200,
+        }
+    }
+
+    pub fn factor(self) -> f32 {
+        f32::from(self.percent()) / 100.0
+    }
+}
+
+/// The menus, in menu-bar order, each with the letter that opens it with Alt (as in WPS and
+/// Office: 文件(F)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::EnumIter)]
 pub enum Menu {
     File,
     Export,
@@ -67,16 +109,37 @@ pub enum Menu {
 }
 
 impl Menu {
-    pub const ALL: [Menu; 5] = [Menu::File, Menu::Export, Menu::Edit, Menu::View, Menu::Help];
-
+    /// The label shown, with its access key.
     pub fn label(self) -> &'static str {
         match self {
-            Menu::File => "文件",
-            Menu::Export => "导出",
-            Menu::Edit => "编辑",
-            Menu::View => "视图",
-            Menu::Help => "帮助",
+            Menu::File => "文件(F)",
+            Menu::Export => "导出(X)",
+            Menu::Edit => "编辑(E)",
+            Menu::View => "视图(V)",
+            Menu::Help => "帮助(H)",
         }
+    }
+
+    /// Alt and this key open the menu.
+    pub fn access_key(self) -> Key {
+        match self {
+            Menu::File => Key::F,
+            Menu::Export => Key::X,
+            Menu::Edit => Key::E,
+            Menu::View => Key::V,
+            Menu::Help => Key::H,
+        }
+    }
+
+    fn by_key(key: Key) -> Option<Menu> {
+        Menu::iter().find(|m| m.access_key() == key)
+    }
+
+    /// The menu `step` places to the right (negative: left), round the bar.
+    fn beside(self, step: isize) -> Menu {
+        let all: Vec<Menu> = Menu::iter().collect();
+        let i = all.iter().position(|&m| m == self).unwrap_or(0) as isize;
+        all[(i + step).rem_euclid(all.len() as isize) as usize]
     }
 }
 
@@ -124,16 +187,14 @@ pub struct State {
     pub zoom: f32,
 }
 
-/// The zoom levels 视图 lists; 放大/缩小 step through them, so one is always ticked.
-pub const ZOOM_LEVELS: [u16; 8] = [80, 90, 100, 110, 125, 150, 175, 200];
-
-/// The next zoom level up (`+1`) or down (`-1`) from a zoom factor.
+/// The next zoom level up or down from a zoom factor.
 pub fn zoom_step(zoom: f32, up: bool) -> f32 {
     let now = zoom * 100.0;
+    let levels: Vec<u16> = ZoomLevel::iter().map(ZoomLevel::percent).collect();
     let next = if up {
-        ZOOM_LEVELS.iter().find(|&&p| f32::from(p) > now + 0.5).copied().unwrap_or(ZOOM_LEVELS[ZOOM_LEVELS.len() - 1])
+        levels.iter().find(|&&p| f32::from(p) > now + 0.5).copied().unwrap_or(levels[levels.len() - 1])
     } else {
-        ZOOM_LEVELS.iter().rev().find(|&&p| f32::from(p) < now - 0.5).copied().unwrap_or(ZOOM_LEVELS[0])
+        levels.iter().rev().find(|&&p| f32::from(p) < now - 0.5).copied().unwrap_or(levels[0])
     };
     f32::from(next) / 100.0
 }
@@ -142,46 +203,23 @@ const fn ctrl(key: Key) -> KeyboardShortcut {
     KeyboardShortcut::new(Modifiers::COMMAND, key)
 }
 
+const fn plain(key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(Modifiers::NONE, key)
+}
+
 const fn ctrl_shift(key: Key) -> KeyboardShortcut {
     KeyboardShortcut::new(Modifiers::COMMAND.plus(Modifiers::SHIFT), key)
 }
 
 impl Command {
-    /// Every command, in menu order.
+    /// Every command, in menu order: the enum's variants, a variant with a value once per value.
     pub fn all() -> Vec<Command> {
-        use Command::*;
-        let mut all = vec![
-            NewReport,
-            RollOver,
-            OpenDraft,
-            Save,
-            SaveAs,
-            ExportPdf,
-            ExportDocx,
-            ExportHtml,
-            ExportXlsx,
-            CopyReportHtml,
-            CopyTablesHtml,
-            ExportReview,
-            Print,
-            PdfFonts,
-            ImportReport,
-            ImportCsv,
-            CountyCheck,
-            ExportCountySummary,
-            ExportCsv,
-            Quit,
-            Undo,
-            Redo,
-            NormalizePunctuation,
-            ShowPrevious,
-            ZoomIn,
-            ZoomOut,
-            ZoomReset,
-        ];
-        all.extend(ZOOM_LEVELS.map(Zoom));
-        all.extend([NextPage, PrevPage, Guide, Shortcuts, About]);
-        all
+        Command::iter()
+            .flat_map(|c| match c {
+                Command::Zoom(_) => ZoomLevel::iter().map(Command::Zoom).collect(),
+                c => vec![c],
+            })
+            .collect()
     }
 
     /// The command's entry in the table.
@@ -264,11 +302,13 @@ impl Command {
             ZoomIn => s("放大", Some((View, 1)), &[ctrl(Key::Plus), ctrl(Key::Equals)], none),
             ZoomOut => s("缩小", Some((View, 1)), &[ctrl(Key::Minus)], none),
             ZoomReset => s("恢复原始大小", Some((View, 1)), &[ctrl(Key::Num0)], none),
-            Zoom(p) => Spec { toggle: true, ..s(&format!("缩放 {p}%"), Some((View, 2)), &[], none) },
+            Zoom(z) => Spec { toggle: true, ..s(&format!("缩放 {}%", z.percent()), Some((View, 2)), &[], none) },
             NextPage => s("下一页", Some((View, 3)), &[ctrl(Key::PageDown)], doc),
             PrevPage => s("上一页", Some((View, 3)), &[ctrl(Key::PageUp)], doc),
+            NextPane => s("切换到下一区域（页面列表、本页、检查结果）", Some((View, 3)), &[plain(Key::F6)], doc),
+            Messages => s("消息记录…", Some((View, 4)), &[], none),
             Guide => s("使用说明", Some((Help, 0)), &[], none),
-            Shortcuts => s("快捷键", Some((Help, 0)), &[KeyboardShortcut::new(Modifiers::NONE, Key::F1)], none),
+            Shortcuts => s("快捷键", Some((Help, 0)), &[plain(Key::F1)], none),
             About => s("关于年报", Some((Help, 1)), &[], none),
         }
     }
@@ -288,7 +328,7 @@ impl Command {
     pub fn ticked(self, state: &State) -> bool {
         match self {
             Command::ShowPrevious => state.show_previous,
-            Command::Zoom(p) => (state.zoom * 100.0 - f32::from(p)).abs() < 0.5,
+            Command::Zoom(z) => (state.zoom * 100.0 - f32::from(z.percent())).abs() < 0.5,
             _ => false,
         }
     }
@@ -334,14 +374,15 @@ pub fn shortcut_text(k: &KeyboardShortcut) -> String {
     s
 }
 
-/// Keys of the grid and text fields, which are not commands but belong in the help.
+/// Keys of the grid, the menus and the panes, which are not commands but belong in the help.
 pub const EDITING_KEYS: &[(&str, &str)] = &[
-    ("Tab / Shift+Tab", "表格中：下一格 / 上一格（跳过自动计算的格）；最后一格之后转到下方正文"),
+    ("Alt / F10", "菜单栏：Alt+字母打开菜单（文件F、导出X、编辑E、视图V、帮助H），方向键选择，Enter执行，Esc关闭"),
+    ("Tab / Shift+Tab", "先到本页要填的内容，再到检查结果和页面列表；表格中跳过自动计算的格，最后一格之后转到下方正文"),
     ("Enter / Shift+Enter", "表格中：下移 / 上移"),
     ("方向键", "表格中：在单元格之间移动（编辑时←→移动光标）"),
     ("直接输入", "替换单元格内容，与Excel相同"),
     ("F2 / 双击", "编辑单元格（不替换）"),
-    ("Esc", "取消对单元格的修改"),
+    ("Esc", "表格中：取消对单元格的修改或取消选择，光标留在原格"),
     ("Ctrl+V", "在单元格粘贴从Excel/WPS复制的区域：从当前格起填入，无法识别、落在自动计算格或超出表格的值会列出"),
 ];
 
@@ -368,17 +409,186 @@ pub fn readme_table() -> String {
     out
 }
 
+/// The menu bar by keyboard, as in WPS and Office: Alt alone or F10 puts the keyboard on the bar
+/// (←/→ between menus, ↓ or Enter opens one), Alt+letter opens a menu at once, ↑/↓ choose within
+/// it (egui's own menu navigation) and Enter runs the entry; ←/→ go to the next menu, Esc closes
+/// and gives the keyboard back to where it was (the cell being filled).
+#[derive(Debug, Default)]
+pub struct MenuKeys {
+    /// The menu the keyboard is on, while the bar is active.
+    active: Option<Menu>,
+    /// Whether that menu is open (else its button has the keyboard).
+    open: bool,
+    /// Give the first entry of the menu being opened the keyboard when it is drawn.
+    focus_first: bool,
+    /// Give the active menu's button the keyboard when it is drawn.
+    focus_button: bool,
+    /// Where the keyboard was before the bar was activated.
+    return_to: Option<egui::Id>,
+    /// Alt is down, and nothing else has happened since it went down (Alt alone, then released,
+    /// activates the bar).
+    alt_down: bool,
+    alt_alone: bool,
+    /// The bar's buttons and the open menu's command entries as last drawn.
+    buttons: Vec<(Menu, egui::Id)>,
+    entries: Vec<egui::Id>,
+}
+
+impl MenuKeys {
+    /// The menu the keyboard is in, if the bar is active.
+    pub fn active(&self) -> Option<Menu> {
+        self.active
+    }
+
+    /// The menu opened from the keyboard, if any.
+    pub fn open_menu(&self) -> Option<Menu> {
+        self.active.filter(|_| self.open)
+    }
+
+    fn activate(&mut self, ctx: &egui::Context, menu: Menu, open: bool) {
+        if self.active.is_none() {
+            self.return_to = ctx.memory(|m| m.focused());
+        }
+        if !open || self.active != Some(menu) {
+            egui::Popup::close_all(ctx);
+        }
+        self.active = Some(menu);
+        self.open = open;
+        self.focus_first = open;
+        self.focus_button = !open;
+        ctx.request_repaint();
+    }
+
+    /// Leaves the bar and gives the keyboard back to where it was.
+    pub fn leave(&mut self, ctx: &egui::Context) {
+        if self.active.take().is_some() {
+            egui::Popup::close_all(ctx);
+            ctx.memory_mut(|m| match self.return_to.take() {
+                Some(id) => m.request_focus(id),
+                None => m.surrender_focus(m.focused().unwrap_or(egui::Id::NULL)),
+            });
+            ctx.request_repaint();
+        }
+        self.reset();
+    }
+
+    /// Forgets the bar without moving the keyboard (a dialog has it now, or the mouse took it).
+    pub fn reset(&mut self) {
+        self.active = None;
+        self.open = false;
+        self.focus_first = false;
+        self.focus_button = false;
+        self.return_to = None;
+    }
+
+    /// The bar's keys, before any widget sees them; the keys it uses are taken out of the input.
+    pub fn handle(&mut self, ctx: &egui::Context) {
+        let events = ctx.input(|i| i.events.clone());
+        let focused = ctx.memory(|m| m.focused());
+        let mut used = vec![false; events.len()];
+        for (n, e) in events.iter().enumerate() {
+            match e {
+                egui::Event::ModifiersChanged(m) => {
+                    let alt_only = m.alt && !m.ctrl && !m.command && !m.shift && !m.mac_cmd;
+                    if alt_only {
+                        self.alt_alone |= !self.alt_down;
+                        self.alt_down = true;
+                    } else if !m.alt {
+                        if self.alt_down && self.alt_alone {
+                            match self.active {
+                                Some(_) => self.leave(ctx),
+                                None => self.activate(ctx, Menu::File, false),
+                            }
+                        }
+                        self.alt_down = false;
+                        self.alt_alone = false;
+                    } else {
+                        self.alt_alone = false;
+                    }
+                }
+                egui::Event::PointerButton { pressed: true, .. } | egui::Event::WindowFocused(_) => {
+                    self.alt_alone = false;
+                }
+                egui::Event::Key { key, pressed: true, modifiers, .. } => {
+                    self.alt_alone = false;
+                    used[n] = self.key(ctx, *key, *modifiers, focused);
+                }
+                egui::Event::Text(_) => used[n] = self.active.is_some() && !self.open,
+                _ => {}
+            }
+        }
+        if used.iter().any(|&u| u) {
+            ctx.input_mut(|i| {
+                let mut n = 0;
+                i.events.retain(|_| {
+                    n += 1;
+                    !used[n - 1]
+                });
+            });
+            // egui has already read the arrows as focus moves this frame: the bar decides instead.
+            ctx.memory_mut(|m| m.move_focus(egui::FocusDirection::None));
+        }
+    }
+
+    /// One key press; whether the bar used it.
+    fn key(&mut self, ctx: &egui::Context, key: Key, modifiers: Modifiers, focused: Option<egui::Id>) -> bool {
+        if modifiers.alt && !modifiers.ctrl && !modifiers.command {
+            return match Menu::by_key(key) {
+                Some(menu) => {
+                    self.activate(ctx, menu, true);
+                    true
+                }
+                None => false,
+            };
+        }
+        if key == Key::F10 && modifiers.is_none() {
+            match self.active {
+                Some(_) => self.leave(ctx),
+                None => self.activate(ctx, Menu::File, false),
+            }
+            return true;
+        }
+        let Some(menu) = self.active else { return false };
+        if !modifiers.is_none() {
+            return false;
+        }
+        let in_menu = focused.is_some_and(|f| self.entries.contains(&f));
+        match key {
+            Key::Escape | Key::Tab => self.leave(ctx),
+            Key::ArrowLeft | Key::ArrowRight if !self.open || in_menu => {
+                let step = if key == Key::ArrowLeft { -1 } else { 1 };
+                self.activate(ctx, menu.beside(step), self.open);
+            }
+            Key::ArrowDown | Key::Enter | Key::Space if !self.open => self.activate(ctx, menu, true),
+            Key::ArrowUp if !self.open => {}
+            _ if !self.open => match Menu::by_key(key) {
+                Some(m) => self.activate(ctx, m, true),
+                None => return false,
+            },
+            _ => return false,
+        }
+        true
+    }
+}
+
 /// Draws the menu bar from the table; a clicked command is returned. `extra` draws what is not
-/// a command at the end of a menu's group 0 (the 最近打开 list).
+/// a command at the end of a menu's group 0 (the 最近打开 list). `keys` is the bar's keyboard
+/// state ([`MenuKeys::handle`] ran before).
 pub fn menu_bar_ui(
     ui: &mut egui::Ui,
     state: &State,
+    keys: &mut MenuKeys,
     mut extra: impl FnMut(&mut egui::Ui, Menu) -> Option<super::action::Action>,
 ) -> Option<super::action::Action> {
     let mut clicked = None;
+    let ctx = ui.ctx().clone();
+    let mut buttons = Vec::new();
+    let mut entries = Vec::new();
+    let mut shown = None;
     egui::MenuBar::new().ui(ui, |ui| {
-        for menu in Menu::ALL {
-            ui.menu_button(menu.label(), |ui| {
+        for menu in Menu::iter() {
+            let inner = ui.menu_button(menu.label(), |ui| {
+                shown = Some(menu);
                 let mut group = None;
                 for cmd in Command::all() {
                     let spec = cmd.spec();
@@ -404,20 +614,178 @@ pub fn menu_bar_ui(
                     if let Some(k) = spec.shortcuts.first() {
                         button = button.shortcut_text(shortcut_text(k));
                     }
-                    if ui.add_enabled(cmd.enabled(state), button).clicked() {
+                    let enabled = cmd.enabled(state);
+                    let resp = ui.add_enabled(enabled, button);
+                    entries.push(resp.id);
+                    if enabled && keys.open_menu() == Some(menu) && std::mem::take(&mut keys.focus_first) {
+                        resp.request_focus();
+                    }
+                    if resp.clicked() {
                         ui.close();
                         clicked = Some(super::action::Action::Command(cmd));
                     }
                 }
             });
+            let button = inner.response;
+            if keys.active == Some(menu) {
+                let popup = egui::Popup::default_response_id(&button);
+                if keys.open && !egui::Popup::is_id_open(&ctx, popup) && keys.focus_first {
+                    // Opened from the keyboard: shown from the next frame on.
+                    egui::Popup::open_id(&ctx, popup);
+                    ctx.request_repaint();
+                }
+                if std::mem::take(&mut keys.focus_button) {
+                    button.request_focus();
+                }
+            }
+            buttons.push((menu, button.id));
         }
     });
+    keys.buttons = buttons;
+    if shown.is_some() {
+        keys.entries = entries;
+    }
+    // The menu opened from the keyboard was closed another way (a click elsewhere, an entry
+    // chosen with the mouse), or the mouse took the keyboard away from the bar.
+    if let Some(menu) = keys.active {
+        let focused = ctx.memory(|m| m.focused());
+        let on_bar = focused.is_some_and(|f| keys.buttons.iter().any(|(_, b)| *b == f));
+        let lost = if keys.open { shown != Some(menu) && !keys.focus_first } else { !on_bar && !keys.focus_button };
+        if lost && clicked.is_none() {
+            keys.reset();
+        }
+    }
     clicked
 }
 
 #[cfg(test)]
 mod tests {
+    use egui::accesskit::Role;
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::{By, Queryable};
+
     use super::*;
+    use crate::ui::action::Action;
+
+    /// The menu bar alone, as the app draws it, with every command enabled.
+    struct Bar {
+        keys: MenuKeys,
+        actions: Vec<Action>,
+    }
+
+    fn bar() -> Harness<'static, Bar> {
+        let state = State {
+            has_document: true,
+            page_has_table: true,
+            county_ready: true,
+            can_undo: true,
+            can_redo: true,
+            ..State::default()
+        };
+        Harness::builder()
+            .with_size(egui::vec2(1000.0, 1000.0))
+            .with_max_steps(8)
+            .with_context_setup(|ctx| {
+                crate::ui::fonts::install(ctx);
+                crate::ui::fonts::install_style(ctx);
+            })
+            .build_ui_state(
+                move |ui, b: &mut Bar| {
+                    b.keys.handle(ui.ctx());
+                    if let Some(a) = menu_bar_ui(ui, &state, &mut b.keys, |_, _| None) {
+                        b.actions.push(a);
+                        b.keys.leave(ui.ctx());
+                    }
+                },
+                Bar { keys: MenuKeys::default(), actions: Vec::new() },
+            )
+    }
+
+    /// A menu entry by its label (its accessible name also carries the shortcut).
+    fn entry<'a>(h: &'a Harness<'static, Bar>, label: &'a str) -> egui_kittest::Node<'a> {
+        h.get(By::new().role(Role::Button).predicate(move |n| n.label().is_some_and(|l| l.starts_with(label))))
+    }
+
+    // regression: 以上年报告为模板新建, 导出Word and 汇总检查 could only be reached with the mouse.
+    #[test]
+    fn every_command_of_the_table_is_reached_with_alt_letter_arrows_and_enter() {
+        let mut h = bar();
+        h.run();
+        for cmd in Command::all() {
+            let spec = cmd.spec();
+            let (menu, _) = spec.menu.expect("in a menu");
+            h.key_press_modifiers(Modifiers::ALT, menu.access_key());
+            h.run();
+            let mut downs = 0;
+            while !entry(&h, &spec.label).is_focused() {
+                assert!(downs < 40, "{cmd:?} never got the keyboard in {}", menu.label());
+                h.key_press(Key::ArrowDown);
+                h.run();
+                downs += 1;
+            }
+            h.key_press(Key::Enter);
+            h.run();
+            assert_eq!(h.state().actions.last(), Some(&Action::Command(cmd)), "{cmd:?} by keyboard");
+            assert!(h.state().keys.active().is_none(), "the bar is left after a command");
+        }
+    }
+
+    #[test]
+    fn f10_or_alt_alone_puts_the_keyboard_on_the_bar_and_arrows_open_and_move_between_menus() {
+        let mut h = bar();
+        h.run();
+        h.event(egui::Event::ModifiersChanged(Modifiers::ALT));
+        h.run();
+        h.event(egui::Event::ModifiersChanged(Modifiers::NONE));
+        h.run();
+        assert_eq!(h.state().keys.active(), Some(Menu::File), "Alt alone");
+        assert!(h.get_by_label("文件(F)").is_focused());
+        h.key_press(Key::ArrowRight);
+        h.run();
+        assert!(h.get_by_label("导出(X)").is_focused());
+        h.key_press(Key::ArrowDown);
+        h.run();
+        assert_eq!(h.state().keys.open_menu(), Some(Menu::Export));
+        assert!(entry(&h, "导出PDF…").is_focused(), "the first entry has the keyboard");
+        // ← and → move to the next menu, open.
+        h.key_press(Key::ArrowRight);
+        h.run();
+        assert_eq!(h.state().keys.open_menu(), Some(Menu::Edit));
+        assert!(entry(&h, "撤销").is_focused());
+        h.key_press(Key::Escape);
+        h.run();
+        assert!(h.state().keys.active().is_none(), "Esc closes");
+        assert!(h.query(By::new().label_contains("撤销")).is_none(), "and the menu is gone");
+        // F10 does the same as Alt; F10 again leaves.
+        h.key_press(Key::F10);
+        h.run();
+        assert_eq!(h.state().keys.active(), Some(Menu::File));
+        h.key_press(Key::F10);
+        h.run();
+        assert!(h.state().keys.active().is_none());
+        assert!(h.state().actions.is_empty(), "nothing was run");
+    }
+
+    #[test]
+    fn each_menu_shows_its_access_key_and_no_two_share_one() {
+        let mut keys: Vec<Key> = Menu::iter().map(Menu::access_key).collect();
+        for m in Menu::iter() {
+            assert!(m.label().ends_with(&format!("({})", m.access_key().name())), "{}", m.label());
+        }
+        keys.dedup();
+        assert_eq!(keys.len(), Menu::iter().count());
+    }
+
+    #[test]
+    fn the_command_list_is_every_variant_with_every_zoom_level_once() {
+        let all = Command::all();
+        for z in ZoomLevel::iter() {
+            assert_eq!(all.iter().filter(|&&c| c == Command::Zoom(z)).count(), 1, "{z:?}");
+        }
+        // Each listed once, and each spelled differently in the menus.
+        let labels: std::collections::HashSet<String> = all.iter().map(|c| c.spec().label).collect();
+        assert_eq!(labels.len(), all.len());
+    }
 
     #[test]
     fn zooming_in_and_out_lands_on_a_listed_level() {
@@ -435,7 +803,7 @@ mod tests {
         for up in [true, true, false, true, true, true] {
             zoom = zoom_step(zoom, up);
             let state = State { zoom, ..State::default() };
-            let ticked = ZOOM_LEVELS.iter().filter(|&&p| Command::Zoom(p).ticked(&state)).count();
+            let ticked = ZoomLevel::iter().filter(|&z| Command::Zoom(z).ticked(&state)).count();
             assert_eq!(ticked, 1, "at {zoom}");
         }
     }

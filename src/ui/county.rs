@@ -67,6 +67,18 @@ pub struct Row {
     pub path: Option<PathBuf>,
 }
 
+/// The county the units' names share: their common beginning up to its last 县, 区, 市, 旗, 州 or
+/// 盟 (某某县商务局 and 某某县教育局 → 某某县); `None` when they share none.
+pub fn county_name(units: &[&str]) -> Option<String> {
+    let first: Vec<char> = units.first()?.chars().collect();
+    let mut common = first.len();
+    for u in &units[1..] {
+        common = common.min(u.chars().zip(&first).take_while(|(a, b)| a == *b).count());
+    }
+    let end = first[..common].iter().rposition(|c| "县区市旗州盟".contains(*c))?;
+    (end >= 1).then(|| first[..=end].iter().collect())
+}
+
 #[derive(Default)]
 pub struct CountyView {
     pub open: bool,
@@ -84,6 +96,9 @@ pub struct CountyView {
     /// Only units whose name contains this.
     pub search: String,
     browse: Option<(bool, Receiver<Option<PathBuf>>)>,
+    /// A unit's report was opened from the list: the view steps aside (a small box in the
+    /// corner, naming the report) so the report can be read, and comes back with one click.
+    pub aside: Option<String>,
 }
 
 impl CountyView {
@@ -172,6 +187,29 @@ impl CountyView {
         self.reconciliation = county::reconcile(&self.entries, self.roster_loaded.as_ref());
     }
 
+    /// The name 导出汇总表 proposes: `{县名或文件夹名}{年度}年政府信息公开工作年度报告汇总表.xlsx` —
+    /// the county from what its units' names begin with (某某县商务局, 某某县教育局 → 某某县), else
+    /// the folder's name; the year the reports are for (the most common one).
+    pub fn summary_file_name(&self) -> String {
+        let checked: Vec<&county::Checked> = self.entries.iter().filter_map(Entry::checked).collect();
+        let units: Vec<&str> = checked.iter().map(|c| c.unit.trim()).filter(|u| !u.is_empty()).collect();
+        let folder = PathBuf::from(self.folder.trim());
+        let name = county_name(&units)
+            .or_else(|| folder.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_default();
+        let mut years: Vec<(i32, usize)> = Vec::new();
+        for c in &checked {
+            match years.iter_mut().find(|(y, _)| *y == c.year) {
+                Some((_, n)) => *n += 1,
+                None => years.push((c.year, 1)),
+            }
+        }
+        let year = years.iter().max_by_key(|(y, n)| (*n, *y)).map(|(y, _)| format!("{y}年")).unwrap_or_default();
+        let name: String =
+            name.chars().map(|c| if "\\/:*?\"<>|".contains(c) || c.is_control() { '_' } else { c }).collect();
+        format!("{name}{year}政府信息公开工作年度报告汇总表.xlsx")
+    }
+
     /// The summary of what was read (for 导出汇总表).
     pub fn summary(&self) -> Summary<'_> {
         Summary { entries: &self.entries, reconciliation: &self.reconciliation, checked_on: Some(Date::today()) }
@@ -204,7 +242,11 @@ impl CountyView {
             }
             let row = match &e.outcome {
                 Outcome::Checked(c) => {
-                    let mut detail = c.first_error().map(|f| f.message.clone()).unwrap_or_default();
+                    let mut detail = if c.blank {
+                        "还没有填写任何数字和正文".to_string()
+                    } else {
+                        c.first_error().map(|f| f.message.clone()).unwrap_or_default()
+                    };
                     if !notes.is_empty() {
                         detail = if detail.is_empty() {
                             notes.join("；")
@@ -293,6 +335,28 @@ impl CountyView {
         let mut action = None;
         let mut open = self.open;
         let screen = ctx.content_rect();
+        if let Some(unit) = self.aside.clone() {
+            egui::Window::new("汇总检查 ")
+                .id(egui::Id::unique("county-aside"))
+                .open(&mut open)
+                .anchor(egui::Align2::RIGHT_BOTTOM, [-12.0, -40.0])
+                .resizable(false)
+                .collapsible(false)
+                .show(ctx, |ui| {
+                    ui.label(format!("正在查看：{unit}"));
+                    let (done, _) = self.progress();
+                    ui.label(RichText::new(format!("汇总检查共{done}个文件")).weak());
+                    if ui.button("返回汇总检查列表").clicked() {
+                        self.aside = None;
+                    }
+                });
+            if !open {
+                self.stop();
+                self.open = false;
+                self.aside = None;
+            }
+            return None;
+        }
         egui::Window::new("汇总检查")
             .open(&mut open)
             .default_size([screen.width() * 0.8, screen.height() * 0.75])
@@ -407,6 +471,7 @@ impl CountyView {
                         Some(p) if row.status != Status::Unreadable => left(ui, widths[0], &mut |ui| {
                             if ui.link(&row.unit).on_hover_text("打开这份报告").clicked() {
                                 action = Some(Action::CommandWith(Command::OpenDraft, p.clone()));
+                                self.aside = Some(row.unit.clone());
                             }
                         }),
                         _ => left(ui, widths[0], &mut |ui| {
@@ -414,7 +479,9 @@ impl CountyView {
                         }),
                     }
                     let color = match row.status {
-                        Status::Missing | Status::Unreadable | Status::Errors => Color32::from_rgb(180, 30, 30),
+                        Status::Missing | Status::Unreadable | Status::Blank | Status::Errors => {
+                            Color32::from_rgb(180, 30, 30)
+                        }
                         Status::Warnings => Color32::from_rgb(160, 100, 0),
                         Status::Clean => Color32::from_rgb(30, 120, 50),
                     };

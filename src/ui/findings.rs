@@ -16,7 +16,13 @@ pub struct FindingsView {
 }
 
 /// The panel; a click on a finding hands back where to go. Explanations are edited in place.
-pub fn findings_ui(ui: &mut Ui, doc: &mut Document, view: &mut FindingsView) -> Option<Action> {
+/// `scroll_to`: a card the keyboard moved to, brought into view.
+pub fn findings_ui(
+    ui: &mut Ui,
+    doc: &mut Document,
+    view: &mut FindingsView,
+    scroll_to: Option<egui::Rect>,
+) -> Option<Action> {
     let (e, w, i) = crate::model::rules::counts(&doc.findings);
     let explained = doc.findings.iter().filter(|f| f.severity == Severity::W && f.is_explained()).count();
     ui.add_space(4.0);
@@ -47,10 +53,18 @@ pub fn findings_ui(ui: &mut Ui, doc: &mut Document, view: &mut FindingsView) -> 
             .unwrap_or(0);
         groups[g].1.push(fi);
     }
+    // Within a table, errors first, then warnings, then notes: what must be mended is on top
+    // (the sort is stable, so each kind keeps the rules' order).
+    for (_, list) in &mut groups {
+        list.sort_by_key(|&fi| severity_rank(doc.findings[fi].severity));
+    }
     let mut jump = None;
     let mut explain_toggle = None;
     let mut explanation_edit: Option<(String, String)> = None;
     egui::ScrollArea::vertical().id_salt("findings-scroll").auto_shrink(false).show(ui, |ui| {
+        if let Some(r) = scroll_to {
+            ui.scroll_to_rect(r, None);
+        }
         for (name, list) in groups.iter().filter(|(_, l)| !l.is_empty()) {
             let errors = list.iter().filter(|&&fi| doc.findings[fi].severity == Severity::E).count();
             let title = if errors > 0 {
@@ -128,4 +142,12 @@ pub fn findings_ui(ui: &mut Ui, doc: &mut Document, view: &mut FindingsView) -> 
         doc.set(Field::Explanation(key), text);
     }
     jump.map(Action::Show)
+}
+
+fn severity_rank(s: Severity) -> u8 {
+    match s {
+        Severity::E => 0,
+        Severity::W => 1,
+        Severity::I => 2,
+    }
 }

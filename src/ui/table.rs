@@ -39,6 +39,9 @@ pub struct GridState {
     press_focus: Option<CellIx>,
     /// What the last copy, cut or clear did, for the status line.
     pub block_report: Option<String>,
+    /// Tab or Shift+Tab left the table at its last or first cell (`true`: forward): the keyboard
+    /// goes on to the next widget of the page ([`super::focus::Panes::handle_tab`]).
+    pub leaving: Option<bool>,
     /// Each table's laid-out columns and rows, and what they were computed for.
     geometry: std::collections::HashMap<usize, (GeometryKey, Geometry)>,
 }
@@ -138,7 +141,7 @@ const EXPLAINED_FILL: Color32 = Color32::from_rgb(226, 240, 228);
 const HEAD_FILL: Color32 = Color32::from_rgb(236, 239, 243);
 const COMPUTED_FILL: Color32 = Color32::from_rgb(244, 245, 248);
 const GRID_LINE: Color32 = Color32::from_rgb(150, 156, 165);
-const FOCUS_LINE: Color32 = Color32::from_rgb(30, 100, 220);
+pub const FOCUS_LINE: Color32 = Color32::from_rgb(30, 100, 220);
 const SELECTION_FILL: Color32 = Color32::from_rgb(190, 215, 250);
 
 pub fn severity_fill(sev: Severity, explained: bool) -> Color32 {
@@ -465,11 +468,8 @@ pub fn handle_keys(ui: &mut Ui, doc: &mut Document, grid: &mut GridState) -> boo
         grid.anchor = None;
         match target {
             Some(t) => focus_cell(grid, t),
-            None if matches!(mv, Move::Next | Move::Prev) => {
-                // Leaving the table: let the focus go on to the next widget of the page.
-                let dir = if mv == Move::Next { egui::FocusDirection::Next } else { egui::FocusDirection::Previous };
-                ui.memory_mut(|m| m.move_focus(dir));
-            }
+            // Leaving the table: the keyboard goes on to the next widget of the page.
+            None if matches!(mv, Move::Next | Move::Prev) => grid.leaving = Some(mv == Move::Next),
             None => {}
         }
         return true;
@@ -477,7 +477,8 @@ pub fn handle_keys(ui: &mut Ui, doc: &mut Document, grid: &mut GridState) -> boo
     other_keys(ui, doc, grid, ix)
 }
 
-/// F2 and Escape on the focused cell.
+/// F2 and Escape on the focused cell. Escape cancels the edit (the old text comes back) or the
+/// block selection, and the cell keeps the keyboard, as in Excel.
 fn other_keys(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, ix: CellIx) -> bool {
     if ui.input_mut(|i| i.consume_key(Modifiers::NONE, Key::F2)) {
         grid.edit_mode = true;
@@ -497,8 +498,7 @@ fn other_keys(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, ix: CellIx)
             grid.edit_mode = false;
             select_all(ui, ix, &origin);
         } else {
-            ui.memory_mut(|m| m.surrender_focus(cell_widget_id(ix)));
-            grid.focused = None;
+            grid.anchor = None;
         }
         return true;
     }
@@ -816,8 +816,10 @@ pub fn table_ui(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, table_ix:
                             _ => String::new(),
                         };
                         let mut shown_str = shown.as_str();
+                        // Not focusable: Tab and the arrows skip what is computed.
                         let edit = TextEdit::singleline(&mut shown_str)
                             .id(cell_widget_id(ix))
+                            .interactive(false)
                             .frame(egui::Frame::NONE)
                             .margin(egui::Margin::symmetric(4, 2))
                             .align(Align2::RIGHT_CENTER)

@@ -38,7 +38,7 @@ fn wait_done(h: &mut Harness<'static, NianbaoApp>) -> usize {
 }
 
 fn start(h: &mut Harness<'static, NianbaoApp>, c: &County) {
-    h.get_by_label("文件").click();
+    h.get_by_label("文件(F)").click();
     h.run();
     h.get_by_label_contains("汇总检查多份报告").click();
     h.run();
@@ -105,12 +105,27 @@ fn the_county_view_lists_every_unit_with_errors_and_every_missing_unit_and_opens
     let doc = h.state().doc.as_ref().expect("the unit's report is open");
     assert_eq!(doc.report.unit.name, unit);
     assert!(h.state().county.open && !h.state().county.entries().is_empty(), "the list stays");
+    // regression: the county window covered the report it opened. It steps aside to a small box
+    // in the corner, clear of the page, and comes back with one click.
+    let back = h.get_by_label("返回汇总检查列表").rect();
+    let page = h.get_by_label_contains("收到和处理政府信息公开申请情况").rect();
+    assert!(back.min.x > 1000.0 && back.min.y > 700.0, "in the bottom right corner: {back:?}");
+    assert!(!back.intersects(page), "clear of the page's heading");
+    assert!(h.query_by_label("开始检查").is_none(), "the list is out of the way");
+    h.get_by_label("返回汇总检查列表").click();
+    h.run();
+    assert!(h.query_by_label("开始检查").is_some(), "and back");
 
-    // 导出汇总表 writes the spreadsheet the command line writes.
+    // regression: 导出汇总表 proposed the open unit's report name. It proposes the county's.
     let out = dir.path().join("汇总表.xlsx");
     h.get_by_role_and_label(Role::Button, "导出汇总表…").click();
     h.run();
-    assert!(h.state().dialog_as::<PathDialog>().is_some(), "asks where");
+    let proposed = h.state().dialog_as::<PathDialog>().expect("asks where").text.clone();
+    assert_eq!(
+        std::path::PathBuf::from(&proposed),
+        c.dir.join("某某县2025年政府信息公开工作年度报告汇总表.xlsx"),
+        "in the county's folder, named after the county and the year"
+    );
     h.key_press_modifiers(CTRL, Key::A);
     h.event(Event::Text(out.display().to_string()));
     h.run();
@@ -120,4 +135,33 @@ fn the_county_view_lists_every_unit_with_errors_and_every_missing_unit_and_opens
     assert!(bytes.starts_with(b"PK"));
     let notice = h.state().notice.clone().expect("said");
     assert!(notice.text.contains("已导出汇总表"), "{}", notice.text);
+}
+
+// regression: a wholly blank draft showed 有警告 with 0 errors in the county view; it is 未填写.
+#[test]
+fn a_wholly_blank_draft_is_listed_as_not_filled_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("报告");
+    std::fs::create_dir(&folder).unwrap();
+    nianbao::store::save(&folder.join("空白.ron"), &nianbao::model::Report::new("gb2021", 2025, "某某县审计局"))
+        .unwrap();
+    let c = generate(&dir.path().join("其他"), 3);
+    let mut done = nianbao::model::Report::clone(&c.reports[0].1);
+    done.unit.name = "某某县商务局".into();
+    nianbao::store::save(&folder.join("商务局.ron"), &done).unwrap();
+    let mut h = harness_with_steps(NianbaoApp::new(AppConfig::default()), 60);
+    h.run();
+    h.state_mut().county.open = true;
+    h.run();
+    type_into(&mut h, "报告文件夹：", &folder.display().to_string());
+    h.get_by_role_and_label(Role::Button, "开始检查").click();
+    h.run();
+    wait_done(&mut h);
+    let rows = h.state().county.rows();
+    let blank = rows.iter().find(|r| r.unit == "某某县审计局").expect("listed");
+    assert_eq!(blank.status, Status::Blank);
+    assert_eq!(blank.status.label(), "未填写");
+    assert!(rows.iter().any(|r| r.unit == "某某县商务局" && r.status != Status::Blank), "a filled one is not");
+    assert!(h.query_by_label("未填写").is_some(), "shown as 未填写");
+    assert!(h.query_by_label_contains("未填写1份").is_some(), "counted in the total line");
 }

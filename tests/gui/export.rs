@@ -52,7 +52,7 @@ fn the_export_menu_writes_word_web_and_excel_that_read_back_and_remembers_each_f
         ("网页（上传网站）", web.path(), "公开.html"),
         ("Excel表格", review.path(), "报送.xlsx"),
     ] {
-        menu_item(&mut h, "导出", item);
+        menu_item(&mut h, "导出(X)", item);
         answer_prompt(&mut h, &dir.join(name));
         let path = dir.join(name);
         assert!(path.exists(), "{item}: {} written; notice {:?}", path.display(), h.state().notice);
@@ -74,10 +74,10 @@ fn the_export_menu_writes_word_web_and_excel_that_read_back_and_remembers_each_f
     assert!(book.starts_with(b"PK"), "an xlsx package");
 
     // Each kind offers its own last folder next time, not the other kind's.
-    menu_item(&mut h, "导出", "网页（上传网站）");
+    menu_item(&mut h, "导出(X)", "网页（上传网站）");
     let suggested = answer_prompt(&mut h, &web.path().join("again.html"));
     assert!(suggested.starts_with(&web.path().display().to_string()), "web page offered in its folder: {suggested}");
-    menu_item(&mut h, "导出", "Word文档");
+    menu_item(&mut h, "导出(X)", "Word文档");
     let suggested = h.state().dialog_as::<PathDialog>().expect("prompt").text.clone();
     assert!(suggested.starts_with(&review.path().display().to_string()), "Word in its folder: {suggested}");
     assert_eq!(
@@ -93,7 +93,7 @@ fn copy_as_web_page_gives_the_report_or_the_tables_of_the_page_in_both_flavours(
     h.run();
     // On 基本信息 there is no table to copy; the whole report can always be copied.
     assert_eq!(h.state().view.page, Page::Unit);
-    h.get_by_label("导出").click();
+    h.get_by_label("导出(X)").click();
     h.run();
     let copy_tables = h.get(By::new().role(Role::Button).label_contains("复制本页表格为网页"));
     assert!(copy_tables.accesskit_node().is_disabled(), "no table on this page");
@@ -116,7 +116,7 @@ fn copy_as_web_page_gives_the_report_or_the_tables_of_the_page_in_both_flavours(
     // On 表三's page: only 表三, its figures tab-separated in the text.
     h.get(By::new().role(Role::Button).label_contains("三、收到和处理政府信息公开申请情况")).click();
     h.run();
-    menu_item(&mut h, "导出", "复制本页表格为网页");
+    menu_item(&mut h, "导出(X)", "复制本页表格为网页");
     let clip = h.state().last_copied.clone().expect("copied");
     assert_eq!(clip.html.matches("<table").count(), 1, "one table");
     assert!(!clip.html.contains("一、总体情况"));
@@ -142,7 +142,7 @@ fn the_review_list_from_the_window_lists_the_findings_it_shows() {
     app.set_document(doc);
     let mut h = harness(app);
     h.run();
-    menu_item(&mut h, "导出", "审核清单");
+    menu_item(&mut h, "导出(X)", "审核清单");
     let path = dir.path().join("审核清单.html");
     answer_prompt(&mut h, &path);
     let html = std::fs::read_to_string(&path).expect("the list written");

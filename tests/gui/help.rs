@@ -11,7 +11,7 @@ use nianbao::ui::{AppConfig, NianbaoApp};
 fn the_help_menu_opens_the_guide_and_about() {
     let mut h = harness(NianbaoApp::new(AppConfig::default()));
     h.run();
-    h.get_by_label("帮助").click();
+    h.get_by_label("帮助(H)").click();
     h.run();
     h.get_by_role_and_label(Role::Button, "使用说明").click();
     h.run();
@@ -22,7 +22,7 @@ fn the_help_menu_opens_the_guide_and_about() {
     b.click();
     h.run();
     assert!(h.state().dialog_as::<GuideDialog>().is_none(), "closed ({rect:?})");
-    h.get_by_label("帮助").click();
+    h.get_by_label("帮助(H)").click();
     h.run();
     h.get_by_role_and_label(Role::Button, "关于年报").click();
     h.run();

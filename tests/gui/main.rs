@@ -14,5 +14,7 @@ mod county;
 mod desktop;
 mod export;
 mod help;
+mod keyboard;
+mod messages;
 mod safety;
 mod window;

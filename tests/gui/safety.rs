@@ -3,18 +3,20 @@
 
 use crate::harness::{CTRL, harness};
 
+const CTRL_SHIFT: Modifiers = Modifiers { ctrl: true, command: true, alt: false, shift: true, mac_cmd: false };
+
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use egui::accesskit::Role;
-use egui::{Event, Key};
+use egui::{Event, Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use nianbao::model::Report;
 use nianbao::store::atomic::{self, BACKUPS};
 use nianbao::store::draft::{self, DraftError};
 use nianbao::store::recovery::RecoveryStore;
-use nianbao::ui::dialogs::{MessageDialog, PathDialog};
+use nianbao::ui::dialogs::{ChoiceDialog, MessageDialog, PathDialog};
 use nianbao::ui::doc::Document;
 use nianbao::ui::{AppConfig, NianbaoApp};
 
@@ -316,6 +318,11 @@ fn a_draft_open_in_another_window_opens_read_only_and_is_saved_only_under_anothe
     assert!(who.contains("进程"), "who has it: {who}");
     let mut h = harness(second);
     assert!(h.state().title().contains("（只读）"), "{}", h.state().title());
+    // Said where it can be read in full, and acknowledged.
+    let told = h.state().dialog_as::<nianbao::ui::dialogs::MessageDialog>().expect("told in a dialog");
+    assert!(told.lines().iter().any(|l| l.contains("以只读方式打开")), "{:?}", told.lines());
+    h.get_by_label("知道了").click();
+    h.run();
     edit(&mut h, "第二个窗口的修改");
     h.key_press_modifiers(CTRL, Key::S);
     h.run();
@@ -331,4 +338,46 @@ fn a_draft_open_in_another_window_opens_read_only_and_is_saved_only_under_anothe
     let mut third = NianbaoApp::new(AppConfig::default());
     third.open_path(&path);
     assert!(third.doc.as_ref().unwrap().read_only.is_none());
+}
+
+// regression: 确认覆盖 said only that the file existed, not that it was last year's draft.
+#[test]
+fn replacing_a_draft_asks_naming_its_unit_and_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let last = dir.path().join("年报.ron");
+    draft::save(&last, &Report::new("gb2021", 2024, "某某县商务局")).unwrap();
+    let mut app = NianbaoApp::new(AppConfig::default());
+    app.set_document(Document::new(report(), None).unwrap());
+    let mut h = harness(app);
+    h.key_press_modifiers(CTRL_SHIFT, Key::S);
+    h.run();
+    h.get_by_label("文件路径").click();
+    h.key_press_modifiers(CTRL, Key::A);
+    h.event(Event::Text(last.display().to_string()));
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    let question = h.state().dialog_as::<ChoiceDialog>().expect("asks before replacing");
+    let said = question.lines().join("");
+    assert!(said.contains("某某县商务局2024年度的年报草稿"), "what would be replaced: {said}");
+    assert!(said.contains("当前报告（某某县商务局2025年度）"), "by what: {said}");
+    assert_eq!(draft::load(&last).unwrap().year, 2024, "nothing replaced yet");
+}
+
+// regression: the recovery copy was written only when a frame was drawn, and an idle window
+// draws none: a change made before a quiet minute was not in the copy when the PC crashed.
+#[test]
+fn after_an_edit_the_window_asks_to_be_woken_when_its_recovery_copy_falls_due() {
+    let dir = tempfile::tempdir().unwrap();
+    let every = Duration::from_secs(30);
+    let mut app = NianbaoApp::new(recovery_config(dir.path(), every));
+    app.set_document(Document::new(report(), None).unwrap());
+    let mut h = harness(app);
+    h.run();
+    edit(&mut h, "一处修改");
+    let store = RecoveryStore::new(dir.path().to_path_buf());
+    assert!(store.list().is_empty(), "not due yet");
+    let wake = h.output().viewport_output[&egui::ViewportId::ROOT].repaint_delay;
+    assert!(wake <= every, "a frame is asked for within the autosave interval: {wake:?}");
+    assert!(wake > Duration::from_secs(20), "not every frame: {wake:?}");
 }

@@ -2,12 +2,12 @@
 //! cells, live totals and findings, jumping to a finding, pasting from Excel, undo/redo, the
 //! unsaved-changes guard, and a save / reopen round trip.
 
-use crate::harness::{CTRL, harness};
+use crate::harness::{CTRL, app_with, empty_2025, harness, open_page};
 
 use egui::accesskit::Role;
 use egui::{Event, Key, Modifiers, ViewportCommand, ViewportEvent, ViewportId};
 use egui_kittest::Harness;
-use egui_kittest::kittest::{By, Queryable};
+use egui_kittest::kittest::Queryable;
 use nianbao::model::Report;
 use nianbao::ui::action::Page;
 use nianbao::ui::dialogs::{ChoiceDialog, MessageDialog, PathDialog};
@@ -15,22 +15,6 @@ use nianbao::ui::doc::Document;
 use nianbao::ui::{AppConfig, NianbaoApp};
 
 const CTRL_SHIFT: Modifiers = Modifiers { ctrl: true, command: true, alt: false, shift: true, mac_cmd: false };
-
-fn app_with(report: Report) -> NianbaoApp {
-    let mut app = NianbaoApp::new(AppConfig::default());
-    app.set_document(Document::new(report, None).expect("document"));
-    app
-}
-
-fn empty_2025() -> Report {
-    Report::new("gb2021", 2025, "某某县商务局")
-}
-
-/// Clicks a page in the page list (its label also carries counts such as “（警告1）”).
-fn open_page(h: &mut Harness<'static, NianbaoApp>, title: &str) {
-    h.get(By::new().role(Role::Button).label_contains(title)).click();
-    h.run();
-}
 
 fn go_to_table3(h: &mut Harness<'static, NianbaoApp>) {
     open_page(h, "三、收到和处理政府信息公开申请情况");
@@ -299,6 +283,8 @@ fn save_quit_reopen_finds_everything_unchanged() {
     assert!(path.is_file(), "{:?}", h.state().notice);
     assert!(!h.state().title().contains('*'), "{}", h.state().title());
     let saved = h.state().doc.as_ref().unwrap().report.clone();
+    // Quit (the window's lock on the draft goes with it).
+    drop(h);
 
     // A new window opens the file: everything is there.
     let mut h = harness(NianbaoApp::new(AppConfig::default()));
@@ -744,7 +730,7 @@ fn a_published_report_dropped_on_the_window_is_imported_with_its_import_report()
 fn the_file_menu_imports_a_published_report() {
     let mut h = harness(NianbaoApp::new(AppConfig::default()));
     h.run();
-    h.get_by_label("文件").click();
+    h.get_by_label("文件(F)").click();
     h.run();
     h.get_by_label_contains("导入已公开的报告").click();
     h.run();
@@ -757,4 +743,33 @@ fn the_file_menu_imports_a_published_report() {
     let doc = h.state().doc.as_ref().expect("a new draft from the Word file");
     assert_eq!(doc.report.year, 2021);
     assert!(h.state().dialog_as::<nianbao::ui::dialogs::ImportReportDialog>().is_some());
+}
+
+// regression: at 1024×768 表四's last 总计 column was cut off at the findings panel.
+#[test]
+fn table_four_fits_a_1024_by_768_window_with_its_last_total_column() {
+    let mut r = empty_2025();
+    // Four-digit figures, the width the number columns are laid out for.
+    for (id, v) in [("t4.rv.keep", "1200"), ("t4.lr.pend", "3456")] {
+        r.set_cell(id, v);
+    }
+    let mut app = app_with(r);
+    // Panels once widened at a larger screen are remembered that way.
+    app.settings.pages_width = Some(260.0);
+    app.settings.findings_width = Some(300.0);
+    let mut h = egui_kittest::Harness::builder()
+        .with_size(egui::vec2(1024.0, 768.0))
+        .with_max_steps(12)
+        .with_context_setup(|ctx| {
+            nianbao::ui::fonts::install(ctx);
+            nianbao::ui::fonts::install_style(ctx);
+        })
+        .build_eframe(move |_cc| app);
+    open_page(&mut h, "四、政府信息公开行政复议");
+    let last = h.get_by_label("表四/复议后起诉/总计").rect();
+    let findings = h.get_by_label("检查结果").rect();
+    assert!(
+        last.max.x <= findings.min.x - 8.0,
+        "the last 总计 ({last:?}) is left of the findings panel ({findings:?})"
+    );
 }

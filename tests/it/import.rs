@@ -161,8 +161,14 @@ fn a_single_other_handling_row_in_a_2021_report_goes_to_3_other_with_a_hint() {
     let got = import::read_bytes(&html_report(""), None, &ImportOptions::default()).unwrap();
     assert_eq!(got.report.template, "gb2021");
     assert_eq!(got.report.cell_text("t3.r_other_3.np"), "2");
-    assert_eq!(got.report.cell_text("t3.r_other_1.np"), "");
+    // The rows beside it are 0 where the single row printed a figure; blank and `/` stay.
+    assert_eq!(got.report.cell_text("t3.r_other_1.np"), "0");
+    assert_eq!(got.report.cell_text("t3.r_other_2.np"), "0");
+    assert_eq!(got.report.cell_text("t3.r_other_1.le_biz"), "");
+    assert_eq!(got.report.cell_text("t3.r_other_2.le_sci"), "/");
     let hint = got.notes.iter().find(|n| n.message.contains("（六）其他处理")).expect("a note");
+    assert_eq!(hint.kind, NoteKind::Ambiguous);
+    assert!(hint.message.contains("填0"), "{}", hint.message);
     assert_eq!(hint.target, Some(Target::Cell("t3.r_other_3.np".into())));
 }
 

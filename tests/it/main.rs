@@ -31,6 +31,8 @@ mod hostile;
 mod hostile_docs_tests;
 #[cfg(feature = "import")]
 mod import;
+#[cfg(feature = "import")]
+mod import_corpus;
 mod never_lose_work;
 #[cfg(feature = "pdf")]
 mod pdf;

@@ -182,14 +182,14 @@ fn errors_put_a_draft_mark_on_every_page_unless_exported_as_final() {
     // On every page as a marked artifact drawn as shapes: never in the copied or extracted text.
     for (no, &id) in pdf.doc.get_pages().values().enumerate() {
         let content = String::from_utf8_lossy(&pdf.doc.get_page_content(id)).into_owned();
-        assert!(content.contains("/Artifact"), "page {} has the mark", no + 1);
+        assert!(content.contains("/Watermark"), "page {} has the mark", no + 1);
     }
     assert!(!all_text(&pdf).contains("草稿"), "regression: the watermark came out in extracted text");
     assert!(out.warnings.iter().any(|w| w.contains("草稿")));
     let (out, pdf) = export_pdf(&report, true);
     assert!(!out.draft_mark);
     for &id in pdf.doc.get_pages().values() {
-        assert!(!String::from_utf8_lossy(&pdf.doc.get_page_content(id)).contains("/Artifact"));
+        assert!(!String::from_utf8_lossy(&pdf.doc.get_page_content(id)).contains("/Watermark"));
     }
 }
 
@@ -273,6 +273,11 @@ fn regression_the_pdf_claims_no_pdfx_and_says_its_language() {
     assert!(!info.has(b"GTS_PDFXVersion"), "an empty GTS_PDFXVersion made pdfinfo report PDF/X");
     let catalog = pdf.doc.catalog().unwrap();
     assert_eq!(catalog.get(b"Lang").unwrap().as_str().unwrap(), b"zh-CN");
+    // Written by printpdf, as PDF 1.7 (printpdf states 1.3).
+    assert_eq!(pdf.doc.version, "1.7");
+    let producer = info.get(b"Producer").unwrap().as_str().unwrap();
+    let producer: Vec<u16> = producer[2..].chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+    assert!(String::from_utf16(&producer).unwrap().contains("printpdf"));
 }
 
 #[test]
@@ -349,4 +354,136 @@ fn a_users_template_prints_its_extra_row() {
     r.set_cell("t2.other_docs.made", "3");
     let (_, pdf) = export_pdf(&r, true);
     assert!(all_text(&pdf).contains("其他主动公开文件"));
+}
+
+/// The outline's entries, depth first: (level, title, page number from 1).
+fn outline(pdf: &Pdf) -> Vec<(u8, String, usize)> {
+    let doc = &pdf.doc;
+    let pages: std::collections::HashMap<lopdf::ObjectId, usize> =
+        doc.get_pages().into_iter().map(|(no, id)| (id, no as usize)).collect();
+    let title = |d: &lopdf::Dictionary| {
+        let bytes = d.get(b"Title").unwrap().as_str().unwrap();
+        let units: Vec<u16> = bytes[2..].chunks(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+        String::from_utf16(&units).unwrap()
+    };
+    fn walk(
+        doc: &lopdf::Document,
+        first: Option<lopdf::ObjectId>,
+        level: u8,
+        pages: &std::collections::HashMap<lopdf::ObjectId, usize>,
+        title: &dyn Fn(&lopdf::Dictionary) -> String,
+        out: &mut Vec<(u8, String, usize)>,
+    ) {
+        let mut next = first;
+        while let Some(id) = next {
+            let d = doc.get_dictionary(id).unwrap();
+            let dest = d.get(b"Dest").unwrap().as_array().unwrap();
+            let page = pages[&dest[0].as_reference().unwrap()];
+            out.push((level, title(d), page));
+            walk(doc, d.get(b"First").and_then(|o| o.as_reference()).ok(), level + 1, pages, title, out);
+            next = d.get(b"Next").and_then(|o| o.as_reference()).ok();
+        }
+    }
+    let root = doc.catalog().unwrap().get(b"Outlines").unwrap().as_reference().unwrap();
+    let first = doc.get_dictionary(root).unwrap().get(b"First").and_then(|o| o.as_reference()).ok();
+    let mut out = Vec::new();
+    walk(doc, first, 1, &pages, &title, &mut out);
+    out
+}
+
+#[test]
+fn the_outline_lists_the_six_sections_with_their_tables_in_order_each_going_to_its_page() {
+    let report = fixture("hangzhou-2021.csv");
+    let (_, pdf) = export_pdf(&report, false);
+    let entries = outline(&pdf);
+    let shown: Vec<(u8, &str)> = entries.iter().map(|(l, t, _)| (*l, t.as_str())).collect();
+    assert_eq!(
+        shown,
+        [
+            (1, "一、总体情况"),
+            (1, "二、主动公开政府信息情况"),
+            (2, "表二"),
+            (1, "三、收到和处理政府信息公开申请情况"),
+            (2, "表三"),
+            (1, "四、政府信息公开行政复议、行政诉讼情况"),
+            (2, "表四"),
+            (1, "五、存在的主要问题及改进情况"),
+            (1, "六、其他需要报告的事项"),
+        ]
+    );
+    for (level, title, page) in &entries {
+        let wanted = if *level == 1 { title.as_str() } else { "本年新收" };
+        if *level == 1 || title == "表三" {
+            assert!(pdf.pages[page - 1].contains(wanted), "{title} on page {page}");
+        }
+    }
+    // The annex is an entry of its own.
+    let (_, pdf) = export_pdf(&fixture("seed-2019.csv"), false);
+    let entries = outline(&pdf);
+    let annex = entries.iter().find(|e| e.1.starts_with("附件：")).expect("the annex in the outline");
+    assert!(pdf.pages[annex.2 - 1].starts_with("附件"), "{annex:?}");
+}
+
+#[test]
+fn regression_nine_and_ten_digit_figures_turn_a_portrait_table_four_landscape_with_a_notice() {
+    let mut report = fixture("hangzhou-2021.csv");
+    report.options.landscape_table4 = false;
+    let form = report.form().unwrap();
+    for ix in form.cells.iter().enumerate().filter(|(_, c)| c.id.starts_with("t4.") && c.is_input()).map(|(i, _)| i) {
+        report.set_cell(&form.cells[ix].id.clone(), "1234567890");
+    }
+    let (out, pdf) = export_pdf(&report, true);
+    // Ten digits do not fit even a landscape column at 小五: turned, and the notice says the size.
+    let notice = out.warnings.iter().find(|w| w.contains("表四") && w.contains("横排")).expect("a notice");
+    assert!(notice.contains("磅"), "{notice}");
+    let page = pdf.pages.iter().position(|p| p.contains("复议后起诉")).unwrap();
+    let geom = crate::pdfgeom::pages(&pdf.doc);
+    let turned = geom[page].glyphs.iter().filter(|g| !g.artifact).all(|g| (g.end.0 - g.start.0).abs() < 0.01);
+    assert!(turned, "表四 set landscape");
+    // Its figures are printed whole, half again as large as in the portrait table (4.3 pt); a
+    // turned glyph's box is as wide as its size.
+    assert!(pdf.pages[page].contains("1234567890"));
+    let smallest = geom[page]
+        .glyphs
+        .iter()
+        .filter(|g| g.ch.is_ascii_digit())
+        .map(|g| g.bbox[2] - g.bbox[0])
+        .fold(f32::MAX, f32::min);
+    assert!(smallest >= 6.5, "figures set in {smallest} pt");
+    // Nine digits fit the landscape table at 六号: turned, with the notice that says so only.
+    for ix in form.cells.iter().enumerate().filter(|(_, c)| c.id.starts_with("t4.") && c.is_input()).map(|(i, _)| i) {
+        report.set_cell(&form.cells[ix].id.clone(), "123456789");
+    }
+    let (out, _) = export_pdf(&report, true);
+    assert!(out.warnings.iter().any(|w| w.contains("已改为横排单独成页")), "{:?}", out.warnings);
+    // Figures that fit leave table 四 where it was, with no notice.
+    let (out, _) = export_pdf(&fixture("hangzhou-2021.csv"), true);
+    assert!(!out.warnings.iter().any(|w| w.contains("横排")), "{:?}", out.warnings);
+}
+
+#[test]
+fn regression_table_three_split_prints_its_merged_label_in_every_piece_continued() {
+    let mut checked = 0;
+    for n in 0..14 {
+        let mut report = fixture("hangzhou-2021.csv");
+        let para = "本机关坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻落实党中央、国务院关于全面推进政务公开工作的决策部署。";
+        report.sections.insert("s2".into(), vec![para; n].join("\n"));
+        let (_, pdf) = export_pdf(&report, false);
+        let pieces: Vec<usize> = (0..pdf.pages.len())
+            .filter(|&i| {
+                ["（一）予以公开", "（四）无法提供", "（六）其他处理", "（七）总计"]
+                    .iter()
+                    .any(|l| pdf.pages[i].contains(l))
+            })
+            .collect();
+        if pieces.len() < 2 {
+            continue;
+        }
+        checked += 1;
+        assert!(pdf.pages[pieces[0]].contains("三、本年度办理结果"), "{n}: the first piece's label");
+        for &p in &pieces[1..] {
+            assert!(pdf.pages[p].contains("三、本年度办理结果（续）"), "{n}: page {} lacks the continued label", p + 1);
+        }
+    }
+    assert!(checked >= 3, "the sweep split 三、本年度办理结果 in {checked} drafts");
 }

@@ -1,6 +1,6 @@
 //! Where every glyph and rule of a PDF is on its page, read back from the file itself (lopdf):
 //! content streams interpreted (cm, q/Q, Tf, Tc, Tm, TJ), widths from `/W`, characters from
-//! `/ToUnicode`. Marked-content artifacts (the 草稿 watermark) are skipped, as a reader would.
+//! `/ToUnicode`. Glyphs inside marked-content artifacts (the page number) are marked as such.
 
 use std::collections::HashMap;
 
@@ -19,6 +19,11 @@ pub struct Glyph {
     pub end: (f32, f32),
     /// Starts a new positioned piece (after a `Tm`).
     pub new_piece: bool,
+    /// Inside an `/Artifact` (page furniture: the page number).
+    pub artifact: bool,
+    /// Space added after the glyph beyond its advance (pt): justification's stretch (a TJ
+    /// number, or `Tc`); negative where punctuation is compressed.
+    pub stretch: f32,
 }
 
 /// A stroked straight segment (table rule).
@@ -221,7 +226,6 @@ fn page(doc: &Document, id: ObjectId) -> PageGeom {
                 }
                 depth = depth.saturating_sub(1);
             }
-            _ if artifact_depth > 0 => {}
             "q" => stack.push(ctm),
             "Q" => ctm = stack.pop().unwrap_or(ctm),
             "cm" => ctm = mul(&[n(0), n(1), n(2), n(3), n(4), n(5)], &ctm),
@@ -235,6 +239,7 @@ fn page(doc: &Document, id: ObjectId) -> PageGeom {
                 current = p;
             }
             "h" => pending.push(Seg { a: current, b: path_start }),
+            "S" if artifact_depth > 0 => pending.clear(),
             "S" => out.segs.append(&mut pending),
             "f" | "F" | "f*" | "n" | "B" => pending.clear(),
             "BT" => tm = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0],
@@ -300,6 +305,8 @@ fn page(doc: &Document, id: ObjectId) -> PageGeom {
                         start,
                         end,
                         new_piece,
+                        artifact: artifact_depth > 0,
+                        stretch: tc - kern / 1000.0 * size,
                     });
                     new_piece = false;
                     tm = mul(&[1.0, 0.0, 0.0, 1.0, advance, 0.0], &tm);

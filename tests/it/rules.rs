@@ -356,3 +356,74 @@ fn explanations_attach_to_warnings_not_errors() {
     r.explanations.insert(e.key.clone(), "不能说明错误".into());
     assert!(!by_rule(&check(&r), "G-01")[0].is_explained());
 }
+
+// regression: an empty 一、总体情况 in a GB2019 draft raised no warning. Every section has a
+// rule for when nothing is in it, in both formats: S-11…S-14 (一 to 四; 一's sub-sections are
+// S-06 in GB2021), S-02 and S-03 (五, 六).
+#[test]
+fn an_empty_section_raises_a_warning_for_every_section_in_both_formats() {
+    for (template, year) in [("gb2019", 2020), ("gb2021", 2025)] {
+        let full = {
+            let mut r = zero_report(template, year);
+            let form = r.form().unwrap();
+            for key in form.section_keys() {
+                if r.section(&key).trim().is_empty() {
+                    r.sections.insert(key, "本年度按照要求做好相关工作。".into());
+                }
+            }
+            r
+        };
+        assert!(
+            !check(&full).iter().any(|f| f.rule.starts_with("S-1") || f.rule == "S-06"),
+            "{template}: a full report has none"
+        );
+        let form = full.form().unwrap();
+        for section in &form.template.sections {
+            let mut r = full.clone();
+            r.sections.remove(&section.id);
+            for sub in &section.subsections {
+                r.sections.remove(&sub.id);
+            }
+            for t in form.tables.iter().filter(|t| section.tables.contains(&t.def.id)) {
+                for &ix in &t.cells {
+                    r.cells.remove(&form.cells[ix].id);
+                }
+            }
+            let about: Vec<Finding> = check(&r)
+                .into_iter()
+                .filter(|f| f.severity == Severity::W)
+                .filter(|f| match &f.target {
+                    nianbao::model::rules::Target::Section(k) => {
+                        *k == section.id || section.subsections.iter().any(|s| &s.id == k)
+                    }
+                    _ => false,
+                })
+                .collect();
+            assert!(!about.is_empty(), "{template}: an empty “{}” raises a warning", section.heading);
+        }
+        // The GB2019 case of the issue, by its id and in words.
+        if template == "gb2019" {
+            let mut r = full.clone();
+            r.sections.remove("s1");
+            let f = check(&r).into_iter().find(|f| f.rule == "S-11").expect("S-11");
+            assert_eq!(f.message, "“一、总体情况”未填写：打印出来只有标题，没有内容");
+        }
+    }
+}
+
+// The same rule from the command line: `nianbao check` reports it for a GB2019 draft.
+#[test]
+fn check_on_the_command_line_reports_an_empty_general_section() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("2020.ron");
+    let mut r = zero_report("gb2019", 2020);
+    r.sections.insert("s1".into(), String::new());
+    nianbao::store::save(&path, &r).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .arg("check")
+        .arg(&path)
+        .output()
+        .expect("run nianbao");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains("S-11") && text.contains("“一、总体情况”未填写"), "{text}");
+}

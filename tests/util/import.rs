@@ -88,3 +88,48 @@ pub fn assert_sections(got: &Imported, want: &Report) {
 pub fn notes(got: &Imported) -> String {
     got.notes.iter().map(|n| format!("  {n}")).collect::<Vec<_>>().join("\n")
 }
+
+/// Length of the longest common subsequence of two texts, in characters (Myers' O((N+M)·D)
+/// shortest edit script: fast when the texts are nearly the same, as good imports are).
+pub fn lcs_len(a: &[char], b: &[char]) -> usize {
+    let (n, m) = (a.len() as isize, b.len() as isize);
+    let max = (n + m) as usize;
+    if max == 0 {
+        return 0;
+    }
+    let off = max as isize + 1;
+    let mut v = vec![0isize; 2 * max + 3];
+    for d in 0..=max as isize {
+        let mut k = -d;
+        while k <= d {
+            let mut x = if k == -d || (k != d && v[(off + k - 1) as usize] < v[(off + k + 1) as usize]) {
+                v[(off + k + 1) as usize]
+            } else {
+                v[(off + k - 1) as usize] + 1
+            };
+            let mut y = x - k;
+            while x < n && y < m && a[x as usize] == b[y as usize] {
+                x += 1;
+                y += 1;
+            }
+            v[(off + k) as usize] = x;
+            if x >= n && y >= m {
+                return ((n + m - d) / 2) as usize;
+            }
+            k += 2;
+        }
+    }
+    0
+}
+
+/// The characters of a text that carry it: no white space, full-width ASCII forms as ASCII (a
+/// producer that prints 「(一)」 as 「（一）」 changes no character of the text).
+pub fn text_chars(s: &str) -> Vec<char> {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c as u32 {
+            0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}

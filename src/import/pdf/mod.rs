@@ -32,8 +32,9 @@ const MAX_FORM_DEPTH: usize = 6;
 /// What one glyph's code may stand for at most (a ligature is a few characters; a hostile map
 /// could make one code a megabyte of text, copied at every glyph).
 const MAX_GLYPH_UNITS: usize = 32;
-/// Path segments kept before the path is painted.
-const MAX_PATH: usize = 20_000;
+/// Points a path may hold before it is painted (a hostile page could draw millions; each
+/// costs an operator of [`Cap::Operators`], and the lines painted are [`Cap::PageLines`]).
+const MAX_PATH_POINTS: usize = 100_000;
 /// Cells of a row of a table drawn without borders (table 四 has 15 columns).
 const MAX_LABELS: usize = super::doc::MAX_COLUMNS;
 
@@ -61,11 +62,13 @@ pub fn read(bytes: &[u8], budget: &mut Budget) -> Result<Document, ImportError> 
     let mut out = Document { title: info_title(&doc), ..Document::default() };
     let mut reader =
         Reader { doc: &doc, budget, fonts: HashMap::new(), forms: HashMap::new(), stats: Stats::default() };
+    let mut items = Vec::new();
     for (_, page_id) in pages {
         reader.budget.new_page();
         let page = reader.page(page_id)?;
-        out.blocks.extend(layout_page(page, reader.budget)?);
+        items.push(page_items(page, reader.budget)?);
     }
+    out.blocks = document_blocks(items);
     let stats = reader.stats;
     if stats.glyphs < 20 {
         return Err(ImportError::Scanned);
@@ -232,7 +235,15 @@ impl Font {
     }
 
     fn width(&self, code: u32) -> f32 {
-        self.widths.get(code).unwrap_or(self.default_width) * self.scale
+        // A predefined Unicode CMap's codes are no CIDs: its ASCII codes are Adobe-GB1's
+        // proportional Latin, CIDs 1–95, which is what the widths are listed by.
+        // Its other codes name no CID we know: they take the default width (1000 for CJK).
+        let cid = match self.cmap_text {
+            CmapText::Ucs2 if (0x20..=0x7E).contains(&code) => Some(code - 0x1F),
+            CmapText::Ucs2 => None,
+            _ => Some(code),
+        };
+        cid.and_then(|c| self.widths.get(c)).unwrap_or(self.default_width) * self.scale
     }
 }
 
@@ -670,6 +681,141 @@ struct TextState {
     size: f32,
 }
 
+/// Whether a colour operator's operands paint white (invisible on the page: a background, not a
+/// border). `cmyk`: the operands are C, M, Y, K.
+fn is_white(a: &[Operand], cmyk: bool) -> bool {
+    let v: Vec<f32> = a.iter().filter_map(Operand::number).collect();
+    match (cmyk, v.len()) {
+        (true, 4) => v.iter().all(|c| *c <= 0.02),
+        (false, 1 | 3) => v.iter().all(|c| *c >= 0.98),
+        _ => false,
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Colour {
+    fill_white: bool,
+    stroke_white: bool,
+}
+
+/// The path being built, as subpaths of points in page space, and the colours it will be
+/// painted in. Painting turns it into ruling lines: a stroked path gives its straight
+/// horizontal and vertical segments; a filled one only when it is a thin bar (how WPS and
+/// Chromium draw borders) — a filled area is a cell's shading or a page's background, whose
+/// edges are no border; nothing painted white is. At most [`MAX_PATH_POINTS`] points are held
+/// (counted as they come, so adding one is O(1)); the lines painted are charged to
+/// [`Cap::PageLines`].
+#[derive(Default)]
+struct Ink {
+    subpaths: Vec<Vec<(f32, f32)>>,
+    points: usize,
+    colour: Colour,
+}
+
+impl Ink {
+    fn room(&self, n: usize) -> bool {
+        self.points + n <= MAX_PATH_POINTS
+    }
+
+    fn move_to(&mut self, p: (f32, f32)) {
+        if self.room(1) {
+            self.subpaths.push(vec![p]);
+            self.points += 1;
+        }
+    }
+
+    fn line_to(&mut self, p: (f32, f32)) {
+        if !self.room(1) {
+            return;
+        }
+        match self.subpaths.last_mut() {
+            Some(s) => s.push(p),
+            None => self.subpaths.push(vec![p]),
+        }
+        self.points += 1;
+    }
+
+    /// A curve is no ruling line: the path goes on from its end point.
+    fn curve_to(&mut self, p: (f32, f32)) {
+        self.move_to(p);
+    }
+
+    fn close(&mut self) {
+        if self.room(1)
+            && let Some(s) = self.subpaths.last_mut()
+            && let Some(&first) = s.first()
+        {
+            s.push(first);
+            self.points += 1;
+        }
+    }
+
+    fn rect(&mut self, p: [(f32, f32); 4]) {
+        if self.room(5) {
+            self.subpaths.push(vec![p[0], p[1], p[2], p[3], p[0]]);
+            self.points += 5;
+        }
+    }
+
+    fn clear(&mut self) {
+        self.subpaths.clear();
+        self.points = 0;
+    }
+
+    fn paint(&mut self, stroke: bool, fill: bool, out: &mut Vec<Seg>, budget: &mut Budget) -> Result<(), ImportError> {
+        let stroke = stroke && !self.colour.stroke_white;
+        let fill = fill && !self.colour.fill_white;
+        let mut push = |s: Seg| -> Result<(), ImportError> {
+            let s = Seg { x0: s.x0.min(s.x1), y0: s.y0.min(s.y1), x1: s.x0.max(s.x1), y1: s.y0.max(s.y1) };
+            if s.horizontal() || s.vertical() {
+                budget.spend(Cap::PageLines, 1)?;
+                out.push(s);
+            }
+            Ok(())
+        };
+        self.points = 0;
+        for sp in self.subpaths.drain(..) {
+            if stroke {
+                for w in sp.windows(2) {
+                    push(Seg { x0: w[0].0, y0: w[0].1, x1: w[1].0, y1: w[1].1 })?;
+                }
+            } else if fill && sp.len() >= 3 {
+                let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+                for &(x, y) in &sp {
+                    (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
+                }
+                if y1 - y0 < 2.5 && x1 - x0 >= y1 - y0 {
+                    let ym = (y0 + y1) / 2.0;
+                    push(Seg { x0, y0: ym, x1, y1: ym })?;
+                } else if x1 - x0 < 2.5 {
+                    let xm = (x0 + x1) / 2.0;
+                    push(Seg { x0: xm, y0, x1: xm, y1 })?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Drops a glyph drawn again over itself: simulated bold draws the same text twice, a fraction
+/// of a point apart («一一、、总总体体» otherwise). Sorted once, each glyph compared with the
+/// last four kept: O(n log n).
+fn drop_overprints(glyphs: &mut Vec<Glyph>) {
+    glyphs.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.x.total_cmp(&b.x)));
+    let mut kept: Vec<Glyph> = Vec::with_capacity(glyphs.len());
+    for g in glyphs.drain(..) {
+        let twin = kept
+            .iter()
+            .rev()
+            .take(4)
+            .any(|k| k.text == g.text && (k.y - g.y).abs() <= g.size * 0.1 && (k.x - g.x).abs() <= g.size * 0.25);
+        if !twin {
+            kept.push(g);
+        }
+    }
+    *glyphs = kept;
+}
+
 /// The reading of one document: its fonts and forms read once each, and the budget.
 struct Reader<'d, 'b> {
     doc: &'d lopdf::Document,
@@ -713,6 +859,7 @@ impl<'d> Reader<'d, '_> {
         let scope = self.scope(&resources, M::ID, 0);
         self.run_content(&content, &scope, &mut page)?;
         normalise_direction(&mut page);
+        drop_overprints(&mut page.glyphs);
         Ok(page)
     }
 
@@ -769,9 +916,8 @@ impl<'d> Reader<'d, '_> {
         let mut ts = TextState { tc: 0.0, tw: 0.0, th: 1.0, tl: 0.0, rise: 0.0, size: 0.0 };
         let mut ts_stack: Vec<TextState> = Vec::new();
         let mut font: Option<Rc<Font>> = None;
-        let mut path: Vec<Seg> = Vec::new();
-        let mut cur = (0.0f32, 0.0f32);
-        let mut start = (0.0f32, 0.0f32);
+        let mut ink = Ink::default();
+        let mut colours: Vec<Colour> = Vec::new();
         let f = |o: &Object| num(o).unwrap_or(0.0);
         let mut lexer = Lexer::new(content);
         let mut a: Vec<Operand> = Vec::new();
@@ -782,10 +928,14 @@ impl<'d> Reader<'d, '_> {
                 b"q" if stack.len() < 256 => {
                     stack.push(ctm);
                     ts_stack.push(ts);
+                    colours.push(ink.colour);
                 }
                 b"Q" => {
                     if let Some(m) = stack.pop() {
                         ctm = m;
+                    }
+                    if let Some(c) = colours.pop() {
+                        ink.colour = c;
                     }
                     if let Some(t) = ts_stack.pop() {
                         ts = t;
@@ -889,58 +1039,25 @@ impl<'d> Reader<'d, '_> {
                         }
                     }
                 }
-                // Paths: only straight ruling lines matter.
-                b"m" => {
-                    cur = ctm.apply(arg(0), arg(1));
-                    start = cur;
+                // Paths: only straight ruling lines matter ([`Ink`]).
+                b"m" => ink.move_to(ctm.apply(arg(0), arg(1))),
+                b"l" => ink.line_to(ctm.apply(arg(0), arg(1))),
+                b"c" | b"v" | b"y" => {
+                    ink.curve_to(ctm.apply(arg(a.len().saturating_sub(2)), arg(a.len().saturating_sub(1))))
                 }
-                b"l" => {
-                    let p = ctm.apply(arg(0), arg(1));
-                    if path.len() < MAX_PATH {
-                        path.push(Seg { x0: cur.0, y0: cur.1, x1: p.0, y1: p.1 });
-                    }
-                    cur = p;
-                }
-                b"h" => {
-                    if path.len() < MAX_PATH {
-                        path.push(Seg { x0: cur.0, y0: cur.1, x1: start.0, y1: start.1 });
-                    }
-                    cur = start;
-                }
+                b"h" => ink.close(),
                 b"re" => {
                     let (x, y, w, h) = (arg(0), arg(1), arg(2), arg(3));
-                    let p = [ctm.apply(x, y), ctm.apply(x + w, y), ctm.apply(x + w, y + h), ctm.apply(x, y + h)];
-                    let (xs, ys) = (p.iter().map(|q| q.0), p.iter().map(|q| q.1));
-                    let (minx, maxx) = (xs.clone().fold(f32::MAX, f32::min), xs.fold(f32::MIN, f32::max));
-                    let (miny, maxy) = (ys.clone().fold(f32::MAX, f32::min), ys.fold(f32::MIN, f32::max));
-                    if path.len() + 4 <= MAX_PATH {
-                        if maxy - miny < 2.5 {
-                            // A thin filled bar is a horizontal rule (Chromium draws borders so).
-                            let ym = (miny + maxy) / 2.0;
-                            path.push(Seg { x0: minx, y0: ym, x1: maxx, y1: ym });
-                        } else if maxx - minx < 2.5 {
-                            let xm = (minx + maxx) / 2.0;
-                            path.push(Seg { x0: xm, y0: miny, x1: xm, y1: maxy });
-                        } else {
-                            path.push(Seg { x0: minx, y0: miny, x1: maxx, y1: miny });
-                            path.push(Seg { x0: maxx, y0: miny, x1: maxx, y1: maxy });
-                            path.push(Seg { x0: minx, y0: maxy, x1: maxx, y1: maxy });
-                            path.push(Seg { x0: minx, y0: miny, x1: minx, y1: maxy });
-                        }
-                    }
-                    cur = ctm.apply(x, y);
-                    start = cur;
+                    ink.rect([ctm.apply(x, y), ctm.apply(x + w, y), ctm.apply(x + w, y + h), ctm.apply(x, y + h)]);
                 }
-                b"S" | b"s" | b"f" | b"F" | b"f*" | b"B" | b"B*" | b"b" | b"b*" => {
-                    for s in path.drain(..) {
-                        let s = Seg { x0: s.x0.min(s.x1), y0: s.y0.min(s.y1), x1: s.x0.max(s.x1), y1: s.y0.max(s.y1) };
-                        if s.horizontal() || s.vertical() {
-                            self.budget.spend(Cap::PageLines, 1)?;
-                            page.segs.push(s);
-                        }
-                    }
-                }
-                b"n" => path.clear(),
+                b"S" | b"s" => ink.paint(true, false, &mut page.segs, self.budget)?,
+                b"f" | b"F" | b"f*" => ink.paint(false, true, &mut page.segs, self.budget)?,
+                b"B" | b"B*" | b"b" | b"b*" => ink.paint(true, true, &mut page.segs, self.budget)?,
+                b"n" => ink.clear(),
+                b"g" | b"rg" | b"k" | b"sc" | b"scn" => ink.colour.fill_white = is_white(&a, op == b"k"),
+                b"G" | b"RG" | b"K" | b"SC" | b"SCN" => ink.colour.stroke_white = is_white(&a, op == b"K"),
+                b"cs" => ink.colour.fill_white = false,
+                b"CS" => ink.colour.stroke_white = false,
                 b"Do" if scope.depth < MAX_FORM_DEPTH => {
                     let Some(Operand::Name(name)) = a.first() else { continue };
                     let Some(o) = scope.xobjects.and_then(|x| x.get(name).ok()) else { continue };
@@ -1223,8 +1340,10 @@ struct Line {
     x1: f32,
     y: f32,
     size: f32,
-    /// Columns (start x, text) split at wide gaps.
-    chunks: Vec<(f32, f32, String)>,
+    /// Columns split at wide gaps: start and end x, text, and their own baseline (a line
+    /// gathers glyphs whose baselines differ by up to half a character: a table's columns set
+    /// vertically centred are a point or two apart).
+    chunks: Vec<(f32, f32, String, f32)>,
 }
 
 fn lines_of(glyphs: Vec<&Glyph>) -> Vec<Line> {
@@ -1245,14 +1364,19 @@ fn lines_of(glyphs: Vec<&Glyph>) -> Vec<Line> {
             let size = l.iter().map(|g| g.size).fold(0.0, f32::max);
             let mut chunks: Vec<(f32, f32, Vec<&Glyph>)> = Vec::new();
             for g in &l {
-                // Columns: a wide gap, or a smaller one next to a number (table columns are
-                // narrow; the digits of one number touch).
+                // Columns: a gap wider than text ever leaves between its characters (a quarter
+                // em beside Latin, a little more in a justified line), or a smaller one before a
+                // bracket or next to a number (table columns are narrow; the digits of one
+                // number touch; a narrow column's label is set close to the next).
                 let numeric = |t: &str| t.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | ','));
+                let opens = |t: &str| t.starts_with(['（', '(', '【', '[']);
                 match chunks.last_mut() {
                     Some((_, end, list))
-                        if g.x - *end <= size * 0.9
-                            && !(g.x - *end > size * 0.4
-                                && (numeric(&g.text) || list.last().is_some_and(|p| numeric(&p.text)))) =>
+                        if g.x - *end <= size * 0.6
+                            && !(g.x - *end > size * 0.35
+                                && (numeric(&g.text)
+                                    || opens(&g.text)
+                                    || list.last().is_some_and(|p| numeric(&p.text)))) =>
                     {
                         *end = (*end).max(g.x + g.w);
                         list.push(g);
@@ -1260,8 +1384,15 @@ fn lines_of(glyphs: Vec<&Glyph>) -> Vec<Line> {
                     _ => chunks.push((g.x, g.x + g.w, vec![g])),
                 }
             }
-            let chunks: Vec<(f32, f32, String)> =
-                chunks.into_iter().map(|(s, e, list)| (s, e, join_glyphs(list))).collect();
+            let chunks: Vec<(f32, f32, String, f32)> = chunks
+                .into_iter()
+                .map(|(s, e, list)| {
+                    let mut ys: Vec<f32> = list.iter().map(|g| g.y).collect();
+                    ys.sort_by(f32::total_cmp);
+                    let y = ys[ys.len() / 2];
+                    (s, e, join_glyphs(list), y)
+                })
+                .collect();
             let text = chunks.iter().map(|c| c.2.as_str()).collect::<Vec<_>>().join("\t");
             Line {
                 text,
@@ -1275,12 +1406,14 @@ fn lines_of(glyphs: Vec<&Glyph>) -> Vec<Line> {
         .collect()
 }
 
+/// What a page holds, top to bottom: tables found from their ruling lines, and text lines.
 enum Item {
     Table(f32, Table),
     Line(Line),
 }
 
-fn layout_page(page: Page, budget: &mut Budget) -> Result<Vec<Block>, ImportError> {
+/// A page's tables (from ruling lines) and the text lines outside them, top to bottom.
+fn page_items(page: Page, budget: &mut Budget) -> Result<Vec<Item>, ImportError> {
     let grids = grids(&page.segs, budget)?;
     // Glyphs by the grid slot they sit in (grids per page are bounded by `Cap::PageTables`).
     let mut in_grid: Vec<HashMap<usize, Vec<&Glyph>>> = vec![HashMap::new(); grids.len()];
@@ -1323,7 +1456,7 @@ fn layout_page(page: Page, budget: &mut Budget) -> Result<Vec<Block>, ImportErro
         };
         y(b).total_cmp(&y(a))
     });
-    Ok(paragraphs(items))
+    Ok(items)
 }
 
 fn grid_table(grid: &Grid, texts: &HashMap<usize, Vec<&Glyph>>) -> Table {
@@ -1348,45 +1481,280 @@ fn grid_table(grid: &Grid, texts: &HashMap<usize, Vec<&Glyph>>) -> Table {
     Table { rows }
 }
 
-/// Lines to blocks: ruled tables as they are; runs of lines with columns of numbers as tables
-/// drawn without borders ([`borderless`]); the rest as paragraphs — a new one at an indented
-/// first line, after a line that ends well before the right margin, or after a wider gap.
-fn paragraphs(items: Vec<Item>) -> Vec<Block> {
-    let lines: Vec<&Line> = items.iter().filter_map(|i| if let Item::Line(l) = i { Some(l) } else { None }).collect();
-    let left = lines.iter().map(|l| l.x0).fold(f32::MAX, f32::min);
-    let right = lines.iter().map(|l| l.x1).fold(f32::MIN, f32::max);
-    let mut blocks: Vec<Block> = Vec::new();
-    let mut run: Vec<&Line> = Vec::new();
-    for item in &items {
-        match item {
-            Item::Table(_, t) => {
-                text_run(&run, left, right, &mut blocks);
-                run.clear();
-                blocks.push(Block::Table(t.clone()));
+// ---------------------------------------------------------------------------------------------
+// Page furniture: running headers and footers, page numbers
+// ---------------------------------------------------------------------------------------------
+
+/// A page-number line: 「— 4 —」, 「- 4 -」, 「4」, 「第 4 页」, 「第4页 共9页」, 「4/9」, 「Page 4」.
+fn is_page_number(text: &str) -> bool {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let core = t.trim_matches(|c: char| matches!(c, '-' | '—' | '–' | '－' | '―' | '·' | '•'));
+    let digits = |s: &str| !s.is_empty() && s.len() <= 4 && s.chars().all(|c| c.is_ascii_digit());
+    if digits(core) {
+        return true;
+    }
+    if let Some((a, b)) = core.split_once('/') {
+        return digits(a) && digits(b);
+    }
+    let core = core.trim_start_matches("Page").trim_start_matches("page");
+    if digits(core) {
+        return true;
+    }
+    if let Some(rest) = core.strip_prefix('第') {
+        let n: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let after = &rest[n.len()..];
+        return !n.is_empty() && after.starts_with('页') && after.chars().count() <= 8;
+    }
+    false
+}
+
+/// The key by which a running header or footer is recognised on every page: its text without
+/// white space, digits folded (a page number or a date changes from page to page), and its
+/// height on the page.
+fn furniture_key(l: &Line) -> (String, i32) {
+    let text: String =
+        l.text.chars().filter(|c| !c.is_whitespace()).map(|c| if c.is_ascii_digit() { '#' } else { c }).collect();
+    (text, (l.y / 3.0).round() as i32)
+}
+
+/// Drops running headers, footers and page numbers: at most the first and last two lines of a
+/// page, when they are a page number, or when the same line (digits aside) stands at the same
+/// height on two or more pages. A title that the running header repeats stays: it is not at
+/// the header's height.
+fn drop_furniture(pages: &mut [Vec<Item>]) {
+    let edge_lines = |items: &[Item]| -> Vec<usize> {
+        let lines: Vec<usize> = (0..items.len()).filter(|&i| matches!(items[i], Item::Line(_))).collect();
+        let mut out: Vec<usize> = lines.iter().take(2).copied().collect();
+        out.extend(lines.iter().rev().take(2).copied());
+        out.sort_unstable();
+        out.dedup();
+        out
+    };
+    let mut seen: HashMap<(String, i32), usize> = HashMap::new();
+    for items in pages.iter() {
+        let mut here = std::collections::HashSet::new();
+        for i in edge_lines(items) {
+            if let Item::Line(l) = &items[i] {
+                let key = furniture_key(l);
+                if key.0.chars().count() >= 2 && here.insert(key.clone()) {
+                    *seen.entry(key).or_default() += 1;
+                }
             }
-            Item::Line(l) => run.push(l),
         }
     }
-    text_run(&run, left, right, &mut blocks);
-    blocks
+    for items in pages.iter_mut() {
+        let edges = edge_lines(items);
+        let drop: std::collections::HashSet<usize> = edges
+            .into_iter()
+            .filter(|&i| match &items[i] {
+                Item::Line(l) => is_page_number(&l.text) || seen.get(&furniture_key(l)).is_some_and(|&n| n >= 2),
+                Item::Table(..) => false,
+            })
+            .collect();
+        let mut k = 0;
+        items.retain(|_| {
+            k += 1;
+            !drop.contains(&(k - 1))
+        });
+    }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Text flow: paragraphs across pages and around tables
+// ---------------------------------------------------------------------------------------------
+
+/// The document's blocks from its pages: tables drawn without borders are found among the
+/// lines of each page ([`borderless`]); the rest is prose, whose paragraphs run on across a
+/// page break (and the running header, footer and page number dropped there) and across a table
+/// set in the middle of them — the table then follows the paragraph.
+fn document_blocks(mut pages: Vec<Vec<Item>>) -> Vec<Block> {
+    drop_furniture(&mut pages);
+    let margins = Margins::of(&pages);
+    let mut flow = Flow { margins, blocks: Vec::new(), para: String::new(), prev: None, pending: Vec::new() };
+    for items in pages {
+        flow.page_break();
+        let mut run: Vec<&Line> = Vec::new();
+        for item in &items {
+            match item {
+                Item::Table(_, t) => {
+                    text_run(&run, &mut flow);
+                    run.clear();
+                    flow.table(t.clone());
+                }
+                Item::Line(l) => run.push(l),
+            }
+        }
+        text_run(&run, &mut flow);
+    }
+    flow.finish()
+}
+
+/// Where the text block's left and right edges are: the usual start and end of long lines.
+#[derive(Clone, Copy)]
+struct Margins {
+    left: f32,
+    right: f32,
+}
+
+impl Margins {
+    fn of(pages: &[Vec<Item>]) -> Margins {
+        let long: Vec<&Line> = pages
+            .iter()
+            .flatten()
+            .filter_map(|i| if let Item::Line(l) = i { Some(l) } else { None })
+            .filter(|l| l.text.chars().count() >= 12 && !is_tabular(l))
+            .collect();
+        let pick = |mut v: Vec<f32>, q: f32| -> Option<f32> {
+            if v.is_empty() {
+                return None;
+            }
+            v.sort_by(f32::total_cmp);
+            Some(v[((v.len() - 1) as f32 * q) as usize])
+        };
+        let all = || pages.iter().flatten().filter_map(|i| if let Item::Line(l) = i { Some(l) } else { None });
+        let left = pick(long.iter().map(|l| l.x0).collect(), 0.1)
+            .unwrap_or_else(|| all().map(|l| l.x0).fold(f32::MAX, f32::min));
+        let right = pick(long.iter().map(|l| l.x1).collect(), 0.9)
+            .unwrap_or_else(|| all().map(|l| l.x1).fold(f32::MIN, f32::max));
+        Margins { left, right }
+    }
+}
+
+/// Paragraphs being put together, line by line, across pages and tables.
+struct Flow {
+    margins: Margins,
+    blocks: Vec<Block>,
+    para: String,
+    /// The last line of the open paragraph, and whether a page break or a table came since.
+    prev: Option<(LineShape, bool)>,
+    /// Tables met inside the open paragraph: they follow it.
+    pending: Vec<Table>,
+}
+
+/// What paragraph breaking needs of a line.
+#[derive(Clone)]
+struct LineShape {
+    x0: f32,
+    x1: f32,
+    y: f32,
+    size: f32,
+    text: String,
+}
+
+impl Flow {
+    fn page_break(&mut self) {
+        if let Some(p) = &mut self.prev {
+            p.1 = true;
+        }
+    }
+
+    fn flush(&mut self) {
+        let t = clean_text(&self.para);
+        self.para.clear();
+        if !t.is_empty() {
+            self.blocks.push(Block::Para(t));
+        }
+        self.blocks.extend(self.pending.drain(..).map(Block::Table));
+    }
+
+    /// Whether the open paragraph's last line runs to the right margin (so the paragraph goes
+    /// on after whatever interrupts it).
+    fn open(&self) -> bool {
+        self.prev.as_ref().is_some_and(|(p, _)| {
+            p.x1 >= self.margins.right - p.size * 2.5 && !p.text.trim_end().ends_with(['。', '：', ':', '！', '？'])
+        })
+    }
+
+    fn table(&mut self, t: Table) {
+        if self.open() {
+            self.pending.push(t);
+            if let Some(p) = &mut self.prev {
+                p.1 = true;
+            }
+        } else {
+            self.flush();
+            self.prev = None;
+            self.blocks.push(Block::Table(t));
+        }
+    }
+
+    fn line(&mut self, l: &Line) {
+        let m = self.margins;
+        let new_para = match &self.prev {
+            None => true,
+            Some((p, interrupted)) => {
+                let gap = p.y - l.y;
+                let indented = l.x0 > m.left + l.size * 1.2;
+                let short_prev = p.x1 < m.right - p.size * 2.5;
+                let symmetric = |x0: f32, x1: f32, size: f32| ((x0 - m.left) - (m.right - x1)).abs() < size * 1.5;
+                let centred = |x0: f32, x1: f32, size: f32| {
+                    symmetric(x0, x1, size) && x0 > m.left + size * 1.5 && x1 < m.right - size * 1.5
+                };
+                // A title set centred over two lines is one paragraph (its first line may fill
+                // the measure).
+                let title_goes_on = symmetric(p.x0, p.x1, p.size)
+                    && centred(l.x0, l.x1, l.size)
+                    && (l.size - p.size).abs() <= 0.5
+                    && gap > 0.0
+                    && gap < p.size * 2.2
+                    && !*interrupted;
+                // A numbered heading after a finished sentence starts anew even when the page
+                // sets it flush with the text.
+                let f = crate::model::labels::fold(&l.text);
+                let numbered = !crate::model::labels::split_enumerator(&f).0.is_empty()
+                    && p.text.trim_end().ends_with(['。', '：', ':', '；', '！', '？']);
+                if title_goes_on {
+                    false
+                } else {
+                    indented
+                        || short_prev
+                        || numbered
+                        || (!*interrupted && (gap > p.size * 2.2 || gap < 0.0))
+                        || (l.size - p.size).abs() > 1.0
+                }
+            }
+        };
+        if new_para {
+            self.flush();
+        }
+        self.para.push_str(&l.text.replace('\t', " "));
+        self.para.push(' ');
+        self.prev = Some((LineShape { x0: l.x0, x1: l.x1, y: l.y, size: l.size, text: l.text.clone() }, false));
+    }
+
+    fn finish(mut self) -> Vec<Block> {
+        self.flush();
+        self.blocks
+    }
+}
+
+/// A line with numbers in columns: a value right of a wide gap, or two or more values, or a
+/// label and values in three or more columns. A line of prose ending in a number is none.
 fn is_tabular(l: &Line) -> bool {
-    let values = l.chunks.iter().filter(|c| super::recognize::is_value_like(&c.2)).count();
-    values >= 1
-        && l.chunks.len() >= 2
-        && super::recognize::is_value_like(&l.chunks[l.chunks.len() - 1].2)
-        && (values >= 2 || l.chunks.len() >= 3)
+    let value = |t: &str| !t.trim().is_empty() && super::recognize::is_value_like(t);
+    let values = l.chunks.iter().filter(|c| value(&c.2)).count();
+    let Some(last) = l.chunks.last() else { return false };
+    if values == 0 || !value(&last.2) {
+        return false;
+    }
+    // The label part of a table row is short; a sentence is prose.
+    let label: String = l.chunks.iter().filter(|c| !value(&c.2)).map(|c| c.2.as_str()).collect();
+    if label.contains(['。', '；']) || label.chars().count() > 40 {
+        return false;
+    }
+    let gap_before_last = l.chunks.len() >= 2 && last.0 - l.chunks[l.chunks.len() - 2].1 >= l.size * 1.5;
+    values >= 2 || l.chunks.len() >= 3 || gap_before_last
 }
 
+/// A line of prose: a sentence, or a long stretch of text (a table's header line is many short
+/// pieces with wide gaps between them).
 fn is_prose(l: &Line) -> bool {
-    !is_tabular(l) && (l.text.chars().count() > 16 || l.text.contains('。'))
+    !is_tabular(l) && (l.text.contains('。') || l.chunks.iter().any(|c| c.2.chars().count() > 16))
 }
 
-/// Consecutive text lines: regions of tabular lines become tables, the rest paragraphs.
-fn text_run(lines: &[&Line], left: f32, right: f32, blocks: &mut Vec<Block>) {
+/// Consecutive text lines: regions of tabular lines become tables, the rest goes to the flow.
+fn text_run(lines: &[&Line], flow: &mut Flow) {
     let mut i = 0;
-    let mut prose: Vec<&Line> = Vec::new();
     while i < lines.len() {
         // A region: non-prose lines without a wide gap, holding a tabular line.
         let mut j = i;
@@ -1401,145 +1769,263 @@ fn text_run(lines: &[&Line], left: f32, right: f32, blocks: &mut Vec<Block>) {
             // No table here: every line of the region is text (looking again from each of
             // them would find the same region, so this is linear, not quadratic).
             let end = j.max(i + 1);
-            prose.extend_from_slice(&lines[i..end]);
+            for l in &lines[i..end] {
+                flow.line(l);
+            }
             i = end;
             continue;
         }
-        {
-            paragraph_lines(&prose, left, right, blocks);
-            prose.clear();
-            let (table, outside) = borderless(&lines[i..j]);
-            let (before, after): (Vec<&Line>, Vec<&Line>) = outside.into_iter().partition(|l| l.y > table.1);
-            paragraph_lines(&before, left, right, blocks);
-            blocks.push(Block::Table(table.0));
-            prose = after;
-            i = j;
+        let (table, outside) = borderless(&lines[i..j]);
+        let (before, after): (Vec<&Line>, Vec<&Line>) = outside.into_iter().partition(|l| l.y > table.1);
+        for l in before {
+            flow.line(l);
         }
+        flow.table(table.0);
+        for l in after {
+            flow.line(l);
+        }
+        i = j;
     }
-    paragraph_lines(&prose, left, right, blocks);
 }
 
-/// A table drawn without borders: each tabular line is a row; short lines near it (a label
-/// wrapped over several lines, the characters of a vertical merged label) join the label cell
-/// above or below which they lie; values are put in columns found from all rows, so a blank
-/// cell stays a blank in its column. Returns the table with its top y, and the lines that
-/// belong to no row.
+/// A table drawn without borders. A row is a line of numbers (its anchor) and the label text
+/// that shares its cell band: label text is gathered into cells (pieces on consecutive lines
+/// that overlap sideways and follow at the table's line pitch), and each cell goes to the row
+/// whose numbers it overlaps vertically — a label wrapped over three lines with the numbers
+/// set centred beside its second line is one row, never three. A cell that overlaps several
+/// rows is split between them line by line when it is the rightmost label there (row labels
+/// set too tightly to tell apart), else it is a group label (「（三）不予公开」) and goes with
+/// the row nearest its middle. Text over the number columns (a header, a caption such as
+/// 「第二十条第（五）项」) is a header row where it stands. Values are put in columns found from
+/// all rows, so a blank cell stays a blank in its column. Returns the table with its top y,
+/// and the lines that belong to no row (text before or after the table).
 fn borderless<'a>(region: &[&'a Line]) -> ((Table, f32), Vec<&'a Line>) {
-    let tab: Vec<usize> = (0..region.len()).filter(|&k| is_tabular(region[k])).collect();
-    let (first, last) = (tab[0], tab[tab.len() - 1]);
-    // Rows: label cells (their pieces with position, and x extent) and value chunks.
-    struct Label {
-        pieces: Vec<(f32, f32, String)>,
+    let value = |t: &str| !t.trim().is_empty() && super::recognize::is_value_like(t);
+    // Per line: where the values start (after the last label chunk).
+    let split: Vec<usize> =
+        region.iter().map(|l| l.chunks.iter().rposition(|c| !value(&c.2)).map_or(0, |p| p + 1)).collect();
+    let anchors: Vec<usize> = (0..region.len()).filter(|&k| split[k] < region[k].chunks.len()).collect();
+
+    let size = region.iter().map(|l| l.size).fold(0.0, f32::max).max(6.0);
+    let value_left =
+        anchors.iter().flat_map(|&k| region[k].chunks[split[k]..].iter().map(|c| c.0)).fold(f32::MAX, f32::min);
+    // A line without values holding text over the value columns is a header line: all its
+    // text is header (「信息内容」 beside 「本年处理决定数量」).
+    let head_line: Vec<bool> = (0..region.len())
+        .map(|k| split[k] == region[k].chunks.len() && region[k].chunks.iter().any(|c| c.1 > value_left + size * 0.5))
+        .collect();
+    let over_values = |k: usize, c: usize| head_line[k] || region[k].chunks[c].1 > value_left + size * 0.5;
+    // Label pieces (line, chunk) and their cells (union-find over pieces).
+    let mut pieces: Vec<(usize, usize)> = Vec::new();
+    let mut first_piece = vec![0usize; region.len() + 1];
+    for k in 0..region.len() {
+        first_piece[k] = pieces.len();
+        for c in 0..split[k] {
+            pieces.push((k, c));
+        }
+    }
+    first_piece[region.len()] = pieces.len();
+    let mut parent: Vec<usize> = (0..pieces.len()).collect();
+    fn root(p: &mut [usize], mut i: usize) -> usize {
+        while p[i] != i {
+            p[i] = p[p[i]];
+            i = p[i];
+        }
+        i
+    }
+    // Lines of one cell follow each other at most this far apart; a few lines back are looked
+    // at, since a group label's or the numbers' own line may come between two lines of a label.
+    let pitch = size * 1.6;
+    for k in 1..region.len() {
+        for back in 1..=4.min(k) {
+            let j = k - back;
+            if region[j].y - region[k].y > pitch + size {
+                break;
+            }
+            // Two-pointer walk over both lines' pieces, left to right.
+            let (a, b) = ((first_piece[j]..first_piece[j + 1]), (first_piece[k]..first_piece[k + 1]));
+            let (mut i, mut m) = (a.start, b.start);
+            while i < a.end && m < b.end {
+                let (ci, cm) = (&region[j].chunks[pieces[i].1], &region[k].chunks[pieces[m].1]);
+                let overlap = ci.1.min(cm.1) - ci.0.max(cm.0);
+                if overlap > 0.0 && ci.3 - cm.3 <= pitch && over_values(j, pieces[i].1) == over_values(k, pieces[m].1) {
+                    let (ri, rm) = (root(&mut parent, i), root(&mut parent, m));
+                    if ri != rm {
+                        parent[ri] = rm;
+                    }
+                }
+                if ci.1 < cm.1 {
+                    i += 1;
+                } else {
+                    m += 1;
+                }
+            }
+        }
+    }
+    // Cells: their pieces, vertical extent, horizontal extent, whether over the values.
+    struct Block {
+        pieces: Vec<usize>,
+        top: f32,
+        bottom: f32,
         x0: f32,
         x1: f32,
+        head: bool,
     }
+    let mut by_root: HashMap<usize, usize> = HashMap::new();
+    let mut blocks: Vec<Block> = Vec::new();
+    for (p, &(k, c)) in pieces.iter().enumerate() {
+        let r = root(&mut parent, p);
+        let ch = &region[k].chunks[c];
+        let bi = *by_root.entry(r).or_insert_with(|| {
+            blocks.push(Block { pieces: Vec::new(), top: ch.3, bottom: ch.3, x0: ch.0, x1: ch.1, head: false });
+            blocks.len() - 1
+        });
+        let b = &mut blocks[bi];
+        b.pieces.push(p);
+        b.top = b.top.max(ch.3);
+        b.bottom = b.bottom.min(ch.3);
+        b.x0 = b.x0.min(ch.0);
+        b.x1 = b.x1.max(ch.1);
+        b.head |= over_values(k, c);
+    }
+    let text_of = |b: &Block| -> String {
+        let mut ps: Vec<(f32, f32, &str)> = b
+            .pieces
+            .iter()
+            .map(|&p| {
+                let (k, c) = pieces[p];
+                (region[k].chunks[c].3, region[k].chunks[c].0, region[k].chunks[c].2.as_str())
+            })
+            .collect();
+        ps.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.total_cmp(&b.1)));
+        clean_text(&ps.iter().map(|p| p.2).collect::<Vec<_>>().join(" "))
+    };
+    // Rows: one per anchor, top to bottom (region is sorted so).
     struct Row {
         y: f32,
-        /// Whether the numbers' own line has label text (else every label piece is beside it).
-        own: bool,
-        labels: Vec<Label>,
+        labels: Vec<(f32, String)>,
         values: Vec<(String, f32)>,
+        header: bool,
     }
-    let mut rows: Vec<Row> = tab
+    let mut rows: Vec<Row> = anchors
         .iter()
-        .map(|&k| {
-            let l = region[k];
-            let split = l.chunks.iter().rposition(|c| !super::recognize::is_value_like(&c.2)).map_or(0, |p| p + 1);
-            Row {
-                y: l.y,
-                own: split > 0,
-                labels: l.chunks[..split]
-                    .iter()
-                    .take(MAX_LABELS)
-                    .map(|c| Label { pieces: vec![(l.y, c.0, c.2.clone())], x0: c.0, x1: c.1 })
-                    .collect(),
-                values: l.chunks[split..].iter().map(|c| (c.2.clone(), (c.0 + c.1) / 2.0)).collect(),
-            }
+        .map(|&k| Row {
+            y: {
+                let vs = &region[k].chunks[split[k]..];
+                vs.iter().map(|c| c.3).sum::<f32>() / vs.len() as f32
+            },
+            labels: Vec::new(),
+            values: region[k].chunks[split[k]..].iter().map(|c| (c.2.clone(), (c.0 + c.1) / 2.0)).collect(),
+            header: false,
         })
         .collect();
-    let mut outside = Vec::new();
-    // Rows by height, for finding the nearest one by binary search.
-    let mut by_y: Vec<(f32, usize)> = rows.iter().enumerate().map(|(ri, r)| (r.y, ri)).collect();
-    by_y.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let nearest = |y: f32| -> Option<(usize, f32)> {
-        let p = by_y.partition_point(|r| r.0 < y);
-        [p.checked_sub(1), Some(p)]
+    rows.sort_by(|a, b| b.y.total_cmp(&a.y));
+    let ay: Vec<f32> = rows.iter().map(|r| r.y).collect();
+    // Anchors within [lo, hi] (ay is descending): a range of indices, by binary search.
+    let within = |lo: f32, hi: f32| -> std::ops::Range<usize> {
+        let start = ay.partition_point(|&y| y > hi);
+        let end = ay.partition_point(|&y| y >= lo);
+        start..end.max(start)
+    };
+    let nearest = |y: f32| -> Option<usize> {
+        let i = ay.partition_point(|&a| a > y);
+        [i.checked_sub(1), (i < ay.len()).then_some(i)]
             .into_iter()
             .flatten()
-            .filter_map(|k| by_y.get(k))
-            .map(|&(ry, ri)| (ri, (ry - y).abs()))
-            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+            .min_by(|&a, &b| (ay[a] - y).abs().total_cmp(&(ay[b] - y).abs()))
     };
-    for (k, l) in region.iter().enumerate() {
-        if is_tabular(l) {
+    // The left edge of the row label assigned to each anchor by a one-row cell.
+    let mut row_label_x0: Vec<f32> = vec![f32::MIN; rows.len()];
+    let mut pending_multi: Vec<usize> = Vec::new();
+    let mut headers: Vec<usize> = Vec::new();
+    let mut outside_pieces: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    let margin = pitch * 0.6;
+    for (bi, b) in blocks.iter().enumerate() {
+        let first = ay.first().copied().unwrap_or(f32::MAX);
+        let last = ay.last().copied().unwrap_or(f32::MIN);
+        if b.head {
+            if b.bottom > last - margin || b.top >= first - margin {
+                headers.push(bi);
+            } else {
+                outside_pieces.extend(b.pieces.iter().copied());
+            }
             continue;
         }
-        let (before, after) = (k < first, k > last);
-        let mut used = false;
-        for (x0, x1, text) in &l.chunks {
-            // The nearest row by height, if close enough.
-            let Some((ri, dist)) = nearest(l.y) else {
-                continue;
-            };
-            if dist > l.size.max(6.0) * 2.6 {
-                continue;
+        let cands = within(b.bottom - margin, b.top + margin);
+        match cands.len() {
+            0 if b.bottom > first => headers.push(bi),
+            0 if b.top < last - pitch * 1.6 => outside_pieces.extend(b.pieces.iter().copied()),
+            0 => {
+                if let Some(r) = nearest((b.top + b.bottom) / 2.0) {
+                    rows[r].labels.push((b.x0, text_of(b)));
+                }
             }
-            let row = &mut rows[ri];
-            let first_value = row.values.first().map_or(f32::MAX, |v| v.1);
-            let overlap = |a: &Label| (x1.min(a.x1) - x0.max(a.x0)).max(0.0);
-            let best =
-                (0..row.labels.len()).max_by(|&a, &b| overlap(&row.labels[a]).total_cmp(&overlap(&row.labels[b])));
-            let target = match best {
-                Some(b) if overlap(&row.labels[b]) > 0.0 => Some(b),
-                // Over a value column: a header word (before the rows) or text after the table.
-                _ if *x0 >= first_value => {
-                    used |= before;
-                    None
-                }
-                // Beside the labels, in a column of its own: a wrapped label with no part on the
-                // numbers' line gets a cell; next to labels it is a merged group label's letters.
-                // Left of the row's own labels: a merged group label's letters.
-                _ if row.own && row.labels.iter().any(|lb| lb.x1 >= *x0) => {
-                    used |= !after;
-                    None
-                }
-                // A row never holds more label cells than a table has columns.
-                _ if row.labels.len() >= MAX_LABELS => None,
-                _ => {
-                    row.labels.push(Label { pieces: Vec::new(), x0: *x0, x1: *x1 });
-                    Some(row.labels.len() - 1)
-                }
-            };
-            let Some(t) = target else { continue };
-            let cell = &mut row.labels[t];
-            cell.pieces.push((l.y, *x0, text.clone()));
-            cell.x0 = cell.x0.min(*x0);
-            cell.x1 = cell.x1.max(*x1);
-            used = true;
-        }
-        if !used && (before || after) {
-            outside.push(*l);
+            1 => {
+                let r = cands.start;
+                rows[r].labels.push((b.x0, text_of(b)));
+                row_label_x0[r] = row_label_x0[r].max(b.x0);
+            }
+            _ => pending_multi.push(bi),
         }
     }
-    for r in &mut rows {
-        r.labels.sort_by(|a, b| a.x0.total_cmp(&b.x0));
-        for l in &mut r.labels {
-            l.pieces.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.total_cmp(&b.1)));
+    for bi in pending_multi {
+        let b = &blocks[bi];
+        let cands = within(b.bottom - margin, b.top + margin);
+        let group = cands.clone().any(|r| row_label_x0[r] >= b.x1 - size * 0.5);
+        if group {
+            if let Some(r) = nearest((b.top + b.bottom) / 2.0) {
+                rows[r].labels.push((b.x0, text_of(b)));
+            }
+            continue;
+        }
+        // Row labels too tight to tell apart by their gaps: each line to its nearest row.
+        let mut parts: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for &p in &b.pieces {
+            let (k, c) = pieces[p];
+            if let Some(r) = nearest(region[k].chunks[c].3) {
+                parts.entry(r).or_default().push(p);
+            }
+        }
+        for (r, ps) in parts {
+            let part = Block { pieces: ps, top: 0.0, bottom: 0.0, x0: b.x0, x1: b.x1, head: false };
+            rows[r].labels.push((b.x0, text_of(&part)));
         }
     }
-    // Value columns from all rows.
-    let size = region.iter().map(|l| l.size).fold(0.0, f32::max).max(6.0);
-    let centres = cluster(rows.iter().flat_map(|r| r.values.iter().map(|v| v.1)).collect(), size * 1.2);
+    // Header rows where they stand: blocks on the same lines make one row.
+    let mut head_rows: Vec<Row> = Vec::new();
+    headers.sort_by(|&a, &b| blocks[b].top.total_cmp(&blocks[a].top).then(blocks[a].x0.total_cmp(&blocks[b].x0)));
+    for bi in headers {
+        let b = &blocks[bi];
+        match head_rows.last_mut() {
+            Some(r) if (r.y - b.top).abs() <= pitch * 0.5 => r.labels.push((b.x0, text_of(b))),
+            _ => head_rows.push(Row { y: b.top, labels: vec![(b.x0, text_of(b))], values: Vec::new(), header: true }),
+        }
+    }
+    rows.extend(head_rows);
+    rows.sort_by(|a, b| b.y.total_cmp(&a.y).then(a.header.cmp(&b.header).reverse()));
+    // Value columns from the rows between two header rows (表二's parts each have their own
+    // columns; a figure centred over two of them is no column of its own).
+    let mut centres: Vec<Vec<f32>> = Vec::new();
+    let mut part = vec![0usize; rows.len()];
+    let mut current: Vec<f32> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        if r.header && !current.is_empty() {
+            centres.push(cluster(std::mem::take(&mut current), size * 1.2));
+        }
+        part[i] = centres.len();
+        current.extend(r.values.iter().map(|v| v.1));
+    }
+    centres.push(cluster(current, size * 1.2));
     let table = Table {
         rows: rows
-            .iter()
-            .map(|r| {
-                let mut cells: Vec<Cell> = r
-                    .labels
-                    .iter()
-                    .map(|l| Cell::new(clean_text(&l.pieces.iter().map(|p| p.2.as_str()).collect::<String>())))
-                    .collect();
-                // The first column centre near each value (centres ascend).
+            .iter_mut()
+            .enumerate()
+            .map(|(i, r)| {
+                let centres = &centres[part[i]];
+                r.labels.sort_by(|a, b| a.0.total_cmp(&b.0));
+                // A row never holds more label cells, or value slots, than a table has columns.
+                let mut cells: Vec<Cell> = r.labels.iter().take(MAX_LABELS).map(|l| Cell::new(l.1.clone())).collect();
+                // The first column centre near each value (centres ascend): a binary search.
                 let column = |x: f32| {
                     let k = centres.partition_point(|&c| c < x - size * 1.2);
                     centres.get(k).filter(|&&c| (c - x).abs() <= size * 1.2).map(|_| k)
@@ -1547,54 +2033,26 @@ fn borderless<'a>(region: &[&'a Line]) -> ((Table, f32), Vec<&'a Line>) {
                 let cols: Vec<Option<usize>> = r.values.iter().map(|v| column(v.1)).collect();
                 let lo = cols.iter().flatten().min().copied().unwrap_or(0);
                 let hi = cols.iter().flatten().max().copied().unwrap_or(0);
-                let mut slots = vec![String::new(); (hi + 1 - lo).min(MAX_LABELS)];
-                for (v, c) in r.values.iter().zip(&cols) {
-                    if let Some(slot) = c.and_then(|c| slots.get_mut(c - lo)) {
-                        *slot = clean_text(&v.0);
+                if !r.values.is_empty() {
+                    let mut slots = vec![String::new(); (hi + 1 - lo).min(MAX_LABELS)];
+                    for (v, c) in r.values.iter().zip(&cols) {
+                        if let Some(slot) = c.and_then(|c| slots.get_mut(c - lo)) {
+                            *slot = clean_text(&v.0);
+                        }
                     }
+                    cells.extend(slots.into_iter().map(Cell::new));
                 }
-                cells.extend(slots.into_iter().map(Cell::new));
                 cells
             })
+            .filter(|r| !r.is_empty())
             .collect(),
     };
     let top = rows.first().map_or(0.0, |r| r.y);
+    // Lines none of whose text went into the table.
+    let used_line = |k: usize| (first_piece[k]..first_piece[k + 1]).any(|p| !outside_pieces.contains(&p));
+    let outside =
+        (0..region.len()).filter(|&k| split[k] == region[k].chunks.len() && !used_line(k)).map(|k| region[k]).collect();
     ((table, top), outside)
-}
-
-fn paragraph_lines(lines: &[&Line], left: f32, right: f32, blocks: &mut Vec<Block>) {
-    let mut para = String::new();
-    let mut prev: Option<&Line> = None;
-    let flush = |para: &mut String, blocks: &mut Vec<Block>| {
-        let t = clean_text(para);
-        para.clear();
-        if !t.is_empty() {
-            blocks.push(Block::Para(t));
-        }
-    };
-    for l in lines {
-        let new_para = match prev {
-            None => true,
-            Some(p) => {
-                let gap = p.y - l.y;
-                let indented = l.x0 > left + l.size * 1.2;
-                let short_prev = p.x1 < right - p.size * 2.5;
-                // A numbered heading after a finished sentence starts anew even when the page
-                // sets it flush with the text.
-                let f = crate::model::labels::fold(&l.text);
-                let numbered = !crate::model::labels::split_enumerator(&f).0.is_empty()
-                    && p.text.trim_end().ends_with(['。', '：', ':', '；', '！', '？']);
-                indented || short_prev || numbered || gap > p.size * 2.2 || (l.size - p.size).abs() > 1.0
-            }
-        };
-        if new_para {
-            flush(&mut para, blocks);
-        }
-        para.push_str(&l.text.replace('\t', " "));
-        para.push(' ');
-        prev = Some(l);
-    }
-    flush(&mut para, blocks);
 }
 
 #[cfg(test)]
@@ -1623,6 +2081,54 @@ mod tests {
     }
 
     #[test]
+    fn page_numbers_in_their_published_forms() {
+        for t in ["— 4 —", "- 12 -", "4", "第 3 页", "第3页 共9页", "3/9", "Page 2"] {
+            assert!(is_page_number(t), "{t}");
+        }
+        for t in ["2021年", "一、总体情况", "第二十条第（一）项", "3.其他"] {
+            assert!(!is_page_number(t), "{t}");
+        }
+    }
+
+    fn line(y: f32, chunks: &[(f32, &str)]) -> Line {
+        let chunks: Vec<(f32, f32, String, f32)> =
+            chunks.iter().map(|&(x, t)| (x, x + t.chars().count() as f32 * 8.0, t.to_string(), y)).collect();
+        Line {
+            text: chunks.iter().map(|c| c.2.as_str()).collect::<Vec<_>>().join("\t"),
+            x0: chunks[0].0,
+            x1: chunks[chunks.len() - 1].1,
+            y,
+            size: 8.0,
+            chunks,
+        }
+    }
+
+    #[test]
+    fn a_label_over_three_lines_with_its_numbers_centred_is_one_row() {
+        // 5.要求行政机关确认或重 / 新出具已获取 / 信息, the numbers beside the middle line; the
+        // next row's label on one line; then a label whose numbers stand after its two lines.
+        let lines = [
+            line(200.0, &[(10.0, "5.要求行政机关确认或重")]),
+            line(190.0, &[(10.0, "新出具已获取"), (200.0, "386"), (240.0, "371"), (280.0, "14")]),
+            line(180.0, &[(10.0, "信息")]),
+            line(164.0, &[(10.0, "3.其他"), (200.0, "280"), (240.0, "123"), (280.0, "130")]),
+            line(148.0, &[(10.0, "（七）总计"), (200.0, "95"), (240.0, "1"), (280.0, "7")]),
+        ];
+        let refs: Vec<&Line> = lines.iter().collect();
+        let ((t, _), outside) = borderless(&refs);
+        assert!(outside.is_empty());
+        let texts: Vec<Vec<&str>> = t.rows.iter().map(|r| r.iter().map(|c| c.text.as_str()).collect()).collect();
+        assert_eq!(
+            texts,
+            vec![
+                vec!["5.要求行政机关确认或重新出具已获取信息", "386", "371", "14"],
+                vec!["3.其他", "280", "123", "130"],
+                vec!["（七）总计", "95", "1", "7"],
+            ]
+        );
+    }
+
+    #[test]
     fn a_grid_with_a_merged_cell() {
         // Two columns, three rows; the left column's lower two rows merged.
         let h = |y: f32, x0: f32, x1: f32| Seg { x0, y0: y, x1, y1: y };
@@ -1647,7 +2153,7 @@ mod tests {
             gl("1", 110.0, 50.0),
         ];
         let page = Page { glyphs: glyphs.to_vec(), segs };
-        let blocks = layout_page(page, &mut Budget::new()).unwrap();
+        let blocks = document_blocks(vec![page_items(page, &mut Budget::new()).unwrap()]);
         let Block::Table(t) = &blocks[0] else { panic!("{blocks:?}") };
         assert_eq!(t.rows[1][0], Cell::spanning("丙丁", 2, 1));
         assert_eq!(t.rows[2], vec![Cell::new("1")]);

@@ -11,16 +11,18 @@ pub struct ChoiceDialog {
     title: String,
     lines: Vec<String>,
     answers: Vec<(String, Action)>,
+    /// The answer Enter gives: the first, or 取消 where the first would replace a file.
+    default: usize,
 }
 
 impl ChoiceDialog {
     pub fn new(id: &'static str, title: &str, lines: Vec<String>, answers: Vec<(&str, Action)>) -> ChoiceDialog {
-        ChoiceDialog {
-            id,
-            title: title.to_string(),
-            lines,
-            answers: answers.into_iter().map(|(l, a)| (l.to_string(), a)).collect(),
-        }
+        let answers: Vec<(String, Action)> = answers.into_iter().map(|(l, a)| (l.to_string(), a)).collect();
+        // A question about replacing a file is not answered “yes” by a stray Enter.
+        let replaces =
+            answers.iter().any(|(_, a)| matches!(a, Action::SaveConfirmed { .. } | Action::ExportConfirmed { .. }));
+        let default = if replaces { answers.len().saturating_sub(1) } else { 0 };
+        ChoiceDialog { id, title: title.to_string(), lines, answers, default }
     }
 
     /// 有未保存的修改: 保存 / 不保存 / 取消, before `then` replaces the report.
@@ -87,7 +89,7 @@ impl Dialog for ChoiceDialog {
             for l in &self.lines {
                 ui.label(l);
             }
-            choice_buttons(ui, &labels)
+            choice_buttons(ui, &labels, self.default)
         });
         match picked {
             Some(i) => Some(self.answers[i].1.clone()),
@@ -144,6 +146,20 @@ mod tests {
         h.get_by_label("继续").click();
         h.run();
         assert_eq!(h.state().actions.first(), Some(&Action::ExportChosen { print: true, final_export: false }));
+    }
+
+    #[test]
+    fn enter_answers_the_first_choice_but_never_replaces_a_file() {
+        let mut h = harness(ChoiceDialog::export_choice(false, 0, vec!["说明".into()]));
+        h.run();
+        h.key_press(egui::Key::Enter);
+        h.run();
+        assert_eq!(h.state().actions.first(), Some(&Action::ExportChosen { print: false, final_export: false }));
+        let mut h = harness(ChoiceDialog::overwrite(PathBuf::from("x.ron"), "已经存在".into(), None));
+        h.run();
+        h.key_press(egui::Key::Enter);
+        h.run();
+        assert_eq!(h.state().actions.first(), Some(&Action::CloseDialog), "Enter is 取消 here");
     }
 
     #[test]

@@ -135,16 +135,24 @@ impl Dialog for AboutDialog {
             }
             ui.add_space(6.0);
             ui.label(RichText::new("文件夹").strong());
-            egui::Grid::new("about-folders").num_columns(3).spacing([8.0, 4.0]).show(ui, |ui| {
-                for f in &self.folders {
-                    ui.label(f.what);
-                    ui.add(egui::Label::new(f.path.display().to_string()).truncate());
-                    if ui.button(format!("打开{}文件夹", f.what)).clicked() {
+            // Each path whole, wrapped, with a copy button: a long path (a user name, a roaming
+            // profile) must not be cut to “/tm…”.
+            for f in &self.folders {
+                let path = f.path.display().to_string();
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new(f.what).strong());
+                    if ui.small_button(format!("打开{}文件夹", f.what)).clicked() {
                         open = Some(f.path.clone());
                     }
-                    ui.end_row();
-                }
-            });
+                    if ui.small_button("复制路径").accessible_name(format!("复制{}文件夹的路径", f.what)).clicked()
+                    {
+                        ui.ctx().copy_text(path.clone());
+                    }
+                });
+                ui.add(egui::Label::new(RichText::new(&path).monospace()).wrap().selectable(true));
+                ui.add_space(2.0);
+            }
+            ui.add_space(4.0);
             ui.button("关闭").clicked().then_some(())
         });
         if let Some(path) = open {
@@ -192,5 +200,31 @@ mod tests {
         h.get_by_label("打开恢复副本文件夹").click();
         h.run();
         assert_eq!(h.state().actions.first(), Some(&Action::OpenFolder(PathBuf::from("/tmp/x/recovery"))));
+    }
+
+    // regression: 关于年报 cut the data folders' paths to “/tm…”.
+    #[test]
+    fn about_shows_each_folders_whole_path_wrapped_with_a_copy_button() {
+        let long =
+            PathBuf::from(format!("/tmp/{}/.local/share/nianbao/recovery", "某某县人民政府办公室信息公开科".repeat(4)));
+        let folders = vec![Folder { what: "恢复副本", path: long.clone() }];
+        let mut h = harness(AboutDialog { folders });
+        h.run();
+        let shown = h.get_by_label(&long.display().to_string()).rect();
+        assert!(shown.width() <= 690.0 && shown.height() > 30.0, "whole and wrapped: {shown:?}");
+        h.get_by_label("复制恢复副本文件夹的路径").click();
+        // The copy is in the output of the frame that saw the click.
+        let mut copied = false;
+        for _ in 0..6 {
+            h.step();
+            copied |= h
+                .output()
+                .platform_output
+                .commands
+                .iter()
+                .any(|c| matches!(c, egui::OutputCommand::CopyText(t) if *t == long.display().to_string()));
+        }
+        assert!(copied, "the path is on the clipboard");
+        assert!(h.state().actions.is_empty(), "copying leaves the dialog open");
     }
 }

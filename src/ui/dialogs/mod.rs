@@ -11,6 +11,7 @@ mod fonts;
 mod help;
 mod import_report;
 mod message;
+mod messages;
 mod new_report;
 pub mod path;
 mod recover;
@@ -21,6 +22,7 @@ pub use fonts::FontsDialog;
 pub use help::{AboutDialog, GuideDialog};
 pub use import_report::ImportReportDialog;
 pub use message::MessageDialog;
+pub use messages::{Logged, MessagesDialog};
 pub use new_report::NewReportDialog;
 pub use path::PathDialog;
 pub use recover::RecoverDialog;
@@ -43,18 +45,35 @@ pub trait Dialog: Any {
     fn as_any(&self) -> &dyn Any;
 }
 
-/// A row of buttons; which one was clicked.
-pub fn choice_buttons(ui: &mut egui::Ui, labels: &[&str]) -> Option<usize> {
+/// A row of buttons; which one was clicked. The `default` one has the keyboard while nothing
+/// in the dialog has it, so Enter answers it and Tab/arrows move on from it.
+pub fn choice_buttons(ui: &mut egui::Ui, labels: &[&str], default: usize) -> Option<usize> {
     ui.horizontal(|ui| {
         let mut clicked = None;
         for (i, label) in labels.iter().enumerate() {
-            if ui.button(*label).clicked() {
+            let resp = ui.button(*label);
+            if i == default {
+                keyboard_default(ui, &resp);
+            }
+            if resp.clicked() {
                 clicked = Some(i);
             }
         }
         clicked
     })
     .inner
+}
+
+/// Gives `resp` the keyboard when nothing on its dialog's layer has it (the dialog just opened,
+/// the keyboard still on the page behind it).
+pub fn keyboard_default(ui: &egui::Ui, resp: &egui::Response) {
+    let focused = ui.ctx().memory(|m| m.focused());
+    let here = focused.and_then(|f| ui.ctx().viewport(|v| v.prev_pass.widgets.get(f).map(|w| w.layer_id)));
+    if here != Some(ui.layer_id()) {
+        resp.request_focus();
+        // Shown with its ring at once, not at the next key or mouse move.
+        ui.ctx().request_repaint();
+    }
 }
 
 /// A modal with a heading; `None` while it stays open, `Some(CloseDialog)` when dismissed.

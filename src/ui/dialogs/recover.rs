@@ -48,7 +48,7 @@ impl Dialog for RecoverDialog {
                     }
                 }
             }
-            choice_buttons(ui, &["恢复", "放弃此副本", "以后再说"])
+            choice_buttons(ui, &["恢复", "放弃此副本", "以后再说"], 0)
         });
         match answer {
             Some(0) => Some(Action::Recover(Box::new(self.offer.clone()))),

@@ -270,6 +270,73 @@ fn header_rows_are_marked_to_repeat_on_each_page() {
 }
 
 #[test]
+fn rows_never_split_and_a_groups_rows_are_kept_with_the_next_but_its_last() {
+    let report = support::fixture("hangzhou-2021.csv");
+    let w = word(&report, false);
+    let t3 = &w.tables()[1];
+    let rows: Vec<&El> = t3.elements().filter(|e| e.name == "w:tr").collect();
+    let kept = |tr: &El| {
+        tr.elements()
+            .filter(|e| e.name == "w:tc")
+            .flat_map(|tc| tc.elements().filter(|e| e.name == "w:p"))
+            .all(|p| p.child("w:pPr").is_some_and(|pr| pr.child("w:keepNext").is_some()))
+    };
+    for (i, tr) in rows.iter().enumerate() {
+        assert!(tr.child("w:trPr").is_some_and(|p| p.child("w:cantSplit").is_some()), "row {i} may split");
+    }
+    // GB2021 table 三: 3 header rows, 一、 and 二、, then 三、本年度办理结果 over 22 rows: (一),
+    // (二), (三) 1–8, (四) 1–3, (五) 1–5, (六) 1–3, (七); then 四、.
+    let keeps: Vec<usize> = (0..rows.len()).filter(|&i| kept(rows[i])).collect();
+    let mut want: Vec<usize> = (5..10).collect(); // (一) and (二) with (三), enough for 三、本年度办理结果
+    want.extend(10..14); // the rest of (三) but its last
+    want.extend([15, 16, 18, 19, 20, 21, 23, 24]); // (四), (五), (六) but their last
+    assert_eq!(keeps, want);
+    // The tall group's label sits at the top of its cell; a kept group's in the middle.
+    let valign = |label: &str| {
+        let tc = t3.all("w:tc").into_iter().find(|e| e.word_text() == label).unwrap();
+        tc.child("w:tcPr").and_then(|p| p.child("w:vAlign")).and_then(|v| v.attr("w:val")).unwrap().to_string()
+    };
+    assert_eq!(valign("三、本年度办理结果"), "top");
+    assert_eq!(valign("（四）无法提供"), "center");
+}
+
+/// LibreOffice, laying the Word file out as WPS and Word do, never cuts a merged label of table
+/// 三 between two pages (「（四）无法提 / 供」): each group is whole on one page, whatever falls
+/// before the table.
+#[test]
+fn libreoffice_keeps_each_group_of_table_three_on_one_page() {
+    let Some(soffice) = support::soffice() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let groups: [(&str, &[&str]); 4] = [
+        ("（三）不予公开", &["1.属于国家秘密", "8.属于行政查询事项"]),
+        ("（四）无法提供", &["1.本机关不掌握相关政府信息", "3.补正后申请内容仍不明确"]),
+        ("（五）不予处理", &["1.信访举报投诉类申请", "5.要求行政机关确认或重新出具已获取信息"]),
+        // Taller than a page with the header in LibreOffice: whole in its first piece.
+        ("三、本年度办理结果", &["（一）予以公开", "1.属于国家秘密"]),
+    ];
+    let para = "本机关坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻落实党中央、国务院关于全面推进政务公开工作的决策部署。";
+    for n in [0, 3, 6, 9] {
+        let mut report = support::fixture("hangzhou-2021.csv");
+        report.sections.insert("s2".into(), vec![para; n].join("\n"));
+        let path = dir.path().join(format!("report-{n}.docx"));
+        std::fs::write(&path, &word(&report, true).bytes).unwrap();
+        let pdf = lopdf::Document::load_mem(&support::convert(soffice, &path, "pdf", "pdf")).unwrap();
+        let pages: Vec<String> = pdf
+            .get_pages()
+            .keys()
+            .map(|&p| pdf.extract_text(&[p]).unwrap().chars().filter(|c| !c.is_whitespace()).collect())
+            .collect();
+        for (label, items) in groups {
+            let whole = pages.iter().position(|p| p.contains(label));
+            let Some(page) = whole else { panic!("{n}: “{label}” cut between pages: {pages:?}") };
+            for item in items {
+                assert!(pages[page].contains(item), "{n}: “{item}” not on the page of “{label}” ({})", page + 1);
+            }
+        }
+    }
+}
+
+#[test]
 fn the_wide_table_gets_a_landscape_section_of_its_own_only_when_chosen() {
     let mut report = support::fixture("hangzhou-2021.csv");
     report.options.landscape_table4 = true;
