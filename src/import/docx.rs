@@ -461,6 +461,9 @@ pub fn parse_document_xml(xml: &str, budget: &mut Budget) -> Result<Document, Im
 
 /// Parses `word/document.xml` within the budget; list numbers (「一、」 of a heading numbered
 /// by Word's list numbering rather than typed) come from `lists`.
+///
+/// Long on purpose: one streaming pass over the XML events: paragraph, run, table and list state live across the event arms.
+#[expect(clippy::too_many_lines, reason = "see the doc comment")]
 fn parse_document_xml_with(xml: &str, mut lists: Lists, budget: &mut Budget) -> Result<Document, ImportError> {
     let mut reader = Reader::from_str(xml);
     let mut blocks: Vec<Block> = Vec::new();

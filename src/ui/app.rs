@@ -1243,6 +1243,9 @@ impl NianbaoApp {
     }
 
     /// One frame of the whole app.
+    ///
+    /// Long on purpose: one frame of the whole window in drawing order (menus, panels, page, dialogs); egui's immediate mode ties the order to the layout.
+    #[expect(clippy::too_many_lines, reason = "see the doc comment")]
     pub fn show(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
         self.frames += 1;

@@ -371,6 +371,8 @@ impl CountyView {
         action
     }
 
+    /// Long on purpose: the county window's form, progress and results in drawing order (egui's immediate mode).
+    #[expect(clippy::too_many_lines, reason = "see the doc comment")]
     fn body(&mut self, ui: &mut Ui, ctx: &egui::Context, system_dialogs: bool) -> Option<Action> {
         let mut action = None;
         // Rows of their own, not a grid: a text field in a grid column is only as wide as the

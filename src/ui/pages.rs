@@ -279,6 +279,8 @@ fn single_line(ui: &mut Ui, doc: &mut Document, field: Field, name: &str, width:
     resp
 }
 
+/// Long on purpose: the 单位信息 page's fields in drawing order (egui's immediate mode).
+#[expect(clippy::too_many_lines, reason = "see the doc comment")]
 fn unit_page(ui: &mut Ui, doc: &mut Document, view: &mut PageView, actions: &mut Vec<Action>) {
     heading(ui, "基本信息");
     let today = Date::today();

@@ -669,6 +669,9 @@ fn layout_geometry(
 
 /// Draws one table and its input cells; edits go into `doc` (one undo step per typing group).
 /// `width` is the width to fit (the table scrolls sideways when its columns need more).
+///
+/// Long on purpose: one table drawn cell by cell with its keyboard handling; the grid geometry, focus and edit state are shared across the cells.
+#[expect(clippy::too_many_lines, reason = "see the doc comment")]
 pub fn table_ui(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, table_ix: usize, width: f32) {
     let body = ui.style().text_styles.get(&egui::TextStyle::Body).map(|f| f.size).unwrap_or(15.0);
     // Leave room for the vertical scroll bar that floats over the page.

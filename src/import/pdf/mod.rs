@@ -907,6 +907,8 @@ impl<'d> Reader<'d, '_> {
         Ok(Some(data))
     }
 
+    /// Long on purpose: the content-stream interpreter: one arm per PDF operator, sharing the graphics state and the budget.
+    #[expect(clippy::too_many_lines, reason = "see the doc comment")]
     fn run_content(&mut self, content: &[u8], scope: &Scope<'_>, page: &mut Page) -> Result<(), ImportError> {
         let doc = self.doc;
         let mut ctm = scope.base;
@@ -1799,6 +1801,9 @@ fn text_run(lines: &[&Line], flow: &mut Flow) {
 /// 「第二十条第（五）项」) is a header row where it stands. Values are put in columns found from
 /// all rows, so a blank cell stays a blank in its column. Returns the table with its top y,
 /// and the lines that belong to no row (text before or after the table).
+///
+/// Long on purpose: one pass over the region's lines that builds rows and columns together (see above); the steps share the line assignments.
+#[expect(clippy::too_many_lines, reason = "see the doc comment")]
 fn borderless<'a>(region: &[&'a Line]) -> ((Table, f32), Vec<&'a Line>) {
     let value = |t: &str| !t.trim().is_empty() && super::recognize::is_value_like(t);
     // Per line: where the values start (after the last label chunk).

@@ -232,6 +232,8 @@ pub fn describe_existing(path: &Path) -> String {
 }
 
 impl Dialog for PathDialog {
+    /// Long on purpose: the file prompt's rows in drawing order (egui's immediate mode): field, folder list, existing-file note, buttons.
+    #[expect(clippy::too_many_lines, reason = "see the doc comment")]
     fn ui(&mut self, ctx: &egui::Context) -> Option<Action> {
         if let Some((pending, since)) = &self.pending
             && let Some(result) = pending.poll()
