@@ -277,9 +277,15 @@ pub fn check(opened: &Opened, form: &Form, today: Option<Date>) -> Vec<Finding> 
     all
 }
 
-/// Reads a draft.
+/// Reads a draft (the command line's export, export-csv).
 pub fn open_draft(path: &Path) -> Result<Report, Error> {
     Ok(draft::load(path)?)
+}
+
+/// Reads a draft to be edited (the window's 打开): with what the reader noticed (unknown fields,
+/// control characters removed) and the fingerprint a later save checks the file against.
+pub fn open_for_editing(path: &Path) -> Result<(draft::Loaded, ContentHash), Error> {
+    Ok(draft::load_with_hash(path)?)
 }
 
 /// Whether `path` may receive an export: never one of `inputs`, an existing file only when
@@ -340,6 +346,31 @@ impl DraftOutput {
     pub fn save(&self, report: &Report) -> Result<(), Error> {
         draft::save_checked(&self.path, report, self.expect).map(drop).map_err(Error::from)
     }
+}
+
+/// Whose file a draft is saved to: the file the draft was opened from (as it was then), or
+/// another one (另存为, a new draft's first save).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaveTo {
+    /// Its own file, as seen when it was opened or last saved (`None`: it was not there).
+    Own(Option<ContentHash>),
+    Other,
+}
+
+/// Saves a report as a draft: the window's 保存 and 另存为. Another file goes through the same
+/// output guard as the command line's drafts (never a file that is not a readable draft; an
+/// existing draft only when `confirmed`); its own file only when no one changed it since it was
+/// seen, unless `confirmed`. Returns the fingerprint of what was written.
+pub fn save_draft(path: &Path, report: &Report, to: SaveTo, confirmed: bool) -> Result<ContentHash, Error> {
+    let expect = match to {
+        SaveTo::Own(_) if confirmed => Expect::Any,
+        SaveTo::Own(seen) => seen.map(Expect::Unchanged).unwrap_or(Expect::Absent),
+        SaveTo::Other => match guard_output(path, &[], Purpose::Draft, confirmed)? {
+            Existing::Absent => Expect::Absent,
+            _ => Expect::Any,
+        },
+    };
+    Ok(draft::save_checked(path, report, expect)?)
 }
 
 /// Findings as JSON for scripts; a failure is an error, never an empty list.

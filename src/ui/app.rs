@@ -647,7 +647,7 @@ impl NianbaoApp {
         if workflow::is_published_file(path) {
             return self.import_report(path);
         }
-        let (loaded, hash) = match store::draft::load_with_hash(path) {
+        let (loaded, hash) = match workflow::open_for_editing(path) {
             Ok(x) => x,
             Err(e) => return self.fail(e.to_string()),
         };
@@ -888,14 +888,16 @@ impl NianbaoApp {
             self.dialog = Some(Box::new(ChoiceDialog::overwrite(path, reason, self.after_save.take())));
             return;
         }
-        if !own && path.exists() {
-            if store::load(&path).is_err() {
-                let msg =
-                    format!("“{}”不是能读取的年报草稿；为免丢失其中内容，不会覆盖它。请换一个文件名。", path.display());
-                return self.fail(msg);
+        let to = if own { workflow::SaveTo::Own(doc.disk_hash) } else { workflow::SaveTo::Other };
+        match self.save_checked(&path, to, confirmed) {
+            Ok(()) => {
+                if let Some(then) = self.after_save.take() {
+                    self.proceed(then, ctx);
+                }
             }
-            if !confirmed {
-                // Named by what it holds: last year's draft must not be replaced unnoticed.
+            // Another file that is there: named by what it holds (last year's draft must not be
+            // replaced unnoticed), replaced only when the user says so.
+            Err(e) if e.can_confirm() => {
                 let what = super::dialogs::path::describe_existing(&path);
                 let reason = format!(
                     "“{}”已经存在，是{what}。要用当前报告（{}）覆盖它吗？（原文件会留作.bak备份）",
@@ -903,31 +905,19 @@ impl NianbaoApp {
                     self.doc.as_ref().map(|d| report_name(&d.report)).unwrap_or_default()
                 );
                 self.dialog = Some(Box::new(ChoiceDialog::overwrite(path, reason, self.after_save.take())));
-                return;
-            }
-        }
-        let expect = if confirmed {
-            store::Expect::Any
-        } else if own {
-            doc.disk_hash.map(store::Expect::Unchanged).unwrap_or(store::Expect::Absent)
-        } else if path.exists() {
-            store::Expect::Any
-        } else {
-            store::Expect::Absent
-        };
-        match self.save_checked(&path, expect) {
-            Ok(()) => {
-                if let Some(then) = self.after_save.take() {
-                    self.proceed(then, ctx);
-                }
             }
             // Changed between the question and the save (or by a save at this very moment).
-            Err(store::DraftError::Conflict { .. }) => {
+            Err(workflow::Error::Draft(store::DraftError::Conflict { .. })) => {
                 let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
                 let reason = format!(
                     "“{name}”刚刚被其他程序或同事修改过。覆盖保存会替换那些修改（被替换的版本会留作.bak备份）。"
                 );
                 self.dialog = Some(Box::new(ChoiceDialog::overwrite(path, reason, self.after_save.take())));
+            }
+            // Never replaced, whatever the user says (not a readable draft, a folder …).
+            Err(e @ workflow::Error::Output(_)) => {
+                self.after_save = None;
+                self.fail(e.to_string());
             }
             Err(e) => {
                 self.after_save = None;
@@ -940,7 +930,9 @@ impl NianbaoApp {
     /// stays in memory, unsaved, and the reason is shown.
     pub fn save_to(&mut self, path: &Path) -> bool {
         let path = files::SAVE_DRAFT.complete(path.to_path_buf());
-        match self.save_checked(&path, store::Expect::Any) {
+        let own = self.doc.as_ref().is_some_and(|d| d.path.as_deref() == Some(path.as_path()));
+        let to = if own { workflow::SaveTo::Own(None) } else { workflow::SaveTo::Other };
+        match self.save_checked(&path, to, true) {
             Ok(()) => true,
             Err(e) => {
                 self.fail(format!("{e}。内容仍在窗口中，未丢失；请换一个位置保存。"));
@@ -949,11 +941,11 @@ impl NianbaoApp {
         }
     }
 
-    /// Saves when the file on disk is what `expect` says; a draft saved under a new name is
-    /// locked from then on, the old one released.
-    fn save_checked(&mut self, path: &Path, expect: store::Expect) -> Result<(), store::DraftError> {
+    /// Saves through the workflow (the same guard as the command line's drafts); a draft saved
+    /// under a new name is locked from then on, the old one released.
+    fn save_checked(&mut self, path: &Path, to: workflow::SaveTo, confirmed: bool) -> Result<(), workflow::Error> {
         let Some(doc) = self.doc.as_mut() else { return Ok(()) };
-        let hash = store::save_checked(path, &doc.report, expect)?;
+        let hash = workflow::save_draft(path, &doc.report, to, confirmed)?;
         let moved = doc.path.as_deref() != Some(path);
         let old_key = doc.recovery_key.clone();
         doc.mark_saved(path.to_path_buf(), hash);

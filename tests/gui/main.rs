@@ -10,6 +10,7 @@ mod county_util;
 mod fixtures;
 mod harness;
 
+mod both_front_ends;
 mod county;
 mod desktop;
 mod export;
