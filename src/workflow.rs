@@ -46,9 +46,6 @@ pub enum Error {
     TemplateDir(PathBuf, std::io::Error),
     #[error("无法生成检查结果（{0}）")]
     Json(#[from] serde_json::Error),
-    /// The 汇总表 of a folder could not be made (its format, a spreadsheet writer failure).
-    #[error("{0}")]
-    Summary(#[from] crate::county::summary::SummaryError),
     #[cfg(not(feature = "pdf"))]
     #[error("这个版本编译时未包含PDF导出（pdf 功能）")]
     NoPdf,

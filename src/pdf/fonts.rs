@@ -711,7 +711,7 @@ impl FontSet {
 
     /// How much (em) the space between two adjacent characters is reduced (clreq 标点挤压).
     pub fn squeeze(&self, role: Role, a: char, b: char) -> f32 {
-        let s = super::text::squeeze(a, b);
+        let s = super::squeeze::squeeze(a, b);
         if s > 0.0 && self.full_width(role, a) && self.full_width(role, b) { s } else { 0.0 }
     }
 

@@ -4,6 +4,7 @@
 
 pub mod fonts;
 pub mod layout;
+mod squeeze;
 pub mod text;
 pub mod write;
 

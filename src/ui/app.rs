@@ -212,7 +212,7 @@ pub struct NianbaoApp {
     /// The last key pressed was a Ctrl or Alt chord: the text that comes with it is dropped.
     chord: bool,
     /// The menu bar by keyboard (Alt, F10, Alt+letter).
-    pub menu_keys: command::MenuKeys,
+    pub menu_keys: super::menu_bar::MenuKeys,
     /// Tab and F6 between the page list, the page and the findings panel.
     pub panes: Panes,
     /// The widget of a pane that last had the keyboard: it gets it back when a dialog closes
@@ -769,15 +769,14 @@ impl NianbaoApp {
             Command::ExportXlsx => self.export_document_to(crate::export::Format::Xlsx, path, confirmed),
             Command::ExportReview => self.export_review_to(path, confirmed),
             Command::ExportCountySummary => {
-                let written = self
-                    .county
-                    .summary()
-                    .render(path)
-                    .map_err(workflow::Error::Summary)
-                    .and_then(|bytes| workflow::write_export(path, &[], &bytes, confirmed));
+                // The county layer renders (it sits above the workflow); the workflow writes.
+                let written = match self.county.summary().render(path) {
+                    Ok(bytes) => workflow::write_export(path, &[], &bytes, confirmed).map_err(|e| e.to_string()),
+                    Err(e) => Err(e.to_string()),
+                };
                 match written {
                     Ok(()) => self.info(format!("已导出汇总表：{}", path.display())),
-                    Err(e) => self.fail(e.to_string()),
+                    Err(e) => self.fail(e),
                 }
             }
             _ => {}
@@ -1317,7 +1316,7 @@ impl NianbaoApp {
         let mut from_menu = false;
         egui::Panel::top("menu").frame(bar).show(ui, |ui| {
             let keys = &mut self.menu_keys;
-            let chosen = command::menu_bar_ui(ui, &state, keys, |ui, menu| recent_menu(ui, menu, &recent));
+            let chosen = super::menu_bar::menu_bar_ui(ui, &state, keys, |ui, menu| recent_menu(ui, menu, &recent));
             from_menu = chosen.is_some();
             actions.extend(chosen);
         });

@@ -5,7 +5,7 @@
 //! more went through the page list and the finding cards before the page's own text box. Here
 //! Tab goes through the page first, then the findings, then the page list, and round again; F6
 //! moves to the next pane as in Office (back to where the keyboard last was in it). The menu bar
-//! is reached with Alt or F10 ([`super::command::MenuKeys`]). Every widget with the keyboard gets
+//! is reached with Alt or F10 ([`super::menu_bar::MenuKeys`]). Every widget with the keyboard gets
 //! a visible ring ([`focus_ring`]).
 
 use egui::{Id, LayerId, Rect};

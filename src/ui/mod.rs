@@ -11,6 +11,7 @@ pub mod files;
 pub mod findings;
 pub mod focus;
 pub mod fonts;
+pub mod menu_bar;
 pub mod open;
 pub mod pages;
 pub mod start;
