@@ -3,8 +3,9 @@
 //!
 //! Built from the compiled form and the report only, so it knows nothing of fonts or pages.
 
+use crate::model::form::{FormTable, GridContent};
 use crate::model::report::OpeningPlacement;
-use crate::model::template::{FormTable, GridContent, Role as CellRole};
+use crate::model::template::Role as CellRole;
 use crate::model::value::canonical_text;
 use crate::model::{CellValue, Form, Report, Values};
 

@@ -368,7 +368,7 @@ fn table(t: &PrintTable, width: u32, size: usize) -> Table {
             slots.push((c.col, i, r == c.row));
         }
     }
-    let texts: Vec<(&crate::model::template::GridCell, &str)> = cells(t).collect();
+    let texts: Vec<(&crate::model::form::GridCell, &str)> = cells(t).collect();
     let keep = kept_rows(t, heads);
     let row_height = (size as f32 * 10.0 * 2.1) as u32;
     let mut rows = Vec::with_capacity(layout.rows);
@@ -441,9 +441,9 @@ const MAX_KEPT_GROUP: usize = 8;
 fn kept_rows(t: &PrintTable, heads: usize) -> Vec<bool> {
     let layout = &t.table.print;
     let mut keep = vec![false; layout.rows];
-    let groups: Vec<(&crate::model::template::GridCell, &str)> = cells(t)
+    let groups: Vec<(&crate::model::form::GridCell, &str)> = cells(t)
         .filter(|(c, _)| {
-            c.rows > 1 && c.row >= heads && matches!(c.content, crate::model::template::GridContent::Fixed { .. })
+            c.rows > 1 && c.row >= heads && matches!(c.content, crate::model::form::GridContent::Fixed { .. })
         })
         .collect();
     for (c, _) in groups.iter().filter(|(c, _)| c.rows <= MAX_KEPT_GROUP) {

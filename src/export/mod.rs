@@ -12,7 +12,8 @@ pub mod xlsx;
 use std::path::Path;
 
 use crate::document::{self, Block, PrintTable};
-use crate::model::template::{GridCell, GridContent, Role};
+use crate::model::form::{GridCell, GridContent};
+use crate::model::template::Role;
 use crate::model::{Context, Finding, Form, Report, Severity, Values, evaluate};
 
 /// The formats written here (the PDF has its own module).

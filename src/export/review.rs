@@ -302,8 +302,8 @@ fn print_table(form: &Form) -> PrintTable {
         .cells
         .iter()
         .map(|c| match &c.content {
-            crate::model::template::GridContent::Fixed { text, .. } => text.clone(),
-            crate::model::template::GridContent::Data(_) => String::new(),
+            crate::model::form::GridContent::Fixed { text, .. } => text.clone(),
+            crate::model::form::GridContent::Data(_) => String::new(),
         })
         .collect();
     PrintTable::new(t, texts)
@@ -330,7 +330,7 @@ fn item(form: &Form, f: &Finding) -> ReviewItem {
 /// rows or columns are listed by their short names); a finding without cells is placed by the
 /// part of its key after `@`: a text section, a table, or a detail of the unit.
 fn place(form: &Form, f: &Finding) -> (String, String, String) {
-    let cells: Vec<&crate::model::template::CellDef> = f.cells.iter().filter_map(|id| form.cell(id)).collect();
+    let cells: Vec<&crate::model::form::CellDef> = f.cells.iter().filter_map(|id| form.cell(id)).collect();
     if let Some(first) = cells.first() {
         let table = form.table_name(first).to_string();
         let mut rows: Vec<String> = Vec::new();

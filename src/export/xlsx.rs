@@ -10,7 +10,7 @@ use rust_xlsxwriter::{
 use super::review::{COLUMNS, ReviewItem, ReviewList};
 use super::{ExportError, ExportOptions, Look, Output, prepare, text_width, warnings};
 use crate::document::{PrintTable, annex_title, table_texts};
-use crate::model::template::{Formula as CellFormula, GridContent};
+use crate::model::form::{Formula as CellFormula, GridContent};
 use crate::model::{CellKind, CellValue, Form, Report, Values};
 
 const FONT: &str = "宋体";

@@ -9,9 +9,10 @@ use regex::Regex;
 
 use super::doc::{Block, Document, GridCell};
 use super::{ImportError, ImportNote, ImportOptions, Imported, NoteKind, SourceKind, Target, cell_note_key};
+use crate::model::form::{CellIx, Form};
 use crate::model::labels::{self, Found, Matcher, coverage, fold, similarity};
 use crate::model::report::{Date, OpeningPlacement, TitlePattern, YEARS};
-use crate::model::template::{CellIx, Form, Role, Template, TemplateKind};
+use crate::model::template::{Role, Template, TemplateKind};
 use crate::model::value::CellKind;
 use crate::model::{Report, Values};
 

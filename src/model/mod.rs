@@ -1,6 +1,7 @@
 //! The report as data: templates, values, the rule engine and roll-over.
 //! No UI, no PDF, no file I/O here (design principle 2).
 
+pub mod form;
 pub mod labels;
 pub mod punct;
 pub mod report;
@@ -10,7 +11,8 @@ pub mod template;
 pub mod text_checks;
 pub mod value;
 
+pub use form::Form;
 pub use report::{Date, Reference, Report, UnitInfo, Values};
 pub use rules::{Context, Finding, check_report, evaluate};
-pub use template::{Form, Severity, Template, TemplateError};
+pub use template::{Severity, Template, TemplateError};
 pub use value::{CellKind, CellValue, Num, parse_cell};

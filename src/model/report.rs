@@ -5,7 +5,8 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::template::{Form, Template, TemplateError};
+use super::form::Form;
+use super::template::{Template, TemplateError};
 use super::value::{CellValue, Num, parse_cell};
 
 /// Report years the app accepts at all (a year outside is a typing slip or a broken file).
@@ -318,7 +319,7 @@ impl Report {
 
     /// A cell's kind in this report: a money cell whose template leaves the unit open takes the
     /// unit the report chose (GB2019 采购总金额 in 元 or 万元).
-    pub fn kind_of<'a>(&self, cell: &'a super::template::CellDef) -> std::borrow::Cow<'a, super::value::CellKind> {
+    pub fn kind_of<'a>(&self, cell: &'a super::form::CellDef) -> std::borrow::Cow<'a, super::value::CellKind> {
         use super::value::CellKind;
         match (&cell.kind, self.options.money_units.get(&cell.id)) {
             (CellKind::Money { unit: None }, Some(u)) => {
@@ -432,7 +433,7 @@ impl Values {
             })
             .collect();
         for &ix in &form.eval_order {
-            let Some(super::template::Formula::Sum(parts)) = &form.cells[ix].formula else { continue };
+            let Some(super::form::Formula::Sum(parts)) = &form.cells[ix].formula else { continue };
             let mut sum = Some(Num::ZERO);
             let mut any = false;
             let mut invalid = false;

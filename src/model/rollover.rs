@@ -9,8 +9,9 @@
 
 use std::collections::BTreeMap;
 
+use super::form::Form;
 use super::report::{Reference, Report, ReportOptions, Values};
-use super::template::{Form, TemplateError};
+use super::template::TemplateError;
 use super::value::canonical_text;
 
 /// Last year's figures as reference values: every cell (computed totals included) as canonical
@@ -55,7 +56,7 @@ pub fn roll_over(last: &Report, year: i32, template: &str) -> Result<Report, Tem
 /// `carry` rules say (表三 上年结转; GB2019 上一年项目数量).
 pub fn carry_forward(form: &Form, reference: &Reference, next: &mut Report) {
     for carry in form.carries.iter().filter(|c| form.cells[c.cell].is_input()) {
-        if let Some(v) = carry.value(reference) {
+        if let Some(v) = carry.value(|id| reference.value(id)) {
             next.set_cell(&form.cells[carry.cell].id, &v.to_string());
         }
     }

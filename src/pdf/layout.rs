@@ -9,7 +9,8 @@
 use super::fonts::{FontSet, Role};
 use super::text::wrap;
 use crate::document::{Block, PrintTable};
-use crate::model::template::{GridCell, GridContent, Role as CellRole};
+use crate::model::form::{GridCell, GridContent};
+use crate::model::template::Role as CellRole;
 
 pub const MM: f32 = 72.0 / 25.4;
 pub const PAGE_W: f32 = 210.0 * MM;

@@ -9,9 +9,10 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use crate::model::form::{CellIx, Form};
 use crate::model::labels::fold;
 use crate::model::report::{Date, Reference, ReportOptions};
-use crate::model::template::{CellIx, Form, Template, TemplateKind};
+use crate::model::template::{Template, TemplateKind};
 use crate::model::{Report, Values};
 
 /// Largest CSV accepted.

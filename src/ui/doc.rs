@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use crate::model::form::CellIx;
 use crate::model::report::Values;
-use crate::model::template::CellIx;
 use crate::model::{Context, Date, Finding, Form, Report, Severity, TemplateError, evaluate};
 
 /// Something the user can edit as text; the unit of undo.

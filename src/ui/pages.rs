@@ -99,7 +99,7 @@ pub fn tables_on_page(doc: &Document, page: Page) -> Vec<usize> {
     }
 }
 
-pub fn page_of_cell(doc: &Document, ix: crate::model::template::CellIx) -> Page {
+pub fn page_of_cell(doc: &Document, ix: crate::model::form::CellIx) -> Page {
     page_of_table(doc, doc.form.cells[ix].table)
 }
 

@@ -6,7 +6,8 @@ use egui::{
 };
 
 use super::doc::{Document, Field};
-use crate::model::template::{CellIx, FormTable, GridContent, Role, TableLayout};
+use crate::model::form::{CellIx, FormTable, GridContent, TableLayout};
+use crate::model::template::Role;
 use crate::model::{CellValue, Severity};
 
 /// Editing state of the grid, kept across frames (not part of the document).
@@ -871,7 +872,7 @@ pub fn table_ui(ui: &mut Ui, doc: &mut Document, grid: &mut GridState, table_ix:
 pub fn previous_value(doc: &Document, ix: CellIx) -> Option<String> {
     let reference = doc.report.reference.as_ref()?;
     match doc.form.carry_of(ix) {
-        Some(carry) => carry.value(reference).map(|n| n.to_string()),
+        Some(carry) => carry.value(|id| reference.value(id)).map(|n| n.to_string()),
         None => reference.cells.get(&doc.form.cells[ix].id).cloned(),
     }
 }

@@ -114,7 +114,7 @@ fn every_table_label_and_number_of_a_full_gb2021_report_is_in_the_text() {
     let text = all_text(&pdf);
     for t in form.tables.iter().filter(|t| t.def.printed) {
         for c in &t.print.cells {
-            if let nianbao::model::template::GridContent::Fixed { text: label, .. } = &c.content {
+            if let nianbao::model::form::GridContent::Fixed { text: label, .. } = &c.content {
                 assert!(text.contains(label.as_str()), "{}: label “{label}” missing", t.def.name);
             }
         }

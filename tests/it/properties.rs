@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use nianbao::model::form::Formula;
 use nianbao::model::report::{Reference, ReportOptions, TitlePattern};
-use nianbao::model::template::Formula;
 use nianbao::model::{CellValue, Date, Num, Report, Values};
 use nianbao::store::{csv, draft};
 use proptest::prelude::*;

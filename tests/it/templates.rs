@@ -4,7 +4,8 @@
 use std::collections::BTreeSet;
 
 use nianbao::model::Form;
-use nianbao::model::template::{BUILTIN, GridContent, Role, Template, unprinted_labels};
+use nianbao::model::form::{GridContent, unprinted_labels};
+use nianbao::model::template::{BUILTIN, Role, Template};
 
 fn form(id: &str) -> Form {
     Form::of(id, &[]).unwrap_or_else(|e| panic!("{id}: {e}"))

@@ -7,7 +7,7 @@ use std::io::Cursor;
 
 use calamine::{Data, Range, Reader, Xlsx, open_workbook_from_rs};
 use nianbao::export::{self, ExportOptions};
-use nianbao::model::template::GridContent;
+use nianbao::model::form::GridContent;
 use nianbao::model::{CellValue, Context, Report, Values};
 
 use super::support;
