@@ -118,3 +118,8 @@ pub fn spawn(prompt: FilePrompt, ctx: &egui::Context, start: Option<PathBuf>) ->
     });
     Pending { rx }
 }
+
+/// Where 打印 writes the PDF it opens in the system viewer (关于 shows the folder).
+pub fn print_dir() -> PathBuf {
+    std::env::temp_dir().join("nianbao-print")
+}

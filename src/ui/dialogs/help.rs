@@ -96,7 +96,7 @@ pub fn folders() -> Vec<Folder> {
         ("自己的模板", crate::store::templates::user_dir()),
         ("恢复副本", crate::store::recovery::RecoveryStore::default_dir()),
         ("崩溃报告", crate::crash::default_dir()),
-        ("打印用的PDF", Some(crate::ui::app::print_dir())),
+        ("打印用的PDF", Some(crate::ui::files::print_dir())),
     ]
     .into_iter()
     .filter_map(|(what, path)| path.map(|path| Folder { what, path }))
