@@ -818,24 +818,14 @@ fn annex_ids() -> Vec<String> {
     Template::of_kind(TemplateKind::Annex).into_iter().map(|t| t.id).collect()
 }
 
-/// Recognises a report in a neutral document.
-///
-/// Long on purpose: the recognition steps in their order (format, tables, sections, unit, date, notes); each step is a call, the body carries the import report between them.
-#[expect(clippy::too_many_lines, reason = "see the doc comment")]
-pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Result<Imported, ImportError> {
-    let paras: Vec<(usize, &str)> = doc
-        .blocks
-        .iter()
-        .enumerate()
-        .filter_map(|(i, b)| match b {
-            Block::Para(p) => Some((i, p.as_str())),
-            _ => None,
-        })
-        .collect();
-    let mut notes = Vec::new();
-    let mut skip: HashSet<usize> = HashSet::new();
-    let mut before_title: Vec<usize> = Vec::new();
-
+/// The title: the first paragraph that reads like one, else the file's own title. What it takes
+/// (and the page chrome before it) goes into `skip`; the chrome also into `before_title`.
+fn find_title(
+    doc: &Document,
+    paras: &[(usize, &str)],
+    skip: &mut HashSet<usize>,
+    before_title: &mut Vec<usize>,
+) -> Option<TitleInfo> {
     // Title: the first paragraph that reads like one, else the file's own title.
     let mut title_info = None;
     for (n, &(bi, p)) in paras.iter().enumerate().take(40) {
@@ -867,7 +857,18 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
             parse_title(t)
         });
     }
+    title_info
+}
 
+/// The 落款: the last short name-and-date (or date after a name line) near the end, else an
+/// undated one (the unit's name as the title gives it, last). Returns the dated 落款, the block it
+/// is at and the undated name; what it takes goes into `skip`.
+#[allow(clippy::type_complexity)]
+fn find_signature(
+    paras: &[(usize, &str)],
+    title_info: Option<&TitleInfo>,
+    skip: &mut HashSet<usize>,
+) -> (Option<(Date, String)>, Option<usize>, Option<String>) {
     // 落款: the last short name-and-date (or date after a name line) near the end.
     let mut signature: Option<(Date, String)> = None;
     let mut signature_at: Option<usize> = None;
@@ -891,7 +892,7 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
     // name as the title gives it. Otherwise it would end section 六 as a line of text.
     let mut undated_signature: Option<String> = None;
     if signature.is_none()
-        && let Some(t) = &title_info
+        && let Some(t) = title_info
         && let Some(&(bi, p)) = paras.iter().rev().find(|(_, p)| !is_noise(p))
         && !t.unit.is_empty()
         && name_like(p)
@@ -901,21 +902,20 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
         signature_at = Some(bi);
         undated_signature = Some(p.trim().to_string());
     }
+    (signature, signature_at, undated_signature)
+}
 
-    // Year: flag, title, the statistics period, the 落款 date.
-    let all_text: String = paras.iter().map(|(_, p)| *p).collect::<Vec<_>>().join("\n");
-    let period_year = PERIOD.captures(&all_text).and_then(|c| c["y"].parse::<i32>().ok());
-    let year = opts
-        .year
-        .or(title_info.as_ref().and_then(|t| t.year))
-        .or(period_year)
-        .or(signature.as_ref().map(|(d, _)| d.year - 1));
-
+/// The format whose labels fit the document's tables best, with where its cells were found.
+fn best_format(
+    doc: &Document,
+    opts: &ImportOptions,
+    year: Option<i32>,
+    annexes: &[String],
+) -> Result<(String, Assignment), ImportError> {
     // Format: the candidate whose labels fit the tables best.
-    let annexes = annex_ids();
     let mut best: Option<(i64, String, Form, Assignment)> = None;
     for id in candidate_formats(opts, year)? {
-        let form = Form::of(&id, &annexes)?;
+        let form = Form::of(&id, annexes)?;
         let cat = Catalog::new(&form);
         let section_tables: Vec<(String, Vec<usize>)> = form
             .template
@@ -935,6 +935,83 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
         }
     }
     let Some((_, format, _, assignment)) = best else { return Err(ImportError::NoReport) };
+    Ok((format, assignment))
+}
+
+/// The import report's lines for the tables: found / not found, cell by cell. Returns the tables
+/// with input cells of which none was found.
+fn table_notes(form: &Form, assigned: &HashSet<String>, summary: &mut Vec<ImportNote>) -> Vec<String> {
+    // Tables: found / not found, cell by cell.
+    let mut absent_tables = Vec::new();
+    for t in &form.tables {
+        if !t.def.printed {
+            continue;
+        }
+        let inputs: Vec<CellIx> =
+            t.cells.iter().copied().filter(|&c| form.cells[c].is_input() && !form.cells[c].ui_only).collect();
+        let found: Vec<CellIx> = inputs.iter().copied().filter(|&c| assigned.contains(&form.cells[c].id)).collect();
+        let first = inputs.first().map(|&c| Target::Cell(form.cells[c].id.clone()));
+        if found.is_empty() {
+            summary.push(note(NoteKind::NotFound, format!("未找到{}", t.def.name), first));
+            if !inputs.is_empty() {
+                absent_tables.push(t.def.id.clone());
+            }
+            continue;
+        }
+        summary.push(note(
+            NoteKind::Recognised,
+            format!("{}：识别{}个单元格中的{}个", t.def.name, inputs.len(), found.len()),
+            first,
+        ));
+        let missing: Vec<CellIx> = inputs.iter().copied().filter(|c| !found.contains(c)).collect();
+        const LIST: usize = 40;
+        for &c in missing.iter().take(LIST) {
+            summary.push(note(
+                NoteKind::NotFound,
+                format!("未找到{}，保持空白", form.cell_path(c)),
+                Some(Target::Cell(form.cells[c].id.clone())),
+            ));
+        }
+        if missing.len() > LIST {
+            summary.push(note(NoteKind::NotFound, format!("……还有{}个单元格未找到", missing.len() - LIST), None));
+        }
+    }
+    absent_tables
+}
+
+/// Recognises a report in a neutral document.
+///
+/// Long on purpose: the recognition steps in their order (format, tables, sections, unit, date, notes); each step is a call, the body carries the import report between them.
+#[expect(clippy::too_many_lines, reason = "see the doc comment")]
+pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Result<Imported, ImportError> {
+    let paras: Vec<(usize, &str)> = doc
+        .blocks
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| match b {
+            Block::Para(p) => Some((i, p.as_str())),
+            _ => None,
+        })
+        .collect();
+    let mut notes = Vec::new();
+    let mut skip: HashSet<usize> = HashSet::new();
+    let mut before_title: Vec<usize> = Vec::new();
+
+    let title_info = find_title(doc, &paras, &mut skip, &mut before_title);
+
+    let (signature, signature_at, undated_signature) = find_signature(&paras, title_info.as_ref(), &mut skip);
+
+    // Year: flag, title, the statistics period, the 落款 date.
+    let all_text: String = paras.iter().map(|(_, p)| *p).collect::<Vec<_>>().join("\n");
+    let period_year = PERIOD.captures(&all_text).and_then(|c| c["y"].parse::<i32>().ok());
+    let year = opts
+        .year
+        .or(title_info.as_ref().and_then(|t| t.year))
+        .or(period_year)
+        .or(signature.as_ref().map(|(d, _)| d.year - 1));
+
+    let annexes = annex_ids();
+    let (format, assignment) = best_format(doc, opts, year, &annexes)?;
 
     // The annexes the document holds: those with several rows found.
     let full = Form::of(&format, &annexes)?;
@@ -1083,41 +1160,7 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
         }
     }
 
-    // Tables: found / not found, cell by cell.
-    let mut absent_tables = Vec::new();
-    for t in &form.tables {
-        if !t.def.printed {
-            continue;
-        }
-        let inputs: Vec<CellIx> =
-            t.cells.iter().copied().filter(|&c| form.cells[c].is_input() && !form.cells[c].ui_only).collect();
-        let found: Vec<CellIx> = inputs.iter().copied().filter(|&c| assigned.contains(&form.cells[c].id)).collect();
-        let first = inputs.first().map(|&c| Target::Cell(form.cells[c].id.clone()));
-        if found.is_empty() {
-            summary.push(note(NoteKind::NotFound, format!("未找到{}", t.def.name), first));
-            if !inputs.is_empty() {
-                absent_tables.push(t.def.id.clone());
-            }
-            continue;
-        }
-        summary.push(note(
-            NoteKind::Recognised,
-            format!("{}：识别{}个单元格中的{}个", t.def.name, inputs.len(), found.len()),
-            first,
-        ));
-        let missing: Vec<CellIx> = inputs.iter().copied().filter(|c| !found.contains(c)).collect();
-        const LIST: usize = 40;
-        for &c in missing.iter().take(LIST) {
-            summary.push(note(
-                NoteKind::NotFound,
-                format!("未找到{}，保持空白", form.cell_path(c)),
-                Some(Target::Cell(form.cells[c].id.clone())),
-            ));
-        }
-        if missing.len() > LIST {
-            summary.push(note(NoteKind::NotFound, format!("……还有{}个单元格未找到", missing.len() - LIST), None));
-        }
-    }
+    let absent_tables = table_notes(&form, &assigned, &mut summary);
     let mut absent_sections = Vec::new();
     for s in &form.template.sections {
         if !sections.found.contains(&s.id) {
