@@ -14,6 +14,19 @@ use super::atomic;
 pub use super::clock::{format_time, now_secs};
 use crate::model::Report;
 
+/// Why a recovery copy could not be written (the window says so; the work stays in memory).
+#[derive(Debug, thiserror::Error)]
+pub enum RecoveryError {
+    #[error("{}", atomic::describe_io(.0))]
+    Folder(std::io::Error),
+    #[error("{0}")]
+    Draft(#[from] super::DraftError),
+    #[error("无法生成恢复副本的内容（{0}）")]
+    Serialize(ron::Error),
+    #[error("{0}")]
+    Write(atomic::WriteError),
+}
+
 /// One recovery copy on disk.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecoveryCopy {
@@ -104,16 +117,17 @@ impl RecoveryStore {
     }
 
     /// Writes (atomically) the recovery copy of a report.
-    pub fn write(&self, key: &str, original: Option<&Path>, report: &Report) -> Result<(), String> {
-        create_private_dir(&self.dir).map_err(|e| atomic::describe_io(&e))?;
+    pub fn write(&self, key: &str, original: Option<&Path>, report: &Report) -> Result<(), RecoveryError> {
+        create_private_dir(&self.dir).map_err(RecoveryError::Folder)?;
         let copy = RecoveryCopy {
             original: original.map(Path::to_path_buf),
             saved_at: now_secs(),
-            draft: super::draft::to_ron(report).map_err(|e| e.to_string())?,
+            draft: super::draft::to_ron(report)?,
         };
-        let text = ron::ser::to_string_pretty(&copy, ron::ser::PrettyConfig::new()).map_err(|e| e.to_string())?;
+        let text =
+            ron::ser::to_string_pretty(&copy, ron::ser::PrettyConfig::new()).map_err(RecoveryError::Serialize)?;
         let opts = atomic::WriteOptions { backups: false, new_file_mode: Some(0o600) };
-        atomic::write_file(&self.file(key), text.as_bytes(), opts).map(drop).map_err(|e| e.to_string())
+        atomic::write_file(&self.file(key), text.as_bytes(), opts).map(drop).map_err(RecoveryError::Write)
     }
 
     pub fn remove(&self, key: &str) {

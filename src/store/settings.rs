@@ -76,12 +76,21 @@ pub fn load(path: &Path) -> (Settings, Option<String>) {
     }
 }
 
-pub fn save(path: &Path, settings: &Settings) -> Result<(), String> {
+/// Why the settings could not be saved (the window says it; settings are never fatal).
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("无法创建设置文件夹：{}", super::atomic::describe_io(.0))]
+    Folder(std::io::Error),
+    #[error("无法保存设置：无法生成设置内容（{0}）")]
+    Serialize(ron::Error),
+    #[error("无法保存设置：{}", super::atomic::describe_io(.0))]
+    Write(std::io::Error),
+}
+
+pub fn save(path: &Path, settings: &Settings) -> Result<(), SettingsError> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("无法创建设置文件夹：{}", super::atomic::describe_io(&e)))?;
+        std::fs::create_dir_all(dir).map_err(SettingsError::Folder)?;
     }
-    let text = ron::ser::to_string_pretty(settings, ron::ser::PrettyConfig::new())
-        .map_err(|e| format!("无法保存设置：无法生成设置内容（{e}）"))?;
-    super::atomic::write_atomic(path, text.as_bytes())
-        .map_err(|e| format!("无法保存设置：{}", super::atomic::describe_io(&e)))
+    let text = ron::ser::to_string_pretty(settings, ron::ser::PrettyConfig::new()).map_err(SettingsError::Serialize)?;
+    super::atomic::write_atomic(path, text.as_bytes()).map_err(SettingsError::Write)
 }

@@ -385,7 +385,7 @@ impl NianbaoApp {
         if let Some(p) = &self.config.settings_path
             && let Err(e) = store::settings::save(p, &self.settings)
         {
-            self.error(e);
+            self.error(e.to_string());
         }
     }
 
