@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
     let opts = ImportOptions { year: Some(2023), ..ImportOptions::default() };
     let Ok(imported) = import::recognize::recognize(&doc, SourceKind::Html, &opts) else { return };
     if let Ok(form) = imported.report.form() {
-        let ctx = nianbao::model::Context { today: None, published: imported.published.clone() };
+        let ctx = nianbao::model::Context { today: None, published: imported.published.clone(), ..Default::default() };
         let _ = nianbao::model::check_report(&form, &imported.report, &ctx);
     }
     // What was imported can always be saved.

@@ -182,6 +182,8 @@ pub struct Imported {
     /// The import report, in document order after a summary.
     pub notes: Vec<ImportNote>,
     pub kind: SourceKind,
+    /// The section headings as the file printed them, in order (the heading checks read them).
+    pub headings: Vec<crate::model::headings::PrintedHeading>,
 }
 
 /// The key under which the note printed beside a cell's number is kept in

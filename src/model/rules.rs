@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::headings::PrintedHeading;
 use super::report::{Date, Report, Values};
-use super::template::{CellIx, Check, Cond, Each, Form, Op, RuleDef, Severity, Template};
+use super::template::{CellIx, Check, Cond, Each, Form, Op, RepetitionScope, RuleDef, Severity, Template};
 use super::value::{CellValue, Num, parse_cell};
 
 /// Where a rule instance applies: messages name the scope once and each cell by what varies.
@@ -75,6 +76,77 @@ pub enum CCheck {
         cells: Vec<Term>,
         sections: Vec<String>,
     },
+    Repetition {
+        scope: RepetitionScope,
+        percent: u32,
+        min_chars: usize,
+        /// Who set the threshold, when a rule pack did (`武政办发〔2025〕54号`).
+        source: Option<String>,
+    },
+    AsciiPunctuation,
+    Doubled {
+        chars: String,
+        except: Vec<String>,
+    },
+    Placeholders(Vec<regex::Regex>),
+    PeriodYears {
+        patterns: Vec<regex::Regex>,
+        future: Vec<String>,
+    },
+    TextClaim {
+        patterns: Vec<regex::Regex>,
+        context: Vec<String>,
+        unless: Vec<String>,
+        when_any: Vec<CCond>,
+        sections: Vec<String>,
+    },
+    HeadingsPresent,
+    HeadingsVerbatim,
+    PromotedHeadings,
+    SubheadingNumbers,
+    /// Each listed section with its sub-sections' keys.
+    MaxLength {
+        sections: Vec<(String, Vec<String>)>,
+        max: usize,
+        spaces: bool,
+        punctuation: bool,
+    },
+    Mentions {
+        sections: Vec<(String, Vec<String>)>,
+        subjects: Vec<(String, Vec<super::text_checks::Compiled>)>,
+    },
+    Deadline(Deadline),
+}
+
+/// A deadline: a month and day of the year after the report year, or a fixed date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deadline {
+    AfterYear { month: u32, day: u32 },
+    On(Date),
+}
+
+impl Deadline {
+    /// `01-31` or `2026-01-20`.
+    pub fn parse(text: &str) -> Option<Deadline> {
+        let t = text.trim();
+        if let Some(d) = Date::parse(t) {
+            return Some(Deadline::On(d));
+        }
+        let (m, d) = t.split_once(['-', '/'])?;
+        let (month, day) = (m.trim().parse().ok()?, d.trim().parse().ok()?);
+        // 2000 is a leap year: 02-29 is accepted, and is the 28th in other years.
+        Date::new(2000, month, day).map(|_| Deadline::AfterYear { month, day })
+    }
+
+    /// The deadline of a report year's report.
+    pub fn date_for(self, year: i32) -> Option<Date> {
+        match self {
+            Deadline::On(d) => Some(d),
+            Deadline::AfterYear { month, day } => {
+                Date::new(year + 1, month, day).or_else(|| Date::new(year + 1, month, day - 1))
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -95,6 +167,8 @@ pub struct CompiledRule {
     pub message: Option<String>,
     /// Declares a carry-over (see [`RuleDef::carry`](super::template::RuleDef::carry)).
     pub carry: bool,
+    /// The rule pack it comes from (its document number or name), for the findings' messages.
+    pub pack: Option<String>,
 }
 
 /// What a finding is about: where the window jumps, and (with the rule id) the key its
@@ -152,6 +226,28 @@ pub struct Finding {
     pub key: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
+    /// What mends it in one step, when something does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+    /// The rule pack (a city's extra rules) the finding comes from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pack: Option<String>,
+}
+
+/// A one-step mend a finding offers (the window shows it as a button).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fix {
+    /// 编辑 ▸ 标点规范化.
+    NormalizePunctuation,
+}
+
+impl Fix {
+    pub fn label(self) -> &'static str {
+        match self {
+            Fix::NormalizePunctuation => "标点规范化",
+        }
+    }
 }
 
 impl Finding {
@@ -169,6 +265,8 @@ impl Finding {
             key: target.key(rule),
             target,
             explanation: None,
+            fix: None,
+            pack: None,
         }
     }
 
@@ -204,6 +302,9 @@ pub struct Context {
     pub today: Option<Date>,
     /// Values given for computed cells by an outside source (an imported published report).
     pub published: BTreeMap<String, String>,
+    /// The section headings a published file printed, in order (the heading checks read them;
+    /// a draft prints the template's own).
+    pub headings: Option<Vec<PrintedHeading>>,
 }
 
 /// The 基本信息 items findings can be about (their labels, as the window shows them).
@@ -295,6 +396,7 @@ pub fn compile(form: &Form, def: &RuleDef) -> Result<Vec<CompiledRule>, String> 
                 hint: def.hint.clone(),
                 message: def.message.clone(),
                 carry: def.carry,
+                pack: None,
                 instance: k,
             })
         })
@@ -311,17 +413,7 @@ fn compile_check(form: &Form, check: &Check, k: &str) -> Result<CCheck, String> 
             CCheck::Cmp { left: terms(form, left, k)?, op: *op, right: terms(form, right, k)? }
         }
         Check::When { cond, then } => CCheck::When {
-            cond: cond
-                .iter()
-                .map(|c| {
-                    Ok(match c {
-                        Cond::Cmp { left, op, right } => {
-                            CCond::Cmp { left: terms(form, left, k)?, op: *op, right: terms(form, right, k)? }
-                        }
-                        Cond::NoRuleMakingPower => CCond::NoRuleMakingPower,
-                    })
-                })
-                .collect::<Result<_, String>>()?,
+            cond: cond.iter().map(|c| compile_cond(form, c, k)).collect::<Result<_, String>>()?,
             then: Box::new(compile_check(form, then, k)?),
         },
         Check::AllZero(cells) => CCheck::AllZero(
@@ -377,7 +469,97 @@ fn compile_check(form: &Form, check: &Check, k: &str) -> Result<CCheck, String> 
                 sections: sections.clone(),
             }
         }
+        Check::Repetition { scope, percent, min_chars } => {
+            CCheck::Repetition { scope: *scope, percent: *percent, min_chars: *min_chars, source: None }
+        }
+        Check::AsciiPunctuation => CCheck::AsciiPunctuation,
+        Check::Doubled { chars, except } => CCheck::Doubled { chars: chars.clone(), except: except.clone() },
+        Check::Placeholders { patterns } => CCheck::Placeholders(regexes(patterns, None)?),
+        Check::PeriodYears { patterns, future } => {
+            CCheck::PeriodYears { patterns: regexes(patterns, Some("{y}"))?, future: future.clone() }
+        }
+        Check::TextClaim { patterns, context, unless, when_any, sections } => {
+            for s in sections {
+                known_section(form, s)?;
+            }
+            CCheck::TextClaim {
+                patterns: regexes(patterns, None)?,
+                context: context.clone(),
+                unless: unless.clone(),
+                when_any: when_any.iter().map(|c| compile_cond(form, c, k)).collect::<Result<_, String>>()?,
+                sections: sections.clone(),
+            }
+        }
+        Check::HeadingsPresent => CCheck::HeadingsPresent,
+        Check::HeadingsVerbatim => CCheck::HeadingsVerbatim,
+        Check::PromotedHeadings => CCheck::PromotedHeadings,
+        Check::SubheadingNumbers => CCheck::SubheadingNumbers,
+        Check::MaxLength { sections, max, spaces, punctuation } => CCheck::MaxLength {
+            sections: with_subsections(form, sections)?,
+            max: *max,
+            spaces: *spaces,
+            punctuation: *punctuation,
+        },
+        Check::Mentions { sections, subjects } => CCheck::Mentions {
+            sections: with_subsections(form, sections)?,
+            subjects: subjects
+                .iter()
+                .map(|s| Ok((s.name.clone(), super::text_checks::compile(&s.patterns)?)))
+                .collect::<Result<_, String>>()?,
+        },
+        Check::Deadline { date } => CCheck::Deadline(
+            Deadline::parse(date)
+                .ok_or_else(|| format!("期限“{date}”无效（应写成01-31，即报告年度次年的1月31日，或2026-01-20）"))?,
+        ),
     })
+}
+
+fn compile_cond(form: &Form, c: &Cond, k: &str) -> Result<CCond, String> {
+    Ok(match c {
+        Cond::Cmp { left, op, right } => {
+            CCond::Cmp { left: terms(form, left, k)?, op: *op, right: terms(form, right, k)? }
+        }
+        Cond::NoRuleMakingPower => CCond::NoRuleMakingPower,
+    })
+}
+
+/// Regular expressions of a rule; `year` is a placeholder standing for a year (`{y}`).
+fn regexes(patterns: &[String], year: Option<&str>) -> Result<Vec<regex::Regex>, String> {
+    patterns
+        .iter()
+        .map(|p| {
+            let source = match year {
+                Some(ph) => {
+                    if !p.contains(ph) {
+                        return Err(format!("模式“{p}”中没有{ph}"));
+                    }
+                    p.replace(ph, r"(?P<y>(?:19|20)[0-9]{2})")
+                }
+                None => p.clone(),
+            };
+            regex::Regex::new(&source).map_err(|e| format!("模式“{p}”无效：{e}"))
+        })
+        .collect()
+}
+
+/// Each section key with its own and its sub-sections' keys (a section's text is all of them).
+fn with_subsections(form: &Form, sections: &[String]) -> Result<Vec<(String, Vec<String>)>, String> {
+    sections
+        .iter()
+        .map(|key| {
+            let def = form.template.sections.iter().find(|s| &s.id == key);
+            match def {
+                Some(d) => Ok((
+                    key.clone(),
+                    std::iter::once(d.id.clone()).chain(d.subsections.iter().map(|x| x.id.clone())).collect(),
+                )),
+                None => {
+                    known_section(form, key)?;
+                    Ok((key.clone(), vec![key.clone()]))
+                }
+            }
+        })
+        .collect()
 }
 
 fn known_section(form: &Form, key: &str) -> Result<(), String> {
@@ -413,9 +595,17 @@ fn terms(form: &Form, list: &[String], k: &str) -> Result<Vec<Term>, String> {
 /// stored in the report are attached.
 pub fn evaluate(form: &Form, report: &Report, values: &Values, ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
-    let ev = Eval { form, report, values, ctx };
+    let ev = Eval { form, report, values, ctx, rates: std::cell::OnceCell::new() };
     for rule in &form.rules {
+        let before = out.len();
         ev.rule(rule, &mut out);
+        // A rule pack's findings say whose rule they apply.
+        if let Some(pack) = &rule.pack {
+            for f in &mut out[before..] {
+                f.message.push_str(&format!("（{pack}）"));
+                f.pack = Some(pack.clone());
+            }
+        }
     }
     ev.published_totals(&mut out);
     for f in &mut out {
@@ -435,11 +625,14 @@ pub fn check_report(form: &Form, report: &Report, ctx: &Context) -> (Values, Vec
     (values, findings)
 }
 
-struct Eval<'a> {
-    form: &'a Form,
-    report: &'a Report,
-    values: &'a Values,
-    ctx: &'a Context,
+/// One evaluation of a form's rules on a report (the text checks' arms are in `text_rules`).
+pub(super) struct Eval<'a> {
+    pub(super) form: &'a Form,
+    pub(super) report: &'a Report,
+    pub(super) values: &'a Values,
+    pub(super) ctx: &'a Context,
+    /// The repetition rates, measured once for the RP rules that need them.
+    pub(super) rates: std::cell::OnceCell<Option<super::repetition::Rates>>,
 }
 
 /// A side of a comparison, evaluated.
@@ -450,7 +643,13 @@ struct Side {
 }
 
 impl Eval<'_> {
-    fn finding(&self, rule: &CompiledRule, table: Option<usize>, cells: Vec<CellIx>, message: String) -> Finding {
+    pub(super) fn finding(
+        &self,
+        rule: &CompiledRule,
+        table: Option<usize>,
+        cells: Vec<CellIx>,
+        message: String,
+    ) -> Finding {
         let table = table.or_else(|| cells.first().map(|&c| self.form.cells[c].table));
         let target = match (cells.first(), table) {
             (Some(&c), _) => Target::Cell(self.form.cells[c].id.clone()),
@@ -525,10 +724,29 @@ impl Eval<'_> {
                     out.push(f);
                 }
             }
+            CCheck::Repetition { scope, percent, min_chars, source } => {
+                self.repetition(rule, *scope, *percent, *min_chars, source.as_deref(), out)
+            }
+            CCheck::AsciiPunctuation => self.ascii_punctuation(rule, out),
+            CCheck::Doubled { chars, except } => self.doubled(rule, chars, except, out),
+            CCheck::Placeholders(patterns) => self.placeholders(rule, patterns, out),
+            CCheck::PeriodYears { patterns, future } => self.period_years(rule, patterns, future, out),
+            CCheck::TextClaim { patterns, context, unless, when_any, sections } => {
+                self.text_claim(rule, patterns, (context, unless), when_any, sections, out)
+            }
+            CCheck::HeadingsPresent => self.headings_present(rule, out),
+            CCheck::HeadingsVerbatim => self.headings_verbatim(rule, out),
+            CCheck::PromotedHeadings => self.promoted_headings(rule, out),
+            CCheck::SubheadingNumbers => self.subheading_numbers(rule, out),
+            CCheck::MaxLength { sections, max, spaces, punctuation } => {
+                self.max_length(rule, sections, *max, *spaces, *punctuation, out)
+            }
+            CCheck::Mentions { sections, subjects } => self.mentions(rule, sections, subjects, out),
+            CCheck::Deadline(d) => self.deadline(rule, *d, out),
         }
     }
 
-    fn heading(&self, key: &str) -> String {
+    pub(super) fn heading(&self, key: &str) -> String {
         for s in &self.form.template.sections {
             if s.id == key {
                 return s.heading.clone();
@@ -573,26 +791,7 @@ impl Eval<'_> {
             CCheck::When { cond, then } => {
                 let mut texts = Vec::new();
                 for c in cond {
-                    match c {
-                        CCond::NoRuleMakingPower => {
-                            if self.report.unit.makes_rules != Some(false) {
-                                return None;
-                            }
-                            texts.push("本机关无规章制定权".to_string());
-                        }
-                        CCond::Cmp { left, op, right } => {
-                            let (l, r) = (self.side(rule, left)?, self.side(rule, right)?);
-                            if !op.holds(l.total.raw(), r.total.raw()) {
-                                return None;
-                            }
-                            let text = if r.only_const {
-                                format!("{}{}{}", side_text(&l), op.phrase(), r.total)
-                            } else {
-                                format!("{}{}{}", side_text(&l), op.phrase(), side_text(&r))
-                            };
-                            texts.push(text);
-                        }
-                    }
+                    texts.push(self.cond(rule, c)??);
                 }
                 self.logic(rule, then, Some(texts.join("且")))
             }
@@ -622,6 +821,27 @@ impl Eval<'_> {
                 Some(self.finding(rule, self.scope_table(rule), nonzero, with_hint(msg, rule)))
             }
             _ => None,
+        }
+    }
+
+    /// Whether a condition holds, in words when it does (`Some(None)`: it does not; `None`: it
+    /// cannot be decided — an invalid cell, no reference value).
+    pub(super) fn cond(&self, rule: &CompiledRule, c: &CCond) -> Option<Option<String>> {
+        match c {
+            CCond::NoRuleMakingPower => {
+                Some((self.report.unit.makes_rules == Some(false)).then(|| "本机关无规章制定权".to_string()))
+            }
+            CCond::Cmp { left, op, right } => {
+                let (l, r) = (self.side(rule, left)?, self.side(rule, right)?);
+                if !op.holds(l.total.raw(), r.total.raw()) {
+                    return Some(None);
+                }
+                Some(Some(if r.only_const {
+                    format!("{}{}{}", side_text(&l), op.phrase(), r.total)
+                } else {
+                    format!("{}{}{}", side_text(&l), op.phrase(), side_text(&r))
+                }))
+            }
         }
     }
 
@@ -994,7 +1214,7 @@ fn fill(template: &str, scope: &str, l: Num, r: Num) -> String {
     template.replace("{scope}", scope).replace("{l}", &l.to_string()).replace("{r}", &r.to_string()).replace("{d}", &d)
 }
 
-fn with_hint(msg: String, rule: &CompiledRule) -> String {
+pub(super) fn with_hint(msg: String, rule: &CompiledRule) -> String {
     match &rule.hint {
         Some(h) if rule.message.is_none() => format!("{msg}。{h}"),
         _ => msg,

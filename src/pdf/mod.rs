@@ -107,7 +107,7 @@ pub fn export_with(
     sources: &FontSources,
 ) -> Result<PdfOutput, PdfError> {
     let fonts = FontSet::resolve(&opts.fonts, sources).map_err(PdfError::Font)?;
-    let ctx = Context { today: None, published: Default::default() };
+    let ctx = Context { today: None, ..Default::default() };
     let (values, findings) = check_report(form, report, &ctx);
     let errors = findings.iter().filter(|f| f.severity == Severity::E).count();
     let date_warning = document::date_warning(report);

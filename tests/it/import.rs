@@ -126,7 +126,7 @@ fn the_seed_report_as_cms_page_docx_and_pdf() {
 fn checking_an_imported_page_lists_its_real_inconsistencies_and_a_clean_one_none() {
     let clean = import(&fixture("published/hangzhou-2021-word.html"));
     let form = clean.report.form().unwrap();
-    let ctx = Context { today: None, published: clean.published.clone() };
+    let ctx = Context { today: None, published: clean.published.clone(), ..Default::default() };
     let (_, findings) = check_report(&form, &clean.report, &ctx);
     let errors: Vec<_> = findings.iter().filter(|f| f.severity == nianbao::model::Severity::E).collect();
     assert!(errors.is_empty(), "{errors:#?}");
@@ -135,7 +135,7 @@ fn checking_an_imported_page_lists_its_real_inconsistencies_and_a_clean_one_none
     // Shanghai left most totals blank (spec §7, error class 1).
     let sh = import(&fixture("published/shanghai-2019-gbk.html"));
     let form = sh.report.form().unwrap();
-    let ctx = Context { today: None, published: sh.published.clone() };
+    let ctx = Context { today: None, published: sh.published.clone(), ..Default::default() };
     let (_, findings) = check_report(&form, &sh.report, &ctx);
     let blank_totals = findings.iter().filter(|f| f.rule == "T3-03" && f.message.contains("空白")).count();
     assert!(blank_totals >= 10, "{findings:#?}");
@@ -182,7 +182,8 @@ fn blank_zero_and_placeholders_are_kept_as_printed() {
     assert_eq!(r.cell_text("t3.r_other_3.le_law"), "无");
     assert_eq!(r.cell_text("t3.r_other_3.le_oth"), "0", "0 stays 0");
     let form = r.form().unwrap();
-    let (_, findings) = check_report(&form, r, &Context { today: None, published: got.published.clone() });
+    let (_, findings) =
+        check_report(&form, r, &Context { today: None, published: got.published.clone(), ..Default::default() });
     assert!(
         findings.iter().any(|f| f.rule == "G-01" && f.cells == vec!["t3.r_other_3.le_sci".to_string()]),
         "{findings:#?}"
@@ -195,7 +196,11 @@ fn a_figure_in_the_text_that_contradicts_table_three_is_found_by_check() {
     let got = import::read_bytes(&page, None, &ImportOptions::default()).unwrap();
     assert!(got.report.section("s1.2").contains("6件"), "{:?}", got.report.sections);
     let form = got.report.form().unwrap();
-    let (_, findings) = check_report(&form, &got.report, &Context { today: None, published: got.published.clone() });
+    let (_, findings) = check_report(
+        &form,
+        &got.report,
+        &Context { today: None, published: got.published.clone(), ..Default::default() },
+    );
     let tx: Vec<_> = findings.iter().filter(|f| f.rule == "TX-01").collect();
     assert_eq!(tx.len(), 1, "{findings:#?}");
     assert!(tx[0].message.contains("全年共收到政府信息公开申请6件"));

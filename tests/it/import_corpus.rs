@@ -250,7 +250,7 @@ fn labels_wrapped_over_three_lines_with_the_numbers_centred_make_one_row() {
         assert_eq!(got.published.get("t3.r_total.le_biz"), Some(&want_total(&want, "le_biz")), "{name}");
         assert!(!got.notes.iter().any(|n| n.message.contains("个数")), "{name}: {}", notes(&got));
         let form = got.report.form().unwrap();
-        let ctx = Context { today: None, published: got.published.clone() };
+        let ctx = Context { today: None, published: got.published.clone(), ..Default::default() };
         let (_, findings) = check_report(&form, &got.report, &ctx);
         let errors: Vec<_> = findings.iter().filter(|f| f.severity == Severity::E).collect();
         assert!(errors.is_empty(), "{name}: {errors:#?}");

@@ -8,7 +8,7 @@ use nianbao::store::csv::CsvData;
 use crate::fixtures::data as fixture;
 
 fn today() -> Context {
-    Context { today: Some(Date::new(2026, 1, 20).unwrap()), published: Default::default() }
+    Context { today: Some(Date::new(2026, 1, 20).unwrap()), ..Default::default() }
 }
 
 fn findings_of(data: &CsvData) -> Vec<Finding> {
