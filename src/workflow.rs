@@ -62,6 +62,9 @@ pub enum Error {
     #[cfg(feature = "import")]
     #[error("无法导入“{}”：{source}", path.display())]
     Import { path: PathBuf, source: crate::import::ImportError },
+    /// Last year's report (`--prev`, the window's 对照上年报告) cannot be compared.
+    #[error("上年报告“{}”：{source}", path.display())]
+    Previous { path: PathBuf, source: crate::model::rollover::PreviousError },
 }
 
 impl Error {
@@ -84,6 +87,29 @@ pub fn load_user_templates(extra: Option<&Path>) -> Result<Vec<crate::store::tem
         problems.extend(crate::store::templates::load_dir(dir).1);
     }
     Ok(problems)
+}
+
+/// The user's rule packs: those beside the user's templates and in a folder named on the
+/// command line (its being unreadable is said by [`load_user_templates`]), with the files
+/// skipped and why.
+pub fn load_rule_packs(
+    extra: Option<&Path>,
+) -> (crate::model::rulepack::RulePacks, Vec<crate::store::rulepacks::Problem>) {
+    let mut packs = crate::model::rulepack::RulePacks::new();
+    let mut problems = Vec::new();
+    for dir in crate::store::templates::user_dir().iter().map(PathBuf::as_path).chain(extra) {
+        problems.extend(crate::store::rulepacks::load_dir(dir, &mut packs));
+    }
+    (packs, problems)
+}
+
+/// Reads last year's report (a draft, a long CSV with its texts, or the published web page,
+/// Word file, PDF or text) and keeps its texts in `report` for the repetition checks.
+/// Returns how many sections of text were taken.
+pub fn use_previous(report: &mut Report, path: &Path) -> Result<usize, Error> {
+    let last = read(path, &ImportOptions::default())?.report;
+    crate::model::rollover::use_previous_texts(report, &last)
+        .map_err(|source| Error::Previous { path: path.to_path_buf(), source })
 }
 
 /// Why a report year is refused.
@@ -178,6 +204,8 @@ pub struct Opened {
     pub problems: Vec<CsvIssue>,
     /// What the reader noticed in a draft (unknown fields ignored, control characters removed).
     pub warnings: Vec<String>,
+    /// The section headings a published file printed (drafts and CSVs print the template's).
+    pub headings: Option<Vec<crate::model::headings::PrintedHeading>>,
 }
 
 /// Whether a file is read as a long CSV (rather than a draft).
@@ -222,12 +250,18 @@ pub fn read(path: &Path, opts: &ImportOptions) -> Result<Opened, Error> {
             .filter(|n| n.kind != crate::import::NoteKind::Recognised)
             .map(|n| format!("导入{n}"))
             .collect();
-        return Ok(Opened { report: imported.report, published: imported.published, problems: Vec::new(), warnings });
+        return Ok(Opened {
+            report: imported.report,
+            published: imported.published,
+            problems: Vec::new(),
+            warnings,
+            headings: Some(imported.headings),
+        });
     }
     if is_table_file(path) {
         let data = csv::read(path, opts).map_err(|source| Error::Csv { path: path.to_path_buf(), source })?;
         let warnings = data.warnings.iter().map(ToString::to_string).collect();
-        Ok(Opened { report: data.report, published: data.published, problems: data.issues, warnings })
+        Ok(Opened { report: data.report, published: data.published, problems: data.issues, warnings, headings: None })
     } else {
         let loaded = draft::load_checked(path)?;
         Ok(Opened {
@@ -235,6 +269,7 @@ pub fn read(path: &Path, opts: &ImportOptions) -> Result<Opened, Error> {
             published: BTreeMap::new(),
             problems: Vec::new(),
             warnings: loaded.warnings,
+            headings: None,
         })
     }
 }
@@ -247,7 +282,7 @@ pub fn import_table(path: &Path, opts: &ImportOptions) -> Result<Imported, Error
         return Err(Error::CsvProblems { path: path.to_path_buf(), issues: data.issues });
     }
     let form = data.report.form()?;
-    let ctx = Context { today: None, published: data.published.clone() };
+    let ctx = Context { today: None, published: data.published.clone(), ..Default::default() };
     let (_, findings) = crate::model::check_report(&form, &data.report, &ctx);
     let mismatches = findings.into_iter().filter(|f| f.cells.iter().any(|c| data.published.contains_key(c))).collect();
     let warnings = data.warnings.iter().map(ToString::to_string).collect();
@@ -265,7 +300,7 @@ pub struct Imported {
 
 /// Every finding for a file as read: its unreadable lines first (as errors), then the checks.
 pub fn check(opened: &Opened, form: &Form, today: Option<Date>) -> Vec<Finding> {
-    let ctx = Context { today, published: opened.published.clone() };
+    let ctx = Context { today, published: opened.published.clone(), headings: opened.headings.clone() };
     let (_, findings) = crate::model::check_report(form, &opened.report, &ctx);
     let mut all: Vec<Finding> =
         opened.problems.iter().map(|i| Finding::new("CSV", Severity::E, Target::Line(i.line), i.to_string())).collect();

@@ -33,28 +33,43 @@ pub fn user_dir() -> Option<PathBuf> {
 pub fn load_dir(dir: &Path) -> (Vec<String>, Vec<Problem>) {
     let mut loaded = Vec::new();
     let mut problems = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return (loaded, problems) };
-    let mut files: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("ron")) && p.is_file())
-        .collect();
-    files.sort();
-    for file in files {
+    for file in ron_files(dir) {
         match load_file(&file) {
-            Ok(id) => loaded.push(id),
+            Ok(Some(id)) => loaded.push(id),
+            // A rule pack lives here too ([`super::rulepacks`] reads it).
+            Ok(None) => {}
             Err(message) => problems.push(Problem { file, message }),
         }
     }
     (loaded, problems)
 }
 
-fn load_file(file: &Path) -> Result<String, String> {
+/// The `*.ron` files of a folder, in name order (none when it cannot be listed).
+pub(super) fn ron_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut files: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("ron")) && p.is_file())
+        .collect();
+    files.sort();
+    files
+}
+
+/// A template or rule pack file's text (bounded, UTF-8).
+pub(super) fn read_text(file: &Path) -> Result<String, String> {
     let bytes = super::read::read_limited(file, MAX_TEMPLATE_BYTES).map_err(|e| match e {
-        super::read::ReadError::TooLarge { size, .. } => format!("文件太大（{size}字节），不像是模板"),
+        super::read::ReadError::TooLarge { size, .. } => format!("文件太大（{size}字节），不像是模板或规则包"),
         other => other.to_string(),
     })?;
-    let text = String::from_utf8(bytes).map_err(|_| "不是UTF-8文本".to_string())?;
+    String::from_utf8(bytes).map_err(|_| "不是UTF-8文本".to_string())
+}
+
+fn load_file(file: &Path) -> Result<Option<String>, String> {
+    let text = read_text(file)?;
+    if crate::model::rulepack::RulePack::sniff(&text) {
+        return Ok(None);
+    }
     let origin = file.display().to_string();
     let template = Template::parse(&origin, text.trim_start_matches('\u{feff}')).map_err(|e| match e {
         TemplateError::Parse { line, col, msg, .. } => format!("第{line}行第{col}列有误：{msg}"),
@@ -65,5 +80,5 @@ fn load_file(file: &Path) -> Result<String, String> {
         TemplateError::Invalid { msg, .. } => msg,
         other => other.to_string(),
     })?;
-    Ok(id)
+    Ok(Some(id))
 }
