@@ -38,9 +38,12 @@ pub const USAGE: &str = "\
                                             检查全部勾稽关系；退出码 0 无错误，1 有错误，2 文件无法读取
   nianbao check 文件 -o 审核清单.xlsx|.html|.pdf [--force]
                                             同时写出审核清单（每个问题、两边数字、差额、说明和签字栏）
-  nianbao check 文件或文件夹… [--summary 汇总表.xlsx|.html|.csv] [--expect 单位名单.txt] [--json] [--force]
+  nianbao check 文件 --prev 上年报告(.ron|.csv|.html|.docx|.pdf|.txt)
+                                            与上年报告的正文比较重复率（草稿中已有上年正文时，以所给文件为准）
+  nianbao check 文件或文件夹… [--summary 汇总表.xlsx|.html|.csv] [--expect 单位名单.txt] [--prev-dir 上年报告文件夹] [--json] [--force]
                                             批量检查（文件夹含子文件夹）：每份报告一行及合计；--expect 列出未报送、
-                                            名单外和重复报送的单位；退出码 0 全部无错误，1 有错误或有未报送，2 有文件无法读取
+                                            名单外和重复报送的单位；--prev-dir 按单位找到上年报告，列出与上年重复率；
+                                            退出码 0 全部无错误，1 有错误或有未报送，2 有文件无法读取
   nianbao check 汇总.ron --children 文件或文件夹…
                                             核对汇总报告：与各单位报告逐格相加的结果不同的单元格，并列出各单位的数字
   nianbao sum 文件或文件夹… --unit 汇总单位 [--year 2025] -o 汇总.ron [--force]
@@ -60,7 +63,7 @@ pub const USAGE: &str = "\
   nianbao --help | --version
 
 每个命令都可加 --templates 文件夹：载入其中的 *.ron 模板（与设置文件夹中 templates 下的模板一样），
-用于省级补充表或新的全国格式。
+用于省级补充表或新的全国格式；其中的规则包（RulePack(...)，如本地的篇幅、必写数量、报送期限）在检查时一并使用。
 ";
 
 /// Parsed options of one subcommand. Paths stay `OsString`: a file name need not be UTF-8
@@ -87,6 +90,9 @@ struct Args {
     /// `check 上级.ron --children PATH…`: the parts a total is compared with.
     children: Vec<PathBuf>,
     children_given: bool,
+    /// `check`: last year's report (one file) or a folder of last year's reports (a batch).
+    prev: Option<PathBuf>,
+    prev_dir: Option<PathBuf>,
 }
 
 impl Args {
@@ -99,6 +105,7 @@ impl Args {
         self.positional.len() > 1
             || self.summary.is_some()
             || self.expect.is_some()
+            || self.prev_dir.is_some()
             || self.positional.iter().any(|p| p.is_dir())
     }
 }
@@ -136,6 +143,8 @@ fn parse_args(args: &[&OsStr]) -> Result<Args, String> {
             "--force" => a.force = true,
             "--summary" => a.summary = Some(PathBuf::from(value(name)?)),
             "--expect" => a.expect = Some(PathBuf::from(value(name)?)),
+            "--prev" => a.prev = Some(PathBuf::from(value(name)?)),
+            "--prev-dir" => a.prev_dir = Some(PathBuf::from(value(name)?)),
             // Every path after it is a part of the total.
             "--children" => a.children_given = true,
             s if s.starts_with('-') && s.len() > 1 => return Err(format!("未知的选项“{s}”")),
@@ -348,8 +357,12 @@ fn cmd_check(a: &Args, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
         workflow::guard_output(list_path, &[path.as_path()], Purpose::Export, a.force)?;
     }
     let opts = ImportOptions { format: a.format.clone(), year: a.year, unit: a.unit.clone() };
-    let opened = workflow::read(&path, &opts)?;
-    let form = opened.report.form().map_err(CliError::unreadable)?;
+    let mut opened = workflow::read(&path, &opts)?;
+    if let Some(prev) = &a.prev {
+        workflow::use_previous(&mut opened.report, prev)?;
+    }
+    let mut form = opened.report.form().map_err(CliError::unreadable)?;
+    rule_packs(a, err).apply(&mut form, &opened.report);
     for w in &opened.warnings {
         err.line(&format!("注意：{w}"));
     }
@@ -374,6 +387,15 @@ fn cmd_check(a: &Args, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
         }
     }
     Ok(if e > 0 { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// The user's rule packs (beside the templates, and in `--templates`); a file skipped is said.
+fn rule_packs(a: &Args, err: &mut Out) -> crate::model::rulepack::RulePacks {
+    let (packs, problems) = workflow::load_rule_packs(a.templates.as_deref());
+    for p in problems {
+        err.line(&format!("注意：{p}"));
+    }
+    packs
 }
 
 fn cmd_export_csv(a: &Args, out: &mut Out) -> Result<i32, CliError> {
@@ -515,7 +537,7 @@ fn cmd_export_document(
     let form = report.form().map_err(CliError::unreadable)?;
     let opts = crate::export::ExportOptions {
         final_export: a.final_export,
-        context: crate::model::Context { today: Some(Date::today()), published: Default::default() },
+        context: crate::model::Context { today: Some(Date::today()), ..Default::default() },
     };
     let done = workflow::render_export(format, &report, &form, &opts).map_err(|e| CliError::findings(e.to_string()))?;
     workflow::write_export(path, &[input], &done.bytes, a.force)?;
