@@ -225,6 +225,8 @@ pub struct NianbaoApp {
     pub last_copied: Option<crate::export::html::Clip>,
     /// 汇总检查 (a folder of units' reports), kept while reports are opened from it.
     pub county: super::county::CountyView,
+    /// The user's rule packs (beside the user's templates), applied to every report opened.
+    pub packs: std::sync::Arc<crate::model::rulepack::RulePacks>,
     /// The document generation last handed to the crash hook (`None`: nothing handed over).
     crash_snapshot: Option<(String, u64, bool)>,
 }
@@ -239,8 +241,14 @@ impl NianbaoApp {
             Some(dir) => store::templates::load_dir(dir).1,
             None => Vec::new(),
         };
+        let mut packs = crate::model::rulepack::RulePacks::new();
+        let pack_problems = match &config.templates_dir {
+            Some(dir) => store::rulepacks::load_dir(dir, &mut packs),
+            None => Vec::new(),
+        };
         let mut notices: Vec<String> = settings_error.into_iter().collect();
         notices.extend(template_problems.iter().map(ToString::to_string));
+        notices.extend(pack_problems.iter().map(ToString::to_string));
         let recovery = config.recovery_dir.as_ref().map(|dir| {
             let store = RecoveryStore::new(dir.clone());
             Recovery { offers: store.offers(), store, last_write: std::time::Instant::now(), written_generation: 0 }
@@ -272,6 +280,7 @@ impl NianbaoApp {
             clipboard: Default::default(),
             last_copied: None,
             county: Default::default(),
+            packs: std::sync::Arc::new(packs),
             crash_snapshot: None,
         };
         if !notices.is_empty() {
@@ -373,7 +382,10 @@ impl NianbaoApp {
     }
 
     /// Replaces the open report.
-    pub fn set_document(&mut self, doc: Document) {
+    pub fn set_document(&mut self, mut doc: Document) {
+        if !self.packs.is_empty() {
+            doc.set_rule_packs(std::sync::Arc::clone(&self.packs));
+        }
         self.view = PageView::for_document(&doc);
         self.grid = GridState::default();
         self.findings = FindingsView::default();
@@ -548,6 +560,7 @@ impl NianbaoApp {
                 }
                 self.county.open = true;
                 self.county.aside = None;
+                self.county.packs = std::sync::Arc::clone(&self.packs);
             }
             (Command::ExportCountySummary, Some(p)) => self.export_checked(command, files::EXPORT_SUMMARY.complete(p)),
             (Command::CopyReportHtml, _) => self.copy_html(false),
@@ -559,6 +572,7 @@ impl NianbaoApp {
             }
             (Command::ImportReport, Some(p)) => self.import_report(&p),
             (Command::ImportCsv, Some(p)) => self.import_csv(&p),
+            (Command::ComparePrevious, Some(p)) => self.compare_previous(&p),
             (Command::ExportCsv, Some(p)) => self.export_checked(Command::ExportCsv, files::EXPORT_CSV.complete(p)),
             (Command::Quit, _) => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             (Command::Undo, _) => self.undo(),
@@ -583,6 +597,7 @@ impl NianbaoApp {
                 | Command::SaveAs
                 | Command::ImportReport
                 | Command::ImportCsv
+                | Command::ComparePrevious
                 | Command::ExportCsv
                 | Command::ExportDocx
                 | Command::ExportHtml
@@ -708,6 +723,27 @@ impl NianbaoApp {
         }
     }
 
+    /// Last year's report (draft, CSV or published file) to compare this year's texts with: its
+    /// texts are kept in the draft, the page list shows each section's 与上年重复率 and the
+    /// editors mark the sentences repeated.
+    fn compare_previous(&mut self, path: &Path) {
+        let Some(doc) = self.doc.as_mut() else { return };
+        let last = match workflow::read(path, &Default::default()) {
+            Ok(o) => o.report,
+            Err(e) => return self.fail(e.to_string()),
+        };
+        match doc.use_previous(&last) {
+            Ok(n) => {
+                let rate = doc.rates.as_ref().map(|r| format!("全文与上年重复{}", r.whole.label())).unwrap_or_default();
+                self.info(format!(
+                    "已对照{}年度报告（{}部分正文，已存入草稿）：{rate}；页面列表显示各部分的重复率，正文中与上年相同的句子以黄色标出。",
+                    last.year, n
+                ));
+            }
+            Err(e) => self.fail(format!("上年报告“{}”：{e}", path.display())),
+        }
+    }
+
     /// A new draft from a long CSV (last year's published tables typed into a spreadsheet, or a
     /// colleague's export). Totals in the file are compared with the computed ones.
     fn import_csv(&mut self, path: &Path) {
@@ -792,7 +828,7 @@ impl NianbaoApp {
         let inputs: Vec<&Path> = doc.path.as_deref().into_iter().collect();
         let opts = crate::export::ExportOptions {
             final_export: false,
-            context: crate::model::Context { today: Some(Date::today()), published: Default::default() },
+            context: crate::model::Context { today: Some(Date::today()), ..Default::default() },
         };
         let written = workflow::render_export(format, &doc.report, &doc.form, &opts)
             .and_then(|out| workflow::write_export(path, &inputs, &out.bytes, confirmed).map(|()| out));
