@@ -80,10 +80,10 @@ pub enum RulePackError {
 impl RulePack {
     /// Parses a rule pack file's text.
     pub fn parse(text: &str) -> Result<RulePack, RulePackError> {
-        let pack: RulePack = ron::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| RulePackError::Parse {
-            line: e.span.start.line,
-            col: e.span.start.col,
-            msg: e.code.to_string(),
+        // `source: "…"` as well as `Some("…")`: a pack is written by hand.
+        let options = ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME);
+        let pack: RulePack = options.from_str(text.trim_start_matches('\u{feff}')).map_err(|e| {
+            RulePackError::Parse { line: e.span.start.line, col: e.span.start.col, msg: e.code.to_string() }
         })?;
         if pack.id.trim().is_empty() {
             return Err(RulePackError::NoId);
