@@ -52,7 +52,8 @@ impl Index {
                         let Some(path) = files.get(i) else { break };
                         // A panic in one reader (a bug) is that file's failure, not the folder's.
                         let one = std::panic::catch_unwind(|| read_one(path))
-                            .unwrap_or_else(|_| Err("读取时程序出错（已跳过此文件）".into()));
+                            .map_err(|_| "读取时程序出错（已跳过此文件）".to_string())
+                            .and_then(|r| r.map_err(|e| e.to_string()));
                         read.lock().unwrap_or_else(|e| e.into_inner()).push((i, one));
                     }
                 });
@@ -102,8 +103,8 @@ impl Index {
     }
 }
 
-fn read_one(path: &Path) -> Result<Previous, String> {
-    let opened = workflow::read(path, &ImportOptions::default()).map_err(|e| e.to_string())?;
+fn read_one(path: &Path) -> Result<Previous, workflow::Error> {
+    let opened = workflow::read(path, &ImportOptions::default())?;
     let mut report = opened.report;
     report.cells.clear();
     report.reference = None;

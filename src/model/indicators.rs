@@ -18,12 +18,24 @@ pub struct Indicator {
     pub flag_below: Option<u32>,
 }
 
+/// Why a template's indicator cannot be computed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IndicatorError {
+    #[error("指标“{name}”引用了不存在的单元格 {cell}")]
+    UnknownCell { name: String, cell: String },
+}
+
 /// Resolves the template's indicators; an unknown cell is a template error.
-pub fn compile(form: &Form) -> Result<Vec<Indicator>, String> {
+pub fn compile(form: &Form) -> Result<Vec<Indicator>, IndicatorError> {
     let cells = |ids: &[String], name: &str| {
         ids.iter()
-            .map(|id| form.index.get(id).copied().ok_or_else(|| format!("指标“{name}”引用了不存在的单元格 {id}")))
-            .collect::<Result<Vec<_>, String>>()
+            .map(|id| {
+                form.index
+                    .get(id)
+                    .copied()
+                    .ok_or_else(|| IndicatorError::UnknownCell { name: name.to_string(), cell: id.clone() })
+            })
+            .collect::<Result<Vec<_>, IndicatorError>>()
     };
     form.template
         .indicators

@@ -144,8 +144,11 @@ impl RulePack {
 #[derive(Debug, Default)]
 pub struct RulePacks {
     packs: Vec<RulePack>,
-    compiled: Mutex<HashMap<(usize, String), Arc<Vec<CompiledRule>>>>,
+    compiled: Mutex<HashMap<PackForm, Arc<[CompiledRule]>>>,
 }
+
+/// A pack (its place among the packs) and a form (its template and annexes).
+type PackForm = (usize, String);
 
 impl Clone for RulePacks {
     fn clone(&self) -> RulePacks {
@@ -193,7 +196,7 @@ impl RulePacks {
                 Some(r) => r,
                 None => {
                     let Ok(r) = pack.compile(form) else { continue };
-                    let r = Arc::new(r);
+                    let r: Arc<[CompiledRule]> = r.into();
                     self.compiled.lock().unwrap_or_else(|e| e.into_inner()).insert(key, Arc::clone(&r));
                     r
                 }

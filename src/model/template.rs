@@ -912,7 +912,7 @@ impl Form {
             super::rules::carries(&form).map_err(|msg| TemplateError::Invalid { id: form.template.id.clone(), msg })?;
         form.generated = super::repetition::generated_sentences(&form);
         form.indicators = super::indicators::compile(&form)
-            .map_err(|msg| TemplateError::Invalid { id: form.template.id.clone(), msg })?;
+            .map_err(|e| TemplateError::Invalid { id: form.template.id.clone(), msg: e.to_string() })?;
         if let Some(c) = form.cells.iter().find(|c| !c.is_input() && !c.ui_only && c.formula_rule.is_none()) {
             return Err(TemplateError::Invalid {
                 id: form.template.id.clone(),

@@ -103,7 +103,7 @@ impl Eval<'_> {
             let Some(&first) = marks.first() else { continue };
             let len = text[first..].chars().next().map_or(1, char::len_utf8);
             let msg = format!(
-                "“{name}”中有{}处半角标点夹在中文里，如“{}”：中文句子应使用全角标点（，；：（）等）。可用“编辑 ▸ 标点规范化”一键改正",
+                "“{name}”中有{}处半角标点夹在中文里，如“{}”：中文句子应使用全角标点（，；：（）等）。可点“标点规范化”（或“编辑”菜单中的同名命令）一键改正",
                 marks.len(),
                 wording::context(text, &(first..first + len), 6)
             );
