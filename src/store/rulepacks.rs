@@ -3,24 +3,14 @@
 //! the report formats it names when it is read, so a broken rule is reported with its file now,
 //! not when a report is checked.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::model::rulepack::{RulePack, RulePacks};
 use crate::model::template::TemplateKind;
 use crate::model::{Form, Template};
 
-/// A rule pack file that was skipped, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub file: PathBuf,
-    pub message: String,
-}
-
-impl std::fmt::Display for Problem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "规则包文件“{}”未载入：{}", self.file.display(), self.message)
-    }
-}
+/// A rule pack file that was skipped, and why (`kind` is `规则包`).
+pub use super::templates::Problem;
 
 /// Adds every rule pack of a folder (in name order) to `packs`; the files skipped come back
 /// with why. A missing folder holds none.
@@ -35,7 +25,7 @@ pub fn load_dir(dir: &Path, packs: &mut RulePacks) -> Vec<Problem> {
             continue;
         }
         if let Err(e) = RulePack::parse(&text).and_then(|p| packs.add(p, &forms)) {
-            problems.push(Problem { file, message: e.to_string() });
+            problems.push(Problem { file, message: e.to_string(), kind: "规则包" });
         }
     }
     problems

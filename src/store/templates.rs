@@ -9,16 +9,19 @@ use crate::model::{Template, TemplateError};
 /// Largest template file read (the built-in ones are about 25 KB).
 const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
 
-/// A template file that was skipped, and why (in Chinese, with line and column when known).
+/// A template or rule pack file that was skipped, and why (in Chinese, with line and column
+/// when known).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub file: PathBuf,
     pub message: String,
+    /// What the file was meant to be: `模板` or `规则包`.
+    pub kind: &'static str,
 }
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "模板文件“{}”未载入：{}", self.file.display(), self.message)
+        write!(f, "{}文件“{}”未载入：{}", self.kind, self.file.display(), self.message)
     }
 }
 
@@ -38,7 +41,7 @@ pub fn load_dir(dir: &Path) -> (Vec<String>, Vec<Problem>) {
             Ok(Some(id)) => loaded.push(id),
             // A rule pack lives here too ([`super::rulepacks`] reads it).
             Ok(None) => {}
-            Err(message) => problems.push(Problem { file, message }),
+            Err(message) => problems.push(Problem { file, message, kind: "模板" }),
         }
     }
     (loaded, problems)
