@@ -417,6 +417,19 @@ fn check_with_prev_compares_with_last_years_published_report_in_text_and_json() 
     assert_eq!(rp.len(), 1, "{json:#}");
     assert_eq!(rp[0]["left"], "100%");
     assert_eq!(rp[0]["right"], "50%");
+    // The 审核清单 states the rates.
+    let list = dir.path().join("审核清单.html");
+    let o = nianbao(&[
+        "check".as_ref(),
+        draft.as_os_str(),
+        "--prev".as_ref(),
+        prev.as_os_str(),
+        "-o".as_ref(),
+        list.as_os_str(),
+    ]);
+    assert!(list.exists(), "{}", stderr(&o));
+    let html = std::fs::read_to_string(&list).unwrap();
+    assert!(html.contains("与上年重复率") && html.contains("对照2019年度报告：全文100%"), "{html}");
     // Last year's report must be earlier.
     let o = nianbao(&["check".as_ref(), draft.as_os_str(), "--prev".as_ref(), draft.as_os_str()]);
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
