@@ -25,5 +25,44 @@ fn rules(c: &mut Criterion) {
     c.bench_function("compile gb2021 form (once per opened draft)", |b| b.iter(|| report.form()));
 }
 
-criterion_group!(benches, rules);
+/// 与上年重复率 of a 10,000-character report against last year's (real published text, 96% of
+/// this year's repeated: the worst case, every run found): building last year's runs and measuring every section, as `check --prev`
+/// does once; and the measure alone, as the window does on every keystroke with last year's
+/// runs kept.
+fn repetition(c: &mut Criterion) {
+    use nianbao::model::repetition;
+    let mut report = nianbao::model::Report::new("gb2021", 2025, "兴义市应急管理局");
+    report.sections = fixtures::six_sections(&fixtures::published_text(0, 10_000));
+    report.reference = Some(nianbao::model::Reference {
+        year: 2024,
+        template: "gb2021".into(),
+        cells: Default::default(),
+        sections: fixtures::six_sections(&fixtures::published_text(3_000, 10_000)),
+    });
+    let form = match report.form() {
+        Ok(f) => f,
+        Err(e) => panic!("{e}"),
+    };
+    let Some(rates) = repetition::report_rates(&form, &report, &form.generated) else { panic!("last year's text") };
+    // Spaces, punctuation and the figures' digits are not counted characters.
+    eprintln!(
+        "10,000 characters: {} counted, {} repeated ({})",
+        rates.whole.counted,
+        rates.whole.repeated,
+        rates.whole.label()
+    );
+    assert!(rates.whole.counted > 5_000, "the text is measured");
+    c.bench_function("repetition of a 10,000-character report against last year's", |b| {
+        b.iter(|| repetition::report_rates(black_box(&form), black_box(&report), &form.generated))
+    });
+    let corpus = match repetition::last_year(&report, &form.generated) {
+        Some((_, c)) => c,
+        None => panic!("last year's text"),
+    };
+    c.bench_function("repetition, last year's runs kept (the window, per keystroke)", |b| {
+        b.iter(|| repetition::rates_against(black_box(&form), black_box(&report), &form.generated, 2024, &corpus))
+    });
+}
+
+criterion_group!(benches, rules, repetition);
 criterion_main!(benches);

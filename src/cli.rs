@@ -189,7 +189,7 @@ fn run_with(args: &[&OsStr], out: &mut Out, err: &mut Out) -> i32 {
     }
     let result = match &cli.command {
         Cmd::New(a) => cmd_new(a, out),
-        Cmd::Check(a) => cmd_check(a, out, err),
+        Cmd::Check(a) => cmd_check(a, cli.templates.as_deref(), out, err),
         Cmd::ExportCsv(a) => cmd_export_csv(a, out),
         Cmd::Import(a) => cmd_import(a, out),
         Cmd::Export(a) => cmd_export(a, out, err),
@@ -311,12 +311,12 @@ fn cmd_new(a: &NewArgs, out: &mut Out) -> Result<i32, CliError> {
     Ok(EXIT_OK)
 }
 
-fn cmd_check(a: &CheckArgs, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
+fn cmd_check(a: &CheckArgs, templates: Option<&Path>, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
     if let Some(children) = &a.children {
         return cmd_check_children(a, children, out, err);
     }
     if a.is_batch() {
-        return cmd_check_batch(a, out, err);
+        return cmd_check_batch(a, templates, out, err);
     }
     let path = one_input(&a.paths, "要检查的文件")?;
     if let Some(list_path) = a.out.output.as_deref() {
@@ -325,8 +325,12 @@ fn cmd_check(a: &CheckArgs, out: &mut Out, err: &mut Out) -> Result<i32, CliErro
         workflow::guard_output(list_path, &[path.as_path()], Purpose::Export, a.out.force)?;
     }
     let opts = ImportOptions { format: a.reading.format.clone(), year: a.reading.year, unit: a.unit.clone() };
-    let opened = workflow::read(&path, &opts)?;
-    let form = opened.report.form().map_err(CliError::unreadable)?;
+    let mut opened = workflow::read(&path, &opts)?;
+    if let Some(prev) = &a.prev {
+        workflow::use_previous(&mut opened.report, prev)?;
+    }
+    let mut form = opened.report.form().map_err(CliError::unreadable)?;
+    rule_packs(templates, err).apply(&mut form, &opened.report);
     for w in &opened.warnings {
         err.line(&format!("注意：{w}"));
     }
@@ -351,6 +355,15 @@ fn cmd_check(a: &CheckArgs, out: &mut Out, err: &mut Out) -> Result<i32, CliErro
         }
     }
     Ok(if e > 0 { EXIT_FINDINGS } else { EXIT_OK })
+}
+
+/// The user's rule packs (beside the templates, and in `--templates`); a file skipped is said.
+fn rule_packs(templates: Option<&Path>, err: &mut Out) -> crate::model::rulepack::RulePacks {
+    let (packs, problems) = workflow::load_rule_packs(templates);
+    for p in problems {
+        err.line(&format!("注意：{p}"));
+    }
+    packs
 }
 
 fn cmd_export_csv(a: &ExportCsvArgs, out: &mut Out) -> Result<i32, CliError> {

@@ -62,6 +62,9 @@ pub enum Error {
     #[cfg(feature = "import")]
     #[error("无法导入“{}”：{source}", path.display())]
     Import { path: PathBuf, source: crate::import::ImportError },
+    /// Last year's report (`--prev`, the window's 对照上年报告) cannot be compared.
+    #[error("上年报告“{}”：{source}", path.display())]
+    Previous { path: PathBuf, source: crate::model::rollover::PreviousError },
 }
 
 impl Error {
@@ -84,6 +87,29 @@ pub fn load_user_templates(extra: Option<&Path>) -> Result<Vec<crate::store::tem
         problems.extend(crate::store::templates::load_dir(dir).1);
     }
     Ok(problems)
+}
+
+/// The user's rule packs: those beside the user's templates and in a folder named on the
+/// command line (its being unreadable is said by [`load_user_templates`]), with the files
+/// skipped and why.
+pub fn load_rule_packs(
+    extra: Option<&Path>,
+) -> (crate::model::rulepack::RulePacks, Vec<crate::store::rulepacks::Problem>) {
+    let mut packs = crate::model::rulepack::RulePacks::new();
+    let mut problems = Vec::new();
+    for dir in crate::store::templates::user_dir().iter().map(PathBuf::as_path).chain(extra) {
+        problems.extend(crate::store::rulepacks::load_dir(dir, &mut packs));
+    }
+    (packs, problems)
+}
+
+/// Reads last year's report (a draft, a long CSV with its texts, or the published web page,
+/// Word file, PDF or text) and keeps its texts in `report` for the repetition checks.
+/// Returns how many sections of text were taken.
+pub fn use_previous(report: &mut Report, path: &Path) -> Result<usize, Error> {
+    let last = read(path, &ImportOptions::default())?.report;
+    crate::model::rollover::use_previous_texts(report, &last)
+        .map_err(|source| Error::Previous { path: path.to_path_buf(), source })
 }
 
 /// Why a report year is refused.
@@ -158,6 +184,8 @@ pub struct Opened {
     /// Tables and parts a published report read from a file does not hold (S-07, S-01).
     pub absent_tables: Vec<String>,
     pub absent_sections: Vec<String>,
+    /// The section headings a published file printed (drafts and CSVs print the template's).
+    pub headings: Option<Vec<crate::model::headings::PrintedHeading>>,
 }
 
 /// Whether a file is read as a long CSV (rather than a draft).
@@ -209,6 +237,7 @@ pub fn read(path: &Path, opts: &ImportOptions) -> Result<Opened, Error> {
             warnings,
             absent_tables: imported.absent_tables,
             absent_sections: imported.absent_sections,
+            headings: Some(imported.headings),
         });
     }
     if is_table_file(path) {
@@ -221,6 +250,7 @@ pub fn read(path: &Path, opts: &ImportOptions) -> Result<Opened, Error> {
             warnings,
             absent_tables: Vec::new(),
             absent_sections: Vec::new(),
+            headings: None,
         })
     } else {
         let loaded = draft::load_checked(path)?;
@@ -231,6 +261,7 @@ pub fn read(path: &Path, opts: &ImportOptions) -> Result<Opened, Error> {
             warnings: loaded.warnings,
             absent_tables: Vec::new(),
             absent_sections: Vec::new(),
+            headings: None,
         })
     }
 }
@@ -266,6 +297,7 @@ pub fn check(opened: &Opened, form: &Form, today: Option<Date>) -> Vec<Finding> 
         published: opened.published.clone(),
         absent_tables: opened.absent_tables.clone(),
         absent_sections: opened.absent_sections.clone(),
+        headings: opened.headings.clone(),
     };
     let (_, findings) = crate::model::check_report(form, &opened.report, &ctx);
     let mut all: Vec<Finding> =

@@ -202,6 +202,12 @@ pub struct CheckArgs {
     /// 核对汇总报告：各单位的报告文件或文件夹（此后的路径都是）
     #[arg(long, value_name = "文件或文件夹", num_args = 1..)]
     pub children: Option<Vec<PathBuf>>,
+    /// 上年的报告（.ron、.csv、.html、.docx、.pdf、.txt）：与上年正文比较重复率（草稿中已有上年正文时，以所给文件为准）
+    #[arg(long, value_name = "上年报告")]
+    pub prev: Option<PathBuf>,
+    /// 批量检查：上年报告所在的文件夹，按单位找到上年报告，列出与上年重复率
+    #[arg(long, value_name = "上年报告文件夹")]
+    pub prev_dir: Option<PathBuf>,
     #[command(flatten)]
     pub out: Output,
 }
@@ -209,7 +215,11 @@ pub struct CheckArgs {
 impl CheckArgs {
     /// `check` of several reports (files and folders) rather than one.
     pub fn is_batch(&self) -> bool {
-        self.paths.len() > 1 || self.summary.is_some() || self.expect.is_some() || self.paths.iter().any(|p| p.is_dir())
+        self.paths.len() > 1
+            || self.summary.is_some()
+            || self.expect.is_some()
+            || self.prev_dir.is_some()
+            || self.paths.iter().any(|p| p.is_dir())
     }
 }
 

@@ -5,11 +5,13 @@
 //! summary of each report (its counts and findings in words) is kept, never the report itself,
 //! so memory stays flat however many reports a folder holds.
 
+pub mod previous;
 pub mod sum;
 pub mod summary;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 
@@ -195,6 +197,9 @@ pub struct FindingRow {
     pub difference: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
+    /// The rule pack the finding comes from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pack: Option<String>,
 }
 
 impl FindingRow {
@@ -208,6 +213,7 @@ impl FindingRow {
             right: f.right.clone(),
             difference: f.difference.clone(),
             explanation: f.explanation.clone().filter(|x| !x.trim().is_empty()),
+            pack: f.pack.clone(),
         }
     }
 }
@@ -254,6 +260,40 @@ pub struct Checked {
     pub notes: Vec<String>,
     /// Nothing filled in yet (a new draft sent as it was made): 未填写, whatever its warnings.
     pub blank: bool,
+    /// 与上年重复率 of the whole report, when last year's text is known.
+    pub repetition: Option<Repetition>,
+    /// The template's indicators (公开率, 纠错率).
+    pub indicators: Vec<Indicator>,
+    /// How many findings come from rule packs.
+    pub pack_findings: usize,
+}
+
+/// A report's 与上年重复率, and what it was compared with.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Repetition {
+    /// Rounded percent.
+    pub percent: u32,
+    /// The threshold (the template's, or a rule pack's) and whether the rate is over it.
+    pub threshold: u32,
+    pub over: bool,
+    /// Last year's report: its file (from `--prev-dir`), or the texts the draft keeps.
+    pub compared_with: String,
+    pub year: i32,
+}
+
+/// An indicator's value for the summary (percent in hundredths, so rows sort exactly).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Indicator {
+    pub id: String,
+    pub name: String,
+    /// `83.3%`, or `—` when there is nothing to divide by.
+    pub label: String,
+    /// Hundredths of a percent (8333 for 83.33%).
+    pub basis_points: Option<i64>,
+    pub flagged: bool,
+    /// The threshold crossed, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<String>,
 }
 
 impl Checked {
@@ -359,6 +399,11 @@ pub struct CheckOptions {
     pub import: ImportOptions,
     /// For the checks that compare with the date (a 落款 in the future).
     pub today: Option<Date>,
+    /// The rule packs to apply (the user's, and `--templates`').
+    pub packs: Arc<crate::model::rulepack::RulePacks>,
+    /// Last year's reports by unit (`--prev-dir`): each report's repetition is measured
+    /// against its own unit's.
+    pub previous: Option<Arc<previous::Index>>,
 }
 
 /// Reads and checks one file.
@@ -366,17 +411,39 @@ pub fn check_file(path: &Path, opts: &CheckOptions) -> Entry {
     if let Some(reason) = old_office(path) {
         return Entry::unreadable(path, reason);
     }
-    let opened = match workflow::read(path, &opts.import) {
+    let mut opened = match workflow::read(path, &opts.import) {
         Ok(o) => o,
         Err(e) => return Entry::unreadable(path, one_line(&e.to_string())),
     };
-    let form = match opened.report.form() {
+    // Last year's report of the same unit, when a folder of them was given; else the texts the
+    // draft keeps from its roll-over.
+    let mut compared_with = None;
+    if let Some(prev) = opts.previous.as_ref().and_then(|index| index.find(&opened.report))
+        && crate::model::rollover::use_previous_texts(&mut opened.report, &prev.report).is_ok()
+    {
+        compared_with = Some(prev.path.display().to_string());
+    }
+    let mut form = match opened.report.form() {
         Ok(f) => f,
         Err(e) => return Entry::unreadable(path, one_line(&e.to_string())),
     };
+    opts.packs.apply(&mut form, &opened.report);
     let findings = workflow::check(&opened, &form, opts.today);
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
     let r = &opened.report;
+    let repetition = repetition_of(&form, r, compared_with);
+    let values = crate::model::report::Values::compute(&form, r);
+    let indicators = crate::model::indicators::compute(&form, &values)
+        .into_iter()
+        .map(|v| Indicator {
+            label: v.label(),
+            basis_points: v.percent.map(|p| (p * 100.0).round() as i64),
+            id: v.id,
+            name: v.name,
+            flagged: v.flagged,
+            limit: v.limit,
+        })
+        .collect();
     let checked = Checked {
         unit: r.unit.name.trim().to_string(),
         year: r.year,
@@ -389,8 +456,25 @@ pub fn check_file(path: &Path, opts: &CheckOptions) -> Entry {
         findings: findings.iter().map(|f| FindingRow::of(&form, f)).collect(),
         notes: opened.warnings.clone(),
         blank: r.is_blank(),
+        repetition,
+        indicators,
+        pack_findings: findings.iter().filter(|f| f.pack.is_some()).count(),
     };
     Entry { path: path.to_path_buf(), outcome: Outcome::Checked(Box::new(checked)) }
+}
+
+/// The whole report's rate against last year's texts, with the form's threshold (RP-02's).
+fn repetition_of(form: &Form, report: &crate::model::Report, compared_with: Option<String>) -> Option<Repetition> {
+    let rates = crate::model::repetition::report_rates(form, report, &form.generated)?;
+    let percent = rates.whole.percent()?;
+    let threshold = crate::model::repetition::threshold(form).unwrap_or(50);
+    Some(Repetition {
+        percent,
+        threshold,
+        over: rates.whole.over(threshold),
+        compared_with: compared_with.unwrap_or_else(|| format!("草稿中保存的{}年度正文", rates.year)),
+        year: rates.year,
+    })
 }
 
 /// Checks `files` on `threads` workers (at least one), handing each entry to `on_entry` in the

@@ -20,6 +20,20 @@ pub struct Summary<'a> {
     pub checked_on: Option<Date>,
 }
 
+/// Column heads after [`REPORT_COLUMNS`] for what the 政务公开办 compares across units: the
+/// repetition rate, then each indicator of the templates (公开率, 纠错率 …), then the rule
+/// packs' findings.
+const REPETITION_COLUMNS: [&str; 2] = ["与上年重复率", "对照的上年报告"];
+const PACK_COLUMN: &str = "规则包问题";
+
+/// One measure of a row: its text, its value for sorting (a fraction for a percent), and whether
+/// it is over its threshold.
+pub struct Measure {
+    pub text: String,
+    pub value: Option<f64>,
+    pub flagged: bool,
+}
+
 /// One row of the reports table, as text (numbers stay numbers in the spreadsheet).
 pub struct ReportRow {
     pub unit: String,
@@ -31,6 +45,10 @@ pub struct ReportRow {
     pub first_error: String,
     pub remark: String,
     pub file: String,
+    /// 与上年重复率 and the report it was compared with.
+    pub repetition: Option<super::Repetition>,
+    pub indicators: Vec<super::Indicator>,
+    pub pack_findings: Option<usize>,
 }
 
 impl Summary<'_> {
@@ -45,6 +63,58 @@ impl Summary<'_> {
 
     pub fn totals(&self) -> Totals {
         Totals::of(self.entries, self.reconciliation)
+    }
+
+    /// The indicators' names in the order the reports give them.
+    pub fn indicator_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for c in self.entries.iter().filter_map(Entry::checked) {
+            for i in &c.indicators {
+                if !names.contains(&i.name) {
+                    names.push(i.name.clone());
+                }
+            }
+        }
+        names
+    }
+
+    /// Every column head of the reports table.
+    pub fn report_columns(&self) -> Vec<String> {
+        let mut v: Vec<String> = REPORT_COLUMNS.iter().chain(&REPETITION_COLUMNS).map(|s| s.to_string()).collect();
+        v.extend(self.indicator_names());
+        v.push(PACK_COLUMN.to_string());
+        v
+    }
+
+    /// A row's measures, in the order of the columns after [`REPORT_COLUMNS`].
+    pub fn measures(&self, r: &ReportRow) -> Vec<Measure> {
+        let plain = |text: String| Measure { text, value: None, flagged: false };
+        let mut v = match &r.repetition {
+            Some(rep) => vec![
+                Measure {
+                    text: format!("{}%", rep.percent),
+                    value: Some(f64::from(rep.percent) / 100.0),
+                    flagged: rep.over,
+                },
+                plain(format!("{}年度：{}", rep.year, rep.compared_with)),
+            ],
+            None => vec![plain(String::new()), plain(String::new())],
+        };
+        for name in self.indicator_names() {
+            v.push(match r.indicators.iter().find(|i| i.name == name) {
+                Some(i) => Measure {
+                    text: i.label.clone(),
+                    value: i.basis_points.map(|b| b as f64 / 10_000.0),
+                    flagged: i.flagged,
+                },
+                None => plain(String::new()),
+            });
+        }
+        v.push(match r.pack_findings {
+            Some(n) => Measure { text: n.to_string(), value: Some(n as f64), flagged: n > 0 },
+            None => plain(String::new()),
+        });
+        v
     }
 
     /// The reports (worst first, then by unit), then the units that sent none.
@@ -77,6 +147,9 @@ impl Summary<'_> {
                     first_error: c.first_error().map(|f| f.message.clone()).unwrap_or_default(),
                     remark: remark(e),
                     file: e.path.display().to_string(),
+                    repetition: c.repetition.clone(),
+                    indicators: c.indicators.clone(),
+                    pack_findings: Some(c.pack_findings),
                 },
                 Outcome::Unreadable(reason) => ReportRow {
                     unit: String::new(),
@@ -88,6 +161,9 @@ impl Summary<'_> {
                     first_error: reason.clone(),
                     remark: String::new(),
                     file: e.path.display().to_string(),
+                    repetition: None,
+                    indicators: Vec::new(),
+                    pack_findings: None,
                 },
             })
             .collect();
@@ -102,6 +178,9 @@ impl Summary<'_> {
             first_error: String::new(),
             remark: "未找到该单位的报告".into(),
             file: String::new(),
+            repetition: None,
+            indicators: Vec::new(),
+            pack_findings: None,
         });
         missing.chain(rows).collect()
     }
@@ -136,9 +215,11 @@ impl Summary<'_> {
             rec(vec![k.to_string(), v]);
         }
         rec(vec![]);
-        rec(REPORT_COLUMNS.iter().map(|s| s.to_string()).collect());
+        rec(self.report_columns());
         for (i, r) in self.report_rows().iter().enumerate() {
-            rec(report_fields(i, r));
+            let mut fields = report_fields(i, r);
+            fields.extend(self.measures(r).into_iter().map(|m| m.text));
+            rec(fields);
         }
         rec(vec![]);
         rec(vec!["问题明细".into()]);
@@ -159,15 +240,16 @@ impl Summary<'_> {
         h.push_str(
             "<style>body{font-family:'仿宋_GB2312','仿宋','FangSong',serif;margin:2em}h1{font-family:'黑体','SimHei',sans-serif;font-size:18pt;font-weight:normal;text-align:center}\
 table{border-collapse:collapse;margin:1em 0;font-size:11pt}th,td{border:1px solid #000;padding:2px 6px;vertical-align:top}\
-th{background:#eee}td.n{text-align:right}tr.s0 td,tr.s1 td,tr.s2 td{background:#fde8e8}tr.s3 td{background:#fff7e0}</style>\n</head>\n<body>\n",
+th{background:#eee}td.n{text-align:right}tr.s0 td,tr.s1 td,tr.s2 td{background:#fde8e8}tr.s3 td{background:#fff7e0}\
+td.over{color:#b41e1e;font-weight:bold}</style>\n</head>\n<body>\n",
         );
         h.push_str(&format!("<h1>{}</h1>\n", esc(&self.title())));
         for (k, v) in self.facts() {
             h.push_str(&format!("<p>{}：{}</p>\n", esc(k), esc(&v)));
         }
         h.push_str("<h2>各单位报告</h2>\n<table>\n<thead><tr>");
-        for c in REPORT_COLUMNS {
-            h.push_str(&format!("<th>{c}</th>"));
+        for c in self.report_columns() {
+            h.push_str(&format!("<th>{}</th>", esc(&c)));
         }
         h.push_str("</tr></thead>\n<tbody>\n");
         for (i, r) in self.report_rows().iter().enumerate() {
@@ -175,6 +257,14 @@ th{background:#eee}td.n{text-align:right}tr.s0 td,tr.s1 td,tr.s2 td{background:#
             for (c, f) in report_fields(i, r).iter().enumerate() {
                 let num = matches!(c, 0 | 2 | 6 | 7 | 8);
                 h.push_str(&format!("<td{}>{}</td>", if num { " class=\"n\"" } else { "" }, esc(f)));
+            }
+            for m in self.measures(r) {
+                let class = match (m.value.is_some(), m.flagged) {
+                    (_, true) => " class=\"n over\"",
+                    (true, false) => " class=\"n\"",
+                    (false, false) => "",
+                };
+                h.push_str(&format!("<td{class}>{}</td>", esc(&m.text)));
             }
             h.push_str("</tr>\n");
         }
@@ -216,9 +306,13 @@ th{background:#eee}td.n{text-align:right}tr.s0 td,tr.s1 td,tr.s2 td{background:#
         }
         row += 1;
         let head_row = row;
-        for (c, h) in REPORT_COLUMNS.iter().enumerate() {
-            ws.write_string_with_format(row, c as u16, *h, &head).map_err(err)?;
+        let columns = self.report_columns();
+        for (c, h) in columns.iter().enumerate() {
+            ws.write_string_with_format(row, c as u16, h, &head).map_err(err)?;
         }
+        // A rate is a number shown as a percent, so the column sorts; over its threshold, red.
+        let percent = cell.clone().set_num_format("0.0%");
+        let percent_over = percent.clone().set_font_color("B41E1E").set_bold();
         for (i, r) in self.report_rows().iter().enumerate() {
             row += 1;
             let f = match r.status {
@@ -233,11 +327,24 @@ th{background:#eee}td.n{text-align:right}tr.s0 td,tr.s1 td,tr.s2 td{background:#
                     None => ws.write_string_with_format(row, c as u16, text, f).map_err(err)?,
                 };
             }
+            let pack_col = columns.len() - 1;
+            for (k, m) in self.measures(r).into_iter().enumerate() {
+                let c = (REPORT_COLUMNS.len() + k) as u16;
+                match m.value {
+                    // The rule packs' count is a plain number; the rates are percents.
+                    Some(v) if c as usize == pack_col => ws.write_number_with_format(row, c, v, &cell).map_err(err)?,
+                    Some(v) => ws
+                        .write_number_with_format(row, c, v, if m.flagged { &percent_over } else { &percent })
+                        .map_err(err)?,
+                    None => ws.write_string_with_format(row, c, &m.text, &cell).map_err(err)?,
+                };
+            }
         }
-        for (c, w) in [5.0, 28.0, 6.0, 22.0, 6.0, 8.0, 5.0, 5.0, 5.0, 50.0, 24.0, 40.0].iter().enumerate() {
+        let widths = [5.0, 28.0, 6.0, 22.0, 6.0, 8.0, 5.0, 5.0, 5.0, 50.0, 24.0, 40.0, 10.0, 30.0];
+        for (c, w) in widths.iter().enumerate() {
             ws.set_column_width(c as u16, *w).map_err(err)?;
         }
-        ws.autofilter(head_row, 0, row.max(head_row), (REPORT_COLUMNS.len() - 1) as u16).map_err(err)?;
+        ws.autofilter(head_row, 0, row.max(head_row), (columns.len() - 1) as u16).map_err(err)?;
         ws.set_freeze_panes(head_row + 1, 2).map_err(err)?;
 
         let ws = wb.add_worksheet();

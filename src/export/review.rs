@@ -87,6 +87,8 @@ pub struct ReviewList {
     pub checked_on: Option<Date>,
     /// Errors first, then warnings, then hints; within each, in the order of the checks.
     pub items: Vec<ReviewItem>,
+    /// 与上年重复率 (whole report and each section), when last year's text is known.
+    pub repetition: Option<String>,
 }
 
 /// Column heads of the spreadsheet and the web page.
@@ -105,6 +107,10 @@ impl ReviewList {
             format: form.template.name.clone(),
             checked_on,
             items: items.into_iter().map(|(_, _, it)| it).collect(),
+            repetition: crate::model::repetition::report_rates(form, report, &form.generated).map(|r| {
+                let limit = crate::model::repetition::threshold(form).map(|t| format!("（超过{t}%为警告）"));
+                format!("对照{}年度报告：{}{}", r.year, r.summary(), limit.unwrap_or_default())
+            }),
         }
     }
 
@@ -152,6 +158,9 @@ impl ReviewList {
             v.push(("检查日期", d.chinese()));
         }
         v.push(("检查结果", self.summary()));
+        if let Some(r) = &self.repetition {
+            v.push(("与上年重复率", r.clone()));
+        }
         v
     }
 
@@ -235,6 +244,7 @@ impl ReviewList {
             type_rules: None,
             tables: vec![table],
             rules: vec![],
+            indicators: vec![],
         }
     }
 
@@ -357,7 +367,11 @@ fn place(form: &Form, f: &Finding) -> (String, String, String) {
         let cols = short(cols, "列", &|l: &str| l.to_string());
         return (table, rows, cols);
     }
-    let suffix = f.key.split_once('@').map(|(_, s)| s).unwrap_or("");
+    // A text's finding is about its section, whatever its key adds (`WW-02@s1#政策解读`).
+    let suffix = match &f.target {
+        crate::model::rules::Target::Section(key) => key.as_str(),
+        _ => f.key.split_once('@').map(|(_, s)| s).unwrap_or(""),
+    };
     for s in &form.template.sections {
         if s.id == suffix {
             return ("正文".into(), s.heading.clone(), String::new());

@@ -263,6 +263,8 @@ pub struct Imported {
     pub absent_tables: Vec<String>,
     /// Parts whose heading the file does not hold ([`crate::model::Context::absent_sections`]).
     pub absent_sections: Vec<String>,
+    /// The section headings as the file printed them, in order (the heading checks read them).
+    pub headings: Vec<crate::model::headings::PrintedHeading>,
 }
 
 /// The key under which the note printed beside a cell's number is kept in

@@ -662,6 +662,8 @@ fn subheading_rest(p: &str, heading: &str) -> Option<String> {
 
 struct Sections {
     texts: BTreeMap<String, Vec<String>>,
+    /// The section headings as printed, with the section each was read as.
+    headings: Vec<crate::model::headings::PrintedHeading>,
     opening: Vec<String>,
     ending: Vec<String>,
     found: Vec<String>,
@@ -686,6 +688,7 @@ fn read_sections(form: &Form, doc: &Document, kind: SourceKind, skip: &HashSet<u
         .collect();
     let mut s = Sections {
         texts: BTreeMap::new(),
+        headings: Vec::new(),
         opening: Vec::new(),
         ending: Vec::new(),
         found: Vec::new(),
@@ -740,6 +743,10 @@ fn read_sections(form: &Form, doc: &Document, kind: SourceKind, skip: &HashSet<u
             next_sub = 0;
             annex_zone = false;
             s.found.push(defs[i].id.clone());
+            s.headings.push(crate::model::headings::PrintedHeading {
+                text: p.trim().to_string(),
+                section: defs[i].id.clone(),
+            });
             s.texts.entry(defs[i].id.clone()).or_default();
             if fold(p) != fold(&defs[i].heading) {
                 s.notes.push(note(
@@ -1214,7 +1221,7 @@ pub fn recognize(doc: &Document, kind: SourceKind, opts: &ImportOptions) -> Resu
     all.extend(sections.notes);
     all.extend(assignment.notes);
     all.extend(notes);
-    Ok(Imported { report, published, notes: all, kind, absent_tables, absent_sections })
+    Ok(Imported { report, published, notes: all, kind, absent_tables, absent_sections, headings: sections.headings })
 }
 
 /// The characters of a block that carry text (no white space, no bare figures of a table).

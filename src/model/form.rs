@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::report::Date;
 use super::template::*;
 use super::value::{CellKind, Num};
 
@@ -186,6 +187,11 @@ pub struct Form {
     pub rules: Vec<CompiledRule>,
     /// How cells carry over from last year's report (from the rules marked `carry`).
     pub carries: Vec<Carry>,
+    /// The sentences the template writes from the tables, whatever their figures (left out of
+    /// the repetition measure).
+    pub generated: Vec<regex::Regex>,
+    /// The template's indicators (公开率, 纠错率), resolved.
+    pub indicators: Vec<super::indicators::Indicator>,
 }
 
 /// One carried cell: this year's value should equal the sum of last year's `from` cells.
@@ -226,6 +232,8 @@ impl Form {
             eval_order: Vec::new(),
             rules: Vec::new(),
             carries: Vec::new(),
+            generated: Vec::new(),
+            indicators: Vec::new(),
         };
         let all: Vec<Template> = std::iter::once(form.template.clone()).chain(form.annexes.iter().cloned()).collect();
         for t in &all {
@@ -242,6 +250,9 @@ impl Form {
             }
         }
         form.carries = carries(&form).map_err(|msg| TemplateError::Invalid { id: form.template.id.clone(), msg })?;
+        form.generated = super::repetition::generated_sentences(&form);
+        form.indicators = super::indicators::compile(&form)
+            .map_err(|e| TemplateError::Invalid { id: form.template.id.clone(), msg: e.to_string() })?;
         if let Some(c) = form.cells.iter().find(|c| !c.is_input() && !c.ui_only && c.formula_rule.is_none()) {
             return Err(TemplateError::Invalid {
                 id: form.template.id.clone(),
@@ -735,6 +746,77 @@ pub enum CCheck {
         cells: Vec<Term>,
         sections: Vec<String>,
     },
+    Repetition {
+        scope: RepetitionScope,
+        percent: u32,
+        min_chars: usize,
+        /// Who set the threshold, when a rule pack did (`武政办发〔2025〕54号`).
+        source: Option<String>,
+    },
+    AsciiPunctuation,
+    Doubled {
+        chars: String,
+        except: Vec<String>,
+    },
+    Placeholders(Vec<regex::Regex>),
+    PeriodYears {
+        patterns: Vec<regex::Regex>,
+        future: Vec<String>,
+    },
+    TextClaim {
+        patterns: Vec<regex::Regex>,
+        context: Vec<String>,
+        unless: Vec<String>,
+        when_any: Vec<CCond>,
+        sections: Vec<String>,
+    },
+    HeadingsPresent,
+    HeadingsVerbatim,
+    PromotedHeadings,
+    SubheadingNumbers,
+    /// Each listed section with its sub-sections' keys.
+    MaxLength {
+        sections: Vec<(String, Vec<String>)>,
+        max: usize,
+        spaces: bool,
+        punctuation: bool,
+    },
+    Mentions {
+        sections: Vec<(String, Vec<String>)>,
+        subjects: Vec<(String, Vec<super::text_checks::Compiled>)>,
+    },
+    Deadline(Deadline),
+}
+
+/// A deadline: a month and day of the year after the report year, or a fixed date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deadline {
+    AfterYear { month: u32, day: u32 },
+    On(Date),
+}
+
+impl Deadline {
+    /// `01-31` or `2026-01-20`.
+    pub fn parse(text: &str) -> Option<Deadline> {
+        let t = text.trim();
+        if let Some(d) = Date::parse(t) {
+            return Some(Deadline::On(d));
+        }
+        let (m, d) = t.split_once(['-', '/'])?;
+        let (month, day) = (m.trim().parse().ok()?, d.trim().parse().ok()?);
+        // 2000 is a leap year: 02-29 is accepted, and is the 28th in other years.
+        Date::new(2000, month, day).map(|_| Deadline::AfterYear { month, day })
+    }
+
+    /// The deadline of a report year's report.
+    pub fn date_for(self, year: i32) -> Option<Date> {
+        match self {
+            Deadline::On(d) => Some(d),
+            Deadline::AfterYear { month, day } => {
+                Date::new(year + 1, month, day).or_else(|| Date::new(year + 1, month, day - 1))
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -755,6 +837,8 @@ pub struct CompiledRule {
     pub message: Option<String>,
     /// Declares a carry-over (see [`RuleDef::carry`](RuleDef::carry)).
     pub carry: bool,
+    /// The rule pack it comes from (its document number or name), for the findings' messages.
+    pub pack: Option<String>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -842,6 +926,7 @@ pub fn compile(form: &Form, def: &RuleDef) -> Result<Vec<CompiledRule>, String> 
                 hint: def.hint.clone(),
                 message: def.message.clone(),
                 carry: def.carry,
+                pack: None,
                 instance: k,
             })
         })
@@ -858,17 +943,7 @@ fn compile_check(form: &Form, check: &Check, k: &str) -> Result<CCheck, String> 
             CCheck::Cmp { left: terms(form, left, k)?, op: *op, right: terms(form, right, k)? }
         }
         Check::When { cond, then } => CCheck::When {
-            cond: cond
-                .iter()
-                .map(|c| {
-                    Ok(match c {
-                        Cond::Cmp { left, op, right } => {
-                            CCond::Cmp { left: terms(form, left, k)?, op: *op, right: terms(form, right, k)? }
-                        }
-                        Cond::NoRuleMakingPower => CCond::NoRuleMakingPower,
-                    })
-                })
-                .collect::<Result<_, String>>()?,
+            cond: cond.iter().map(|c| compile_cond(form, c, k)).collect::<Result<_, String>>()?,
             then: Box::new(compile_check(form, then, k)?),
         },
         Check::AllZero(cells) => CCheck::AllZero(
@@ -925,7 +1000,97 @@ fn compile_check(form: &Form, check: &Check, k: &str) -> Result<CCheck, String> 
                 sections: sections.clone(),
             }
         }
+        Check::Repetition { scope, percent, min_chars } => {
+            CCheck::Repetition { scope: *scope, percent: *percent, min_chars: *min_chars, source: None }
+        }
+        Check::AsciiPunctuation => CCheck::AsciiPunctuation,
+        Check::Doubled { chars, except } => CCheck::Doubled { chars: chars.clone(), except: except.clone() },
+        Check::Placeholders { patterns } => CCheck::Placeholders(regexes(patterns, None)?),
+        Check::PeriodYears { patterns, future } => {
+            CCheck::PeriodYears { patterns: regexes(patterns, Some("{y}"))?, future: future.clone() }
+        }
+        Check::TextClaim { patterns, context, unless, when_any, sections } => {
+            for s in sections {
+                known_section(form, s)?;
+            }
+            CCheck::TextClaim {
+                patterns: regexes(patterns, None)?,
+                context: context.clone(),
+                unless: unless.clone(),
+                when_any: when_any.iter().map(|c| compile_cond(form, c, k)).collect::<Result<_, String>>()?,
+                sections: sections.clone(),
+            }
+        }
+        Check::HeadingsPresent => CCheck::HeadingsPresent,
+        Check::HeadingsVerbatim => CCheck::HeadingsVerbatim,
+        Check::PromotedHeadings => CCheck::PromotedHeadings,
+        Check::SubheadingNumbers => CCheck::SubheadingNumbers,
+        Check::MaxLength { sections, max, spaces, punctuation } => CCheck::MaxLength {
+            sections: with_subsections(form, sections)?,
+            max: *max,
+            spaces: *spaces,
+            punctuation: *punctuation,
+        },
+        Check::Mentions { sections, subjects } => CCheck::Mentions {
+            sections: with_subsections(form, sections)?,
+            subjects: subjects
+                .iter()
+                .map(|s| Ok((s.name.clone(), super::text_checks::compile(&s.patterns)?)))
+                .collect::<Result<_, String>>()?,
+        },
+        Check::Deadline { date } => CCheck::Deadline(
+            Deadline::parse(date)
+                .ok_or_else(|| format!("期限“{date}”无效（应写成01-31，即报告年度次年的1月31日，或2026-01-20）"))?,
+        ),
     })
+}
+
+fn compile_cond(form: &Form, c: &Cond, k: &str) -> Result<CCond, String> {
+    Ok(match c {
+        Cond::Cmp { left, op, right } => {
+            CCond::Cmp { left: terms(form, left, k)?, op: *op, right: terms(form, right, k)? }
+        }
+        Cond::NoRuleMakingPower => CCond::NoRuleMakingPower,
+    })
+}
+
+/// Regular expressions of a rule; `year` is a placeholder standing for a year (`{y}`).
+fn regexes(patterns: &[String], year: Option<&str>) -> Result<Vec<regex::Regex>, String> {
+    patterns
+        .iter()
+        .map(|p| {
+            let source = match year {
+                Some(ph) => {
+                    if !p.contains(ph) {
+                        return Err(format!("模式“{p}”中没有{ph}"));
+                    }
+                    p.replace(ph, r"(?P<y>(?:19|20)[0-9]{2})")
+                }
+                None => p.clone(),
+            };
+            regex::Regex::new(&source).map_err(|e| format!("模式“{p}”无效：{e}"))
+        })
+        .collect()
+}
+
+/// Each section key with its own and its sub-sections' keys (a section's text is all of them).
+fn with_subsections(form: &Form, sections: &[String]) -> Result<Vec<(String, Vec<String>)>, String> {
+    sections
+        .iter()
+        .map(|key| {
+            let def = form.template.sections.iter().find(|s| &s.id == key);
+            match def {
+                Some(d) => Ok((
+                    key.clone(),
+                    std::iter::once(d.id.clone()).chain(d.subsections.iter().map(|x| x.id.clone())).collect(),
+                )),
+                None => {
+                    known_section(form, key)?;
+                    Ok((key.clone(), vec![key.clone()]))
+                }
+            }
+        })
+        .collect()
 }
 
 fn known_section(form: &Form, key: &str) -> Result<(), String> {

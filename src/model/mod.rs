@@ -2,14 +2,20 @@
 //! No UI, no PDF, no file I/O here (design principle 2).
 
 pub mod form;
+pub mod headings;
+pub mod indicators;
 pub mod labels;
 pub mod punct;
+pub mod repetition;
 pub mod report;
 pub mod rollover;
+pub mod rulepack;
 pub mod rules;
 pub mod template;
 pub mod text_checks;
+mod text_rules;
 pub mod value;
+pub mod wording;
 
 pub use form::Form;
 pub use report::{Date, Reference, Report, UnitInfo, Values};

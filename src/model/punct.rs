@@ -14,9 +14,9 @@ fn is_cjk(c: char) -> bool {
 pub fn normalize(text: &str) -> String {
     // A mark may stand before another that only becomes full width in the same pass
     // (`》,(二)`): repeat until nothing changes (twice in practice).
-    let mut cur = pass(text);
+    let mut cur = pass(text, None);
     for _ in 0..4 {
-        let next = pass(&cur);
+        let next = pass(&cur, None);
         if next == cur {
             break;
         }
@@ -25,7 +25,17 @@ pub fn normalize(text: &str) -> String {
     cur
 }
 
-fn pass(text: &str) -> String {
+/// Where [`normalize`] would change a text: the byte offsets of the ASCII marks it turns full
+/// width (those a mark changed first makes Chinese context for are changed too, but are not
+/// listed). Empty exactly when `normalize` changes nothing.
+pub fn ascii_marks(text: &str) -> Vec<usize> {
+    let mut at = Vec::new();
+    pass(text, Some(&mut at));
+    let offsets: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+    at.into_iter().filter_map(|i| offsets.get(i).copied()).collect()
+}
+
+fn pass(text: &str, mut record: Option<&mut Vec<usize>>) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     // Whether the last `(` was converted, per nesting level, so its `)` follows it.
@@ -71,6 +81,9 @@ fn pass(text: &str) -> String {
         };
         match full {
             Some(f) => {
+                if let Some(r) = record.as_deref_mut() {
+                    r.push(i);
+                }
                 out.push(f);
                 // A full-width mark carries its own space.
                 while out.ends_with(' ') {
@@ -116,6 +129,14 @@ mod tests {
             assert_eq!(normalize(keep), keep);
         }
         assert_eq!(normalize("网址:http://x.gov.cn"), "网址：http://x.gov.cn");
+    }
+
+    #[test]
+    fn the_marks_to_change_are_found_where_they_are() {
+        let text = "《条例》,并在网站公开(一)";
+        let at = super::ascii_marks(text);
+        assert_eq!(at.iter().map(|&b| &text[b..b + 1]).collect::<Vec<_>>(), [",", "(", ")"]);
+        assert!(super::ascii_marks("共1,234件，网址http://a.gov.cn").is_empty());
     }
 
     #[test]

@@ -61,3 +61,43 @@ pub fn carry_forward(form: &Form, reference: &Reference, next: &mut Report) {
         }
     }
 }
+
+/// Why last year's report cannot be compared with this year's.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PreviousError {
+    #[error("所选报告是{found}年度，不早于本报告（{year}年度）：请选择往年的报告")]
+    NotEarlier { found: i32, year: i32 },
+    #[error("所选报告中没有正文，无法比较与上年的重复率")]
+    NoText,
+}
+
+/// Keeps last year's texts in this year's report (its reference values), replacing any kept
+/// there, so the repetition and copied-text checks compare with them. The figures stay those
+/// the roll-over carried (a report read from a published file is compared as text only).
+/// Returns how many sections of text were taken.
+pub fn use_previous_texts(report: &mut Report, last: &Report) -> Result<usize, PreviousError> {
+    if last.year >= report.year {
+        return Err(PreviousError::NotEarlier { found: last.year, year: report.year });
+    }
+    let sections: BTreeMap<String, String> =
+        last.sections.iter().filter(|(_, t)| !t.trim().is_empty()).map(|(k, t)| (k.clone(), t.clone())).collect();
+    if sections.is_empty() {
+        return Err(PreviousError::NoText);
+    }
+    let n = sections.len();
+    match &mut report.reference {
+        Some(r) => {
+            r.sections = sections;
+            // The texts are that year's now; a roll-over's figures keep theirs.
+            if r.cells.is_empty() {
+                r.year = last.year;
+                r.template = last.template.clone();
+            }
+        }
+        None => {
+            report.reference =
+                Some(Reference { year: last.year, template: last.template.clone(), cells: BTreeMap::new(), sections })
+        }
+    }
+    Ok(n)
+}

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::form::{CCheck, CCond, CompiledRule, Scope, Src, Term};
 use super::form::{CellIx, Form};
+use super::headings::PrintedHeading;
 use super::report::{Date, Report, Values};
 use super::template::{Severity, Template};
 use super::value::{CellValue, Num, parse_cell};
@@ -68,6 +69,28 @@ pub struct Finding {
     pub key: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explanation: Option<String>,
+    /// What mends it in one step, when something does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<Fix>,
+    /// The rule pack (a city's extra rules) the finding comes from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pack: Option<String>,
+}
+
+/// A one-step mend a finding offers (the window shows it as a button).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fix {
+    /// 编辑 ▸ 标点规范化.
+    NormalizePunctuation,
+}
+
+impl Fix {
+    pub fn label(self) -> &'static str {
+        match self {
+            Fix::NormalizePunctuation => "标点规范化",
+        }
+    }
 }
 
 impl Finding {
@@ -85,6 +108,8 @@ impl Finding {
             key: target.key(rule),
             target,
             explanation: None,
+            fix: None,
+            pack: None,
         }
     }
 
@@ -125,6 +150,9 @@ pub struct Context {
     pub absent_tables: Vec<String>,
     /// Parts (section ids) whose heading such a report does not hold (S-01).
     pub absent_sections: Vec<String>,
+    /// The section headings a published file printed, in order (the heading checks read them;
+    /// a draft prints the template's own).
+    pub headings: Option<Vec<PrintedHeading>>,
 }
 
 /// The 基本信息 items findings can be about (their labels, as the window shows them).
@@ -139,9 +167,17 @@ pub const SIGNED_ON: &str = "落款日期";
 /// stored in the report are attached.
 pub fn evaluate(form: &Form, report: &Report, values: &Values, ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
-    let ev = Eval { form, report, values, ctx };
+    let ev = Eval { form, report, values, ctx, rates: std::cell::OnceCell::new() };
     for rule in &form.rules {
+        let before = out.len();
         ev.rule(rule, &mut out);
+        // A rule pack's findings say whose rule they apply.
+        if let Some(pack) = &rule.pack {
+            for f in &mut out[before..] {
+                f.message.push_str(&format!("（{pack}）"));
+                f.pack = Some(pack.clone());
+            }
+        }
     }
     ev.published_totals(&mut out);
     for f in &mut out {
@@ -161,11 +197,14 @@ pub fn check_report(form: &Form, report: &Report, ctx: &Context) -> (Values, Vec
     (values, findings)
 }
 
-struct Eval<'a> {
-    form: &'a Form,
-    report: &'a Report,
-    values: &'a Values,
-    ctx: &'a Context,
+/// One evaluation of a form's rules on a report (the text checks' arms are in `text_rules`).
+pub(super) struct Eval<'a> {
+    pub(super) form: &'a Form,
+    pub(super) report: &'a Report,
+    pub(super) values: &'a Values,
+    pub(super) ctx: &'a Context,
+    /// The repetition rates, measured once for the RP rules that need them.
+    pub(super) rates: std::cell::OnceCell<Option<super::repetition::Rates>>,
 }
 
 /// A side of a comparison, evaluated.
@@ -176,7 +215,13 @@ struct Side {
 }
 
 impl Eval<'_> {
-    fn finding(&self, rule: &CompiledRule, table: Option<usize>, cells: Vec<CellIx>, message: String) -> Finding {
+    pub(super) fn finding(
+        &self,
+        rule: &CompiledRule,
+        table: Option<usize>,
+        cells: Vec<CellIx>,
+        message: String,
+    ) -> Finding {
         let table = table.or_else(|| cells.first().map(|&c| self.form.cells[c].table));
         let target = match (cells.first(), table) {
             (Some(&c), _) => Target::Cell(self.form.cells[c].id.clone()),
@@ -252,10 +297,29 @@ impl Eval<'_> {
                     out.push(f);
                 }
             }
+            CCheck::Repetition { scope, percent, min_chars, source } => {
+                self.repetition(rule, *scope, *percent, *min_chars, source.as_deref(), out)
+            }
+            CCheck::AsciiPunctuation => self.ascii_punctuation(rule, out),
+            CCheck::Doubled { chars, except } => self.doubled(rule, chars, except, out),
+            CCheck::Placeholders(patterns) => self.placeholders(rule, patterns, out),
+            CCheck::PeriodYears { patterns, future } => self.period_years(rule, patterns, future, out),
+            CCheck::TextClaim { patterns, context, unless, when_any, sections } => {
+                self.text_claim(rule, patterns, (context, unless), when_any, sections, out)
+            }
+            CCheck::HeadingsPresent => self.headings_present(rule, out),
+            CCheck::HeadingsVerbatim => self.headings_verbatim(rule, out),
+            CCheck::PromotedHeadings => self.promoted_headings(rule, out),
+            CCheck::SubheadingNumbers => self.subheading_numbers(rule, out),
+            CCheck::MaxLength { sections, max, spaces, punctuation } => {
+                self.max_length(rule, sections, *max, *spaces, *punctuation, out)
+            }
+            CCheck::Mentions { sections, subjects } => self.mentions(rule, sections, subjects, out),
+            CCheck::Deadline(d) => self.deadline(rule, *d, out),
         }
     }
 
-    fn heading(&self, key: &str) -> String {
+    pub(super) fn heading(&self, key: &str) -> String {
         for s in &self.form.template.sections {
             if s.id == key {
                 return s.heading.clone();
@@ -300,26 +364,7 @@ impl Eval<'_> {
             CCheck::When { cond, then } => {
                 let mut texts = Vec::new();
                 for c in cond {
-                    match c {
-                        CCond::NoRuleMakingPower => {
-                            if self.report.unit.makes_rules != Some(false) {
-                                return None;
-                            }
-                            texts.push("本机关无规章制定权".to_string());
-                        }
-                        CCond::Cmp { left, op, right } => {
-                            let (l, r) = (self.side(rule, left)?, self.side(rule, right)?);
-                            if !op.holds(l.total.raw(), r.total.raw()) {
-                                return None;
-                            }
-                            let text = if r.only_const {
-                                format!("{}{}{}", side_text(&l), op.phrase(), r.total)
-                            } else {
-                                format!("{}{}{}", side_text(&l), op.phrase(), side_text(&r))
-                            };
-                            texts.push(text);
-                        }
-                    }
+                    texts.push(self.cond(rule, c)??);
                 }
                 self.logic(rule, then, Some(texts.join("且")))
             }
@@ -349,6 +394,27 @@ impl Eval<'_> {
                 Some(self.finding(rule, self.scope_table(rule), nonzero, with_hint(msg, rule)))
             }
             _ => None,
+        }
+    }
+
+    /// Whether a condition holds, in words when it does (`Some(None)`: it does not; `None`: it
+    /// cannot be decided — an invalid cell, no reference value).
+    pub(super) fn cond(&self, rule: &CompiledRule, c: &CCond) -> Option<Option<String>> {
+        match c {
+            CCond::NoRuleMakingPower => {
+                Some((self.report.unit.makes_rules == Some(false)).then(|| "本机关无规章制定权".to_string()))
+            }
+            CCond::Cmp { left, op, right } => {
+                let (l, r) = (self.side(rule, left)?, self.side(rule, right)?);
+                if !op.holds(l.total.raw(), r.total.raw()) {
+                    return Some(None);
+                }
+                Some(Some(if r.only_const {
+                    format!("{}{}{}", side_text(&l), op.phrase(), r.total)
+                } else {
+                    format!("{}{}{}", side_text(&l), op.phrase(), side_text(&r))
+                }))
+            }
         }
     }
 
@@ -742,7 +808,7 @@ fn fill(template: &str, scope: &str, l: Num, r: Num) -> String {
     template.replace("{scope}", scope).replace("{l}", &l.to_string()).replace("{r}", &r.to_string()).replace("{d}", &d)
 }
 
-fn with_hint(msg: String, rule: &CompiledRule) -> String {
+pub(super) fn with_hint(msg: String, rule: &CompiledRule) -> String {
     match &rule.hint {
         Some(h) if rule.message.is_none() => format!("{msg}。{h}"),
         _ => msg,

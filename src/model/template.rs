@@ -46,6 +46,25 @@ pub struct Template {
     pub tables: Vec<TableDef>,
     #[serde(default)]
     pub rules: Vec<RuleDef>,
+    /// Rates the 政务公开办 compares across units (公开率, 纠错率), shown per unit in the county
+    /// view and its 汇总表.
+    #[serde(default)]
+    pub indicators: Vec<IndicatorDef>,
+}
+
+/// A rate computed from the tables: the sum of `numerator` cells over the sum of `denominator`
+/// cells, in percent; flagged in the county view when above `flag_above` or below `flag_below`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IndicatorDef {
+    pub id: String,
+    /// How the county view and the 汇总表 name it (`公开率`).
+    pub name: String,
+    pub numerator: Vec<String>,
+    pub denominator: Vec<String>,
+    #[serde(default)]
+    pub flag_above: Option<u32>,
+    #[serde(default)]
+    pub flag_below: Option<u32>,
 }
 
 /// Rule ids for invalid values, by kind of cell (spec §5.1: G-01 counts, G-03 money).
@@ -398,6 +417,85 @@ pub enum Check {
         factor: i64,
         min: i64,
     },
+    /// 与上年重复率 (the RP checks): the texts against last year's (kept in the draft, or given
+    /// with `--prev`). `Sections`: each section with at least `min_chars` characters whose rate
+    /// is over `percent`; `Report`: the whole report; `Rates`: states every rate (a hint).
+    Repetition {
+        scope: RepetitionScope,
+        #[serde(default = "fifty")]
+        percent: u32,
+        #[serde(default)]
+        min_chars: usize,
+    },
+    /// ASCII punctuation in Chinese sentences (`,` `;` `:` `(` `)` …, not in numbers, dates or
+    /// web addresses); 标点规范化 is the fix.
+    AsciiPunctuation,
+    /// A character of `chars` typed twice (「的的」), or a word of two to four characters typed
+    /// twice (「工作工作」); the `except` words are meant (「目的的」).
+    Doubled {
+        chars: String,
+        #[serde(default)]
+        except: Vec<String>,
+    },
+    /// Placeholders left in the text: each pattern a regular expression (`XX`, `××`, `某某`,
+    /// `【】`, `（此处填写…）`).
+    Placeholders {
+        patterns: Vec<String>,
+    },
+    /// A year, in a phrase describing the report period (`patterns`; `{y}` is the year), that is
+    /// neither the report year nor the year before. The next year is allowed in a sentence
+    /// with one of the `future` words (a plan). Years in 《titles》 and spans (2021—2025年) are
+    /// not the period.
+    PeriodYears {
+        patterns: Vec<String>,
+        #[serde(default)]
+        future: Vec<String>,
+    },
+    /// Words the tables contradict: one of `patterns` (regular expressions) in a sentence that
+    /// holds one of the `context` words (any sentence, when empty), while any of `when_any`
+    /// holds (「均已办结」 while 结转下年度 > 0), unless it holds one of the `unless` words.
+    /// `sections`: where (every text when empty).
+    TextClaim {
+        patterns: Vec<String>,
+        #[serde(default)]
+        context: Vec<String>,
+        /// A sentence holding one of these is not the claim (「上年结转的申请均已办结」).
+        #[serde(default)]
+        unless: Vec<String>,
+        when_any: Vec<Cond>,
+        #[serde(default)]
+        sections: Vec<String>,
+    },
+    /// Every section heading present in a published file (S-01 for what it printed).
+    HeadingsPresent,
+    /// Every printed section heading numbered 一 to 六 in order, with the official words.
+    HeadingsVerbatim,
+    /// A line inside a section that reads like a top-level heading (`二、改进措施`): a sub-item
+    /// promoted, or a part the format does not have.
+    PromotedHeadings,
+    /// Sub-headings numbered （一）（二）… without a gap, a restart or an empty number.
+    SubheadingNumbers,
+    /// The sections (each with its sub-sections) together hold at most `max` characters;
+    /// white space counts only with `spaces`, punctuation only with `punctuation`.
+    MaxLength {
+        sections: Vec<String>,
+        max: usize,
+        #[serde(default)]
+        spaces: bool,
+        #[serde(default = "yes")]
+        punctuation: bool,
+    },
+    /// For each subject, the sections (with their sub-sections) must state a count: one of its
+    /// patterns (`{n}` the number, as in `TextFigure`) occurs.
+    Mentions {
+        sections: Vec<String>,
+        subjects: Vec<Subject>,
+    },
+    /// The 落款 date is on or before a deadline: `MM-DD` in the year after the report year, or a
+    /// full date `2026-01-20`. Past it with no 落款 date, the report is late.
+    Deadline {
+        date: String,
+    },
     /// A figure the text states must equal the tables (the TX checks): wherever one of
     /// `patterns` occurs in the `sections` (every section when empty), its number is compared
     /// with the sum of `cells`; the finding quotes the sentence.
@@ -407,6 +505,26 @@ pub enum Check {
         #[serde(default)]
         sections: Vec<String>,
     },
+}
+
+/// What the RP checks report on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RepetitionScope {
+    Sections,
+    Report,
+    Rates,
+}
+
+fn fifty() -> u32 {
+    50
+}
+
+/// A subject whose count a report must state (a rule pack's required mentions).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Subject {
+    /// How the message names it (`政策解读发布数量`).
+    pub name: String,
+    pub patterns: Vec<super::text_checks::TextPattern>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -9,6 +9,7 @@ pub mod lock;
 pub mod output;
 pub mod read;
 pub mod recovery;
+pub mod rulepacks;
 pub mod settings;
 mod shape;
 pub mod templates;

@@ -4,21 +4,25 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::model::rulepack::RulePackError;
 use crate::model::{Template, TemplateError};
 
 /// Largest template file read (the built-in ones are about 25 KB).
 const MAX_TEMPLATE_BYTES: u64 = 1024 * 1024;
 
-/// A template file that was skipped, and why (in Chinese, with line and column when known).
+/// A template or rule pack file that was skipped, and why (in Chinese, with line and column
+/// when known).
 #[derive(Debug)]
 pub struct Problem {
     pub file: PathBuf,
     pub message: TemplateFileError,
+    /// What the file was meant to be: `模板` or `规则包`.
+    pub kind: &'static str,
 }
 
 impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "模板文件“{}”未载入：{}", self.file.display(), self.message)
+        write!(f, "{}文件“{}”未载入：{}", self.kind, self.file.display(), self.message)
     }
 }
 
@@ -33,26 +37,33 @@ pub fn user_dir() -> Option<PathBuf> {
 pub fn load_dir(dir: &Path) -> (Vec<String>, Vec<Problem>) {
     let mut loaded = Vec::new();
     let mut problems = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return (loaded, problems) };
+    for file in ron_files(dir) {
+        match load_file(&file) {
+            Ok(Some(id)) => loaded.push(id),
+            // A rule pack lives here too ([`super::rulepacks`] reads it).
+            Ok(None) => {}
+            Err(message) => problems.push(Problem { file, message, kind: "模板" }),
+        }
+    }
+    (loaded, problems)
+}
+
+/// The `*.ron` files of a folder, in name order (none when it cannot be listed).
+pub(super) fn ron_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
     let mut files: Vec<PathBuf> = entries
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("ron")) && p.is_file())
         .collect();
     files.sort();
-    for file in files {
-        match load_file(&file) {
-            Ok(id) => loaded.push(id),
-            Err(message) => problems.push(Problem { file, message }),
-        }
-    }
-    (loaded, problems)
+    files
 }
 
-/// Why a template file was not loaded.
+/// Why a template or rule pack file was not loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum TemplateFileError {
-    #[error("文件太大（{0}字节），不像是模板")]
+    #[error("文件太大（{0}字节），不像是模板或规则包")]
     TooLarge(u64),
     #[error("{0}")]
     Read(super::read::ReadError),
@@ -64,14 +75,25 @@ pub enum TemplateFileError {
     Invalid(String),
     #[error("{0}")]
     Template(TemplateError),
+    #[error("{0}")]
+    RulePack(RulePackError),
 }
 
-fn load_file(file: &Path) -> Result<String, TemplateFileError> {
+/// A template or rule pack file's text (bounded, UTF-8).
+pub(super) fn read_text(file: &Path) -> Result<String, TemplateFileError> {
     let bytes = super::read::read_limited(file, MAX_TEMPLATE_BYTES).map_err(|e| match e {
         super::read::ReadError::TooLarge { size, .. } => TemplateFileError::TooLarge(size),
         other => TemplateFileError::Read(other),
     })?;
-    let text = String::from_utf8(bytes).map_err(|_| TemplateFileError::NotUtf8)?;
+    String::from_utf8(bytes).map_err(|_| TemplateFileError::NotUtf8)
+}
+
+/// Registers a template file; `None` when the file is a rule pack.
+fn load_file(file: &Path) -> Result<Option<String>, TemplateFileError> {
+    let text = read_text(file)?;
+    if crate::model::rulepack::RulePack::sniff(&text) {
+        return Ok(None);
+    }
     let origin = file.display().to_string();
     let template = Template::parse(&origin, text.trim_start_matches('\u{feff}')).map_err(|e| match e {
         TemplateError::Parse { line, col, msg, .. } => TemplateFileError::Parse { line, col, msg },
@@ -82,5 +104,5 @@ fn load_file(file: &Path) -> Result<String, TemplateFileError> {
         TemplateError::Invalid { msg, .. } => TemplateFileError::Invalid(msg),
         other => TemplateFileError::Template(other),
     })?;
-    Ok(id)
+    Ok(Some(id))
 }

@@ -36,6 +36,9 @@ pub enum Command {
     PdfFonts,
     ImportReport,
     ImportCsv,
+    /// 对照上年报告: last year's report (draft, CSV or published file) whose texts the
+    /// repetition checks compare with.
+    ComparePrevious,
     /// 汇总检查: a folder of units' reports at once (for the 政务公开办).
     CountyCheck,
     /// Its 汇总表 (.xlsx, .html, .csv).
@@ -287,6 +290,10 @@ impl Command {
                 file: Some(files::IMPORT_CSV),
                 replaces_document: true,
                 ..s("导入CSV…", Some((File, 3)), &[], none)
+            },
+            ComparePrevious => Spec {
+                file: Some(files::LAST_YEAR),
+                ..s("对照上年报告（查重复率）…", Some((File, 3)), &[], doc)
             },
             ExportCsv => Spec { file: Some(files::EXPORT_CSV), ..s("导出CSV…", Some((Export, 3)), &[], doc) },
             CountyCheck => s("汇总检查多份报告…", Some((File, 3)), &[], none),

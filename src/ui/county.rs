@@ -39,19 +39,26 @@ pub enum Column {
     Status,
     Errors,
     Warnings,
+    /// 与上年重复率.
+    Repetition,
+    /// A template indicator (公开率, 纠错率), by its place among the reports' indicators.
+    Indicator(usize),
+    /// Findings of rule packs.
+    Packs,
     Kind,
     File,
 }
 
 impl Column {
-    const ALL: [(Column, &'static str); 6] = [
+    const FIRST: [(Column, &'static str); 5] = [
         (Column::Unit, "单位"),
         (Column::Status, "状态"),
         (Column::Errors, "错误"),
         (Column::Warnings, "警告"),
-        (Column::Kind, "来源"),
-        (Column::File, "文件"),
+        (Column::Repetition, "与上年重复率"),
     ];
+    const LAST: [(Column, &'static str); 3] =
+        [(Column::Packs, "规则包问题"), (Column::Kind, "来源"), (Column::File, "文件")];
 }
 
 /// One row as shown.
@@ -65,6 +72,10 @@ pub struct Row {
     /// The first error, the reason a file could not be read, or a note (重复, 名单外).
     pub detail: String,
     pub path: Option<PathBuf>,
+    /// 与上年重复率, when last year's text was known.
+    pub repetition: Option<county::Repetition>,
+    pub indicators: Vec<county::Indicator>,
+    pub pack_findings: usize,
 }
 
 /// The county the units' names share: their common beginning up to its last 县, 区, 市, 旗, 州 or
@@ -79,12 +90,24 @@ pub fn county_name(units: &[&str]) -> Option<String> {
     (end >= 1).then(|| first[..=end].iter().collect())
 }
 
+/// The view's path fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PathField {
+    Folder,
+    Roster,
+    Previous,
+}
+
 #[derive(Default)]
 pub struct CountyView {
     pub open: bool,
     /// The folder (or file) to check and the optional roster, as typed.
     pub folder: String,
     pub roster: String,
+    /// A folder of last year's reports (optional): each unit's 与上年重复率 against its own.
+    pub previous: String,
+    /// The user's rule packs (the app's).
+    pub packs: Arc<crate::model::rulepack::RulePacks>,
     job: Option<Job>,
     entries: Vec<Entry>,
     reconciliation: Reconciliation,
@@ -95,7 +118,7 @@ pub struct CountyView {
     pub filter: Option<Status>,
     /// Only units whose name contains this.
     pub search: String,
-    browse: Option<(bool, Receiver<Option<PathBuf>>)>,
+    browse: Option<(PathField, Receiver<Option<PathBuf>>)>,
     /// A unit's report was opened from the list: the view steps aside (a small box in the
     /// corner, naming the report) so the report can be read, and comes back with one click.
     pub aside: Option<String>,
@@ -138,6 +161,13 @@ impl CountyView {
             }
         }
         let roster_path = (!self.roster.trim().is_empty()).then(|| PathBuf::from(self.roster.trim()));
+        let previous = PathBuf::from(self.previous.trim());
+        if !self.previous.trim().is_empty() && !previous.is_dir() {
+            self.error = Some(format!("上年报告文件夹“{}”不存在或不是文件夹", previous.display()));
+            return;
+        }
+        let previous = (!self.previous.trim().is_empty()).then_some(previous);
+        let packs = Arc::clone(&self.packs);
         let (tx, rx) = channel();
         let cancel = Arc::new(AtomicBool::new(false));
         let stop = Arc::clone(&cancel);
@@ -148,9 +178,11 @@ impl CountyView {
             let (files, bad) = county::collect(&[folder], &skip);
             let _ = tx.send(Msg::Found(files.len() + bad.len()));
             ctx.request_repaint();
-            let opts = CheckOptions { today: Some(Date::today()), ..CheckOptions::default() };
             // One core is left to the window.
             let threads = county::default_threads().saturating_sub(1).max(1);
+            let previous =
+                previous.map(|dir| Arc::new(county::previous::Index::build(std::slice::from_ref(&dir), threads)));
+            let opts = CheckOptions { today: Some(Date::today()), packs, previous, ..CheckOptions::default() };
             county::check_all(&files, &opts, threads, &stop, |_, e| {
                 let _ = tx.send(Msg::Entry(Box::new(e)));
                 ctx.request_repaint();
@@ -230,6 +262,9 @@ impl CountyView {
                 kind: String::new(),
                 detail: "未找到该单位的报告".into(),
                 path: None,
+                repetition: None,
+                indicators: Vec::new(),
+                pack_findings: 0,
             })
             .collect();
         for e in &self.entries {
@@ -262,6 +297,9 @@ impl CountyView {
                         kind: c.kind.to_string(),
                         detail,
                         path: Some(e.path.clone()),
+                        repetition: c.repetition.clone(),
+                        indicators: c.indicators.clone(),
+                        pack_findings: c.pack_findings,
                     }
                 }
                 Outcome::Unreadable(reason) => Row {
@@ -272,19 +310,31 @@ impl CountyView {
                     kind: county::kind_label(&e.path).to_string(),
                     detail: reason.clone(),
                     path: Some(e.path.clone()),
+                    repetition: None,
+                    indicators: Vec::new(),
+                    pack_findings: 0,
                 },
             };
             rows.push(row);
         }
         let search = self.search.trim();
         rows.retain(|r| self.filter.is_none_or(|s| r.status == s) && (search.is_empty() || r.unit.contains(search)));
+        let names = self.indicator_names();
         if let Some((col, descending)) = self.sort {
+            let indicator = |r: &Row, i: usize| {
+                names.get(i).and_then(|n| r.indicators.iter().find(|x| &x.name == n)).and_then(|x| x.basis_points)
+            };
             rows.sort_by(|a, b| {
                 let o = match col {
                     Column::Unit => a.unit.cmp(&b.unit),
                     Column::Status => a.status.cmp(&b.status),
                     Column::Errors => a.errors.cmp(&b.errors),
                     Column::Warnings => a.warnings.cmp(&b.warnings),
+                    Column::Repetition => {
+                        a.repetition.as_ref().map(|r| r.percent).cmp(&b.repetition.as_ref().map(|r| r.percent))
+                    }
+                    Column::Indicator(i) => indicator(a, i).cmp(&indicator(b, i)),
+                    Column::Packs => a.pack_findings.cmp(&b.pack_findings),
                     Column::Kind => a.kind.cmp(&b.kind),
                     Column::File => a.path.cmp(&b.path),
                 };
@@ -294,9 +344,30 @@ impl CountyView {
         rows
     }
 
-    fn browse(&mut self, ctx: &egui::Context, roster: bool) {
+    /// The indicators' names (公开率, 纠错率 …) in the order the reports give them.
+    pub fn indicator_names(&self) -> Vec<String> {
+        self.summary().indicator_names()
+    }
+
+    /// Every column, in order, with its head.
+    fn columns(&self) -> Vec<(Column, String)> {
+        let mut v: Vec<(Column, String)> = Column::FIRST.iter().map(|(c, n)| (*c, n.to_string())).collect();
+        v.extend(self.indicator_names().into_iter().enumerate().map(|(i, n)| (Column::Indicator(i), n)));
+        v.extend(Column::LAST.iter().map(|(c, n)| (*c, n.to_string())));
+        v
+    }
+
+    fn field(&mut self, f: PathField) -> &mut String {
+        match f {
+            PathField::Folder => &mut self.folder,
+            PathField::Roster => &mut self.roster,
+            PathField::Previous => &mut self.previous,
+        }
+    }
+
+    fn browse(&mut self, ctx: &egui::Context, field: PathField) {
         let mut dialog = rfd::FileDialog::new();
-        let start = if roster { &self.roster } else { &self.folder };
+        let start = self.field(field).clone();
         let start = PathBuf::from(start.trim());
         if start.is_dir() {
             dialog = dialog.set_directory(&start);
@@ -306,15 +377,17 @@ impl CountyView {
         let (tx, rx) = channel();
         let ctx = ctx.clone();
         std::thread::spawn(move || {
-            let chosen = if roster {
-                dialog.set_title("选择单位名单（每行一个单位）").add_filter("文本文件", &["txt", "csv"]).pick_file()
-            } else {
-                dialog.set_title("选择存放各单位报告的文件夹").pick_folder()
+            let chosen = match field {
+                PathField::Roster => {
+                    dialog.set_title("选择单位名单（每行一个单位）").add_filter("文本文件", &["txt", "csv"]).pick_file()
+                }
+                PathField::Folder => dialog.set_title("选择存放各单位报告的文件夹").pick_folder(),
+                PathField::Previous => dialog.set_title("选择存放各单位上年报告的文件夹").pick_folder(),
             };
             let _ = tx.send(chosen);
             ctx.request_repaint();
         });
-        self.browse = Some((roster, rx));
+        self.browse = Some((field, rx));
     }
 
     /// Draws the view (a window of its own); returns what the app should do.
@@ -323,12 +396,12 @@ impl CountyView {
             return None;
         }
         self.poll();
-        if let Some((roster, rx)) = &self.browse
+        if let Some((field, rx)) = &self.browse
             && let Ok(chosen) = rx.try_recv()
         {
             if let Some(p) = chosen {
-                let text = p.display().to_string();
-                if *roster { self.roster = text } else { self.folder = text }
+                let field = *field;
+                *self.field(field) = p.display().to_string();
             }
             self.browse = None;
         }
@@ -378,9 +451,10 @@ impl CountyView {
         // Rows of their own, not a grid: a text field in a grid column is only as wide as the
         // column was the frame before (a 40-pixel field that never grows).
         let field_width = (ui.available_width() - 280.0).clamp(240.0, 620.0);
-        for (label, roster, hint) in [
-            ("报告文件夹：", false, "含各单位草稿、CSV、网页、Word或PDF，可含子文件夹"),
-            ("单位名单（可选）：", true, "文本文件，每行一个单位名称"),
+        for (label, field, hint) in [
+            ("报告文件夹：", PathField::Folder, "含各单位草稿、CSV、网页、Word或PDF，可含子文件夹"),
+            ("单位名单（可选）：", PathField::Roster, "文本文件，每行一个单位名称"),
+            ("上年报告文件夹（可选）：", PathField::Previous, "各单位上年的报告，用于计算与上年重复率"),
         ] {
             ui.horizontal(|ui| {
                 let l = ui
@@ -393,10 +467,10 @@ impl CountyView {
                         },
                     )
                     .inner;
-                let text = if roster { &mut self.roster } else { &mut self.folder };
+                let text = self.field(field);
                 ui.add_sized([field_width, 24.0], egui::TextEdit::singleline(text).hint_text(hint)).labelled_by(l.id);
                 if system_dialogs && ui.button("浏览…").clicked() {
-                    self.browse(ctx, roster);
+                    self.browse(ctx, field);
                 }
             });
         }
@@ -437,9 +511,12 @@ impl CountyView {
         });
         let rows = self.rows();
         let widths = [220.0, 64.0, 44.0, 44.0, 56.0];
+        let columns = self.columns();
+        let names = self.indicator_names();
         egui::ScrollArea::both().auto_shrink(false).show(ui, |ui| {
-            egui::Grid::new("county-rows").striped(true).num_columns(7).spacing([10.0, 4.0]).show(ui, |ui| {
-                for (col, name) in Column::ALL {
+            let grid = egui::Grid::new("county-rows").striped(true).num_columns(columns.len() + 1);
+            grid.spacing([10.0, 4.0]).show(ui, |ui| {
+                for (col, name) in columns {
                     let arrow = match self.sort {
                         Some((c, true)) if c == col => " ▼",
                         Some((c, false)) if c == col => " ▲",
@@ -490,6 +567,41 @@ impl CountyView {
                     ui.colored_label(color, row.status.label());
                     ui.label(if row.status <= Status::Unreadable { String::new() } else { row.errors.to_string() });
                     ui.label(if row.status <= Status::Unreadable { String::new() } else { row.warnings.to_string() });
+                    // What the 政务公开办 compares, red over its threshold.
+                    let over = Color32::from_rgb(180, 30, 30);
+                    match &row.repetition {
+                        Some(r) if r.over => {
+                            ui.colored_label(over, format!("{}%", r.percent)).on_hover_text(format!(
+                                "超过{}%；对照{}年度：{}",
+                                r.threshold, r.year, r.compared_with
+                            ));
+                        }
+                        Some(r) => {
+                            ui.label(format!("{}%", r.percent))
+                                .on_hover_text(format!("对照{}年度：{}", r.year, r.compared_with));
+                        }
+                        None => {
+                            ui.label("");
+                        }
+                    }
+                    for name in &names {
+                        match row.indicators.iter().find(|i| &i.name == name) {
+                            Some(i) if i.flagged => {
+                                ui.colored_label(over, &i.label).on_hover_text(i.limit.clone().unwrap_or_default());
+                            }
+                            Some(i) => {
+                                ui.label(&i.label);
+                            }
+                            None => {
+                                ui.label("");
+                            }
+                        }
+                    }
+                    if row.pack_findings > 0 {
+                        ui.colored_label(Color32::from_rgb(160, 100, 0), row.pack_findings.to_string());
+                    } else {
+                        ui.label(if row.status <= Status::Unreadable { "" } else { "0" });
+                    }
                     ui.label(&row.kind);
                     left(ui, 360.0, &mut |ui| {
                         ui.add(egui::Label::new(&row.detail).truncate()).on_hover_text(&row.detail);

@@ -2,6 +2,7 @@
 //! Free of egui so it can be tested directly.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::model::form::CellIx;
@@ -99,6 +100,15 @@ pub struct Document {
     redo: Vec<Vec<Change>>,
     last: Option<(Field, Instant)>,
     today: Option<Date>,
+    /// The rule packs whose rules the form carries (the user's, loaded at start).
+    packs: Arc<crate::model::rulepack::RulePacks>,
+    /// 与上年重复率 of every text, when last year's text is known (for the page list and the
+    /// editors' highlighting).
+    pub rates: Option<crate::model::repetition::Rates>,
+    /// Last year's texts as a corpus (rebuilt only when they change), for the editors to mark
+    /// repeated sentences while typing.
+    pub corpus: Option<Arc<crate::model::repetition::Corpus>>,
+    corpus_of: Option<u64>,
 }
 
 impl Document {
@@ -123,9 +133,31 @@ impl Document {
             redo: Vec::new(),
             last: None,
             today: Some(Date::today()),
+            packs: Arc::default(),
+            rates: None,
+            corpus: None,
+            corpus_of: None,
         };
         doc.recheck();
         Ok(doc)
+    }
+
+    /// Applies the user's rule packs (their rules join the form's; the form is rebuilt).
+    pub fn set_rule_packs(&mut self, packs: Arc<crate::model::rulepack::RulePacks>) {
+        self.packs = packs;
+        if let Ok(mut form) = self.report.form() {
+            self.packs.apply(&mut form, &self.report);
+            self.form = form;
+        }
+        self.recheck();
+    }
+
+    /// Takes last year's texts from `last` for the repetition checks (kept in the draft, as a
+    /// change to save); returns how many sections of text were taken.
+    pub fn use_previous(&mut self, last: &Report) -> Result<usize, crate::model::rollover::PreviousError> {
+        let n = crate::model::rollover::use_previous_texts(&mut self.report, last)?;
+        self.changed();
+        Ok(n)
     }
 
     /// Re-evaluates values and findings (tens of microseconds; done on every change).
@@ -133,6 +165,7 @@ impl Document {
         self.values = Values::compute(&self.form, &self.report);
         let ctx = Context { today: self.today, ..Default::default() };
         self.findings = evaluate(&self.form, &self.report, &self.values, &ctx);
+        self.refresh_rates();
         for m in &mut self.marks {
             *m = None;
         }
@@ -156,6 +189,27 @@ impl Document {
             }
         }
         self.generation += 1;
+    }
+
+    /// The repetition rates, last year's corpus rebuilt only when last year's texts changed.
+    fn refresh_rates(&mut self) {
+        use std::hash::{Hash, Hasher};
+        let exclude = &self.form.generated;
+        let key = self.report.reference.as_ref().map(|r| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (r.year, &r.sections).hash(&mut h);
+            h.finish()
+        });
+        if key != self.corpus_of {
+            self.corpus = crate::model::repetition::last_year(&self.report, exclude).map(|(_, c)| Arc::new(c));
+            self.corpus_of = key;
+        }
+        self.rates = match (&self.corpus, &self.report.reference) {
+            (Some(c), Some(r)) => {
+                Some(crate::model::repetition::rates_against(&self.form, &self.report, exclude, r.year, c))
+            }
+            _ => None,
+        };
     }
 
     pub fn get(&self, field: &Field) -> String {
@@ -281,7 +335,8 @@ impl Document {
     pub fn set_annexes(&mut self, annexes: Vec<String>) -> Result<(), String> {
         let mut report = self.report.clone();
         report.annexes = annexes;
-        let form = report.form().map_err(|e| e.to_string())?;
+        let mut form = report.form().map_err(|e| e.to_string())?;
+        self.packs.apply(&mut form, &report);
         self.report = report;
         self.marks = vec![None; form.cells.len()];
         self.cell_findings = vec![Vec::new(); form.cells.len()];

@@ -16,7 +16,9 @@ pub struct FindingsView {
 }
 
 /// The panel; a click on a finding hands back where to go. Explanations are edited in place.
-/// `scroll_to`: a card the keyboard moved to, brought into view.
+/// `scroll_to`: a card the keyboard moved to, brought into view. Long because each card's parts
+/// (message, jump, 说明 editor, one-step fix) share the card's layout state.
+#[expect(clippy::too_many_lines, reason = "see the doc comment")]
 pub fn findings_ui(
     ui: &mut Ui,
     doc: &mut Document,
@@ -59,6 +61,7 @@ pub fn findings_ui(
         list.sort_by_key(|&fi| severity_rank(doc.findings[fi].severity));
     }
     let mut jump = None;
+    let mut fix = None;
     let mut explain_toggle = None;
     let mut explanation_edit: Option<(String, String)> = None;
     egui::ScrollArea::vertical().id_salt("findings-scroll").auto_shrink(false).show(ui, |ui| {
@@ -95,6 +98,14 @@ pub fn findings_ui(
                                 .on_hover_text("点击定位到相关单元格");
                             if resp.clicked() {
                                 jump = Some(f.target.clone());
+                            }
+                            // A slip one command mends (ASCII punctuation: 标点规范化).
+                            if let Some(x) = f.fix {
+                                let button =
+                                    ui.small_button(x.label()).accessible_name(format!("{} {}", x.label(), f.key));
+                                if button.on_hover_text("一键改正全文（可撤销）").clicked() {
+                                    fix = Some(x);
+                                }
                             }
                             if f.explainable() {
                                 let open = view.explaining.as_deref() == Some(f.key.as_str());
@@ -140,6 +151,9 @@ pub fn findings_ui(
     }
     if let Some((key, text)) = explanation_edit {
         doc.set(Field::Explanation(key), text);
+    }
+    if let Some(crate::model::rules::Fix::NormalizePunctuation) = fix {
+        return Some(Action::Command(super::command::Command::NormalizePunctuation));
     }
     jump.map(Action::Show)
 }

@@ -144,6 +144,13 @@ pub fn nav_ui(ui: &mut Ui, doc: &Document, current: Page) -> Option<Action> {
     ui.label(format!("{}年度 · {}", doc.report.year, doc.form.template.name));
     ui.separator();
     let mut go = None;
+    let threshold = crate::model::repetition::threshold(&doc.form).unwrap_or(50);
+    if let Some(r) = &doc.rates {
+        let color =
+            if r.whole.over(threshold) { table::severity_color(Severity::W) } else { ui.visuals().text_color() };
+        ui.label(RichText::new(format!("与上年（{}年度）重复率：全文{}", r.year, r.whole.label())).color(color))
+            .on_hover_text(REPETITION_HELP);
+    }
     for page in pages(doc) {
         let (e, w) = page_counts(doc, page);
         let mut text = page_title(doc, page);
@@ -151,6 +158,12 @@ pub fn nav_ui(ui: &mut Ui, doc: &Document, current: Page) -> Option<Action> {
             [(e, "错误"), (w, "警告")].iter().filter(|(n, _)| *n > 0).map(|(n, l)| format!("{l}{n}")).collect();
         if !parts.is_empty() {
             text.push_str(&format!("  （{}）", parts.join(" ")));
+        }
+        // Each section's 与上年重复率, once there is text to compare.
+        if let (Page::Section(i), Some(r)) = (page, &doc.rates)
+            && let Some(rate) = r.section(&doc.form.template.sections[i].id).filter(|s| s.share.counted > 0)
+        {
+            text.push_str(&format!("  重复{}", rate.share.label()));
         }
         let color = if e > 0 {
             table::severity_color(Severity::E)
@@ -164,6 +177,41 @@ pub fn nav_ui(ui: &mut Ui, doc: &Document, current: Page) -> Option<Action> {
         }
     }
     go
+}
+
+/// What the repetition rate is, for a hover.
+const REPETITION_HELP: &str = "与上年重复率：连续13个字以上与上年报告相同的文字占本年正文的比例（不计标点和空格，数字视为相同）。正文中与上年相同的句子以黄色标出。";
+
+/// The colour repeated sentences are marked with, in this year's editor and last year's text.
+fn repeated_fill(ui: &Ui) -> egui::Color32 {
+    if ui.visuals().dark_mode { egui::Color32::from_rgb(110, 90, 20) } else { egui::Color32::from_rgb(255, 236, 150) }
+}
+
+/// A text laid out with `marked` byte ranges on the repeated colour.
+fn marked_job(
+    ui: &Ui,
+    text: &str,
+    marked: &[std::ops::Range<usize>],
+    color: egui::Color32,
+    wrap: f32,
+) -> egui::text::LayoutJob {
+    let font = egui::TextStyle::Body.resolve(ui.style());
+    let plain = egui::TextFormat { font_id: font.clone(), color, ..Default::default() };
+    let lit = egui::TextFormat { font_id: font, color, background: repeated_fill(ui), ..Default::default() };
+    let mut job = egui::text::LayoutJob::default();
+    let mut at = 0;
+    for r in marked {
+        let fits = r.start >= at && r.start <= r.end && r.end <= text.len();
+        if !fits || !text.is_char_boundary(r.start) || !text.is_char_boundary(r.end) {
+            continue;
+        }
+        job.append(&text[at..r.start], 0.0, plain.clone());
+        job.append(&text[r.clone()], 0.0, lit.clone());
+        at = r.end;
+    }
+    job.append(&text[at..], 0.0, plain);
+    job.wrap.max_width = wrap;
+    job
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -253,15 +301,28 @@ fn take_focus(view: &mut PageView, id: Id, resp: &egui::Response) {
 fn text_editor(ui: &mut Ui, doc: &mut Document, view: &mut PageView, key: &str, name: &str, rows: usize) {
     let id = section_editor_id(key);
     let mut text = doc.report.section(key).to_string();
-    let resp = ui
-        .add(
-            TextEdit::multiline(&mut text)
-                .id(id)
-                .desired_rows(rows)
-                .desired_width(f32::INFINITY)
-                .char_limit(crate::store::draft::MAX_SECTION_CHARS),
-        )
-        .accessible_name(name);
+    // The sentences that repeat last year's are marked while typing.
+    let corpus = doc.corpus.clone();
+    let exclude = doc.form.generated.clone();
+    let mut layouter = |ui: &Ui, buf: &dyn egui::TextBuffer, wrap: f32| {
+        let text = buf.as_str();
+        let marked = corpus
+            .as_deref()
+            .map(|c| crate::model::repetition::measure(text, c, &exclude).repeated_sentences(text))
+            .unwrap_or_default();
+        let color = ui.visuals().override_text_color.unwrap_or_else(|| ui.visuals().widgets.inactive.text_color());
+        let job = marked_job(ui, text, &marked, color, wrap);
+        ui.fonts_mut(|f| f.layout_job(job))
+    };
+    let mut edit = TextEdit::multiline(&mut text)
+        .id(id)
+        .desired_rows(rows)
+        .desired_width(f32::INFINITY)
+        .char_limit(crate::store::draft::MAX_SECTION_CHARS);
+    if doc.corpus.is_some() {
+        edit = edit.layouter(&mut layouter);
+    }
+    let resp = ui.add(edit).accessible_name(name);
     if resp.changed() {
         doc.set(Field::Section(key.to_string()), text);
     }
@@ -497,17 +558,36 @@ fn editor_with_previous(ui: &mut Ui, doc: &mut Document, view: &mut PageView, ke
         .reference
         .as_ref()
         .and_then(|r| r.sections.get(key).filter(|t| !t.trim().is_empty()).map(|t| (r.year, t.clone())));
+    if let Some(m) = doc.rates.as_ref().and_then(|r| r.texts.get(key)).filter(|m| m.share.counted > 0) {
+        let threshold = crate::model::repetition::threshold(&doc.form).unwrap_or(50);
+        let over = m.share.over(threshold);
+        let text = format!("本段与上年重复{}{}", m.share.label(), if over { "，请改写标黄的句子" } else { "" });
+        let color = if over { table::severity_color(Severity::W) } else { ui.visuals().weak_text_color() };
+        ui.label(RichText::new(text).color(color).small()).on_hover_text(REPETITION_HELP);
+    }
     match previous {
         None => text_editor(ui, doc, view, key, name, rows),
         Some((year, text)) => {
+            // Last year's sentences that this year's text repeats, marked the same way.
+            let marked = reused_sentences(doc, &text);
             ui.columns(2, |cols| {
                 text_editor(&mut cols[0], doc, view, key, name, rows.max(6));
-                if let Some(p) = previous_text(&mut cols[1], year, &text, key) {
+                if let Some(p) = previous_text(&mut cols[1], year, &text, key, &marked) {
                     doc.append_paragraph(key, &p);
                 }
             });
         }
     }
+}
+
+/// The sentences of last year's `text` that this year's report repeats (byte ranges).
+fn reused_sentences(doc: &Document, text: &str) -> Vec<std::ops::Range<usize>> {
+    if doc.corpus.is_none() {
+        return Vec::new();
+    }
+    let exclude = &doc.form.generated;
+    let this_year = crate::model::repetition::Corpus::new(doc.report.sections.values().map(String::as_str), exclude);
+    crate::model::repetition::measure(text, &this_year, exclude).repeated_sentences(text)
 }
 
 /// The sentence the template lets a section have written from the tables (T3-09: never retype
@@ -525,14 +605,35 @@ fn sentence_button(ui: &mut Ui, doc: &mut Document, key: &str) {
 
 /// Last year's text of a section, read-only, each paragraph with a copy button (narratives are
 /// not carried over: 30号 warns against 内容雷同). Returns the paragraph to copy.
-fn previous_text(ui: &mut Ui, year: i32, text: &str, key: &str) -> Option<String> {
+fn previous_text(ui: &mut Ui, year: i32, text: &str, key: &str, marked: &[std::ops::Range<usize>]) -> Option<String> {
     let mut copy = None;
     egui::Frame::new().fill(egui::Color32::from_gray(246)).inner_margin(6).corner_radius(4).show(ui, |ui| {
         ui.label(RichText::new(format!("上年（{year}年度）本部分（只读）")).strong());
+        if !marked.is_empty() {
+            ui.label(RichText::new("标黄的句子本年报告仍在使用").small().color(egui::Color32::from_gray(90)));
+        }
         egui::ScrollArea::vertical().id_salt(("prev", key)).max_height(220.0).show(ui, |ui| {
-            for (i, para) in text.lines().filter(|l| !l.trim().is_empty()).enumerate() {
+            let mut offset = 0;
+            let paragraphs: Vec<(usize, &str)> = text
+                .split('\n')
+                .map(|l| {
+                    let at = offset;
+                    offset += l.len() + 1;
+                    (at, l)
+                })
+                .filter(|(_, l)| !l.trim().is_empty())
+                .collect();
+            for (i, (at, para)) in paragraphs.into_iter().enumerate() {
                 ui.push_id(i, |ui| {
-                    ui.label(RichText::new(para).color(egui::Color32::from_gray(90)));
+                    // This paragraph's marked ranges, relative to it.
+                    let end = at + para.len();
+                    let local: Vec<std::ops::Range<usize>> = marked
+                        .iter()
+                        .filter(|r| r.start < end && r.end > at)
+                        .map(|r| r.start.max(at) - at..r.end.min(end) - at)
+                        .collect();
+                    let job = marked_job(ui, para, &local, egui::Color32::from_gray(90), ui.available_width());
+                    ui.label(job);
                     if ui.small_button("复制此段到本年").clicked() {
                         copy = Some(para.to_string());
                     }

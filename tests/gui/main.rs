@@ -18,4 +18,5 @@ mod help;
 mod keyboard;
 mod messages;
 mod safety;
+mod text_checks;
 mod window;

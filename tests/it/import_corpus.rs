@@ -256,6 +256,7 @@ fn labels_wrapped_over_three_lines_with_the_numbers_centred_make_one_row() {
             published: got.published.clone(),
             absent_tables: got.absent_tables.clone(),
             absent_sections: got.absent_sections.clone(),
+            ..Default::default()
         };
         let (_, findings) = check_report(&form, &got.report, &ctx);
         let errors: Vec<_> = findings.iter().filter(|f| f.severity == Severity::E).collect();

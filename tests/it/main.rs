@@ -44,5 +44,7 @@ mod properties;
 mod rollover;
 mod rules;
 mod templates;
+#[cfg(feature = "import")]
+mod text_checks;
 mod text_figures;
 mod values;

@@ -51,3 +51,22 @@ pub fn user_templates() -> PathBuf {
     })
     .clone()
 }
+
+/// `n` characters of real published report text — the seed report, then 上海's and 杭州's as
+/// pasted from their sites, round again if need be — starting `skip` characters in: two
+/// "years" of text that share what they overlap (the repetition benchmarks).
+pub fn published_text(skip: usize, n: usize) -> String {
+    let all: String =
+        ["seed-report-2019.txt", "published/shanghai-2019-pasted.txt", "published/hangzhou-2021-tabs.txt"]
+            .iter()
+            .map(|f| std::fs::read_to_string(path(f)).unwrap_or_else(|e| panic!("{f}: {e}")))
+            .collect();
+    all.chars().cycle().skip(skip).take(n).collect()
+}
+
+/// A text cut into the six sections' keys (`s1` … `s6`), about equal in length.
+pub fn six_sections(text: &str) -> std::collections::BTreeMap<String, String> {
+    let chars: Vec<char> = text.chars().collect();
+    let per = chars.len().div_ceil(6).max(1);
+    chars.chunks(per).enumerate().map(|(i, c)| (format!("s{}", i + 1), c.iter().collect())).collect()
+}

@@ -172,6 +172,7 @@ impl NianbaoApp {
                 }
                 self.county.open = true;
                 self.county.aside = None;
+                self.county.packs = std::sync::Arc::clone(&self.packs);
             }
             (Command::ExportCountySummary, Some(p)) => self.export_checked(command, files::EXPORT_SUMMARY.complete(p)),
             (Command::CopyReportHtml, _) => self.copy_html(false),
@@ -183,6 +184,7 @@ impl NianbaoApp {
             }
             (Command::ImportReport, Some(p)) => self.import_report(&p),
             (Command::ImportCsv, Some(p)) => self.import_csv(&p),
+            (Command::ComparePrevious, Some(p)) => self.compare_previous(&p),
             (Command::ExportCsv, Some(p)) => self.export_checked(Command::ExportCsv, files::EXPORT_CSV.complete(p)),
             (Command::Quit, _) => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             (Command::Undo, _) => self.undo(),
@@ -207,6 +209,7 @@ impl NianbaoApp {
                 | Command::SaveAs
                 | Command::ImportReport
                 | Command::ImportCsv
+                | Command::ComparePrevious
                 | Command::ExportCsv
                 | Command::ExportDocx
                 | Command::ExportHtml

@@ -118,6 +118,27 @@ impl NianbaoApp {
         }
     }
 
+    /// Last year's report (draft, CSV or published file) to compare this year's texts with: its
+    /// texts are kept in the draft, the page list shows each section's 与上年重复率 and the
+    /// editors mark the sentences repeated.
+    pub(super) fn compare_previous(&mut self, path: &Path) {
+        let Some(doc) = self.doc.as_mut() else { return };
+        let last = match workflow::read(path, &Default::default()) {
+            Ok(o) => o.report,
+            Err(e) => return self.fail(e.to_string()),
+        };
+        match doc.use_previous(&last) {
+            Ok(n) => {
+                let rate = doc.rates.as_ref().map(|r| format!("全文与上年重复{}", r.whole.label())).unwrap_or_default();
+                self.info(format!(
+                    "已对照{}年度报告（{}部分正文，已存入草稿）：{rate}；页面列表显示各部分的重复率，正文中与上年相同的句子以黄色标出。",
+                    last.year, n
+                ));
+            }
+            Err(e) => self.fail(format!("上年报告“{}”：{e}", path.display())),
+        }
+    }
+
     /// A new draft from a long CSV (last year's published tables typed into a spreadsheet, or a
     /// colleague's export). Totals in the file are compared with the computed ones.
     pub(super) fn import_csv(&mut self, path: &Path) {

@@ -230,6 +230,8 @@ pub struct NianbaoApp {
     pub last_copied: Option<crate::export::html::Clip>,
     /// 汇总检查 (a folder of units' reports), kept while reports are opened from it.
     pub county: super::county::CountyView,
+    /// The user's rule packs (beside the user's templates), applied to every report opened.
+    pub packs: std::sync::Arc<crate::model::rulepack::RulePacks>,
     /// The document generation last handed to the crash hook (`None`: nothing handed over).
     crash_snapshot: Option<(String, u64, bool)>,
 }
@@ -244,8 +246,14 @@ impl NianbaoApp {
             Some(dir) => store::templates::load_dir(dir).1,
             None => Vec::new(),
         };
+        let mut packs = crate::model::rulepack::RulePacks::new();
+        let pack_problems = match &config.templates_dir {
+            Some(dir) => store::rulepacks::load_dir(dir, &mut packs),
+            None => Vec::new(),
+        };
         let mut notices: Vec<String> = settings_error.into_iter().collect();
         notices.extend(template_problems.iter().map(ToString::to_string));
+        notices.extend(pack_problems.iter().map(ToString::to_string));
         let recovery = config.recovery_dir.as_ref().map(|dir| {
             let store = RecoveryStore::new(dir.clone());
             Recovery { offers: store.offers(), store, last_write: std::time::Instant::now(), written_generation: 0 }
@@ -277,6 +285,7 @@ impl NianbaoApp {
             clipboard: Default::default(),
             last_copied: None,
             county: Default::default(),
+            packs: std::sync::Arc::new(packs),
             crash_snapshot: None,
         };
         if !notices.is_empty() {
@@ -378,7 +387,10 @@ impl NianbaoApp {
     }
 
     /// Replaces the open report.
-    pub fn set_document(&mut self, doc: Document) {
+    pub fn set_document(&mut self, mut doc: Document) {
+        if !self.packs.is_empty() {
+            doc.set_rule_packs(std::sync::Arc::clone(&self.packs));
+        }
         self.view = PageView::for_document(&doc);
         self.grid = GridState::default();
         self.findings = FindingsView::default();
