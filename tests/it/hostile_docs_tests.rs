@@ -110,6 +110,14 @@ fn defect1_a_million_font_switches_read_the_font_once() {
 }
 
 #[test]
+fn defect1_a_path_of_400000_subpaths_is_held_bounded_and_counted_as_it_grows() {
+    // Issue 25's path (merged here) summed its subpaths at every `m`: 400,000 of them would
+    // take minutes. Now its points are counted as they come and capped; the file is read.
+    let e = read(&h::pdf_many_subpaths(), "a.pdf").expect_err("no report");
+    assert!(matches!(e, ImportError::NoReport), "{e}");
+}
+
+#[test]
 fn defect1_what_lopdf_does_without_bound_ends_its_reader_process_not_the_program() {
     // lopdf loads every object before the reader can count anything: a 4 MB table listing one
     // stream 200,000 times made it allocate 4 GB and abort the whole program. Read by the
