@@ -416,7 +416,7 @@ fn mkfifo(path: &Path) {
 
 #[cfg(unix)]
 #[test]
-fn defect6_a_fifo_as_output_is_refused_without_opening_it() {
+fn defect6_a_fifo_device_or_folder_as_output_is_refused_without_opening_it() {
     let dir = tempfile::tempdir().unwrap();
     let d = draft_in(dir.path(), "草稿.ron", "某局");
     let fifo = dir.path().join("管道.docx");
@@ -434,6 +434,20 @@ fn defect6_a_fifo_as_output_is_refused_without_opening_it() {
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
         assert!(stderr(&o).contains("不是普通文件（管道）"), "{args:?}: {}", stderr(&o));
     }
+    // A device and a folder alike, named for what they are.
+    let folder = dir.path().join("文件夹.docx");
+    std::fs::create_dir(&folder).unwrap();
+    for (target, kind) in [(Path::new("/dev/null"), "设备"), (folder.as_path(), "文件夹")] {
+        for args in [
+            vec!["export".as_ref(), d.as_os_str(), "-o".as_ref(), target.as_os_str(), "--force".as_ref()],
+            vec!["export-csv".as_ref(), d.as_os_str(), "-o".as_ref(), target.as_os_str(), "--force".as_ref()],
+        ] {
+            let o = nianbao_within(&args, Duration::from_secs(60));
+            assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+            assert!(stderr(&o).contains(&format!("不是普通文件（{kind}）")), "{args:?}: {}", stderr(&o));
+        }
+    }
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0);
     // An input that is a pipe is not opened to compare it with the output either.
     let o = nianbao_within(
         &["export".as_ref(), fifo.as_os_str(), "-o".as_ref(), dir.path().join("x.pdf").as_os_str()],
