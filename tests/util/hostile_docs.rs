@@ -563,6 +563,17 @@ pub fn fuzz_seeds(published: &Path) -> Vec<(&'static str, String, Vec<u8>)> {
         "lines.pdf",
         pdf(PdfSpec { pages: vec![lines], to_unicode: small_cmap(), compress: true, xobjects: None }),
     );
+    let mut subpaths = Vec::new();
+    for k in 0..20_000u32 {
+        write!(subpaths, "{} {} m ", k % 500, k % 700).unwrap();
+    }
+    subpaths.extend_from_slice(b"S\n");
+    subpaths.extend_from_slice(SOME_TEXT);
+    put(
+        "import_pdf",
+        "many-subpaths.pdf",
+        pdf(PdfSpec { pages: vec![subpaths], to_unicode: small_cmap(), compress: true, xobjects: None }),
+    );
     for n in ["scanned.pdf", "encrypted.pdf", "shanghai-2019-reportlab.pdf", "hangzhou-2021-libreoffice.pdf"] {
         out.push(("import_pdf", n.to_string(), real(n)));
     }
