@@ -110,6 +110,14 @@ fn defect1_a_million_font_switches_read_the_font_once() {
 }
 
 #[test]
+fn defect1_a_path_of_400000_subpaths_is_held_bounded_and_counted_as_it_grows() {
+    // Issue 25's path (merged here) summed its subpaths at every `m`: 400,000 of them would
+    // take minutes. Now its points are counted as they come and capped; the file is read.
+    let e = read(&h::pdf_many_subpaths(), "a.pdf").expect_err("no report");
+    assert!(matches!(e, ImportError::NoReport), "{e}");
+}
+
+#[test]
 fn defect1_what_lopdf_does_without_bound_ends_its_reader_process_not_the_program() {
     // lopdf loads every object before the reader can count anything: a 4 MB table listing one
     // stream 200,000 times made it allocate 4 GB and abort the whole program. Read by the
@@ -408,7 +416,7 @@ fn mkfifo(path: &Path) {
 
 #[cfg(unix)]
 #[test]
-fn defect6_a_fifo_as_output_is_refused_without_opening_it() {
+fn defect6_a_fifo_device_or_folder_as_output_is_refused_without_opening_it() {
     let dir = tempfile::tempdir().unwrap();
     let d = draft_in(dir.path(), "草稿.ron", "某局");
     let fifo = dir.path().join("管道.docx");
@@ -426,6 +434,20 @@ fn defect6_a_fifo_as_output_is_refused_without_opening_it() {
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
         assert!(stderr(&o).contains("不是普通文件（管道）"), "{args:?}: {}", stderr(&o));
     }
+    // A device and a folder alike, named for what they are.
+    let folder = dir.path().join("文件夹.docx");
+    std::fs::create_dir(&folder).unwrap();
+    for (target, kind) in [(Path::new("/dev/null"), "设备"), (folder.as_path(), "文件夹")] {
+        for args in [
+            vec!["export".as_ref(), d.as_os_str(), "-o".as_ref(), target.as_os_str(), "--force".as_ref()],
+            vec!["export-csv".as_ref(), d.as_os_str(), "-o".as_ref(), target.as_os_str(), "--force".as_ref()],
+        ] {
+            let o = nianbao_within(&args, Duration::from_secs(60));
+            assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+            assert!(stderr(&o).contains(&format!("不是普通文件（{kind}）")), "{args:?}: {}", stderr(&o));
+        }
+    }
+    assert_eq!(std::fs::read_dir(&folder).unwrap().count(), 0);
     // An input that is a pipe is not opened to compare it with the output either.
     let o = nianbao_within(
         &["export".as_ref(), fifo.as_os_str(), "-o".as_ref(), dir.path().join("x.pdf").as_os_str()],

@@ -214,6 +214,18 @@ pub fn pdf_many_lines() -> Vec<u8> {
     pdf(PdfSpec { pages: vec![content], to_unicode: small_cmap(), compress: true, xobjects: None })
 }
 
+/// One path of 400,000 subpaths (`x y m`), painted once: a path counted point by point at each
+/// `m` (as the merged reader first did) was quadratic in them.
+pub fn pdf_many_subpaths() -> Vec<u8> {
+    let mut content = Vec::new();
+    for k in 0..400_000u32 {
+        write!(content, "{} {} m ", k % 500, k % 700).unwrap();
+    }
+    content.extend_from_slice(b"S\n");
+    content.extend_from_slice(SOME_TEXT);
+    pdf(PdfSpec { pages: vec![content], to_unicode: small_cmap(), compress: true, xobjects: None })
+}
+
 /// 4 MB whose cross-reference table lists one 200 KB stream object 200,000 times: lopdf loads
 /// every entry, copying the stream each time (4 GB, then abort, in 5 s).
 pub fn pdf_xref_same_offset() -> Vec<u8> {
@@ -476,6 +488,7 @@ pub fn generated() -> Vec<(&'static str, Vec<u8>)> {
         ("pdf-many-lines.pdf", pdf_many_lines()),
         ("pdf-many-pages.pdf", pdf_many_pages()),
         ("pdf-font-switches.pdf", pdf_font_switches()),
+        ("pdf-many-subpaths.pdf", pdf_many_subpaths()),
         ("pdf-broken-xref.pdf", pdf_broken_xref()),
         ("pdf-xref-same-offset.pdf", pdf_xref_same_offset()),
         ("html-nested-tables.html", html_nested_tables()),
@@ -549,6 +562,17 @@ pub fn fuzz_seeds(published: &Path) -> Vec<(&'static str, String, Vec<u8>)> {
         "import_pdf",
         "lines.pdf",
         pdf(PdfSpec { pages: vec![lines], to_unicode: small_cmap(), compress: true, xobjects: None }),
+    );
+    let mut subpaths = Vec::new();
+    for k in 0..20_000u32 {
+        write!(subpaths, "{} {} m ", k % 500, k % 700).unwrap();
+    }
+    subpaths.extend_from_slice(b"S\n");
+    subpaths.extend_from_slice(SOME_TEXT);
+    put(
+        "import_pdf",
+        "many-subpaths.pdf",
+        pdf(PdfSpec { pages: vec![subpaths], to_unicode: small_cmap(), compress: true, xobjects: None }),
     );
     for n in ["scanned.pdf", "encrypted.pdf", "shanghai-2019-reportlab.pdf", "hangzhou-2021-libreoffice.pdf"] {
         out.push(("import_pdf", n.to_string(), real(n)));
