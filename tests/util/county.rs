@@ -124,7 +124,8 @@ fn scaled(hangzhou: &Report, k: i64, unit: &str) -> Report {
         for (id, heading) in
             std::iter::once((&s.id, &s.heading)).chain(s.subsections.iter().map(|x| (&x.id, &x.heading)))
         {
-            let text = format!("{YEAR}年，{unit}{heading}：按照《中华人民共和国政府信息公开条例》要求做好相关工作。");
+            // (not the unit's name: the fixture county's 某某 would be a placeholder left in, WD-03)
+            let text = format!("{YEAR}年，本机关{heading}：按照《中华人民共和国政府信息公开条例》要求做好相关工作。");
             r.sections.insert(id.clone(), text);
         }
     }
