@@ -770,7 +770,6 @@ pub enum CCheck {
         when_any: Vec<CCond>,
         sections: Vec<String>,
     },
-    HeadingsPresent,
     HeadingsVerbatim,
     PromotedHeadings,
     SubheadingNumbers,
@@ -1021,7 +1020,6 @@ fn compile_check(form: &Form, check: &Check, k: &str) -> Result<CCheck, String> 
                 sections: sections.clone(),
             }
         }
-        Check::HeadingsPresent => CCheck::HeadingsPresent,
         Check::HeadingsVerbatim => CCheck::HeadingsVerbatim,
         Check::PromotedHeadings => CCheck::PromotedHeadings,
         Check::SubheadingNumbers => CCheck::SubheadingNumbers,

@@ -466,8 +466,6 @@ pub enum Check {
         #[serde(default)]
         sections: Vec<String>,
     },
-    /// Every section heading present in a published file (S-01 for what it printed).
-    HeadingsPresent,
     /// Every printed section heading numbered 一 to 六 in order, with the official words.
     HeadingsVerbatim,
     /// A line inside a section that reads like a top-level heading (`二、改进措施`): a sub-item

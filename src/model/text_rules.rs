@@ -219,24 +219,6 @@ impl Eval<'_> {
         self.ctx.headings.as_deref()
     }
 
-    pub(super) fn headings_present(&self, rule: &CompiledRule, out: &mut Vec<Finding>) {
-        let Some(printed) = self.printed() else { return };
-        let sections = &self.form.template.sections;
-        // A part the file lacks altogether is S-01's error already; this says what S-01 does not.
-        let missing = |s: &&super::template::SectionDef| {
-            !printed.iter().any(|p| p.section == s.id) && !self.ctx.absent_sections.contains(&s.id)
-        };
-        for s in sections.iter().filter(missing) {
-            let msg = format!(
-                "未找到标题“{}”：年度报告应按统一格式分为{}个部分，依次编号为“一、”至“{}、”",
-                s.heading,
-                sections.len(),
-                super::headings::numeral(sections.len())
-            );
-            out.push(self.text_finding(rule, Target::Section(s.id.clone()), msg));
-        }
-    }
-
     pub(super) fn headings_verbatim(&self, rule: &CompiledRule, out: &mut Vec<Finding>) {
         let Some(printed) = self.printed() else { return };
         for p in printed {

@@ -95,18 +95,20 @@ fn the_seed_report_with_two_thirds_rewritten_does_not_warn_of_repetition() {
 }
 
 #[test]
-fn a_published_report_missing_a_section_heading_raises_hd_01() {
+fn a_published_report_missing_a_section_heading_is_one_s_01_error_not_also_a_heading_warning() {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(crate::fixtures::path("seed-report-2019.txt")).unwrap();
     assert!(text.contains("\n、其他需要报告的事项\n"));
     let path = dir.path().join("seed-without-six.txt");
     std::fs::write(&path, text.replace("\n、其他需要报告的事项\n", "\n")).unwrap();
     let f = file_findings(&path);
-    let hd = by_rule(&f, "HD-01");
-    assert_eq!(hd.len(), 1, "{f:#?}");
-    assert!(hd[0].message.starts_with("未找到标题“六、其他需要报告的事项”"), "{}", hd[0].message);
+    let missing: Vec<_> = f.iter().filter(|x| x.message.contains("六、其他需要报告的事项")).collect();
+    assert_eq!(missing.len(), 1, "said once: {f:#?}");
+    assert_eq!(missing[0].rule, "S-01");
+    assert_eq!(missing[0].severity, Severity::E);
+    assert!(missing[0].message.starts_with("报告缺少“六、其他需要报告的事项”这一部分"), "{}", missing[0].message);
     // The unchanged file has all six.
-    assert!(by_rule(&file_findings(&crate::fixtures::path("seed-report-2019.txt")), "HD-01").is_empty());
+    assert!(by_rule(&file_findings(&crate::fixtures::path("seed-report-2019.txt")), "S-01").is_empty());
 }
 
 #[test]
