@@ -479,7 +479,9 @@ fn an_edit_reaches_the_recovery_copy_while_the_window_sits_idle_and_the_restart_
     // 恢复 is the question's default answer: Enter restores.
     desk.key("Return");
     desk.key("ctrl+shift+s");
-    std::thread::sleep(Duration::from_millis(800));
+    // The file prompt opens after the system dialog is found missing (no portal under Xvfb);
+    // a debug build on a busy machine took more than the 800 ms this waited before.
+    std::thread::sleep(Duration::from_millis(2000));
     // An ASCII name: xdotool types other characters unreliably.
     let copy = dir.path().join("restored.nianbao.ron");
     desk.key("ctrl+a");
@@ -515,7 +517,9 @@ fn the_real_window_opens_its_menus_with_alt_and_alt_f_types_nothing_into_the_cel
     desk.key("alt+x");
     desk.key("Down");
     desk.key("Return");
-    std::thread::sleep(Duration::from_millis(800));
+    // The file prompt opens after the system dialog is found missing (no portal under Xvfb);
+    // a debug build on a busy machine took more than the 800 ms this waited before.
+    std::thread::sleep(Duration::from_millis(2000));
     desk.key("Return");
     let word = dir.path().join("某某县商务局2025年政府信息公开工作年度报告.docx");
     let start = Instant::now();
