@@ -88,7 +88,9 @@ pub enum Cmd {
         after_help = EXIT_CODES,
         override_usage = "  nianbao check 文件(.ron|.csv|.html|.docx|.pdf|.txt) [--json] [--format F] [--year Y]\n  \
             nianbao check 文件 -o 审核清单.xlsx|.html|.pdf [--force]\n  \
-            nianbao check 文件或文件夹… [--summary 汇总表.xlsx|.html|.csv] [--expect 单位名单.txt] [--json] [--force]\n  \
+            nianbao check 文件 --prev 上年报告(.ron|.csv|.html|.docx|.pdf|.txt)\n  \
+            nianbao check 文件或文件夹… [--summary 汇总表.xlsx|.html|.csv] [--expect 单位名单.txt] \
+            [--prev-dir 上年报告文件夹] [--json] [--force]\n  \
             nianbao check 汇总.ron --children 文件或文件夹…"
     )]
     Check(CheckArgs),
