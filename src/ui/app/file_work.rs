@@ -199,17 +199,10 @@ impl NianbaoApp {
             Command::ExportHtml => self.export_document_to(crate::export::Format::Html, path, confirmed),
             Command::ExportXlsx => self.export_document_to(crate::export::Format::Xlsx, path, confirmed),
             Command::ExportReview => self.export_review_to(path, confirmed),
-            Command::ExportCountySummary => {
-                // The county layer renders (it sits above the workflow); the workflow writes.
-                let written = match self.county.summary().render(path) {
-                    Ok(bytes) => workflow::write_export(path, &[], &bytes, confirmed).map_err(|e| e.to_string()),
-                    Err(e) => Err(e.to_string()),
-                };
-                match written {
-                    Ok(()) => self.info(format!("已导出汇总表：{}", path.display())),
-                    Err(e) => self.fail(e),
-                }
-            }
+            Command::ExportCountySummary => match self.county.write_summary(path, confirmed) {
+                Ok(()) => self.info(format!("已导出汇总表：{}", path.display())),
+                Err(e) => self.fail(e.to_string()),
+            },
             _ => {}
         }
         return_freed_memory();
