@@ -9,7 +9,6 @@ use super::{CliError, EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, Out};
 use crate::county::run::{self, CheckRequest, CountyError, Progress, SumRequest};
 use crate::county::sum::compare;
 use crate::county::{self, Entry, Outcome};
-use crate::model::Date;
 use crate::store::csv::ImportOptions;
 use crate::workflow;
 
@@ -97,7 +96,7 @@ pub(super) fn cmd_check_batch(
         previous_dir: a.prev_dir.clone(),
         import: import_options(&a.reading),
         packs: Arc::new(super::rule_packs(templates, err)),
-        today: Date::today(),
+        today: crate::store::clock::today(),
         threads: county::default_threads(),
         summary: a.summary.clone(),
         confirmed: a.out.force,

@@ -3,6 +3,7 @@
 //! checks a report goes through it.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use super::report::Date;
 use super::template::*;
@@ -262,25 +263,27 @@ impl Form {
         Ok(form)
     }
 
-    /// The form for a report template id and the annex ids a report carries.
-    pub fn of(template: &str, annexes: &[String]) -> Result<Form, TemplateError> {
+    /// The form for a report template id and the annex ids a report carries, shared: the
+    /// compiled form is immutable, so every report of that format (a county's hundreds) points at
+    /// one. A caller that adds to it (rule packs) gets its own copy by `Arc::make_mut`.
+    pub fn of(template: &str, annexes: &[String]) -> Result<Arc<Form>, TemplateError> {
         // A template id never changes meaning in a process (a registered id is never replaced),
         // so a compiled form is kept: compiling (cells, layout, rules and their text patterns)
-        // costs far more than copying, and a county's check compiles the same form hundreds of times.
-        type Cache = std::sync::Mutex<HashMap<(String, Vec<String>), Form>>;
+        // costs far more than a look-up, and a county's check asks for the same form hundreds of times.
+        type Cache = std::sync::Mutex<HashMap<(String, Vec<String>), Arc<Form>>>;
         static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
         let cache = CACHE.get_or_init(Default::default);
         let key = (template.to_string(), annexes.to_vec());
         if let Some(form) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-            return Ok(form.clone());
+            return Ok(Arc::clone(form));
         }
         let main = Template::get(template)?;
         if main.kind != TemplateKind::Report {
             return Err(TemplateError::Invalid { id: template.into(), msg: "不是报告格式模板".into() });
         }
         let annexes = annexes.iter().map(|a| Template::get(a)).collect::<Result<Vec<_>, _>>()?;
-        let form = Form::build(main, annexes)?;
-        cache.lock().unwrap_or_else(|e| e.into_inner()).insert(key, form.clone());
+        let form = Arc::new(Form::build(main, annexes)?);
+        cache.lock().unwrap_or_else(|e| e.into_inner()).insert(key, Arc::clone(&form));
         Ok(form)
     }
 

@@ -163,7 +163,7 @@ impl RulePacks {
     }
 
     /// Adds a pack whose rules compile for every report format it names (or the given ones).
-    pub fn add(&mut self, pack: RulePack, formats: &[Form]) -> Result<(), RulePackError> {
+    pub fn add(&mut self, pack: RulePack, formats: &[Arc<Form>]) -> Result<(), RulePackError> {
         if self.packs.iter().any(|p| p.id == pack.id) {
             return Err(RulePackError::IdTaken(pack.id));
         }
@@ -186,7 +186,8 @@ impl RulePacks {
     /// (the strictest repetition threshold wins; an indicator's threshold is the pack's).
     /// A pack that does not compile for this form was refused when loaded, unless the form is
     /// a user's template it did not name: then it is left out.
-    pub fn apply(&self, form: &mut Form, report: &Report) {
+    /// (The shared form is copied only when a pack applies to the report.)
+    pub fn apply(&self, form: &mut Arc<Form>, report: &Report) {
         for (i, pack) in self.packs.iter().enumerate() {
             if !pack.applies_to(report.year, &report.template) {
                 continue;
@@ -202,6 +203,7 @@ impl RulePacks {
                     r
                 }
             };
+            let form = Arc::make_mut(form);
             form.rules.extend(rules.iter().cloned());
             if let Some(p) = pack.repetition {
                 for rule in &mut form.rules {

@@ -159,7 +159,7 @@ impl CountyView {
             previous_dir: field(&self.previous),
             import: Default::default(),
             packs: Arc::clone(&self.packs),
-            today: Date::today(),
+            today: crate::store::clock::today(),
             // One core is left to the window.
             threads: county::default_threads().saturating_sub(1).max(1),
             summary: None,

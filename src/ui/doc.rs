@@ -74,7 +74,7 @@ pub struct Mark {
 
 pub struct Document {
     pub report: Report,
-    pub form: Form,
+    pub form: std::sync::Arc<Form>,
     pub values: Values,
     pub findings: Vec<Finding>,
     /// Per cell of the form: the worst finding on it.
@@ -132,7 +132,7 @@ impl Document {
             undo: Vec::new(),
             redo: Vec::new(),
             last: None,
-            today: Some(Date::today()),
+            today: Some(crate::store::clock::today()),
             packs: Arc::default(),
             rates: None,
             corpus: None,

@@ -7,7 +7,7 @@ use nianbao::model::Form;
 use nianbao::model::form::{GridContent, unprinted_labels};
 use nianbao::model::template::{BUILTIN, Role, Template};
 
-fn form(id: &str) -> Form {
+fn form(id: &str) -> std::sync::Arc<Form> {
     Form::of(id, &[]).unwrap_or_else(|e| panic!("{id}: {e}"))
 }
 

@@ -132,7 +132,7 @@ impl NianbaoApp {
     /// Every command, once its file (if any) is known. One arm per command.
     pub(super) fn run_command(&mut self, command: Command, path: Option<PathBuf>, ctx: &egui::Context) {
         match (command, path) {
-            (Command::NewReport, _) => self.dialog = Some(Box::new(NewReportDialog::new(Date::today()))),
+            (Command::NewReport, _) => self.dialog = Some(Box::new(NewReportDialog::new(crate::store::clock::today()))),
             (Command::RollOver, Some(p)) => match workflow::roll_over(&p, None, None, None) {
                 Ok((report, warnings)) => {
                     let year = report.year;

@@ -215,7 +215,7 @@ impl NianbaoApp {
         let inputs: Vec<&Path> = doc.path.as_deref().into_iter().collect();
         let opts = crate::export::ExportOptions {
             final_export: false,
-            context: crate::model::Context { today: Some(Date::today()), ..Default::default() },
+            context: crate::model::Context { today: Some(crate::store::clock::today()), ..Default::default() },
         };
         let written = workflow::render_export(format, &doc.report, &doc.form, &opts)
             .and_then(|out| workflow::write_export(path, &inputs, &out.bytes, confirmed).map(|()| out));
@@ -241,7 +241,7 @@ impl NianbaoApp {
             return self.fail(format!("“{}”：审核清单的文件名应以 .xlsx、.html 或 .pdf 结尾", path.display()));
         };
         // The findings the window shows, not a second check: the list says what the staffer saw.
-        let list = ReviewList::new(&doc.report, &doc.form, &doc.findings, Some(Date::today()));
+        let list = ReviewList::new(&doc.report, &doc.form, &doc.findings, Some(crate::store::clock::today()));
         let written = workflow::render_review(kind, &list, &self.settings.pdf_fonts)
             .and_then(|bytes| workflow::write_export(path, &inputs, &bytes, confirmed));
         match written {
