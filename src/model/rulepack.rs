@@ -74,8 +74,8 @@ pub enum RulePackError {
     IdTaken(String),
     #[error("规则 {rule} 的级别是错误（E）：规则包中的规则只能是警告（W）或提示（I），以便逐项填写说明")]
     ErrorSeverity { rule: String },
-    #[error("用于{format}格式时：{msg}")]
-    Invalid { format: String, msg: String },
+    #[error("用于{format}格式时：{source}")]
+    Invalid { format: String, source: super::form::FormError },
 }
 
 impl RulePack {
@@ -128,7 +128,7 @@ impl RulePack {
 
     /// Its rules compiled for a form.
     pub fn compile(&self, form: &Form) -> Result<Vec<CompiledRule>, RulePackError> {
-        let invalid = |msg: String| RulePackError::Invalid { format: form.template.name.clone(), msg };
+        let invalid = |source| RulePackError::Invalid { format: form.template.name.clone(), source };
         let mut out = Vec::new();
         for def in &self.rules {
             for mut rule in super::form::compile(form, def).map_err(invalid)? {
