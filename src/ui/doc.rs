@@ -332,10 +332,10 @@ impl Document {
     }
 
     /// Adds or removes annex tables; their figures stay in the draft either way.
-    pub fn set_annexes(&mut self, annexes: Vec<String>) -> Result<(), String> {
+    pub fn set_annexes(&mut self, annexes: Vec<String>) -> Result<(), crate::model::TemplateError> {
         let mut report = self.report.clone();
         report.annexes = annexes;
-        let mut form = report.form().map_err(|e| e.to_string())?;
+        let mut form = report.form()?;
         self.packs.apply(&mut form, &report);
         self.report = report;
         self.marks = vec![None; form.cells.len()];

@@ -507,7 +507,7 @@ fn unit_page(ui: &mut Ui, doc: &mut Document, view: &mut PageView, actions: &mut
                 annexes.push(annex.id.clone());
             }
             if let Err(e) = doc.set_annexes(annexes) {
-                actions.push(Action::Error(e));
+                actions.push(Action::Error(e.to_string()));
             }
         }
     }

@@ -286,7 +286,7 @@ impl NianbaoApp {
         self.last_copied = Some(clip);
         match result {
             Ok(()) => self.info(format!("已把{what}复制为网页：可粘贴到网站后台编辑器、Word或WPS，表格保留")),
-            Err(e) => self.fail(e),
+            Err(e) => self.fail(e.to_string()),
         }
     }
 
