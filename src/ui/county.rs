@@ -107,6 +107,8 @@ pub struct CountyView {
     pub roster: String,
     /// A folder of last year's reports (optional): each unit's 与上年重复率 against its own.
     pub previous: String,
+    /// 汇总单位: the unit a sum of the folder's reports is the report of.
+    pub sum_unit: String,
     /// The user's rule packs (the app's).
     pub packs: Arc<crate::model::rulepack::RulePacks>,
     job: Option<Job>,
@@ -250,6 +252,19 @@ impl CountyView {
     /// The summary of what was read (for 导出汇总表).
     pub fn summary(&self) -> Summary<'_> {
         Summary { entries: &self.entries, reconciliation: &self.reconciliation, checked_on: self.checked_on }
+    }
+
+    /// 汇总为一份报告: the folder's reports added up for the 汇总单位 (what `nianbao sum` does,
+    /// through the same function).
+    pub fn sum(&self, path: &std::path::Path, confirmed: bool) -> Result<county::sum::Summed, CountyError> {
+        county::run::sum(&county::run::SumRequest {
+            paths: (!self.folder.trim().is_empty()).then(|| PathBuf::from(self.folder.trim())).into_iter().collect(),
+            unit: self.sum_unit.clone(),
+            import: Default::default(),
+            year: None,
+            output: path.to_path_buf(),
+            confirmed,
+        })
     }
 
     /// 导出汇总表: what `check DIR --summary` writes, through the same function.
@@ -495,6 +510,17 @@ impl CountyView {
             let can_export = !self.running() && !self.entries.is_empty();
             if ui.add_enabled(can_export, egui::Button::new("导出汇总表…")).clicked() {
                 action = Some(Action::Command(Command::ExportCountySummary));
+            }
+        });
+        ui.horizontal(|ui| {
+            let l = ui.label("汇总单位：");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.sum_unit).hint_text("某某县人民政府办公室").desired_width(240.0),
+            )
+            .labelled_by(l.id);
+            let can_sum = !self.running() && !self.entries.is_empty() && !self.sum_unit.trim().is_empty();
+            if ui.add_enabled(can_sum, egui::Button::new("汇总为一份报告…")).clicked() {
+                action = Some(Action::Command(Command::SumCounty));
             }
         });
         if let Some(e) = &self.error {

@@ -145,8 +145,9 @@ fn every_file_operation_gives_the_same_result_from_the_window_and_the_command_li
 }
 
 /// 汇总检查 and 汇总: the window's county view and `check DIR` run `county::run::check` with the
-/// same roster; they must find the same things and write the same 汇总表. `sum` writes the draft
-/// `county::run::sum` makes, and both refuse a folder that cannot be summed in the same words.
+/// same roster; they must find the same things and write the same 汇总表. The view's 汇总为一份报告
+/// and `sum` run `county::run::sum`: the same draft, and the same refusal of a folder that cannot
+/// be summed.
 #[test]
 fn county_check_and_sum_give_the_same_result_from_the_window_and_the_command_line() {
     use nianbao::county::run::{CountyError, SumRequest};
@@ -204,14 +205,10 @@ fn county_check_and_sum_give_the_same_result_from_the_window_and_the_command_lin
     assert_eq!(String::from_utf8_lossy(&w), String::from_utf8_lossy(&l.unwrap()), "the same 汇总表");
 
     // Sum: the county's folder (a duplicate, a broken file) is refused by both, in the same words.
-    let refused = nianbao::county::run::sum(&SumRequest {
-        paths: vec![c.dir.clone()],
-        unit: "某某县人民政府办公室".into(),
-        output: at("不应写出.ron"),
-        ..SumRequest::default()
-    })
-    .expect_err("a duplicate and a broken file");
-    assert!(matches!(&refused, CountyError::Unsummable(p) if p.len() >= 2), "{refused}");
+    h.state_mut().county.sum_unit = "某某县人民政府办公室".into();
+    window(&mut h, Command::SumCounty, &at("不应写出.ron"));
+    let said_by_window = last_message(&h);
+    assert!(said_by_window.starts_with("未汇总："), "{said_by_window}");
     let o = cli(
         config.path(),
         &[
@@ -224,8 +221,17 @@ fn county_check_and_sum_give_the_same_result_from_the_window_and_the_command_lin
         ],
     );
     assert_eq!(o.status.code(), Some(2));
-    assert_eq!(String::from_utf8_lossy(&o.stderr).trim_start_matches("错误：").trim_end(), refused.to_string());
+    assert_eq!(String::from_utf8_lossy(&o.stderr).trim_start_matches("错误：").trim_end(), said_by_window);
     assert!(!at("不应写出.ron").exists() && !at("不应写出2.ron").exists());
+    // (the typed reason both print)
+    let refused = nianbao::county::run::sum(&SumRequest {
+        paths: vec![c.dir.clone()],
+        unit: "某某县人民政府办公室".into(),
+        output: at("不应写出3.ron"),
+        ..SumRequest::default()
+    })
+    .expect_err("a duplicate and a broken file");
+    assert!(matches!(&refused, CountyError::Unsummable(p) if p.len() >= 2), "{refused}");
 
     // Three units' reports summed: the same draft.
     let parts = at("三个单位");
@@ -233,14 +239,13 @@ fn county_check_and_sum_give_the_same_result_from_the_window_and_the_command_lin
     for (path, _) in c.reports.iter().take(3) {
         std::fs::copy(path, parts.join(path.file_name().unwrap())).unwrap();
     }
-    let summed = nianbao::county::run::sum(&SumRequest {
-        paths: vec![parts.clone()],
-        unit: "某某县人民政府办公室".into(),
-        output: at("汇总一.ron"),
-        ..SumRequest::default()
-    })
-    .unwrap();
-    assert_eq!(summed.units.len(), 3);
+    h.state_mut().county.folder = parts.display().to_string();
+    window(&mut h, Command::SumCounty, &at("窗口汇总.ron"));
+    assert!(
+        last_message(&h).starts_with("已把3个单位的2025年度报告汇总为“某某县人民政府办公室”"),
+        "{}",
+        last_message(&h)
+    );
     let o = cli(
         config.path(),
         &[
@@ -249,13 +254,13 @@ fn county_check_and_sum_give_the_same_result_from_the_window_and_the_command_lin
             "--unit".as_ref(),
             "某某县人民政府办公室".as_ref(),
             "-o".as_ref(),
-            &os(&at("汇总二.ron")),
+            &os(&at("命令行汇总.ron")),
         ],
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     same_report(
-        &nianbao::store::load(&at("汇总一.ron")).unwrap(),
-        &nianbao::store::load(&at("汇总二.ron")).unwrap(),
+        &nianbao::store::load(&at("窗口汇总.ron")).unwrap(),
+        &nianbao::store::load(&at("命令行汇总.ron")).unwrap(),
         "sum",
     );
 }

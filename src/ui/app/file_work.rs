@@ -199,6 +199,7 @@ impl NianbaoApp {
             Command::ExportHtml => self.export_document_to(crate::export::Format::Html, path, confirmed),
             Command::ExportXlsx => self.export_document_to(crate::export::Format::Xlsx, path, confirmed),
             Command::ExportReview => self.export_review_to(path, confirmed),
+            Command::SumCounty => self.sum_county(path, confirmed),
             Command::ExportCountySummary => match self.county.write_summary(path, confirmed) {
                 Ok(()) => self.info(format!("已导出汇总表：{}", path.display())),
                 Err(e) => self.fail(e.to_string()),
@@ -206,6 +207,31 @@ impl NianbaoApp {
             _ => {}
         }
         return_freed_memory();
+    }
+
+    /// 汇总为一份报告: the county view's folder added up into one draft for its 汇总单位, by the
+    /// same `county::run::sum` as `nianbao sum`; an existing file is replaced only when confirmed.
+    fn sum_county(&mut self, path: &Path, confirmed: bool) {
+        match self.county.sum(path, confirmed) {
+            Ok(summed) => self.info(format!(
+                "已把{}个单位的{}年度报告汇总为“{}”：{}",
+                summed.units.len(),
+                summed.report.year,
+                summed.report.unit.name,
+                path.display()
+            )),
+            Err(crate::county::run::CountyError::Workflow(e)) if e.can_confirm() => {
+                let what = crate::ui::dialogs::path::describe_existing(path);
+                let reason = format!("“{}”已经存在，是{what}。要用汇总的报告替换它吗？", path.display());
+                let command = Command::SumCounty;
+                let answers = vec![
+                    ("替换", Action::ExportConfirmed { command, path: path.to_path_buf() }),
+                    ("取消", Action::CloseDialog),
+                ];
+                self.dialog = Some(Box::new(ChoiceDialog::new("confirm-export", "确认替换", vec![reason], answers)));
+            }
+            Err(e) => self.fail(e.to_string()),
+        }
     }
 
     /// Writes the report as a Word document, web page or spreadsheet (marked 草稿 while errors
