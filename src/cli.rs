@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::model::rules::counts;
-use crate::model::{Date, Finding, Form, Report};
+use crate::model::{Finding, Form, Report};
 use crate::store::atomic;
 use crate::store::csv::ImportOptions;
 use crate::store::output::Purpose;
@@ -334,7 +334,7 @@ fn cmd_check(a: &CheckArgs, templates: Option<&Path>, out: &mut Out, err: &mut O
     for w in &opened.warnings {
         err.line(&format!("注意：{w}"));
     }
-    let findings = workflow::check(&opened, &form, Some(Date::today()));
+    let findings = workflow::check(&opened, &form, Some(crate::store::clock::today()));
     let (e, w, i) = counts(&findings);
     if let Some(list_path) = a.out.output.as_deref() {
         write_review(a.out.force, &path, list_path, &opened.report, &form, &findings, err)?;
@@ -519,7 +519,7 @@ fn cmd_export_document(
     let form = report.form().map_err(CliError::unreadable)?;
     let opts = crate::export::ExportOptions {
         final_export: a.final_export,
-        context: crate::model::Context { today: Some(Date::today()), ..Default::default() },
+        context: crate::model::Context { today: Some(crate::store::clock::today()), ..Default::default() },
     };
     // A render that fails is a file the command could not write (exit 2), not a finding.
     let done = workflow::render_export(format, &report, &form, &opts).map_err(CliError::unreadable)?;
@@ -569,7 +569,7 @@ fn write_review(
     use crate::export::review::{ReviewFormat, ReviewList};
     let kind = ReviewFormat::from_path(path)
         .ok_or_else(|| CliError::usage("审核清单的文件名应以 .xlsx、.html 或 .pdf 结尾".into()))?;
-    let list = ReviewList::new(report, form, findings, Some(Date::today()));
+    let list = ReviewList::new(report, form, findings, Some(crate::store::clock::today()));
     let bytes = workflow::render_review(kind, &list, &settings_fonts())?;
     workflow::write_export(path, &[input], &bytes, force)?;
     err.wrote(path);

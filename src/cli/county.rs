@@ -1,16 +1,15 @@
 //! The 政务公开办's commands: `check` of many reports, `sum`, and `check 汇总.ron --children …`.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use super::args::{CheckArgs, Reading, SumArgs};
 use super::{CliError, EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, Out};
-use crate::county::sum::{Summer, compare};
-use crate::county::summary::Summary;
-use crate::county::{self, CheckOptions, Entry, Outcome, Roster};
-use crate::model::{Date, Report};
+use crate::county::run::{self, CheckRequest, CountyError, Progress, SumRequest};
+use crate::county::sum::compare;
+use crate::county::{self, Entry, Outcome};
 use crate::store::csv::ImportOptions;
-use crate::store::output::Purpose;
 use crate::workflow;
 
 /// How the files of a batch are read (`--format`, `--year`).
@@ -18,28 +17,14 @@ fn import_options(a: &Reading) -> ImportOptions {
     ImportOptions { format: a.format.clone(), year: a.year, unit: None }
 }
 
-/// How the batch reads and checks: the rule packs, and last year's reports when a folder of them
-/// is given (`--prev-dir`; files there that cannot be read are said, and do not stop the check).
-fn options(a: &CheckArgs, templates: Option<&Path>, err: &mut Out) -> Result<CheckOptions, CliError> {
-    let previous = match &a.prev_dir {
-        Some(dir) => {
-            if !dir.is_dir() {
-                return Err(CliError::unreadable(format!("上年报告文件夹“{}”不存在或不是文件夹", dir.display())));
-            }
-            let index = county::previous::Index::build(std::slice::from_ref(dir), county::default_threads());
-            for (path, reason) in &index.unreadable {
-                err.line(&format!("注意：上年报告“{}”无法读取：{reason}", path.display()));
-            }
-            Some(std::sync::Arc::new(index))
+impl From<CountyError> for CliError {
+    fn from(e: CountyError) -> CliError {
+        match e {
+            CountyError::Workflow(e) => CliError::from(e),
+            e if e.is_usage() => CliError::usage(e.to_string()),
+            e => CliError::unreadable(e),
         }
-        None => None,
-    };
-    Ok(CheckOptions {
-        import: import_options(&a.reading),
-        today: Some(Date::today()),
-        packs: std::sync::Arc::new(super::rule_packs(templates, err)),
-        previous,
-    })
+    }
 }
 
 /// One line per report, as it is checked.
@@ -95,9 +80,6 @@ pub(super) fn cmd_check_batch(
     out: &mut Out,
     err: &mut Out,
 ) -> Result<i32, CliError> {
-    if a.paths.is_empty() {
-        return Err(CliError::usage("缺少要检查的文件或文件夹".into()));
-    }
     if a.prev.is_some() {
         return Err(CliError::usage(
             "检查多份报告时请用 --prev-dir 上年报告文件夹（按单位找到各自的上年报告；--prev 用于一份报告）".into(),
@@ -108,50 +90,31 @@ pub(super) fn cmd_check_batch(
             "检查多份报告时请用 --summary 汇总表.xlsx 写出汇总表（-o 用于一份报告的审核清单）".into(),
         ));
     }
-    let roster = match &a.expect {
-        Some(p) => Some(Roster::read(p).map_err(CliError::unreadable)?),
-        None => None,
+    let req = CheckRequest {
+        paths: a.paths.clone(),
+        roster: a.expect.clone(),
+        previous_dir: a.prev_dir.clone(),
+        import: import_options(&a.reading),
+        packs: Arc::new(super::rule_packs(templates, err)),
+        today: crate::store::clock::today(),
+        threads: county::default_threads(),
+        summary: a.summary.clone(),
+        confirmed: a.out.force,
     };
-    // The roster kept in the folder it lists is not a report.
-    let scan = county::scan(&a.paths, &a.expect.iter().map(PathBuf::as_path).collect::<Vec<_>>());
-    // The summary is refused before the work of checking: never one of the reports it sums up
-    // (a file in the folder included, with or without --force), never a draft.
-    if let Some(path) = &a.summary {
-        if !matches!(
-            path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
-            Some("xlsx" | "html" | "htm" | "csv")
-        ) {
-            return Err(CliError::usage("汇总表的文件名应以 .xlsx、.html 或 .csv 结尾".into()));
+    let result = run::check(&req, &AtomicBool::new(false), |p| match p {
+        Progress::PreviousUnreadable(files) => {
+            for (path, reason) in files {
+                err.line(&format!("注意：上年报告“{}”无法读取：{reason}", path.display()));
+            }
         }
-        workflow::guard_output(path, &inputs_of(&a.paths, &scan), Purpose::Export, a.out.force)?;
-    }
-    // (An existing summary among the reports was refused above; a new one is not there yet.)
-    let (files, bad) = (scan.files.clone(), scan.bad.clone());
-    let mut entries: Vec<Entry> = Vec::with_capacity(files.len() + bad.len());
-    let cancel = AtomicBool::new(false);
-    let opts = options(a, templates, err)?;
-    county::check_all(&files, &opts, county::default_threads(), &cancel, |_, e| {
-        if !a.json {
-            out.line(&report_line(&e));
-        }
-        entries.push(e);
-    });
-    for e in bad {
-        if !a.json {
-            out.line(&report_line(&e));
-        }
-        entries.push(e);
-    }
-    if !a.json {
-        for (path, why) in &scan.skipped {
-            out.line(&format!("[已跳过] {}：{why}", county::shown(path)));
-        }
-    }
-    let rec = county::reconcile(&entries, roster.as_ref());
-    let summary = Summary { entries: &entries, reconciliation: &rec, checked_on: Some(Date::today()) };
-    let totals = summary.totals();
+        Progress::Found(_) => {}
+        Progress::Entry(e) if !a.json => out.line(&report_line(e)),
+        Progress::Entry(_) => {}
+    })?;
+    let rec = &result.reconciliation;
+    let totals = result.totals();
     if a.json {
-        let skipped: Vec<serde_json::Value> = scan
+        let skipped: Vec<serde_json::Value> = result
             .skipped
             .iter()
             .map(|(p, why)| serde_json::json!({ "path": p.to_string_lossy(), "reason": why }))
@@ -159,9 +122,9 @@ pub(super) fn cmd_check_batch(
         // Through the types' own serialisation (file names that are not UTF-8 written with `�`),
         // never `json!` on a path, which panics on such a name.
         let json_error = |e: serde_json::Error| CliError::from(workflow::Error::Json(e));
-        let rec_json = serde_json::to_value(&rec).map_err(json_error)?;
+        let rec_json = serde_json::to_value(rec).map_err(json_error)?;
         let doc = serde_json::json!({
-            "reports": serde_json::to_value(&entries).map_err(json_error)?,
+            "reports": serde_json::to_value(&result.entries).map_err(json_error)?,
             "skipped": skipped,
             "missing": rec_json["missing"],
             "not_on_list": rec_json["not_on_list"],
@@ -172,7 +135,10 @@ pub(super) fn cmd_check_batch(
         out.raw(&text);
         out.raw("\n");
     } else {
-        if roster.is_some() {
+        for (path, why) in &result.skipped {
+            out.line(&format!("[已跳过] {}：{why}", county::shown(path)));
+        }
+        if result.roster.is_some() {
             if rec.missing.is_empty() {
                 out.line("单位名单中的单位均已报送");
             } else {
@@ -189,9 +155,7 @@ pub(super) fn cmd_check_batch(
         }
         out.line(&totals.line());
     }
-    if let Some(path) = &a.summary {
-        let bytes = summary.render(path).map_err(CliError::unreadable)?;
-        workflow::write_export(path, &inputs_of(&a.paths, &scan), &bytes, a.out.force)?;
+    if let Some(path) = &result.summary_written {
         out.wrote(path);
         err.line(&format!("已写出汇总表：{}", path.display()));
     }
@@ -204,64 +168,19 @@ pub(super) fn cmd_check_batch(
     })
 }
 
-/// What a county command reads: the files and folders named, and every file found in them (an
-/// output may be none of these, whatever `--force` says).
-fn inputs_of<'a>(paths: &'a [PathBuf], scan: &'a county::Scan) -> Vec<&'a Path> {
-    paths.iter().chain(&scan.files).map(PathBuf::as_path).collect()
-}
-
-/// Reads every report under `paths` and adds it into a sum. Every file that cannot be read or
-/// does not fit (another year or format, a unit twice) is listed, and then the sum is refused: a
-/// total with a unit silently left out would be wrong, and the office fixes all at once.
-fn add_up(
-    paths: &[PathBuf],
-    a: &Reading,
-    year: Option<i32>,
-    skip: Option<&Path>,
-    keep: bool,
-) -> Result<(Summer, Vec<Report>), CliError> {
-    let scan = county::scan(paths, skip.as_slice());
-    let (files, bad) = (scan.files, scan.bad);
-    let mut problems: Vec<String> = bad.iter().map(report_line).collect();
-    if files.is_empty() && problems.is_empty() {
-        return Err(CliError::unreadable("没有找到可汇总的报告文件（.ron、.csv、网页、Word、PDF）"));
-    }
-    let opts = import_options(a);
-    let mut summer = Summer::new(year);
-    let mut kept = Vec::new();
-    for f in &files {
-        match workflow::read(f, &opts) {
-            Ok(opened) => match summer.add(f, &opened.report) {
-                Ok(()) if keep => kept.push(opened.report),
-                Ok(()) => {}
-                Err(e) => problems.push(e.to_string()),
-            },
-            Err(e) => problems.push(format!("[无法读取] {}：{}", county::shown(f), county::one_line(&e.to_string()))),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(CliError::unreadable(format!(
-            "未汇总：以下{}个问题需先处理\n  {}",
-            problems.len(),
-            problems.join("\n  ")
-        )));
-    }
-    Ok((summer, kept))
-}
-
 pub(super) fn cmd_sum(a: &SumArgs, out: &mut Out, err: &mut Out) -> Result<i32, CliError> {
     let unit = a.unit.as_deref().map(str::trim).filter(|u| !u.is_empty());
     let unit = unit.ok_or_else(|| CliError::usage("缺少汇总单位的名称（--unit 某某县人民政府办公室）".into()))?;
     let path = super::output(&a.out)?;
-    if a.paths.is_empty() {
-        return Err(CliError::usage("缺少要汇总的文件或文件夹".into()));
-    }
-    // The sum never replaces one of the reports it adds up (a draft in the folder included).
-    let scan = county::scan(&a.paths, &[]);
-    let target = workflow::DraftOutput::prepare(path, &inputs_of(&a.paths, &scan), a.out.force)?;
-    let (summer, _) = add_up(&a.paths, &a.reading, a.reading.year, Some(path), false)?;
-    let summed = summer.finish(unit).map_err(CliError::unreadable)?;
-    target.save(&summed.report)?;
+    let req = SumRequest {
+        paths: a.paths.clone(),
+        unit: unit.to_string(),
+        import: import_options(&a.reading),
+        year: a.reading.year,
+        output: path.to_path_buf(),
+        confirmed: a.out.force,
+    };
+    let summed = run::sum(&req)?;
     out.wrote(path);
     out.line(&format!(
         "已把{}个单位的{}年度报告汇总为“{unit}”：{}",
@@ -291,7 +210,8 @@ pub(super) fn cmd_check_children(
     }
     let total = workflow::read(&total_path, &import_options(&a.reading))?.report;
     // The parts must be of the total's year (a part of another is named) and format.
-    let (summer, parts) = add_up(children, &a.reading, Some(total.year), Some(&total_path), true)?;
+    let (summer, parts) =
+        run::add_up(children, &import_options(&a.reading), Some(total.year), Some(&total_path), true)?;
     if parts.first().is_some_and(|p| p.template != total.template || p.annexes != total.annexes) {
         return Err(CliError::unreadable(format!(
             "汇总报告“{}”与各单位报告的格式不同，不能逐格核对",

@@ -6,6 +6,7 @@
 //! so memory stays flat however many reports a folder holds.
 
 pub mod previous;
+pub mod run;
 pub mod sum;
 pub mod summary;
 

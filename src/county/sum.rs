@@ -39,7 +39,7 @@ struct Acc {
 
 /// The running sum.
 pub struct Summer {
-    form: Option<Form>,
+    form: Option<std::sync::Arc<Form>>,
     template: String,
     year: Option<i32>,
     annexes: Vec<String>,

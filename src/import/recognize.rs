@@ -920,7 +920,7 @@ fn best_format(
     annexes: &[String],
 ) -> Result<(String, Assignment), ImportError> {
     // Format: the candidate whose labels fit the tables best.
-    let mut best: Option<(i64, String, Form, Assignment)> = None;
+    let mut best: Option<(i64, String, std::sync::Arc<Form>, Assignment)> = None;
     for id in candidate_formats(opts, year)? {
         let form = Form::of(&id, annexes)?;
         let cat = Catalog::new(&form);

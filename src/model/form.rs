@@ -3,6 +3,7 @@
 //! checks a report goes through it.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use super::report::Date;
 use super::template::*;
@@ -29,7 +30,10 @@ impl Template {
             None => Ok(()),
         })?;
         // Compile it alone, so a broken table or rule is reported now, not when a report uses it.
-        Form::build(template.clone(), Vec::new()).map_err(|e| invalid(e.to_string()))?;
+        Form::build(template.clone(), Vec::new()).map_err(|e| match e {
+            e @ TemplateError::Form { .. } => e,
+            e => invalid(e.to_string()),
+        })?;
         registry::with_mut(|r| r.add(template, Some(origin.to_string())));
         Ok(())
     }
@@ -245,11 +249,13 @@ impl Form {
         form.order_formulas()?;
         for t in &all {
             for rule in &t.rules {
-                let compiled = compile(&form, rule).map_err(|msg| TemplateError::Invalid { id: t.id.clone(), msg })?;
+                let compiled = compile(&form, rule)
+                    .map_err(|source| TemplateError::Form { id: t.id.clone(), source: Box::new(source) })?;
                 form.rules.extend(compiled);
             }
         }
-        form.carries = carries(&form).map_err(|msg| TemplateError::Invalid { id: form.template.id.clone(), msg })?;
+        form.carries = carries(&form)
+            .map_err(|source| TemplateError::Form { id: form.template.id.clone(), source: Box::new(source) })?;
         form.generated = super::repetition::generated_sentences(&form);
         form.indicators = super::indicators::compile(&form)
             .map_err(|e| TemplateError::Invalid { id: form.template.id.clone(), msg: e.to_string() })?;
@@ -262,26 +268,28 @@ impl Form {
         Ok(form)
     }
 
-    /// The form for a report template id and the annex ids a report carries.
-    pub fn of(template: &str, annexes: &[String]) -> Result<Form, TemplateError> {
+    /// The form for a report template id and the annex ids a report carries, shared: the
+    /// compiled form is immutable, so every report of that format (a county's hundreds) points at
+    /// one. A caller that adds to it (rule packs) gets its own copy by `Arc::make_mut`.
+    pub fn of(template: &str, annexes: &[String]) -> Result<Arc<Form>, TemplateError> {
         // A template id never changes meaning in a process (a registered id is never replaced),
         // so a compiled form is kept: compiling (cells, layout, rules and their text patterns)
-        // costs far more than copying, and a county's check compiles the same form hundreds of times.
-        type Cache = std::sync::Mutex<HashMap<(String, Vec<String>), Form>>;
+        // costs far more than a look-up, and a county's check asks for the same form hundreds of times.
+        type Cache = std::sync::Mutex<HashMap<(String, Vec<String>), Arc<Form>>>;
         static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
         let cache = CACHE.get_or_init(Default::default);
         let key = (template.to_string(), annexes.to_vec());
         if let Some(form) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-            return Ok(form.clone());
+            return Ok(Arc::clone(form));
         }
         let main = Template::get(template)?;
         if main.kind != TemplateKind::Report {
             return Err(TemplateError::Invalid { id: template.into(), msg: "不是报告格式模板".into() });
         }
         let annexes = annexes.iter().map(|a| Template::get(a)).collect::<Result<Vec<_>, _>>()?;
-        let form = Form::build(main, annexes)?;
-        cache.lock().unwrap_or_else(|e| e.into_inner()).insert(key, form.clone());
-        Ok(form)
+        let form = Arc::new(Form::build(main, annexes)?);
+        // Another thread may have compiled it meanwhile: theirs is kept, so all share one.
+        Ok(Arc::clone(cache.lock().unwrap_or_else(|e| e.into_inner()).entry(key).or_insert(form)))
     }
 
     /// How a cell carries over from last year, if it does.
@@ -345,6 +353,8 @@ impl Form {
         type_rules: Option<&TypeRules>,
     ) -> Result<(), TemplateError> {
         let invalid = |msg: String| TemplateError::Invalid { id: template_id.to_string(), msg };
+        let form_error =
+            |source: FormError| TemplateError::Form { id: template_id.to_string(), source: Box::new(source) };
         if self.tables.iter().any(|t| t.def.id == def.id) {
             return Err(invalid(format!("表 {} 重复", def.id)));
         }
@@ -393,7 +403,7 @@ impl Form {
                         ui_only: false,
                         single_column: set.len() == 1,
                     };
-                    let ix = self.push_cell(cell).map_err(invalid)?;
+                    let ix = self.push_cell(cell).map_err(form_error)?;
                     ixs.push(ix);
                     cells_here.push((ix, col.span));
                 }
@@ -415,7 +425,7 @@ impl Form {
                             .iter()
                             .map(|k| self.lookup(&format!("{}.{}.{}", def.id, d.key, k)))
                             .collect::<Result<Vec<_>, _>>()
-                            .map_err(invalid)?;
+                            .map_err(form_error)?;
                         self.cells[ix].formula = Some(Formula::Sum(parts));
                     } else if !d.sum_of_rows.is_empty() {
                         let parts = d
@@ -423,14 +433,14 @@ impl Form {
                             .iter()
                             .map(|r| self.lookup(&format!("{}.{}.{}", def.id, r, col.key)))
                             .collect::<Result<Vec<_>, _>>()
-                            .map_err(invalid)?;
+                            .map_err(form_error)?;
                         self.cells[ix].formula = Some(Formula::Sum(parts));
                     }
                 }
             }
         }
 
-        let print = layout(def, &row_cells, &[]).map_err(invalid)?;
+        let print = layout(def, &row_cells, &[]).map_err(form_error)?;
 
         // UI-only subtotal rows.
         let mut screen_extra = Vec::new();
@@ -451,7 +461,7 @@ impl Form {
                     .iter()
                     .map(|r| self.lookup(&format!("{}.{}.{}", def.id, r, col.key)))
                     .collect::<Result<Vec<_>, _>>()
-                    .map_err(invalid)?;
+                    .map_err(form_error)?;
                 let cell = CellDef {
                     id: format!("{}.{}.{}", def.id, sub.key, col.key),
                     table: table_ix,
@@ -470,7 +480,7 @@ impl Form {
                     ui_only: true,
                     single_column: false,
                 };
-                let ix = self.push_cell(cell).map_err(invalid)?;
+                let ix = self.push_cell(cell).map_err(form_error)?;
                 cells_here.push((ix, col.span));
             }
             screen_extra.push(Extra { after, label_col: sub.label_col, cells: cells_here });
@@ -478,7 +488,7 @@ impl Form {
         let screen = if screen_extra.is_empty() {
             print.clone()
         } else {
-            layout(def, &row_cells, &screen_extra).map_err(invalid)?
+            layout(def, &row_cells, &screen_extra).map_err(form_error)?
         };
         let cells = screen
             .cells
@@ -492,9 +502,9 @@ impl Form {
         Ok(())
     }
 
-    fn push_cell(&mut self, cell: CellDef) -> Result<CellIx, String> {
+    fn push_cell(&mut self, cell: CellDef) -> Result<CellIx, FormError> {
         if self.index.contains_key(&cell.id) {
-            return Err(format!("单元格 {} 重复", cell.id));
+            return Err(FormError::DuplicateCell(cell.id));
         }
         let ix = self.cells.len();
         self.index.insert(cell.id.clone(), ix);
@@ -502,18 +512,18 @@ impl Form {
         Ok(ix)
     }
 
-    fn lookup(&self, id: &str) -> Result<CellIx, String> {
-        self.index.get(id).copied().ok_or_else(|| format!("公式引用了不存在的单元格 {id}"))
+    fn lookup(&self, id: &str) -> Result<CellIx, FormError> {
+        self.index.get(id).copied().ok_or_else(|| FormError::FormulaCell(id.to_string()))
     }
 
     /// Topological order of computed cells; a cycle is a template error.
     fn order_formulas(&mut self) -> Result<(), TemplateError> {
         let mut order = Vec::new();
         let mut state = vec![0u8; self.cells.len()]; // 0 new, 1 visiting, 2 done
-        fn visit(form: &Form, ix: CellIx, state: &mut [u8], order: &mut Vec<CellIx>) -> Result<(), String> {
+        fn visit(form: &Form, ix: CellIx, state: &mut [u8], order: &mut Vec<CellIx>) -> Result<(), FormError> {
             match state[ix] {
                 2 => return Ok(()),
-                1 => return Err(format!("公式循环引用：{}", form.cells[ix].id)),
+                1 => return Err(FormError::Cycle(form.cells[ix].id.clone())),
                 _ => {}
             }
             state[ix] = 1;
@@ -528,7 +538,7 @@ impl Form {
         }
         for ix in 0..self.cells.len() {
             visit(self, ix, &mut state, &mut order)
-                .map_err(|msg| TemplateError::Invalid { id: self.template.id.clone(), msg })?;
+                .map_err(|source| TemplateError::Form { id: self.template.id.clone(), source: Box::new(source) })?;
         }
         self.eval_order = order;
         Ok(())
@@ -544,7 +554,7 @@ struct Extra {
 /// Places fixed and data cells on the grid the way an HTML table flows: each cell takes the next
 /// free slot of its row; row spans reserve slots below. UI-only rows (`extra`) are inserted after
 /// their row, and labels to their left that cover that row grow by one.
-fn layout(def: &TableDef, data: &[Vec<(CellIx, usize)>], extra: &[Extra]) -> Result<TableLayout, String> {
+fn layout(def: &TableDef, data: &[Vec<(CellIx, usize)>], extra: &[Extra]) -> Result<TableLayout, FormError> {
     struct Pending {
         content: GridContent,
         rows: usize,
@@ -609,7 +619,7 @@ fn layout(def: &TableDef, data: &[Vec<(CellIx, usize)>], extra: &[Extra]) -> Res
                 col += 1;
             }
             if col + item.cols > ncols {
-                return Err(format!("{}：第{}行超出{}列", def.name, r + 1, ncols));
+                return Err(FormError::RowTooWide { table: def.name.clone(), row: r + 1, columns: ncols });
             }
             // Stretch the row span over inserted rows.
             let mut span = 0;
@@ -617,7 +627,7 @@ fn layout(def: &TableDef, data: &[Vec<(CellIx, usize)>], extra: &[Extra]) -> Res
             let mut rr = r;
             while printed < item.rows {
                 if rr >= is_extra.len() {
-                    return Err(format!("{}：第{}行的合并单元格超出表格", def.name, r + 1));
+                    return Err(FormError::MergeOutside { table: def.name.clone(), row: r + 1 });
                 }
                 span += 1;
                 // The starting row always counts, so a cell in an inserted row spans itself.
@@ -642,7 +652,7 @@ fn layout(def: &TableDef, data: &[Vec<(CellIx, usize)>], extra: &[Extra]) -> Res
             for row_occ in occupied.iter_mut().skip(r).take(span) {
                 for slot in row_occ.iter_mut().skip(col).take(item.cols) {
                     if *slot {
-                        return Err(format!("{}：第{}行单元格重叠", def.name, r + 1));
+                        return Err(FormError::Overlap { table: def.name.clone(), row: r + 1 });
                     }
                     *slot = true;
                 }
@@ -653,7 +663,7 @@ fn layout(def: &TableDef, data: &[Vec<(CellIx, usize)>], extra: &[Extra]) -> Res
     }
     for (r, occ) in occupied.iter().enumerate() {
         if occ.iter().any(|o| !o) {
-            return Err(format!("{}：第{}行未填满{}列", def.name, r + 1, ncols));
+            return Err(FormError::RowShort { table: def.name.clone(), row: r + 1, columns: ncols });
         }
     }
     Ok(TableLayout { rows: occupied.len(), cells })
@@ -844,37 +854,95 @@ pub struct CompiledRule {
 // Compilation
 // ---------------------------------------------------------------------------------------------
 
+/// Why a template's tables, formulas or rules do not compile into a form: said to whoever
+/// wrote the template or rule pack, in the words of its file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FormError {
+    #[error("单元格 {0} 重复")]
+    DuplicateCell(String),
+    #[error("公式引用了不存在的单元格 {0}")]
+    FormulaCell(String),
+    #[error("公式循环引用：{0}")]
+    Cycle(String),
+    #[error("{table}：第{row}行超出{columns}列")]
+    RowTooWide { table: String, row: usize, columns: usize },
+    #[error("{table}：第{row}行的合并单元格超出表格")]
+    MergeOutside { table: String, row: usize },
+    #[error("{table}：第{row}行单元格重叠")]
+    Overlap { table: String, row: usize },
+    #[error("{table}：第{row}行未填满{columns}列")]
+    RowShort { table: String, row: usize, columns: usize },
+    #[error("规则 {0}：carry 规则应为“本年单元格 = 上年单元格之和”")]
+    CarryShape(String),
+    #[error("规则 {0}：carry 规则左边应为一个本年单元格")]
+    CarryLeft(String),
+    #[error("规则 {0}：carry 规则右边只能是上年数（prev:）")]
+    CarryRight(String),
+    #[error("规则 {rule}：表 {table} 没有列组 {set}")]
+    NoColumnSet { rule: String, table: String, set: String },
+    #[error("规则 {rule}：未知的列 {key}")]
+    UnknownColumn { rule: String, key: String },
+    #[error("规则 {rule}：未知的行 {key}")]
+    UnknownRow { rule: String, key: String },
+    /// A rule's check does not compile (the inner error says why).
+    #[error("规则 {rule}：{source}")]
+    InRule { rule: String, source: Box<FormError> },
+    #[error("未知的表 {0}")]
+    UnknownTable(String),
+    #[error("未知的单元格 {0}")]
+    UnknownCell(String),
+    #[error("未知的正文部分 {0}")]
+    UnknownSection(String),
+    #[error("期限“{0}”无效（应写成01-31，即报告年度次年的1月31日，或2026-01-20）")]
+    Deadline(String),
+    #[error("模式“{pattern}”中没有{placeholder}")]
+    NoPlaceholder { pattern: String, placeholder: String },
+    #[error("模式“{pattern}”无效：{error}")]
+    Pattern { pattern: String, error: String },
+    #[error("正文数字模式“{0}”既没有{{n}}也没有value")]
+    NumberPattern(String),
+    #[error("正文数字模式“{pattern}”无效：{error}")]
+    BadNumberPattern { pattern: String, error: String },
+    #[error("常数 {0} 无效")]
+    Constant(String),
+    #[error("常数 {0} 过大")]
+    ConstantTooLarge(String),
+}
+
 /// The carry-overs the form's rules declare: `Cmp(left: [one cell], op: Eq, right: [prev: …])`.
-pub fn carries(form: &Form) -> Result<Vec<Carry>, String> {
+pub fn carries(form: &Form) -> Result<Vec<Carry>, FormError> {
     let mut out = Vec::new();
     for rule in form.rules.iter().filter(|r| r.carry) {
         let CCheck::Cmp { left, op: Op::Eq, right } = &rule.check else {
-            return Err(format!("规则 {}：carry 规则应为“本年单元格 = 上年单元格之和”", rule.id));
+            return Err(FormError::CarryShape(rule.id.clone()));
         };
         let cell = match left.as_slice() {
             [Term { neg: false, src: Src::Cell(c) }] => *c,
-            _ => return Err(format!("规则 {}：carry 规则左边应为一个本年单元格", rule.id)),
+            _ => return Err(FormError::CarryLeft(rule.id.clone())),
         };
         let from = right
             .iter()
             .map(|t| match &t.src {
                 Src::Prev(id) => Ok((t.neg, id.clone())),
-                _ => Err(format!("规则 {}：carry 规则右边只能是上年数（prev:）", rule.id)),
+                _ => Err(FormError::CarryRight(rule.id.clone())),
             })
-            .collect::<Result<Vec<_>, String>>()?;
+            .collect::<Result<Vec<_>, FormError>>()?;
         out.push(Carry { cell, from, rule: rule.id.clone() });
     }
     Ok(out)
 }
 
 /// Expands a rule definition into its instances, resolving every cell reference.
-pub fn compile(form: &Form, def: &RuleDef) -> Result<Vec<CompiledRule>, String> {
+pub fn compile(form: &Form, def: &RuleDef) -> Result<Vec<CompiledRule>, FormError> {
     let instances: Vec<(String, Scope)> = match &def.each {
         None => vec![(String::new(), Scope::None)],
         Some(Each::Columns { table, set, keys }) => {
             let (tix, t) = table_of(form, table)?;
-            let cols =
-                t.def.column_sets.get(set).ok_or_else(|| format!("规则 {}：表 {} 没有列组 {}", def.id, table, set))?;
+            let cols = t.def.column_sets.get(set).ok_or_else(|| FormError::NoColumnSet {
+                rule: def.id.clone(),
+                table: table.clone(),
+                set: set.clone(),
+            })?;
             let keys: Vec<String> =
                 if keys.is_empty() { cols.iter().map(|c| c.key.clone()).collect() } else { keys.clone() };
             keys.into_iter()
@@ -883,11 +951,11 @@ pub fn compile(form: &Form, def: &RuleDef) -> Result<Vec<CompiledRule>, String> 
                         .iter()
                         .find(|c| c.key == k)
                         .map(|c| c.label.clone())
-                        .ok_or_else(|| format!("规则 {}：未知的列 {}", def.id, k))?;
+                        .ok_or_else(|| FormError::UnknownColumn { rule: def.id.clone(), key: k.clone() })?;
                     let text = format!("{}“{}”列", t.def.name, label);
                     Ok((k.clone(), Scope::Column { table: tix, col: k, text }))
                 })
-                .collect::<Result<_, String>>()?
+                .collect::<Result<_, FormError>>()?
         }
         Some(Each::Rows { table, keys }) => {
             let (tix, t) = table_of(form, table)?;
@@ -898,7 +966,7 @@ pub fn compile(form: &Form, def: &RuleDef) -> Result<Vec<CompiledRule>, String> 
                         .rows
                         .iter()
                         .find_map(|r| r.data.iter().find(|d| &d.key == k).map(|d| (r, d)))
-                        .ok_or_else(|| format!("规则 {}：未知的行 {}", def.id, k))?;
+                        .ok_or_else(|| FormError::UnknownRow { rule: def.id.clone(), key: k.clone() })?;
                     let (printed, data) = row;
                     let single_column = t.def.column_sets.get(&data.columns).is_some_and(|s| s.len() == 1);
                     let has_label = printed.cells.iter().any(|c| c.text == data.label);
@@ -911,7 +979,7 @@ pub fn compile(form: &Form, def: &RuleDef) -> Result<Vec<CompiledRule>, String> 
                     };
                     Ok((k.clone(), Scope::Row { table: tix, row: k.clone(), text, single_column }))
                 })
-                .collect::<Result<_, String>>()?
+                .collect::<Result<_, FormError>>()?
         }
     };
     instances
@@ -921,7 +989,8 @@ pub fn compile(form: &Form, def: &RuleDef) -> Result<Vec<CompiledRule>, String> 
                 id: def.id.clone(),
                 severity: def.severity,
                 scope,
-                check: compile_check(form, &def.check, &k).map_err(|e| format!("规则 {}：{e}", def.id))?,
+                check: compile_check(form, &def.check, &k)
+                    .map_err(|e| FormError::InRule { rule: def.id.clone(), source: Box::new(e) })?,
                 hint: def.hint.clone(),
                 message: def.message.clone(),
                 carry: def.carry,
@@ -932,17 +1001,17 @@ pub fn compile(form: &Form, def: &RuleDef) -> Result<Vec<CompiledRule>, String> 
         .collect()
 }
 
-fn table_of<'a>(form: &'a Form, id: &str) -> Result<(usize, &'a FormTable), String> {
-    form.tables.iter().enumerate().find(|(_, t)| t.def.id == id).ok_or_else(|| format!("未知的表 {id}"))
+fn table_of<'a>(form: &'a Form, id: &str) -> Result<(usize, &'a FormTable), FormError> {
+    form.tables.iter().enumerate().find(|(_, t)| t.def.id == id).ok_or_else(|| FormError::UnknownTable(id.to_string()))
 }
 
-fn compile_check(form: &Form, check: &Check, k: &str) -> Result<CCheck, String> {
+fn compile_check(form: &Form, check: &Check, k: &str) -> Result<CCheck, FormError> {
     Ok(match check {
         Check::Cmp { left, op, right } => {
             CCheck::Cmp { left: terms(form, left, k)?, op: *op, right: terms(form, right, k)? }
         }
         Check::When { cond, then } => CCheck::When {
-            cond: cond.iter().map(|c| compile_cond(form, c, k)).collect::<Result<_, String>>()?,
+            cond: cond.iter().map(|c| compile_cond(form, c, k)).collect::<Result<_, FormError>>()?,
             then: Box::new(compile_check(form, then, k)?),
         },
         Check::AllZero(cells) => CCheck::AllZero(
@@ -950,9 +1019,9 @@ fn compile_check(form: &Form, check: &Check, k: &str) -> Result<CCheck, String> 
                 .iter()
                 .map(|c| {
                     let id = c.replace("{k}", k);
-                    form.index.get(&id).copied().ok_or_else(|| format!("未知的单元格 {id}"))
+                    form.index.get(&id).copied().ok_or(FormError::UnknownCell(id))
                 })
-                .collect::<Result<_, String>>()?,
+                .collect::<Result<_, FormError>>()?,
         ),
         Check::TextFilled { section, reject } => {
             known_section(form, section)?;
@@ -969,7 +1038,7 @@ fn compile_check(form: &Form, check: &Check, k: &str) -> Result<CCheck, String> 
                 .sections
                 .iter()
                 .find(|s| &s.id == section)
-                .ok_or_else(|| format!("未知的正文部分 {section}"))?;
+                .ok_or_else(|| FormError::UnknownSection(section.clone()))?;
             let texts = std::iter::once(def.id.clone()).chain(def.subsections.iter().map(|x| x.id.clone())).collect();
             let cells = form
                 .tables
@@ -1016,7 +1085,7 @@ fn compile_check(form: &Form, check: &Check, k: &str) -> Result<CCheck, String> 
                 patterns: regexes(patterns, None)?,
                 context: context.clone(),
                 unless: unless.clone(),
-                when_any: when_any.iter().map(|c| compile_cond(form, c, k)).collect::<Result<_, String>>()?,
+                when_any: when_any.iter().map(|c| compile_cond(form, c, k)).collect::<Result<_, FormError>>()?,
                 sections: sections.clone(),
             }
         }
@@ -1034,16 +1103,15 @@ fn compile_check(form: &Form, check: &Check, k: &str) -> Result<CCheck, String> 
             subjects: subjects
                 .iter()
                 .map(|s| Ok((s.name.clone(), super::text_checks::compile(&s.patterns)?)))
-                .collect::<Result<_, String>>()?,
+                .collect::<Result<_, FormError>>()?,
         },
-        Check::Deadline { date } => CCheck::Deadline(
-            Deadline::parse(date)
-                .ok_or_else(|| format!("期限“{date}”无效（应写成01-31，即报告年度次年的1月31日，或2026-01-20）"))?,
-        ),
+        Check::Deadline { date } => {
+            CCheck::Deadline(Deadline::parse(date).ok_or_else(|| FormError::Deadline(date.clone()))?)
+        }
     })
 }
 
-fn compile_cond(form: &Form, c: &Cond, k: &str) -> Result<CCond, String> {
+fn compile_cond(form: &Form, c: &Cond, k: &str) -> Result<CCond, FormError> {
     Ok(match c {
         Cond::Cmp { left, op, right } => {
             CCond::Cmp { left: terms(form, left, k)?, op: *op, right: terms(form, right, k)? }
@@ -1053,26 +1121,26 @@ fn compile_cond(form: &Form, c: &Cond, k: &str) -> Result<CCond, String> {
 }
 
 /// Regular expressions of a rule; `year` is a placeholder standing for a year (`{y}`).
-fn regexes(patterns: &[String], year: Option<&str>) -> Result<Vec<regex::Regex>, String> {
+fn regexes(patterns: &[String], year: Option<&str>) -> Result<Vec<regex::Regex>, FormError> {
     patterns
         .iter()
         .map(|p| {
             let source = match year {
                 Some(ph) => {
                     if !p.contains(ph) {
-                        return Err(format!("模式“{p}”中没有{ph}"));
+                        return Err(FormError::NoPlaceholder { pattern: p.clone(), placeholder: ph.to_string() });
                     }
                     p.replace(ph, r"(?P<y>(?:19|20)[0-9]{2})")
                 }
                 None => p.clone(),
             };
-            regex::Regex::new(&source).map_err(|e| format!("模式“{p}”无效：{e}"))
+            regex::Regex::new(&source).map_err(|e| FormError::Pattern { pattern: p.clone(), error: e.to_string() })
         })
         .collect()
 }
 
 /// Each section key with its own and its sub-sections' keys (a section's text is all of them).
-fn with_subsections(form: &Form, sections: &[String]) -> Result<Vec<(String, Vec<String>)>, String> {
+fn with_subsections(form: &Form, sections: &[String]) -> Result<Vec<(String, Vec<String>)>, FormError> {
     sections
         .iter()
         .map(|key| {
@@ -1091,11 +1159,11 @@ fn with_subsections(form: &Form, sections: &[String]) -> Result<Vec<(String, Vec
         .collect()
 }
 
-fn known_section(form: &Form, key: &str) -> Result<(), String> {
-    if form.section_keys().iter().any(|s| s == key) { Ok(()) } else { Err(format!("未知的正文部分 {key}")) }
+fn known_section(form: &Form, key: &str) -> Result<(), FormError> {
+    if form.section_keys().iter().any(|s| s == key) { Ok(()) } else { Err(FormError::UnknownSection(key.to_string())) }
 }
 
-fn terms(form: &Form, list: &[String], k: &str) -> Result<Vec<Term>, String> {
+fn terms(form: &Form, list: &[String], k: &str) -> Result<Vec<Term>, FormError> {
     list.iter()
         .map(|t| {
             let t = t.replace("{k}", k);
@@ -1106,10 +1174,10 @@ fn terms(form: &Form, list: &[String], k: &str) -> Result<Vec<Term>, String> {
             let src = if let Some(id) = body.strip_prefix("prev:") {
                 Src::Prev(id.to_string())
             } else if body.bytes().all(|b| b.is_ascii_digit()) && !body.is_empty() {
-                let n: i64 = body.parse().map_err(|_| format!("常数 {body} 无效"))?;
-                Src::Const(Num::from_int(n).ok_or_else(|| format!("常数 {body} 过大"))?)
+                let n: i64 = body.parse().map_err(|_| FormError::Constant(body.to_string()))?;
+                Src::Const(Num::from_int(n).ok_or_else(|| FormError::ConstantTooLarge(body.to_string()))?)
             } else {
-                Src::Cell(form.index.get(body).copied().ok_or_else(|| format!("未知的单元格 {body}"))?)
+                Src::Cell(form.index.get(body).copied().ok_or_else(|| FormError::UnknownCell(body.to_string()))?)
             };
             Ok(Term { neg, src })
         })

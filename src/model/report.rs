@@ -97,14 +97,6 @@ impl Date {
         let y = if m <= 2 { y + 1 } else { y };
         Date { year: y as i32, month: m, day: d }
     }
-
-    /// Today in local civil time as far as the standard library allows (UTC+8, the time zone of
-    /// every user of this app).
-    pub fn today() -> Date {
-        let secs =
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0);
-        Date::from_days((secs + 8 * 3600).div_euclid(86_400))
-    }
 }
 
 impl fmt::Display for Date {
@@ -313,7 +305,7 @@ impl Report {
     }
 
     /// The compiled form for this report's template and annexes.
-    pub fn form(&self) -> Result<Form, TemplateError> {
+    pub fn form(&self) -> Result<std::sync::Arc<Form>, TemplateError> {
         Form::of(&self.template, &self.annexes)
     }
 

@@ -74,8 +74,8 @@ pub enum RulePackError {
     IdTaken(String),
     #[error("规则 {rule} 的级别是错误（E）：规则包中的规则只能是警告（W）或提示（I），以便逐项填写说明")]
     ErrorSeverity { rule: String },
-    #[error("用于{format}格式时：{msg}")]
-    Invalid { format: String, msg: String },
+    #[error("用于{format}格式时：{source}")]
+    Invalid { format: String, source: super::form::FormError },
 }
 
 impl RulePack {
@@ -128,7 +128,7 @@ impl RulePack {
 
     /// Its rules compiled for a form.
     pub fn compile(&self, form: &Form) -> Result<Vec<CompiledRule>, RulePackError> {
-        let invalid = |msg: String| RulePackError::Invalid { format: form.template.name.clone(), msg };
+        let invalid = |source| RulePackError::Invalid { format: form.template.name.clone(), source };
         let mut out = Vec::new();
         for def in &self.rules {
             for mut rule in super::form::compile(form, def).map_err(invalid)? {
@@ -163,7 +163,7 @@ impl RulePacks {
     }
 
     /// Adds a pack whose rules compile for every report format it names (or the given ones).
-    pub fn add(&mut self, pack: RulePack, formats: &[Form]) -> Result<(), RulePackError> {
+    pub fn add(&mut self, pack: RulePack, formats: &[Arc<Form>]) -> Result<(), RulePackError> {
         if self.packs.iter().any(|p| p.id == pack.id) {
             return Err(RulePackError::IdTaken(pack.id));
         }
@@ -186,7 +186,8 @@ impl RulePacks {
     /// (the strictest repetition threshold wins; an indicator's threshold is the pack's).
     /// A pack that does not compile for this form was refused when loaded, unless the form is
     /// a user's template it did not name: then it is left out.
-    pub fn apply(&self, form: &mut Form, report: &Report) {
+    /// (The shared form is copied only when a pack applies to the report.)
+    pub fn apply(&self, form: &mut Arc<Form>, report: &Report) {
         for (i, pack) in self.packs.iter().enumerate() {
             if !pack.applies_to(report.year, &report.template) {
                 continue;
@@ -202,6 +203,7 @@ impl RulePacks {
                     r
                 }
             };
+            let form = Arc::make_mut(form);
             form.rules.extend(rules.iter().cloned());
             if let Some(p) = pack.repetition {
                 for rule in &mut form.rules {

@@ -545,6 +545,9 @@ pub enum TemplateError {
     Unknown(String),
     #[error("模板 {id} 有误：{msg}")]
     Invalid { id: String, msg: String },
+    /// Its tables, formulas or rules do not compile.
+    #[error("模板 {id} 有误：{source}")]
+    Form { id: String, source: Box<super::form::FormError> },
 }
 
 impl Template {

@@ -31,15 +31,18 @@ pub struct Compiled {
 }
 
 /// Compiles a rule's patterns; the message names the pattern that is not a valid expression.
-pub fn compile(patterns: &[TextPattern]) -> Result<Vec<Compiled>, String> {
+pub fn compile(patterns: &[TextPattern]) -> Result<Vec<Compiled>, super::form::FormError> {
     patterns
         .iter()
         .map(|p| {
             let source = p.regex.replace("{n}", NUMBER);
             if p.value.is_none() && !source.contains("(?P<n>") {
-                return Err(format!("正文数字模式“{}”既没有{{n}}也没有value", p.regex));
+                return Err(super::form::FormError::NumberPattern(p.regex.clone()));
             }
-            let regex = Regex::new(&source).map_err(|e| format!("正文数字模式“{}”无效：{e}", p.regex))?;
+            let regex = Regex::new(&source).map_err(|e| super::form::FormError::BadNumberPattern {
+                pattern: p.regex.clone(),
+                error: e.to_string(),
+            })?;
             Ok(Compiled { regex, value: p.value })
         })
         .collect()
@@ -190,8 +193,8 @@ mod tests {
     #[test]
     fn a_pattern_without_a_number_or_value_is_refused() {
         let bad = [TextPattern { regex: "收到申请".into(), value: None }];
-        assert!(compile(&bad).is_err());
+        assert!(matches!(compile(&bad), Err(crate::model::form::FormError::NumberPattern(p)) if p == "收到申请"));
         let broken = [TextPattern { regex: "收到({n}".into(), value: None }];
-        assert!(compile(&broken).is_err());
+        assert!(matches!(compile(&broken), Err(crate::model::form::FormError::BadNumberPattern { .. })));
     }
 }

@@ -266,9 +266,9 @@ impl std::fmt::Debug for Face {
 }
 
 impl Face {
-    fn parse(data: FontBytes, index: u32, source: FaceSource, shown: &str) -> Result<Face, String> {
-        let face = ttf_parser::Face::parse(data.get(), index)
-            .map_err(|_| format!("字体文件“{shown}”无法识别（应为TrueType/OpenType字体 .ttf/.otf/.ttc）"))?;
+    fn parse(data: FontBytes, index: u32, source: FaceSource, shown: &str) -> Result<Face, FontError> {
+        let face =
+            ttf_parser::Face::parse(data.get(), index).map_err(|_| FontError::Unrecognised(shown.to_string()))?;
         let upm = f32::from(face.units_per_em().max(1));
         let mut cmap = decode_cmap(&face).unwrap_or_default();
         if cmap.is_empty()
@@ -286,7 +286,7 @@ impl Face {
         }
         cmap.finish();
         if cmap.is_empty() {
-            return Err(format!("字体文件“{shown}”没有Unicode字符映射，无法用于中文"));
+            return Err(FontError::NoUnicode(shown.to_string()));
         }
         let widths = (0..face.number_of_glyphs())
             .map(|g| {
@@ -425,20 +425,34 @@ pub const MAX_FONT_FILE: u64 = 96 * 1024 * 1024;
 /// Reads a font file with the store's bounded reader, refusing what is not a regular file or is
 /// larger than [`MAX_FONT_FILE`] (a settings path of `/dev/zero` must neither hang nor fill the
 /// memory); the messages say it is about a font.
-pub fn read_font_file(path: &Path) -> Result<Vec<u8>, String> {
+pub fn read_font_file(path: &Path) -> Result<Vec<u8>, FontError> {
     use crate::store::ReadError;
-    let shown = path.display();
-    crate::store::read_limited(path, MAX_FONT_FILE).map_err(|e| match e {
-        ReadError::TooLarge { .. } => {
-            format!("字体文件“{shown}”过大（超过{} MB），不像是字体", MAX_FONT_FILE / 1024 / 1024)
-        }
-        ReadError::NotRegular(kind) => format!("“{shown}”不是字体文件（{kind}，不是普通文件）"),
-        ReadError::Io(e) => format!("无法读取字体文件“{shown}”：{}", crate::store::atomic::describe_io(&e)),
+    let path = path.to_path_buf();
+    crate::store::read_limited(&path, MAX_FONT_FILE).map_err(|e| match e {
+        ReadError::TooLarge { .. } => FontError::TooLarge(path),
+        ReadError::NotRegular(kind) => FontError::NotRegular { path, kind },
+        ReadError::Io(e) => FontError::Read { path, reason: crate::store::atomic::describe_io(&e) },
     })
 }
 
-fn bundled_face(which: Bundled) -> Result<Arc<Face>, String> {
-    static FACES: [OnceLock<Result<Arc<Face>, String>>; 4] =
+/// Why a font cannot be used (a chosen or installed file, or a bundled face: a build defect).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FontError {
+    #[error("字体文件“{0}”无法识别（应为TrueType/OpenType字体 .ttf/.otf/.ttc）")]
+    Unrecognised(String),
+    #[error("字体文件“{0}”没有Unicode字符映射，无法用于中文")]
+    NoUnicode(String),
+    #[error("字体文件“{}”过大（超过{} MB），不像是字体", .0.display(), MAX_FONT_FILE / 1024 / 1024)]
+    TooLarge(PathBuf),
+    #[error("“{}”不是字体文件（{kind}，不是普通文件）", .path.display())]
+    NotRegular { path: PathBuf, kind: &'static str },
+    /// The file system's reason, as `describe_io` says it.
+    #[error("无法读取字体文件“{}”：{reason}", .path.display())]
+    Read { path: PathBuf, reason: String },
+}
+
+fn bundled_face(which: Bundled) -> Result<Arc<Face>, FontError> {
+    static FACES: [OnceLock<Result<Arc<Face>, FontError>>; 4] =
         [OnceLock::new(), OnceLock::new(), OnceLock::new(), OnceLock::new()];
     FACES[which as usize]
         .get_or_init(|| {
@@ -458,9 +472,9 @@ fn file_faces() -> &'static Mutex<HashMap<FaceKey, Arc<Face>>> {
     CACHE.get_or_init(Default::default)
 }
 
-fn file_face(path: &Path, index: u32, chosen: bool) -> Result<Arc<Face>, String> {
+fn file_face(path: &Path, index: u32, chosen: bool) -> Result<Arc<Face>, FontError> {
     let meta = std::fs::metadata(path)
-        .map_err(|e| format!("无法读取字体文件“{}”：{}", path.display(), crate::store::atomic::describe_io(&e)))?;
+        .map_err(|e| FontError::Read { path: path.to_path_buf(), reason: crate::store::atomic::describe_io(&e) })?;
     let key = (path.to_path_buf(), index, meta.len(), meta.modified().ok(), chosen);
     if let Some(face) = file_faces().lock().ok().and_then(|c| c.get(&key).cloned()) {
         return Ok(face);
@@ -560,8 +574,8 @@ pub struct RoleFace {
     /// Family name of the face.
     pub name: String,
     pub source: FaceSource,
-    /// Why a chosen or installed face is not used (unreadable file …), in Chinese.
-    pub problem: Option<String>,
+    /// Why a chosen or installed face is not used (unreadable file …).
+    pub problem: Option<FontError>,
 }
 
 impl RoleFace {
@@ -600,17 +614,17 @@ pub struct FontSet {
 
 impl FontSet {
     /// The bundled fonts only.
-    pub fn bundled() -> Result<FontSet, String> {
+    pub fn bundled() -> Result<FontSet, FontError> {
         FontSet::resolve(&BTreeMap::new(), &FontSources::BundledOnly)
     }
 
     /// The user's choices (role label → font file), the installed official fonts, the
     /// bundled ones. A chosen file that cannot be used is an error.
-    pub fn with_user(choices: &BTreeMap<String, PathBuf>) -> Result<FontSet, String> {
+    pub fn with_user(choices: &BTreeMap<String, PathBuf>) -> Result<FontSet, FontError> {
         FontSet::resolve(choices, &FontSources::System)
     }
 
-    pub fn resolve(choices: &BTreeMap<String, PathBuf>, sources: &FontSources) -> Result<FontSet, String> {
+    pub fn resolve(choices: &BTreeMap<String, PathBuf>, sources: &FontSources) -> Result<FontSet, FontError> {
         let mut set = FontSet { faces: Vec::new(), chains: Default::default(), report: Vec::new() };
         // Every chain ends in the bundled faces: the first time in a process, unpack and read
         // them side by side, beside the scan of the installed fonts (a command-line export pays
@@ -785,9 +799,10 @@ mod tests {
     #[test]
     fn a_device_or_folder_is_refused_as_a_font_file_without_reading_it() {
         let err = read_font_file(Path::new("/dev/zero")).unwrap_err();
-        assert!(err.contains("不是普通文件"), "{err}");
+        assert!(matches!(&err, FontError::NotRegular { path, .. } if path == Path::new("/dev/zero")), "{err}");
+        assert!(err.to_string().contains("不是普通文件"), "{err}");
         let err = read_font_file(Path::new("/")).unwrap_err();
-        assert!(err.contains("不是普通文件"), "{err}");
+        assert!(matches!(err, FontError::NotRegular { .. }), "{err}");
     }
 
     #[test]

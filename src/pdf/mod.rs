@@ -40,7 +40,7 @@ pub struct PdfOutput {
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
     #[error("{0}")]
-    Font(String),
+    Font(#[from] fonts::FontError),
     #[error("以下字符在所选字体和内置字体中都没有，打印出来会是空白方框，请修改文字或选择含有这些字的字体：{}", .0.join("；"))]
     MissingGlyphs(Vec<String>),
     #[error("{0}")]
@@ -111,7 +111,7 @@ pub fn export_with(
     opts: &PdfOptions,
     sources: &FontSources,
 ) -> Result<PdfOutput, PdfError> {
-    let fonts = FontSet::resolve(&opts.fonts, sources).map_err(PdfError::Font)?;
+    let fonts = FontSet::resolve(&opts.fonts, sources)?;
     let ctx = Context::default();
     let (values, findings) = check_report(form, report, &ctx);
     let errors = findings.iter().filter(|f| f.severity == Severity::E).count();

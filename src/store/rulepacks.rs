@@ -15,7 +15,7 @@ pub use super::templates::Problem;
 /// Adds every rule pack of a folder (in name order) to `packs`; the files skipped come back
 /// with why. A missing folder holds none.
 pub fn load_dir(dir: &Path, packs: &mut RulePacks) -> Vec<Problem> {
-    let forms: Vec<Form> =
+    let forms: Vec<std::sync::Arc<Form>> =
         Template::of_kind(TemplateKind::Report).iter().filter_map(|t| Form::of(&t.id, &[]).ok()).collect();
     let mut problems = Vec::new();
     for file in super::templates::ron_files(dir) {

@@ -15,17 +15,25 @@ pub struct HtmlClipboard {
 }
 
 impl HtmlClipboard {
-    /// Puts both flavours on the clipboard; the error is in Chinese for the status bar.
-    pub fn put(&mut self, clip: &Clip) -> Result<(), String> {
-        if self.handle.is_none() {
-            let handle = arboard::Clipboard::new().map_err(|e| format!("无法使用系统剪贴板（{e}）"))?;
-            self.handle = Some(handle);
-        }
-        let Some(handle) = self.handle.as_mut() else { return Err("无法使用系统剪贴板".into()) };
+    /// Puts both flavours on the clipboard.
+    pub fn put(&mut self, clip: &Clip) -> Result<(), ClipboardError> {
+        let handle = match &mut self.handle {
+            Some(h) => h,
+            None => self.handle.insert(arboard::Clipboard::new().map_err(ClipboardError::Open)?),
+        };
         handle.set_html(clip.html.as_str(), Some(clip.text.as_str())).map_err(|e| {
             // A handle that failed once (the display went away) is made again next time.
             self.handle = None;
-            format!("无法放到剪贴板（{e}）")
+            ClipboardError::Put(e)
         })
     }
+}
+
+/// Why a copy did not reach the clipboard; said in the status bar.
+#[derive(Debug, thiserror::Error)]
+pub enum ClipboardError {
+    #[error("无法使用系统剪贴板（{0}）")]
+    Open(arboard::Error),
+    #[error("无法放到剪贴板（{0}）")]
+    Put(arboard::Error),
 }

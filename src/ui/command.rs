@@ -43,6 +43,8 @@ pub enum Command {
     CountyCheck,
     /// Its 汇总表 (.xlsx, .html, .csv).
     ExportCountySummary,
+    /// 汇总: the folder's reports added up into one draft for the county (`nianbao sum`).
+    SumCounty,
     ExportCsv,
     Quit,
     Undo,
@@ -300,6 +302,10 @@ impl Command {
             ExportCountySummary => Spec {
                 file: Some(files::EXPORT_SUMMARY),
                 ..s("导出汇总表…", Some((Export, 3)), &[], Needs::County)
+            },
+            SumCounty => Spec {
+                file: Some(files::SUM_COUNTY),
+                ..s("汇总为一份报告…", Some((Export, 3)), &[], Needs::County)
             },
             Quit => s("退出", Some((File, 4)), &[ctrl(Key::Q)], none),
             Undo => s("撤销", Some((Edit, 0)), &[ctrl(Key::Z)], Needs::Undo),

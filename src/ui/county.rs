@@ -15,15 +15,16 @@ use egui::{Color32, RichText, Ui};
 
 use super::action::Action;
 use super::command::Command;
+use crate::county::run::{CheckRequest, CountyCheck, CountyError, Progress};
 use crate::county::summary::Summary;
-use crate::county::{self, CheckOptions, Entry, Outcome, Reconciliation, Roster, Status};
+use crate::county::{self, Entry, Outcome, Reconciliation, Roster, Status};
 use crate::model::Date;
 
 /// What the worker says.
 enum Msg {
     Found(usize),
     Entry(Box<Entry>),
-    Done,
+    Done(Box<Result<CountyCheck, CountyError>>),
 }
 
 struct Job {
@@ -106,12 +107,18 @@ pub struct CountyView {
     pub roster: String,
     /// A folder of last year's reports (optional): each unit's 与上年重复率 against its own.
     pub previous: String,
+    /// 汇总单位: the unit a sum of the folder's reports is the report of.
+    pub sum_unit: String,
     /// The user's rule packs (the app's).
     pub packs: Arc<crate::model::rulepack::RulePacks>,
     job: Option<Job>,
     entries: Vec<Entry>,
     reconciliation: Reconciliation,
     roster_loaded: Option<Roster>,
+    /// What the last check read (the 汇总表 is never written over one of them).
+    inputs: Vec<PathBuf>,
+    /// The day of the last check (the 汇总表 says it).
+    checked_on: Option<Date>,
     pub error: Option<String>,
     pub sort: Option<(Column, bool)>,
     /// Only rows of this status (none: all).
@@ -139,58 +146,46 @@ impl CountyView {
         &self.entries
     }
 
-    /// Starts reading the folder on a worker thread (a running one is stopped first).
+    /// Starts 汇总检查 of the folder on a worker thread (a running one is stopped first): the
+    /// same `county::run::check` the command line's `check DIR` runs, with the same options.
     pub fn start(&mut self, ctx: &egui::Context) {
         self.stop();
         self.error = None;
         self.entries.clear();
         self.reconciliation = Reconciliation::default();
-        let folder = PathBuf::from(self.folder.trim());
-        if self.folder.trim().is_empty() {
-            self.error = Some("请填写要检查的文件夹".into());
-            return;
-        }
         self.roster_loaded = None;
-        if !self.roster.trim().is_empty() {
-            match Roster::read(&PathBuf::from(self.roster.trim())) {
-                Ok(r) => self.roster_loaded = Some(r),
-                Err(e) => {
-                    self.error = Some(e.to_string());
-                    return;
-                }
-            }
-        }
-        let roster_path = (!self.roster.trim().is_empty()).then(|| PathBuf::from(self.roster.trim()));
-        let previous = PathBuf::from(self.previous.trim());
-        if !self.previous.trim().is_empty() && !previous.is_dir() {
-            self.error = Some(format!("上年报告文件夹“{}”不存在或不是文件夹", previous.display()));
-            return;
-        }
-        let previous = (!self.previous.trim().is_empty()).then_some(previous);
-        let packs = Arc::clone(&self.packs);
+        let field = |s: &str| (!s.trim().is_empty()).then(|| PathBuf::from(s.trim()));
+        let req = CheckRequest {
+            paths: field(&self.folder).into_iter().collect(),
+            roster: field(&self.roster),
+            previous_dir: field(&self.previous),
+            import: Default::default(),
+            packs: Arc::clone(&self.packs),
+            today: crate::store::clock::today(),
+            // One core is left to the window.
+            threads: county::default_threads().saturating_sub(1).max(1),
+            summary: None,
+            confirmed: false,
+        };
         let (tx, rx) = channel();
         let cancel = Arc::new(AtomicBool::new(false));
         let stop = Arc::clone(&cancel);
         let ctx = ctx.clone();
         std::thread::spawn(move || {
-            // The roster kept in the folder it lists is not a report.
-            let skip: Vec<&std::path::Path> = roster_path.iter().map(PathBuf::as_path).collect();
-            let (files, bad) = county::collect(&[folder], &skip);
-            let _ = tx.send(Msg::Found(files.len() + bad.len()));
-            ctx.request_repaint();
-            // One core is left to the window.
-            let threads = county::default_threads().saturating_sub(1).max(1);
-            let previous =
-                previous.map(|dir| Arc::new(county::previous::Index::build(std::slice::from_ref(&dir), threads)));
-            let opts = CheckOptions { today: Some(Date::today()), packs, previous, ..CheckOptions::default() };
-            county::check_all(&files, &opts, threads, &stop, |_, e| {
-                let _ = tx.send(Msg::Entry(Box::new(e)));
+            let result = county::run::check(&req, &stop, |p| {
+                match p {
+                    Progress::Found(n) => {
+                        let _ = tx.send(Msg::Found(n));
+                    }
+                    Progress::Entry(e) => {
+                        let _ = tx.send(Msg::Entry(Box::new(e.clone())));
+                    }
+                    // Shown in the rows' 与上年重复率 (none for a unit whose file was unreadable).
+                    Progress::PreviousUnreadable(_) => {}
+                }
                 ctx.request_repaint();
             });
-            for e in bad {
-                let _ = tx.send(Msg::Entry(Box::new(e)));
-            }
-            let _ = tx.send(Msg::Done);
+            let _ = tx.send(Msg::Done(Box::new(result)));
             ctx.request_repaint();
         });
         self.job = Some(Job { rx, cancel, total: None });
@@ -205,18 +200,30 @@ impl CountyView {
     /// Takes what the worker sent.
     fn poll(&mut self) {
         let Some(job) = self.job.as_mut() else { return };
-        let mut done = false;
+        let mut done = None;
         while let Ok(msg) = job.rx.try_recv() {
             match msg {
                 Msg::Found(n) => job.total = Some(n),
                 Msg::Entry(e) => self.entries.push(*e),
-                Msg::Done => done = true,
+                Msg::Done(result) => done = Some(*result),
             }
         }
-        if done {
-            self.job = None;
+        match done {
+            // The check's own result replaces what was shown on the way.
+            Some(Ok(result)) => {
+                self.job = None;
+                self.entries = result.entries;
+                self.roster_loaded = result.roster;
+                self.reconciliation = result.reconciliation;
+                self.inputs = result.inputs;
+                self.checked_on = Some(result.checked_on);
+            }
+            Some(Err(e)) => {
+                self.job = None;
+                self.error = Some(e.to_string());
+            }
+            None => self.reconciliation = county::reconcile(&self.entries, self.roster_loaded.as_ref()),
         }
-        self.reconciliation = county::reconcile(&self.entries, self.roster_loaded.as_ref());
     }
 
     /// The name 导出汇总表 proposes: `{县名或文件夹名}{年度}年政府信息公开工作年度报告汇总表.xlsx` —
@@ -244,7 +251,25 @@ impl CountyView {
 
     /// The summary of what was read (for 导出汇总表).
     pub fn summary(&self) -> Summary<'_> {
-        Summary { entries: &self.entries, reconciliation: &self.reconciliation, checked_on: Some(Date::today()) }
+        Summary { entries: &self.entries, reconciliation: &self.reconciliation, checked_on: self.checked_on }
+    }
+
+    /// 汇总为一份报告: the folder's reports added up for the 汇总单位 (what `nianbao sum` does,
+    /// through the same function).
+    pub fn sum(&self, path: &std::path::Path, confirmed: bool) -> Result<county::sum::Summed, CountyError> {
+        county::run::sum(&county::run::SumRequest {
+            paths: (!self.folder.trim().is_empty()).then(|| PathBuf::from(self.folder.trim())).into_iter().collect(),
+            unit: self.sum_unit.clone(),
+            import: Default::default(),
+            year: None,
+            output: path.to_path_buf(),
+            confirmed,
+        })
+    }
+
+    /// 导出汇总表: what `check DIR --summary` writes, through the same function.
+    pub fn write_summary(&self, path: &std::path::Path, confirmed: bool) -> Result<(), CountyError> {
+        county::run::write_summary(&self.summary(), &self.inputs, path, confirmed)
     }
 
     /// Every row, missing units first, sorted and filtered as chosen.
@@ -485,6 +510,17 @@ impl CountyView {
             let can_export = !self.running() && !self.entries.is_empty();
             if ui.add_enabled(can_export, egui::Button::new("导出汇总表…")).clicked() {
                 action = Some(Action::Command(Command::ExportCountySummary));
+            }
+        });
+        ui.horizontal(|ui| {
+            let l = ui.label("汇总单位：");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.sum_unit).hint_text("某某县人民政府办公室").desired_width(240.0),
+            )
+            .labelled_by(l.id);
+            let can_sum = !self.running() && !self.entries.is_empty() && !self.sum_unit.trim().is_empty();
+            if ui.add_enabled(can_sum, egui::Button::new("汇总为一份报告…")).clicked() {
+                action = Some(Action::Command(Command::SumCounty));
             }
         });
         if let Some(e) = &self.error {

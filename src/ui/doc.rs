@@ -74,7 +74,7 @@ pub struct Mark {
 
 pub struct Document {
     pub report: Report,
-    pub form: Form,
+    pub form: std::sync::Arc<Form>,
     pub values: Values,
     pub findings: Vec<Finding>,
     /// Per cell of the form: the worst finding on it.
@@ -132,7 +132,7 @@ impl Document {
             undo: Vec::new(),
             redo: Vec::new(),
             last: None,
-            today: Some(Date::today()),
+            today: Some(crate::store::clock::today()),
             packs: Arc::default(),
             rates: None,
             corpus: None,
@@ -332,10 +332,10 @@ impl Document {
     }
 
     /// Adds or removes annex tables; their figures stay in the draft either way.
-    pub fn set_annexes(&mut self, annexes: Vec<String>) -> Result<(), String> {
+    pub fn set_annexes(&mut self, annexes: Vec<String>) -> Result<(), crate::model::TemplateError> {
         let mut report = self.report.clone();
         report.annexes = annexes;
-        let mut form = report.form().map_err(|e| e.to_string())?;
+        let mut form = report.form()?;
         self.packs.apply(&mut form, &report);
         self.report = report;
         self.marks = vec![None; form.cells.len()];

@@ -57,6 +57,10 @@ pub const EXPORT_SUMMARY: FilePrompt = FilePrompt {
     saves: true,
     extension: Some("xlsx"),
 };
+pub const SUM_COUNTY: FilePrompt =
+    FilePrompt {
+        title: "汇总为一份报告（草稿）", filter: ("年报草稿", &["ron"]), saves: true, extension: Some("ron")
+    };
 pub const IMPORT_CSV: FilePrompt =
     FilePrompt { title: "导入CSV", filter: ("CSV表格", &["csv", "txt"]), saves: false, extension: None };
 pub const IMPORT_REPORT: FilePrompt = FilePrompt {

@@ -59,42 +59,65 @@ pub const APP_ID: &str = "cn.nianbao.Nianbao";
 /// The window icon (the hicolor 256 px icon the .deb installs).
 const ICON_PNG: &[u8] = include_bytes!("../../assets/icons/hicolor/256x256/apps/cn.nianbao.Nianbao.png");
 
-pub fn run(initial: Option<PathBuf>) -> Result<(), String> {
+pub fn run(initial: Option<PathBuf>) -> Result<(), WindowError> {
     let order = renderers();
     let first = order[0];
     let failure = match run_with(first, initial.clone()) {
         Ok(()) => return Ok(()),
-        Err(e) => format!("{}：{e}", renderer_name(first)),
+        Err(e) => RendererFailure { renderer: renderer_name(first), reason: e.to_string() },
     };
-    let mut failures = vec![failure.clone()];
+    let mut failures = vec![failure];
     if std::env::var_os(FALLBACK_ENV).is_none()
         && let Some(&next) = order.get(1)
     {
         // Said where it can be seen (a terminal, a log): why the window looks different.
-        eprintln!("注意：{failure}；改用{}绘制窗口", renderer_name(next));
+        eprintln!("注意：{}；改用{}绘制窗口", failures[0], renderer_name(next));
         match fallback(next) {
             Ok(status) if status.success() => return Ok(()),
             // The second one opened and ended with its own error, already printed.
-            Ok(status) => return Err(format!("窗口异常退出（{status}）")),
-            Err(e) => failures.push(format!("{}：{e}", renderer_name(next))),
+            Ok(status) => return Err(WindowError::Exited(status)),
+            Err(e) => failures
+                .push(RendererFailure { renderer: renderer_name(next), reason: crate::store::atomic::describe_io(&e) }),
         }
     }
-    Err(format!(
+    Err(WindowError::NoGraphics(failures))
+}
+
+/// Why the window could not be shown.
+#[derive(Debug, thiserror::Error)]
+pub enum WindowError {
+    /// The second renderer's process opened and ended with its own error (already printed).
+    #[error("窗口异常退出（{0}）")]
+    Exited(std::process::ExitStatus),
+    #[error(
         "无法打开窗口：这台电脑的图形环境不能显示本程序（需要OpenGL 2.0以上，或Vulkan/DirectX）。\
          远程桌面、云桌面或没有安装显卡驱动时常见；请安装显卡驱动或在本机运行。命令行功能不受影响（nianbao --help）。\n详细信息：\n  {}",
-        failures.join("\n  ")
-    ))
+        .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n  ")
+    )]
+    NoGraphics(Vec<RendererFailure>),
+}
+
+/// One renderer that could not draw the window, and the library's reason.
+#[derive(Debug)]
+pub struct RendererFailure {
+    pub renderer: &'static str,
+    pub reason: String,
+}
+
+impl std::fmt::Display for RendererFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}：{}", self.renderer, self.reason)
+    }
 }
 
 /// Runs this program again, with the same arguments, on `renderer`.
-fn fallback(renderer: eframe::Renderer) -> Result<std::process::ExitStatus, String> {
-    let exe = std::env::current_exe().map_err(|e| crate::store::atomic::describe_io(&e))?;
+fn fallback(renderer: eframe::Renderer) -> std::io::Result<std::process::ExitStatus> {
+    let exe = std::env::current_exe()?;
     std::process::Command::new(exe)
         .args(std::env::args_os().skip(1))
         .env("NIANBAO_RENDERER", renderer_id(renderer))
         .env(FALLBACK_ENV, "1")
         .status()
-        .map_err(|e| crate::store::atomic::describe_io(&e))
 }
 
 fn run_with(renderer: eframe::Renderer, initial: Option<PathBuf>) -> Result<(), eframe::Error> {
@@ -137,6 +160,21 @@ fn run_with(renderer: eframe::Renderer, initial: Option<PathBuf>) -> Result<(), 
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn no_graphics_names_every_renderer_tried_and_why() {
+        use super::{RendererFailure, WindowError};
+        let e = WindowError::NoGraphics(vec![
+            RendererFailure { renderer: "OpenGL", reason: "找不到OpenGL".into() },
+            RendererFailure { renderer: "wgpu（Vulkan/DirectX/OpenGL ES）", reason: "没有适配器".into() },
+        ]);
+        let text = e.to_string();
+        assert!(text.starts_with("无法打开窗口：这台电脑的图形环境不能显示本程序"), "{text}");
+        assert!(
+            text.ends_with("详细信息：\n  OpenGL：找不到OpenGL\n  wgpu（Vulkan/DirectX/OpenGL ES）：没有适配器"),
+            "{text}"
+        );
+    }
     #[test]
     fn the_window_icon_is_a_256_pixel_image() {
         let icon = eframe::icon_data::from_png_bytes(super::ICON_PNG).expect("a PNG");

@@ -344,7 +344,7 @@ fn single_line(ui: &mut Ui, doc: &mut Document, field: Field, name: &str, width:
 #[expect(clippy::too_many_lines, reason = "see the doc comment")]
 fn unit_page(ui: &mut Ui, doc: &mut Document, view: &mut PageView, actions: &mut Vec<Action>) {
     heading(ui, "基本信息");
-    let today = Date::today();
+    let today = crate::store::clock::today();
     egui::Grid::new("unit-grid").num_columns(2).spacing([12.0, 8.0]).show(ui, |ui| {
         for f in UnitField::ALL {
             ui.label(f.label());
@@ -507,7 +507,7 @@ fn unit_page(ui: &mut Ui, doc: &mut Document, view: &mut PageView, actions: &mut
                 annexes.push(annex.id.clone());
             }
             if let Err(e) = doc.set_annexes(annexes) {
-                actions.push(Action::Error(e));
+                actions.push(Action::Error(e.to_string()));
             }
         }
     }

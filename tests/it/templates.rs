@@ -7,7 +7,7 @@ use nianbao::model::Form;
 use nianbao::model::form::{GridContent, unprinted_labels};
 use nianbao::model::template::{BUILTIN, Role, Template};
 
-fn form(id: &str) -> Form {
+fn form(id: &str) -> std::sync::Arc<Form> {
     Form::of(id, &[]).unwrap_or_else(|e| panic!("{id}: {e}"))
 }
 
@@ -409,4 +409,27 @@ fn a_broken_template_file_is_reported_with_its_line_and_skipped() {
     assert!(text[1].contains("坏.ron") && text[1].contains("第4行"), "{}", text[1]);
     use nianbao::store::templates::TemplateFileError;
     assert!(matches!(problems[1].message, TemplateFileError::Parse { line: 4, .. }), "{:?}", problems[1]);
+}
+
+/// A rule naming a cell the template does not have is refused when the file is loaded, with the
+/// typed reason (the rule and the cell), in the template's own words.
+#[test]
+fn a_template_whose_rule_names_an_unknown_cell_is_refused_with_the_rule_and_the_cell() {
+    use nianbao::model::TemplateError;
+    use nianbao::model::form::FormError;
+    use nianbao::store::templates::TemplateFileError;
+    let dir = tempfile::tempdir().unwrap();
+    let base = include_str!("../../assets/templates/gb2021.ron")
+        .replacen("id: \"gb2021\"", "id: \"mistyped-2021\"", 1)
+        .replacen("left: [\"t3.new.{k}\", \"t3.carry_in.{k}\"]", "left: [\"t3.neww.{k}\", \"t3.carry_in.{k}\"]", 1);
+    std::fs::write(dir.path().join("错字.ron"), base).unwrap();
+    let (loaded, problems) = nianbao::store::templates::load_dir(dir.path());
+    assert!(loaded.is_empty());
+    let [p] = problems.as_slice() else { panic!("{problems:?}") };
+    let TemplateFileError::Template(TemplateError::Form { id, source }) = &p.message else { panic!("{p:?}") };
+    assert_eq!(id, "mistyped-2021");
+    let FormError::InRule { rule, source } = &**source else { panic!("{source:?}") };
+    assert_eq!(rule, "T3-01");
+    assert_eq!(**source, FormError::UnknownCell("t3.neww.np".into()));
+    assert_eq!(p.message.to_string(), "模板 mistyped-2021 有误：规则 T3-01：未知的单元格 t3.neww.np");
 }

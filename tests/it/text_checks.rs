@@ -260,7 +260,7 @@ fn no_fees_stated_while_the_tables_show_fees_raises_wd_06_and_wd_07() {
 /// The 武威 pack applied to a report's form.
 fn with_wuwei(r: &Report) -> Vec<Finding> {
     let mut packs = RulePacks::new();
-    let forms: Vec<Form> = ["gb2019", "gb2021"].iter().map(|t| Form::of(t, &[]).unwrap()).collect();
+    let forms: Vec<std::sync::Arc<Form>> = ["gb2019", "gb2021"].iter().map(|t| Form::of(t, &[]).unwrap()).collect();
     packs.add(RulePack::parse(WUWEI).unwrap(), &forms).unwrap();
     let mut form = r.form().unwrap();
     packs.apply(&mut form, r);
@@ -512,4 +512,29 @@ fn open_rate_and_correction_rate_come_from_tables_three_and_four() {
     let total = cell("t4.rv.total") + cell("t4.ld.total") + cell("t4.lr.total");
     assert_eq!(get("correction_rate").percent, Some(fixes * 100.0 / total));
     assert_eq!(get("correction_rate").flagged, fixes > 0.0);
+}
+
+/// A compiled form is shared, never copied per report: every report of a format points at one
+/// `Arc<Form>`; a rule pack that applies gives that report its own copy with the pack's rules,
+/// and the shared form (what the next report gets) is left as it was.
+#[test]
+fn compiled_forms_are_shared_and_a_rule_pack_copies_only_the_form_it_applies_to() {
+    let a = Form::of("gb2021", &[]).unwrap();
+    let b = crate::fixtures::report("hangzhou-2021.csv").form().unwrap();
+    assert!(std::sync::Arc::ptr_eq(&a, &b), "one compiled form for every report of gb2021");
+    let rules = a.rules.len();
+    let mut packs = RulePacks::new();
+    packs.add(RulePack::parse(WUWEI).unwrap(), &[Form::of("gb2021", &[]).unwrap()]).unwrap();
+    // A 2021 report: the 武威 pack (2025 on) does not apply, the form stays the shared one.
+    let r2021 = crate::fixtures::report("hangzhou-2021.csv");
+    let mut form = r2021.form().unwrap();
+    packs.apply(&mut form, &r2021);
+    assert!(std::sync::Arc::ptr_eq(&form, &a), "not copied when no pack applies");
+    // A 2025 report: its own form with the pack's rules; the shared one unchanged.
+    let r2025 = as_2025(&r2021);
+    let mut form = r2025.form().unwrap();
+    packs.apply(&mut form, &r2025);
+    assert!(!std::sync::Arc::ptr_eq(&form, &a));
+    assert!(form.rules.len() > rules && form.rules.iter().any(|r| r.id == "WW-01"));
+    assert_eq!(Form::of("gb2021", &[]).unwrap().rules.len(), rules, "the shared form is left as it was");
 }

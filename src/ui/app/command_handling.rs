@@ -132,7 +132,7 @@ impl NianbaoApp {
     /// Every command, once its file (if any) is known. One arm per command.
     pub(super) fn run_command(&mut self, command: Command, path: Option<PathBuf>, ctx: &egui::Context) {
         match (command, path) {
-            (Command::NewReport, _) => self.dialog = Some(Box::new(NewReportDialog::new(Date::today()))),
+            (Command::NewReport, _) => self.dialog = Some(Box::new(NewReportDialog::new(crate::store::clock::today()))),
             (Command::RollOver, Some(p)) => match workflow::roll_over(&p, None, None, None) {
                 Ok((report, warnings)) => {
                     let year = report.year;
@@ -175,6 +175,7 @@ impl NianbaoApp {
                 self.county.packs = std::sync::Arc::clone(&self.packs);
             }
             (Command::ExportCountySummary, Some(p)) => self.export_checked(command, files::EXPORT_SUMMARY.complete(p)),
+            (Command::SumCounty, Some(p)) => self.export_now(command, &files::SUM_COUNTY.complete(p), false),
             (Command::CopyReportHtml, _) => self.copy_html(false),
             (Command::CopyTablesHtml, _) => self.copy_html(true),
             (Command::Print, _) => self.ask_final(true, ctx),
@@ -215,7 +216,8 @@ impl NianbaoApp {
                 | Command::ExportHtml
                 | Command::ExportXlsx
                 | Command::ExportReview
-                | Command::ExportCountySummary,
+                | Command::ExportCountySummary
+                | Command::SumCounty,
                 None,
             ) => {}
         }

@@ -199,20 +199,39 @@ impl NianbaoApp {
             Command::ExportHtml => self.export_document_to(crate::export::Format::Html, path, confirmed),
             Command::ExportXlsx => self.export_document_to(crate::export::Format::Xlsx, path, confirmed),
             Command::ExportReview => self.export_review_to(path, confirmed),
-            Command::ExportCountySummary => {
-                // The county layer renders (it sits above the workflow); the workflow writes.
-                let written = match self.county.summary().render(path) {
-                    Ok(bytes) => workflow::write_export(path, &[], &bytes, confirmed).map_err(|e| e.to_string()),
-                    Err(e) => Err(e.to_string()),
-                };
-                match written {
-                    Ok(()) => self.info(format!("已导出汇总表：{}", path.display())),
-                    Err(e) => self.fail(e),
-                }
-            }
+            Command::SumCounty => self.sum_county(path, confirmed),
+            Command::ExportCountySummary => match self.county.write_summary(path, confirmed) {
+                Ok(()) => self.info(format!("已导出汇总表：{}", path.display())),
+                Err(e) => self.fail(e.to_string()),
+            },
             _ => {}
         }
         return_freed_memory();
+    }
+
+    /// 汇总为一份报告: the county view's folder added up into one draft for its 汇总单位, by the
+    /// same `county::run::sum` as `nianbao sum`; an existing file is replaced only when confirmed.
+    fn sum_county(&mut self, path: &Path, confirmed: bool) {
+        match self.county.sum(path, confirmed) {
+            Ok(summed) => self.info(format!(
+                "已把{}个单位的{}年度报告汇总为“{}”：{}",
+                summed.units.len(),
+                summed.report.year,
+                summed.report.unit.name,
+                path.display()
+            )),
+            Err(crate::county::run::CountyError::Workflow(e)) if e.can_confirm() => {
+                let what = crate::ui::dialogs::path::describe_existing(path);
+                let reason = format!("“{}”已经存在，是{what}。要用汇总的报告替换它吗？", path.display());
+                let command = Command::SumCounty;
+                let answers = vec![
+                    ("替换", Action::ExportConfirmed { command, path: path.to_path_buf() }),
+                    ("取消", Action::CloseDialog),
+                ];
+                self.dialog = Some(Box::new(ChoiceDialog::new("confirm-export", "确认替换", vec![reason], answers)));
+            }
+            Err(e) => self.fail(e.to_string()),
+        }
     }
 
     /// Writes the report as a Word document, web page or spreadsheet (marked 草稿 while errors
@@ -222,7 +241,7 @@ impl NianbaoApp {
         let inputs: Vec<&Path> = doc.path.as_deref().into_iter().collect();
         let opts = crate::export::ExportOptions {
             final_export: false,
-            context: crate::model::Context { today: Some(Date::today()), ..Default::default() },
+            context: crate::model::Context { today: Some(crate::store::clock::today()), ..Default::default() },
         };
         let written = workflow::render_export(format, &doc.report, &doc.form, &opts)
             .and_then(|out| workflow::write_export(path, &inputs, &out.bytes, confirmed).map(|()| out));
@@ -248,7 +267,7 @@ impl NianbaoApp {
             return self.fail(format!("“{}”：审核清单的文件名应以 .xlsx、.html 或 .pdf 结尾", path.display()));
         };
         // The findings the window shows, not a second check: the list says what the staffer saw.
-        let list = ReviewList::new(&doc.report, &doc.form, &doc.findings, Some(Date::today()));
+        let list = ReviewList::new(&doc.report, &doc.form, &doc.findings, Some(crate::store::clock::today()));
         let written = workflow::render_review(kind, &list, &self.settings.pdf_fonts)
             .and_then(|bytes| workflow::write_export(path, &inputs, &bytes, confirmed));
         match written {
@@ -293,7 +312,7 @@ impl NianbaoApp {
         self.last_copied = Some(clip);
         match result {
             Ok(()) => self.info(format!("已把{what}复制为网页：可粘贴到网站后台编辑器、Word或WPS，表格保留")),
-            Err(e) => self.fail(e),
+            Err(e) => self.fail(e.to_string()),
         }
     }
 

@@ -19,7 +19,6 @@ use super::focus::{self, Pane, Panes};
 use super::open::{self, Opener, Opening};
 use super::pages::{self, PageView};
 use super::table::{self, GridState};
-use crate::model::Date;
 use crate::store::output::{Existing, OutputError, Purpose};
 use crate::store::{self, recovery::RecoveryStore, settings::Settings};
 use crate::workflow;

@@ -17,7 +17,7 @@ pub struct FontsDialog {
     picking: Option<(Role, Pending)>,
     system_dialogs: bool,
     /// The result of checking the chosen files, redone when they change.
-    checked: Option<(BTreeMap<String, PathBuf>, Result<(), String>)>,
+    checked: Option<(BTreeMap<String, PathBuf>, Result<(), crate::pdf::fonts::FontError>)>,
     /// Per role, the face the PDF uses and where it was found, for the same choices.
     faces: Vec<RoleFace>,
 }
@@ -28,7 +28,7 @@ impl FontsDialog {
     }
 
     /// Whether the chosen files can be used (checked once per change, not every frame).
-    fn check(&mut self) -> &Result<(), String> {
+    fn check(&mut self) -> &Result<(), crate::pdf::fonts::FontError> {
         if self.checked.as_ref().is_none_or(|(c, _)| *c != self.choices) {
             let result = FontSet::with_user(&self.choices).map(|_| ());
             self.checked = Some((self.choices.clone(), result));
@@ -105,7 +105,7 @@ impl Dialog for FontsDialog {
                     ui.label(RichText::new("字体文件均可使用。").weak());
                 }
                 Err(e) => {
-                    ui.colored_label(crate::ui::table::severity_color(crate::model::Severity::E), e);
+                    ui.colored_label(crate::ui::table::severity_color(crate::model::Severity::E), e.to_string());
                 }
             }
             ui.button("完成").clicked().then_some(())

@@ -489,7 +489,7 @@ mod tests {
         let mut h = harness(dialog(files::LAST_YEAR, Command::RollOver, Some(dir.path().to_path_buf())));
         h.run();
         assert!(h.query_by_label("说明.xlsx").is_none(), "only the files the command reads");
-        let year = format!("{}-", crate::model::Date::today().year);
+        let year = format!("{}-", crate::store::clock::today().year);
         assert!(h.query_all_by_label_contains(&year).count() >= 2, "dated");
         h.get_by_label("2024年报.ron").click();
         h.run();
