@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use super::report::Date;
+use super::date::Date;
 use super::template::*;
 use super::value::{CellKind, Num};
 
@@ -195,7 +195,7 @@ pub struct Form {
     /// the repetition measure).
     pub generated: Vec<regex::Regex>,
     /// The template's indicators (公开率, 纠错率), resolved.
-    pub indicators: Vec<super::indicators::Indicator>,
+    pub indicators: Vec<Indicator>,
 }
 
 /// One carried cell: this year's value should equal the sum of last year's `from` cells.
@@ -256,8 +256,8 @@ impl Form {
         }
         form.carries = carries(&form)
             .map_err(|source| TemplateError::Form { id: form.template.id.clone(), source: Box::new(source) })?;
-        form.generated = super::repetition::generated_sentences(&form);
-        form.indicators = super::indicators::compile(&form)
+        form.generated = form.template.generated_sentences();
+        form.indicators = compile_indicators(&form)
             .map_err(|e| TemplateError::Invalid { id: form.template.id.clone(), msg: e.to_string() })?;
         if let Some(c) = form.cells.iter().find(|c| !c.is_input() && !c.ui_only && c.formula_rule.is_none()) {
             return Err(TemplateError::Invalid {
@@ -854,60 +854,7 @@ pub struct CompiledRule {
 // Compilation
 // ---------------------------------------------------------------------------------------------
 
-/// Why a template's tables, formulas or rules do not compile into a form: said to whoever
-/// wrote the template or rule pack, in the words of its file.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum FormError {
-    #[error("单元格 {0} 重复")]
-    DuplicateCell(String),
-    #[error("公式引用了不存在的单元格 {0}")]
-    FormulaCell(String),
-    #[error("公式循环引用：{0}")]
-    Cycle(String),
-    #[error("{table}：第{row}行超出{columns}列")]
-    RowTooWide { table: String, row: usize, columns: usize },
-    #[error("{table}：第{row}行的合并单元格超出表格")]
-    MergeOutside { table: String, row: usize },
-    #[error("{table}：第{row}行单元格重叠")]
-    Overlap { table: String, row: usize },
-    #[error("{table}：第{row}行未填满{columns}列")]
-    RowShort { table: String, row: usize, columns: usize },
-    #[error("规则 {0}：carry 规则应为“本年单元格 = 上年单元格之和”")]
-    CarryShape(String),
-    #[error("规则 {0}：carry 规则左边应为一个本年单元格")]
-    CarryLeft(String),
-    #[error("规则 {0}：carry 规则右边只能是上年数（prev:）")]
-    CarryRight(String),
-    #[error("规则 {rule}：表 {table} 没有列组 {set}")]
-    NoColumnSet { rule: String, table: String, set: String },
-    #[error("规则 {rule}：未知的列 {key}")]
-    UnknownColumn { rule: String, key: String },
-    #[error("规则 {rule}：未知的行 {key}")]
-    UnknownRow { rule: String, key: String },
-    /// A rule's check does not compile (the inner error says why).
-    #[error("规则 {rule}：{source}")]
-    InRule { rule: String, source: Box<FormError> },
-    #[error("未知的表 {0}")]
-    UnknownTable(String),
-    #[error("未知的单元格 {0}")]
-    UnknownCell(String),
-    #[error("未知的正文部分 {0}")]
-    UnknownSection(String),
-    #[error("期限“{0}”无效（应写成01-31，即报告年度次年的1月31日，或2026-01-20）")]
-    Deadline(String),
-    #[error("模式“{pattern}”中没有{placeholder}")]
-    NoPlaceholder { pattern: String, placeholder: String },
-    #[error("模式“{pattern}”无效：{error}")]
-    Pattern { pattern: String, error: String },
-    #[error("正文数字模式“{0}”既没有{{n}}也没有value")]
-    NumberPattern(String),
-    #[error("正文数字模式“{pattern}”无效：{error}")]
-    BadNumberPattern { pattern: String, error: String },
-    #[error("常数 {0} 无效")]
-    Constant(String),
-    #[error("常数 {0} 过大")]
-    ConstantTooLarge(String),
-}
+pub use super::template::FormError;
 
 /// The carry-overs the form's rules declare: `Cmp(left: [one cell], op: Eq, right: [prev: …])`.
 pub fn carries(form: &Form) -> Result<Vec<Carry>, FormError> {
@@ -1180,6 +1127,53 @@ fn terms(form: &Form, list: &[String], k: &str) -> Result<Vec<Term>, FormError> 
                 Src::Cell(form.index.get(body).copied().ok_or_else(|| FormError::UnknownCell(body.to_string()))?)
             };
             Ok(Term { neg, src })
+        })
+        .collect()
+}
+
+/// An indicator of a compiled form.
+#[derive(Debug, Clone)]
+pub struct Indicator {
+    pub id: String,
+    pub name: String,
+    pub(super) numerator: Vec<CellIx>,
+    pub(super) denominator: Vec<CellIx>,
+    pub flag_above: Option<u32>,
+    pub flag_below: Option<u32>,
+}
+
+/// Why a template's indicator cannot be computed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IndicatorError {
+    #[error("指标“{name}”引用了不存在的单元格 {cell}")]
+    UnknownCell { name: String, cell: String },
+}
+
+/// Resolves the template's indicators (公开率, 纠错率: [`super::indicators`] computes them); an
+/// unknown cell is a template error.
+pub fn compile_indicators(form: &Form) -> Result<Vec<Indicator>, IndicatorError> {
+    let cells = |ids: &[String], name: &str| {
+        ids.iter()
+            .map(|id| {
+                form.index
+                    .get(id)
+                    .copied()
+                    .ok_or_else(|| IndicatorError::UnknownCell { name: name.to_string(), cell: id.clone() })
+            })
+            .collect::<Result<Vec<_>, IndicatorError>>()
+    };
+    form.template
+        .indicators
+        .iter()
+        .map(|d| {
+            Ok(Indicator {
+                id: d.id.clone(),
+                name: d.name.clone(),
+                numerator: cells(&d.numerator, &d.name)?,
+                denominator: cells(&d.denominator, &d.name)?,
+                flag_above: d.flag_above,
+                flag_below: d.flag_below,
+            })
         })
         .collect()
 }

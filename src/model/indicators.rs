@@ -5,53 +5,8 @@
 use serde::Serialize;
 
 use super::form::{CellIx, Form};
+pub use super::form::{Indicator, IndicatorError};
 use super::report::Values;
-
-/// An indicator of a compiled form.
-#[derive(Debug, Clone)]
-pub struct Indicator {
-    pub id: String,
-    pub name: String,
-    numerator: Vec<CellIx>,
-    denominator: Vec<CellIx>,
-    pub flag_above: Option<u32>,
-    pub flag_below: Option<u32>,
-}
-
-/// Why a template's indicator cannot be computed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum IndicatorError {
-    #[error("指标“{name}”引用了不存在的单元格 {cell}")]
-    UnknownCell { name: String, cell: String },
-}
-
-/// Resolves the template's indicators; an unknown cell is a template error.
-pub fn compile(form: &Form) -> Result<Vec<Indicator>, IndicatorError> {
-    let cells = |ids: &[String], name: &str| {
-        ids.iter()
-            .map(|id| {
-                form.index
-                    .get(id)
-                    .copied()
-                    .ok_or_else(|| IndicatorError::UnknownCell { name: name.to_string(), cell: id.clone() })
-            })
-            .collect::<Result<Vec<_>, IndicatorError>>()
-    };
-    form.template
-        .indicators
-        .iter()
-        .map(|d| {
-            Ok(Indicator {
-                id: d.id.clone(),
-                name: d.name.clone(),
-                numerator: cells(&d.numerator, &d.name)?,
-                denominator: cells(&d.denominator, &d.name)?,
-                flag_above: d.flag_above,
-                flag_below: d.flag_below,
-            })
-        })
-        .collect()
-}
 
 /// An indicator's value for one report.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -1,6 +1,7 @@
 //! The report as data: templates, values, the rule engine and roll-over.
 //! No UI, no PDF, no file I/O here (design principle 2).
 
+pub mod date;
 pub mod form;
 pub mod headings;
 pub mod indicators;

@@ -293,30 +293,6 @@ impl Rates {
     }
 }
 
-/// The sentences a template writes from the tables, as patterns whatever their figures: they
-/// are left out of the comparison (the same words every year, by design).
-pub fn generated_sentences(form: &Form) -> Vec<regex::Regex> {
-    let number = r"\s*[0-9０-９][0-9０-９,，.．]*\s*";
-    form.template
-        .sections
-        .iter()
-        .flat_map(|s| std::iter::once(&s.sentence).chain(s.subsections.iter().map(|x| &x.sentence)))
-        .flatten()
-        .filter_map(|sentence| {
-            let mut pattern = String::new();
-            let mut rest = sentence.text.as_str();
-            while let Some(open) = rest.find('{') {
-                let close = rest[open..].find('}')? + open;
-                pattern.push_str(&regex::escape(&rest[..open]));
-                pattern.push_str(number);
-                rest = &rest[close + 1..];
-            }
-            pattern.push_str(&regex::escape(rest));
-            regex::Regex::new(&pattern).ok()
-        })
-        .collect()
-}
-
 /// The threshold the form's whole-report repetition rule warns above (a rule pack's, when one
 /// set it).
 pub fn threshold(form: &Form) -> Option<u32> {

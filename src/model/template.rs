@@ -498,7 +498,7 @@ pub enum Check {
     /// `patterns` occurs in the `sections` (every section when empty), its number is compared
     /// with the sum of `cells`; the finding quotes the sentence.
     TextFigure {
-        patterns: Vec<super::text_checks::TextPattern>,
+        patterns: Vec<TextPattern>,
         cells: Vec<String>,
         #[serde(default)]
         sections: Vec<String>,
@@ -522,7 +522,7 @@ fn fifty() -> u32 {
 pub struct Subject {
     /// How the message names it (`政策解读发布数量`).
     pub name: String,
-    pub patterns: Vec<super::text_checks::TextPattern>,
+    pub patterns: Vec<TextPattern>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -547,7 +547,7 @@ pub enum TemplateError {
     Invalid { id: String, msg: String },
     /// Its tables, formulas or rules do not compile.
     #[error("模板 {id} 有误：{source}")]
-    Form { id: String, source: Box<super::form::FormError> },
+    Form { id: String, source: Box<FormError> },
 }
 
 impl Template {
@@ -674,4 +674,96 @@ pub(super) mod registry {
         let mut guard = cell().write().unwrap_or_else(|p| p.into_inner());
         f(&mut guard)
     }
+}
+
+/// Why a template's tables, formulas or rules do not compile into a form: said to whoever
+/// wrote the template or rule pack, in the words of its file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FormError {
+    #[error("单元格 {0} 重复")]
+    DuplicateCell(String),
+    #[error("公式引用了不存在的单元格 {0}")]
+    FormulaCell(String),
+    #[error("公式循环引用：{0}")]
+    Cycle(String),
+    #[error("{table}：第{row}行超出{columns}列")]
+    RowTooWide { table: String, row: usize, columns: usize },
+    #[error("{table}：第{row}行的合并单元格超出表格")]
+    MergeOutside { table: String, row: usize },
+    #[error("{table}：第{row}行单元格重叠")]
+    Overlap { table: String, row: usize },
+    #[error("{table}：第{row}行未填满{columns}列")]
+    RowShort { table: String, row: usize, columns: usize },
+    #[error("规则 {0}：carry 规则应为“本年单元格 = 上年单元格之和”")]
+    CarryShape(String),
+    #[error("规则 {0}：carry 规则左边应为一个本年单元格")]
+    CarryLeft(String),
+    #[error("规则 {0}：carry 规则右边只能是上年数（prev:）")]
+    CarryRight(String),
+    #[error("规则 {rule}：表 {table} 没有列组 {set}")]
+    NoColumnSet { rule: String, table: String, set: String },
+    #[error("规则 {rule}：未知的列 {key}")]
+    UnknownColumn { rule: String, key: String },
+    #[error("规则 {rule}：未知的行 {key}")]
+    UnknownRow { rule: String, key: String },
+    /// A rule's check does not compile (the inner error says why).
+    #[error("规则 {rule}：{source}")]
+    InRule { rule: String, source: Box<FormError> },
+    #[error("未知的表 {0}")]
+    UnknownTable(String),
+    #[error("未知的单元格 {0}")]
+    UnknownCell(String),
+    #[error("未知的正文部分 {0}")]
+    UnknownSection(String),
+    #[error("期限“{0}”无效（应写成01-31，即报告年度次年的1月31日，或2026-01-20）")]
+    Deadline(String),
+    #[error("模式“{pattern}”中没有{placeholder}")]
+    NoPlaceholder { pattern: String, placeholder: String },
+    #[error("模式“{pattern}”无效：{error}")]
+    Pattern { pattern: String, error: String },
+    #[error("正文数字模式“{0}”既没有{{n}}也没有value")]
+    NumberPattern(String),
+    #[error("正文数字模式“{pattern}”无效：{error}")]
+    BadNumberPattern { pattern: String, error: String },
+    #[error("常数 {0} 无效")]
+    Constant(String),
+    #[error("常数 {0} 过大")]
+    ConstantTooLarge(String),
+}
+
+impl Template {
+    /// The sentences a template writes from the tables, as patterns whatever their figures: they
+    /// are left out of the comparison (the same words every year, by design) by the repetition measure.
+    pub fn generated_sentences(&self) -> Vec<regex::Regex> {
+        let number = r"\s*[0-9０-９][0-9０-９,，.．]*\s*";
+        self.sections
+            .iter()
+            .flat_map(|s| std::iter::once(&s.sentence).chain(s.subsections.iter().map(|x| &x.sentence)))
+            .flatten()
+            .filter_map(|sentence| {
+                let mut pattern = String::new();
+                let mut rest = sentence.text.as_str();
+                while let Some(open) = rest.find('{') {
+                    let close = rest[open..].find('}')? + open;
+                    pattern.push_str(&regex::escape(&rest[..open]));
+                    pattern.push_str(number);
+                    rest = &rest[close + 1..];
+                }
+                pattern.push_str(&regex::escape(rest));
+                regex::Regex::new(&pattern).ok()
+            })
+            .collect()
+    }
+}
+
+/// One way the text states a figure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextPattern {
+    /// A regular expression; `{n}` stands for the number (Arabic digits with or without
+    /// thousands separators, full-width digits, or Chinese numerals such as 十二).
+    pub regex: String,
+    /// The figure the words themselves state when there is no number (「未收到政府信息公开申请」
+    /// states 0).
+    #[serde(default)]
+    pub value: Option<i64>,
 }

@@ -6,19 +6,8 @@
 //! Pure: no I/O.
 
 use regex::Regex;
-use serde::{Deserialize, Serialize};
 
-/// One way the text states a figure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TextPattern {
-    /// A regular expression; `{n}` stands for the number (Arabic digits with or without
-    /// thousands separators, full-width digits, or Chinese numerals such as 十二).
-    pub regex: String,
-    /// The figure the words themselves state when there is no number (「未收到政府信息公开申请」
-    /// states 0).
-    #[serde(default)]
-    pub value: Option<i64>,
-}
+pub use super::template::TextPattern;
 
 /// What `{n}` expands to.
 const NUMBER: &str = r"(?P<n>[0-9０-９][0-9０-９,，]*|[零〇一二两三四五六七八九十百千万]+)";
@@ -31,15 +20,15 @@ pub struct Compiled {
 }
 
 /// Compiles a rule's patterns; the message names the pattern that is not a valid expression.
-pub fn compile(patterns: &[TextPattern]) -> Result<Vec<Compiled>, super::form::FormError> {
+pub fn compile(patterns: &[TextPattern]) -> Result<Vec<Compiled>, super::template::FormError> {
     patterns
         .iter()
         .map(|p| {
             let source = p.regex.replace("{n}", NUMBER);
             if p.value.is_none() && !source.contains("(?P<n>") {
-                return Err(super::form::FormError::NumberPattern(p.regex.clone()));
+                return Err(super::template::FormError::NumberPattern(p.regex.clone()));
             }
-            let regex = Regex::new(&source).map_err(|e| super::form::FormError::BadNumberPattern {
+            let regex = Regex::new(&source).map_err(|e| super::template::FormError::BadNumberPattern {
                 pattern: p.regex.clone(),
                 error: e.to_string(),
             })?;
