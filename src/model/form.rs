@@ -264,23 +264,29 @@ impl Form {
 
     /// The form for a report template id and the annex ids a report carries.
     pub fn of(template: &str, annexes: &[String]) -> Result<Form, TemplateError> {
+        Form::shared(template, annexes).map(|f| Form::clone(&f))
+    }
+
+    /// The same form, shared: for a reader that only looks (a county's check copies no form
+    /// per report unless a rule pack adds to it).
+    pub fn shared(template: &str, annexes: &[String]) -> Result<std::sync::Arc<Form>, TemplateError> {
         // A template id never changes meaning in a process (a registered id is never replaced),
         // so a compiled form is kept: compiling (cells, layout, rules and their text patterns)
         // costs far more than copying, and a county's check compiles the same form hundreds of times.
-        type Cache = std::sync::Mutex<HashMap<(String, Vec<String>), Form>>;
+        type Cache = std::sync::Mutex<HashMap<(String, Vec<String>), std::sync::Arc<Form>>>;
         static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
         let cache = CACHE.get_or_init(Default::default);
         let key = (template.to_string(), annexes.to_vec());
         if let Some(form) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
-            return Ok(form.clone());
+            return Ok(std::sync::Arc::clone(form));
         }
         let main = Template::get(template)?;
         if main.kind != TemplateKind::Report {
             return Err(TemplateError::Invalid { id: template.into(), msg: "不是报告格式模板".into() });
         }
         let annexes = annexes.iter().map(|a| Template::get(a)).collect::<Result<Vec<_>, _>>()?;
-        let form = Form::build(main, annexes)?;
-        cache.lock().unwrap_or_else(|e| e.into_inner()).insert(key, form.clone());
+        let form = std::sync::Arc::new(Form::build(main, annexes)?);
+        cache.lock().unwrap_or_else(|e| e.into_inner()).insert(key, std::sync::Arc::clone(&form));
         Ok(form)
     }
 
