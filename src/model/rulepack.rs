@@ -182,6 +182,11 @@ impl RulePacks {
         self.packs.is_empty()
     }
 
+    /// Whether any pack applies to `report` (else [`RulePacks::apply`] leaves the form as it is).
+    pub fn any_applies(&self, report: &Report) -> bool {
+        self.packs.iter().any(|p| p.applies_to(report.year, &report.template))
+    }
+
     /// Adds to `form` the rules of every pack that applies to `report`, and their thresholds
     /// (the strictest repetition threshold wins; an indicator's threshold is the pack's).
     /// A pack that does not compile for this form was refused when loaded, unless the form is
