@@ -17,11 +17,15 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use nianbao::county::{CheckOptions, check_all, collect, default_threads};
 
 fn check_folder(c: &mut Criterion) {
-    let dir = match tempfile::tempdir() {
+    let tmp = match tempfile::tempdir() {
         Ok(d) => d,
         Err(e) => panic!("{e}"),
     };
-    let drafts = dir.path().join("500");
+    // `NIANBAO_BENCH_COUNTY=DIR` keeps the generated county there (`DIR/now`, `DIR/prev`) for
+    // timing the real command on it (`nianbao check DIR/now --prev-dir DIR/prev`).
+    let kept = std::env::var_os("NIANBAO_BENCH_COUNTY").map(std::path::PathBuf::from);
+    let root = kept.as_deref().unwrap_or(tmp.path());
+    let drafts = root.join("500");
     county::generate(&drafts, 500);
     let (files, bad) = collect(&[drafts], &[]);
     assert!(bad.is_empty() && files.len() == 500, "{} files, {} unreadable", files.len(), bad.len());
@@ -40,8 +44,8 @@ fn check_folder(c: &mut Criterion) {
     // `--prev-dir`: every unit's text is 10,000 characters of real report text, and last
     // year's report of each unit is in another folder (most of its text the same). Timed:
     // reading last year's folder (as `check` does once) and checking the 500 against it.
-    let now_dir = dir.path().join("now");
-    let prev_dir = dir.path().join("prev");
+    let now_dir = root.join("now");
+    let prev_dir = root.join("prev");
     let c500 = county::generate(&now_dir, 500);
     if let Err(e) = std::fs::create_dir_all(&prev_dir) {
         panic!("{e}");
@@ -91,7 +95,7 @@ fn check_folder(c: &mut Criterion) {
     });
 
     // Published web pages: the county's CMS pages as saved from the site.
-    let pages = dir.path().join("pages");
+    let pages = root.join("pages");
     if let Err(e) = std::fs::create_dir_all(&pages) {
         panic!("{e}");
     }

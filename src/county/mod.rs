@@ -424,17 +424,32 @@ pub fn check_file(path: &Path, opts: &CheckOptions) -> Entry {
     {
         compared_with = Some(prev.path.display().to_string());
     }
-    let mut form = match opened.report.form() {
+    // The process's compiled form, shared; a rule pack that applies copies it (`Arc::make_mut`).
+    let mut shared = match opened.report.form() {
         Ok(f) => f,
         Err(e) => return Entry::unreadable(path, one_line(&e.to_string())),
     };
-    opts.packs.apply(&mut form, &opened.report);
-    let findings = workflow::check(&opened, &form, opts.today);
+    opts.packs.apply(&mut shared, &opened.report);
+    let form: &Form = &shared;
+    // As `workflow::check` does, keeping the repetition rates the RP rules measured (the
+    // summary's 与上年重复率 is the same figure, not measured again) and the values (the indicators').
+    let ctx = crate::model::Context {
+        today: opts.today,
+        published: std::mem::take(&mut opened.published),
+        absent_tables: std::mem::take(&mut opened.absent_tables),
+        absent_sections: std::mem::take(&mut opened.absent_sections),
+        headings: opened.headings.take(),
+    };
+    let values = crate::model::report::Values::compute(form, &opened.report);
+    let (evaluated, rates) = crate::model::rules::evaluate_measured(form, &opened.report, &values, &ctx);
+    let mut findings: Vec<Finding> =
+        opened.problems.iter().map(|i| Finding::new("CSV", Severity::E, Target::Line(i.line), i.to_string())).collect();
+    findings.extend(evaluated);
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
     let r = &opened.report;
-    let repetition = repetition_of(&form, r, compared_with);
-    let values = crate::model::report::Values::compute(&form, r);
-    let indicators = crate::model::indicators::compute(&form, &values)
+    let rates = rates.or_else(|| crate::model::repetition::report_rates(form, r, &form.generated));
+    let repetition = rates.and_then(|rates| repetition_of(form, &rates, compared_with));
+    let indicators = crate::model::indicators::compute(form, &values)
         .into_iter()
         .map(|v| Indicator {
             label: v.label(),
@@ -454,7 +469,7 @@ pub fn check_file(path: &Path, opts: &CheckOptions) -> Entry {
         errors: count(Severity::E),
         warnings: count(Severity::W),
         hints: count(Severity::I),
-        findings: findings.iter().map(|f| FindingRow::of(&form, f)).collect(),
+        findings: findings.iter().map(|f| FindingRow::of(form, f)).collect(),
         notes: opened.warnings.clone(),
         blank: r.is_blank(),
         repetition,
@@ -465,8 +480,11 @@ pub fn check_file(path: &Path, opts: &CheckOptions) -> Entry {
 }
 
 /// The whole report's rate against last year's texts, with the form's threshold (RP-02's).
-fn repetition_of(form: &Form, report: &crate::model::Report, compared_with: Option<String>) -> Option<Repetition> {
-    let rates = crate::model::repetition::report_rates(form, report, &form.generated)?;
+fn repetition_of(
+    form: &Form,
+    rates: &crate::model::repetition::Rates,
+    compared_with: Option<String>,
+) -> Option<Repetition> {
     let percent = rates.whole.percent()?;
     let threshold = crate::model::repetition::threshold(form).unwrap_or(50);
     Some(Repetition {

@@ -126,7 +126,11 @@ pub struct Corpus {
 impl Corpus {
     /// The runs of every text; `exclude` gives each text's sentences to leave out.
     pub fn new<'a>(texts: impl IntoIterator<Item = &'a str>, exclude: &[regex::Regex]) -> Corpus {
-        let mut corpus = Corpus::default();
+        let texts: Vec<&str> = texts.into_iter().collect();
+        // About one run per character (three bytes in Chinese): sized once, not grown and
+        // rehashed a dozen times (that growing was most of building last year's runs).
+        let chars: usize = texts.iter().map(|t| t.len() / 3).sum();
+        let mut corpus = Corpus { runs: HashSet::with_capacity_and_hasher(chars, Default::default()) };
         for text in texts {
             let excluded = excluded_ranges(text, exclude);
             for seg in tokens(text, &excluded).segments {

@@ -166,6 +166,17 @@ pub const SIGNED_ON: &str = "落款日期";
 /// Evaluates every rule of the form on a report. Findings come in rule order; explanations
 /// stored in the report are attached.
 pub fn evaluate(form: &Form, report: &Report, values: &Values, ctx: &Context) -> Vec<Finding> {
+    evaluate_measured(form, report, values, ctx).0
+}
+
+/// [`evaluate`], with the repetition rates the RP rules measured (`None` when no rule needed
+/// them or last year's text is not known): a county's summary shows them without measuring again.
+pub fn evaluate_measured(
+    form: &Form,
+    report: &Report,
+    values: &Values,
+    ctx: &Context,
+) -> (Vec<Finding>, Option<super::repetition::Rates>) {
     let mut out = Vec::new();
     let ev = Eval { form, report, values, ctx, rates: std::cell::OnceCell::new() };
     for rule in &form.rules {
@@ -187,7 +198,7 @@ pub fn evaluate(form: &Form, report: &Report, values: &Values, ctx: &Context) ->
             f.explanation = Some(e.clone());
         }
     }
-    out
+    (out, ev.rates.into_inner().flatten())
 }
 
 /// Convenience: compute values and evaluate in one call.

@@ -298,7 +298,8 @@ fn line_of_value_after(text: &str, key: &str, value: &str) -> Option<usize> {
 /// Cells and sections the report's format does not have: kept as they are (nothing is lost),
 /// but neither shown nor checked, and said so with their lines.
 fn unknown_entries(report: &Report, text: &str) -> Vec<String> {
-    let Ok(form) = report.form() else { return Vec::new() };
+    // (the shared form: a copy per file was most of a county check's reading time)
+    let Ok(form) = crate::model::Form::of(&report.template, &report.annexes) else { return Vec::new() };
     let mut out = Vec::new();
     let mut unknown_cells = Vec::new();
     let mut computed = Vec::new();

@@ -372,6 +372,54 @@ fn a_rule_pack_sets_its_own_repetition_threshold() {
     assert!(rp[0].message.contains("超过武政办发〔2025〕54号规定的20%"), "{}", rp[0].message);
 }
 
+/// A county check measures each report once: the summary's 与上年重复率 is the RP rules' figure,
+/// with the threshold of a rule pack that applies (the form copied for it) or the template's.
+#[test]
+fn a_county_check_gives_the_rules_repetition_rate_and_a_rule_packs_threshold_in_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let (now_dir, before) = (dir.path().join("2025"), dir.path().join("2024"));
+    std::fs::create_dir_all(&now_dir).unwrap();
+    std::fs::create_dir_all(&before).unwrap();
+    let mut last = as_2025(&crate::fixtures::report("hangzhou-2021.csv"));
+    last.year = 2024;
+    last.unit.name = "某县甲局".into();
+    let mut now = roll_over(&last, 2025, "gb2021").unwrap();
+    // A third of last year's text kept: under the template's 50%, over the pack's 20%.
+    let sh = import(&published_file("shanghai-2019-gbk.html")).report;
+    let pool: Vec<char> = sh.sections.values().cloned().collect::<String>().chars().collect();
+    let mut at = 0;
+    for (k, t) in &last.sections {
+        let chars: Vec<char> = t.chars().collect();
+        let cut = (chars.len() * 2 / 3).min(pool.len() - at);
+        now.sections.insert(k.clone(), pool[at..at + cut].iter().chain(&chars[cut..]).collect());
+        at += cut;
+    }
+    now.reference = None;
+    nianbao::store::save(&before.join("甲局2024.ron"), &last).unwrap();
+    let path = now_dir.join("甲局.ron");
+    nianbao::store::save(&path, &now).unwrap();
+    let index = std::sync::Arc::new(nianbao::county::previous::Index::build(std::slice::from_ref(&before), 1));
+    let opts = nianbao::county::CheckOptions { previous: Some(index), ..Default::default() };
+    let plain = nianbao::county::check_file(&path, &opts);
+    let plain = plain.checked().unwrap();
+    let rep = plain.repetition.clone().unwrap();
+    assert!(rep.percent > 20 && rep.percent < 50 && rep.threshold == 50 && !rep.over, "{rep:?}");
+    assert!(rep.compared_with.ends_with("甲局2024.ron"), "{rep:?}");
+    assert!(plain.findings.iter().all(|f| f.rule != "RP-02"));
+
+    let pack = WUWEI.replace("repetition: None", "repetition: Some(20)");
+    let mut packs = RulePacks::new();
+    packs.add(RulePack::parse(&pack).unwrap(), &[Form::of("gb2021", &[]).unwrap()]).unwrap();
+    let opts = nianbao::county::CheckOptions { packs: std::sync::Arc::new(packs), ..opts };
+    let strict = nianbao::county::check_file(&path, &opts);
+    let strict = strict.checked().unwrap();
+    let same = strict.repetition.clone().unwrap();
+    assert_eq!((same.percent, same.threshold, same.over), (rep.percent, 20, true), "{same:?}");
+    let rp = strict.findings.iter().find(|f| f.rule == "RP-02").unwrap();
+    assert_eq!(rp.left.as_deref(), Some(format!("{}%", rep.percent).as_str()), "{rp:?}");
+    assert!(strict.pack_findings > 0);
+}
+
 #[test]
 fn a_rule_pack_with_an_error_severity_or_a_bad_section_is_refused_with_its_file() {
     let dir = tempfile::tempdir().unwrap();
