@@ -51,6 +51,7 @@ impl<'a> Out<'a> {
 
     /// Flushes what was said so far; the first write error, if any (before writing a file
     /// whose report could not be shown: nothing is written then).
+    #[cfg(feature = "import")]
     fn flushed(&mut self) -> Result<(), CliError> {
         if self.error.is_none()
             && let Err(e) = self.w.flush()
@@ -408,6 +409,7 @@ fn cmd_import(a: &ImportArgs, out: &mut Out) -> Result<i32, CliError> {
 }
 
 /// A failure to show what a command found, said with the file it therefore did not write.
+#[cfg(feature = "import")]
 fn not_written(path: &Path) -> impl FnOnce(CliError) -> CliError + '_ {
     move |e| CliError::unreadable(format!("{}；草稿“{}”未写入", e.message, path.display()))
 }
