@@ -292,6 +292,12 @@ pub struct Imported {
 
 /// Every finding for a file as read: its unreadable lines first (as errors), then the checks.
 pub fn check(opened: &Opened, form: &Form, today: Option<Date>) -> Vec<Finding> {
+    check_measured(opened, form, today).findings
+}
+
+/// [`check`], with what it computed on the way: the values (the indicators read them) and the
+/// repetition rates the RP rules measured (a county's summary shows them without measuring again).
+pub fn check_measured(opened: &Opened, form: &Form, today: Option<Date>) -> Evaluation {
     let ctx = Context {
         today,
         published: opened.published.clone(),
@@ -299,11 +305,20 @@ pub fn check(opened: &Opened, form: &Form, today: Option<Date>) -> Vec<Finding> 
         absent_sections: opened.absent_sections.clone(),
         headings: opened.headings.clone(),
     };
-    let (_, findings) = crate::model::check_report(form, &opened.report, &ctx);
-    let mut all: Vec<Finding> =
+    let values = crate::model::report::Values::compute(form, &opened.report);
+    let (evaluated, rates) = crate::model::rules::evaluate_measured(form, &opened.report, &values, &ctx);
+    let mut findings: Vec<Finding> =
         opened.problems.iter().map(|i| Finding::new("CSV", Severity::E, Target::Line(i.line), i.to_string())).collect();
-    all.extend(findings);
-    all
+    findings.extend(evaluated);
+    Evaluation { findings, values, rates }
+}
+
+/// What [`check_measured`] found and computed.
+#[derive(Debug)]
+pub struct Evaluation {
+    pub findings: Vec<Finding>,
+    pub values: crate::model::report::Values,
+    pub rates: Option<crate::model::repetition::Rates>,
 }
 
 /// Reads a draft (the command line's export, export-csv).

@@ -431,20 +431,8 @@ pub fn check_file(path: &Path, opts: &CheckOptions) -> Entry {
     };
     opts.packs.apply(&mut shared, &opened.report);
     let form: &Form = &shared;
-    // As `workflow::check` does, keeping the repetition rates the RP rules measured (the
-    // summary's 与上年重复率 is the same figure, not measured again) and the values (the indicators').
-    let ctx = crate::model::Context {
-        today: opts.today,
-        published: std::mem::take(&mut opened.published),
-        absent_tables: std::mem::take(&mut opened.absent_tables),
-        absent_sections: std::mem::take(&mut opened.absent_sections),
-        headings: opened.headings.take(),
-    };
-    let values = crate::model::report::Values::compute(form, &opened.report);
-    let (evaluated, rates) = crate::model::rules::evaluate_measured(form, &opened.report, &values, &ctx);
-    let mut findings: Vec<Finding> =
-        opened.problems.iter().map(|i| Finding::new("CSV", Severity::E, Target::Line(i.line), i.to_string())).collect();
-    findings.extend(evaluated);
+    // The summary's 与上年重复率 is the rate the RP rules measured, not measured again.
+    let workflow::Evaluation { findings, values, rates } = workflow::check_measured(&opened, form, opts.today);
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
     let r = &opened.report;
     let rates = rates.or_else(|| crate::model::repetition::report_rates(form, r, &form.generated));
