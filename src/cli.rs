@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 use crate::model::rules::counts;
 use crate::model::{Finding, Form, Report};
 use crate::store::atomic;
-use crate::store::csv::ImportOptions;
 use crate::store::output::Purpose;
 use crate::workflow;
 
@@ -325,7 +324,7 @@ fn cmd_check(a: &CheckArgs, templates: Option<&Path>, out: &mut Out, err: &mut O
         review_format(list_path)?;
         workflow::guard_output(list_path, &[path.as_path()], Purpose::Export, a.out.force)?;
     }
-    let opts = ImportOptions { format: a.reading.format.clone(), year: a.reading.year, unit: a.unit.clone() };
+    let opts = a.reading.import_options(a.unit.clone());
     let mut opened = workflow::read(&path, &opts)?;
     if let Some(prev) = &a.prev {
         workflow::use_previous(&mut opened.report, prev)?;
@@ -388,7 +387,7 @@ fn cmd_import(a: &ImportArgs, out: &mut Out) -> Result<i32, CliError> {
     }
     let path = output(&a.out)?;
     let target = workflow::DraftOutput::prepare(path, &[input.as_path()], a.out.force)?;
-    let opts = ImportOptions { format: a.reading.format.clone(), year: a.reading.year, unit: a.unit.clone() };
+    let opts = a.reading.import_options(a.unit.clone());
     let imported = workflow::import_table(&input, &opts).map_err(|e| match e {
         // Lines that cannot be read are findings in the file, not a file problem.
         e @ workflow::Error::CsvProblems { .. } => CliError::findings(e.to_string()),
@@ -420,7 +419,7 @@ fn not_written(path: &Path) -> impl FnOnce(CliError) -> CliError + '_ {
 fn cmd_import_report(a: &ImportArgs, input: &Path, out: &mut Out) -> Result<i32, CliError> {
     let path = output(&a.out)?;
     let target = workflow::DraftOutput::prepare(path, &[input], a.out.force)?;
-    let opts = ImportOptions { format: a.reading.format.clone(), year: a.reading.year, unit: a.unit.clone() };
+    let opts = a.reading.import_options(a.unit.clone());
     let imported = workflow::import_report(input, &opts)?;
     imported.report.form().map_err(CliError::unreadable)?;
     // The import report is shown before the draft is written: if it cannot be shown (a full

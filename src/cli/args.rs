@@ -168,6 +168,13 @@ pub struct Reading {
     pub year: Option<i32>,
 }
 
+impl Reading {
+    /// How a file is read with these options; `unit` fills a report that does not name its unit.
+    pub fn import_options(&self, unit: Option<String>) -> crate::store::csv::ImportOptions {
+        crate::store::csv::ImportOptions { format: self.format.clone(), year: self.year, unit }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct NewArgs {
     /// 上年报告：草稿(.ron)、长格式表格(.csv)或已公开的报告(.html|.docx|.pdf|.txt)

@@ -4,18 +4,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use super::args::{CheckArgs, Reading, SumArgs};
+use super::args::{CheckArgs, SumArgs};
 use super::{CliError, EXIT_FINDINGS, EXIT_OK, EXIT_UNREADABLE, Out};
 use crate::county::run::{self, CheckRequest, CountyError, Progress, SumRequest};
 use crate::county::sum::compare;
 use crate::county::{self, Entry, Outcome};
-use crate::store::csv::ImportOptions;
 use crate::workflow;
-
-/// How the files of a batch are read (`--format`, `--year`).
-fn import_options(a: &Reading) -> ImportOptions {
-    ImportOptions { format: a.format.clone(), year: a.year, unit: None }
-}
 
 impl From<CountyError> for CliError {
     fn from(e: CountyError) -> CliError {
@@ -49,7 +43,7 @@ fn report_line(e: &Entry) -> String {
             line.push_str(&format!("\n    文件：{}", county::shown(&e.path)));
             line
         }
-        Outcome::Unreadable(reason) => format!("[无法读取] {}：{}", county::shown(&e.path), county::one_line(reason)),
+        Outcome::Unreadable(reason) => county::unreadable_line(&e.path, reason),
     }
 }
 
@@ -94,7 +88,7 @@ pub(super) fn cmd_check_batch(
         paths: a.paths.clone(),
         roster: a.expect.clone(),
         previous_dir: a.prev_dir.clone(),
-        import: import_options(&a.reading),
+        import: a.reading.import_options(None),
         packs: Arc::new(super::rule_packs(templates, err)),
         today: crate::store::clock::today(),
         threads: county::default_threads(),
@@ -175,7 +169,7 @@ pub(super) fn cmd_sum(a: &SumArgs, out: &mut Out, err: &mut Out) -> Result<i32, 
     let req = SumRequest {
         paths: a.paths.clone(),
         unit: unit.to_string(),
-        import: import_options(&a.reading),
+        import: a.reading.import_options(None),
         year: a.reading.year,
         output: path.to_path_buf(),
         confirmed: a.out.force,
@@ -208,10 +202,10 @@ pub(super) fn cmd_check_children(
     if children.is_empty() {
         return Err(CliError::usage("--children 后面缺少各单位的报告文件或文件夹".into()));
     }
-    let total = workflow::read(&total_path, &import_options(&a.reading))?.report;
+    let total = workflow::read(&total_path, &a.reading.import_options(None))?.report;
     // The parts must be of the total's year (a part of another is named) and format.
     let (summer, parts) =
-        run::add_up(children, &import_options(&a.reading), Some(total.year), Some(&total_path), true)?;
+        run::add_up(children, &a.reading.import_options(None), Some(total.year), Some(&total_path), true)?;
     if parts.first().is_some_and(|p| p.template != total.template || p.annexes != total.annexes) {
         return Err(CliError::unreadable(format!(
             "汇总报告“{}”与各单位报告的格式不同，不能逐格核对",

@@ -182,6 +182,11 @@ pub fn shown(path: &Path) -> String {
     text.replace('\n', "\\n").replace('\r', "\\r").replace('\t', "\\t")
 }
 
+/// `[无法读取] 文件：原因`: a file that could not be read, as one line of a listing.
+pub fn unreadable_line(path: &Path, reason: &str) -> String {
+    format!("[无法读取] {}：{}", shown(path), one_line(reason))
+}
+
 /// One finding in words, as the summary lists it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct FindingRow {

@@ -250,7 +250,14 @@ pub fn add_up(
     keep: bool,
 ) -> Result<(Summer, Vec<Report>), CountyError> {
     let scan = super::scan(paths, skip.as_slice());
-    let mut problems: Vec<String> = scan.bad.iter().map(unreadable_line).collect();
+    let mut problems: Vec<String> = scan
+        .bad
+        .iter()
+        .map(|e| match &e.outcome {
+            super::Outcome::Unreadable(reason) => super::unreadable_line(&e.path, reason),
+            super::Outcome::Checked(_) => super::shown(&e.path),
+        })
+        .collect();
     if scan.files.is_empty() && problems.is_empty() {
         return Err(CountyError::NothingToSum);
     }
@@ -263,21 +270,11 @@ pub fn add_up(
                 Ok(()) => {}
                 Err(e) => problems.push(e.to_string()),
             },
-            Err(e) => problems.push(format!("[无法读取] {}：{}", super::shown(f), super::one_line(&e.to_string()))),
+            Err(e) => problems.push(super::unreadable_line(f, &e.to_string())),
         }
     }
     if !problems.is_empty() {
         return Err(CountyError::Unsummable(problems));
     }
     Ok((summer, kept))
-}
-
-/// `[无法读取] 文件：原因` for a path that could not even be listed.
-fn unreadable_line(e: &Entry) -> String {
-    match &e.outcome {
-        super::Outcome::Unreadable(reason) => {
-            format!("[无法读取] {}：{}", super::shown(&e.path), super::one_line(reason))
-        }
-        super::Outcome::Checked(_) => super::shown(&e.path),
-    }
 }
